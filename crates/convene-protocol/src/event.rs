@@ -1,0 +1,221 @@
+use crate::{ChatPrivilege, Participant, ParticipantUpdate, SharePrivilege, UserId};
+use serde::{Deserialize, Serialize};
+
+/// Connection state of `connection-change`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConnectionState {
+    /// Joined or reconnected.
+    Connected,
+    /// Failover in progress.
+    Reconnecting,
+    /// This user's session is over; see the reason.
+    Closed,
+    /// Join or reconnect failed.
+    Fail,
+}
+
+/// A chat sender or receiver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatUser {
+    /// Display name ("Everyone" for a message to all).
+    pub name: String,
+    /// User id (0 for everyone).
+    pub user_id: UserId,
+}
+
+/// A chat message (`ChatMessage`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatMessage {
+    /// Message id, unique within the session.
+    pub id: String,
+    /// Text (truncated at 10,000 bytes).
+    pub message: String,
+    /// Who sent it.
+    pub sender: ChatUser,
+    /// Who receives it.
+    pub receiver: ChatUser,
+    /// Milliseconds since the Unix epoch.
+    pub timestamp: u64,
+}
+
+/// The reply to `command.send` (`CommandChannelMsg`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommandChannelMsg {
+    /// Sender.
+    pub sender_id: UserId,
+    /// Sender's name.
+    pub sender_name: String,
+    /// Receiver; absent for broadcasts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiver_id: Option<UserId>,
+    /// Text.
+    pub text: String,
+    /// Milliseconds since the Unix epoch.
+    pub timestamp: u64,
+    /// Message id.
+    pub msgid: String,
+}
+
+/// One entry of `active-speaker`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActiveSpeaker {
+    /// Speaker.
+    pub user_id: UserId,
+    /// Speaker's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+}
+
+/// Events the server pushes, with the reference SDK's names and payloads.
+///
+/// On the wire: `{"event": "<name>", "payload": <payload>}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", content = "payload")]
+#[non_exhaustive]
+pub enum Event {
+    // ---- session ------------------------------------------------------------------------
+    /// Connection state changed (`ended by host`, `kicked by host`, `session idle timeout`...).
+    #[serde(rename = "connection-change")]
+    ConnectionChange {
+        /// New state.
+        state: ConnectionState,
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Users joined (batched).
+    #[serde(rename = "user-added")]
+    UserAdded(Vec<Participant>),
+    /// Users changed; each item carries only the changed fields.
+    #[serde(rename = "user-updated")]
+    UserUpdated(Vec<ParticipantUpdate>),
+    /// Users left or were removed.
+    #[serde(rename = "user-removed")]
+    UserRemoved(Vec<ParticipantUpdate>),
+
+    // ---- audio --------------------------------------------------------------------------
+    /// The host or a manager asks you to unmute (never forced).
+    #[serde(rename = "host-ask-unmute-audio")]
+    HostAskUnmuteAudio {
+        /// Always `"Unmute"`.
+        reason: String,
+    },
+    /// Your own audio state changed.
+    #[serde(rename = "current-audio-change")]
+    CurrentAudioChange {
+        /// `join`, `leave`, `muted`, `unmuted`.
+        action: String,
+        /// `active`, `passive(mute one)`, `passive(mute all)`...
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+    },
+    /// Current talkers, loudest first.
+    #[serde(rename = "active-speaker")]
+    ActiveSpeaker(Vec<ActiveSpeaker>),
+
+    // ---- video and share ----------------------------------------------------------------
+    /// A remote camera went on or off.
+    #[serde(rename = "peer-video-state-change")]
+    PeerVideoStateChange {
+        /// `Start` or `Stop`.
+        action: String,
+        /// Whose camera.
+        #[serde(rename = "userId")]
+        user_id: UserId,
+    },
+    /// The received share started or stopped.
+    #[serde(rename = "active-share-change")]
+    ActiveShareChange {
+        /// `Active` or `Inactive`.
+        state: String,
+        /// The sharer.
+        #[serde(rename = "userId")]
+        user_id: UserId,
+    },
+    /// A user started or stopped sharing.
+    #[serde(rename = "peer-share-state-change")]
+    PeerShareStateChange {
+        /// The sharer.
+        #[serde(rename = "userId")]
+        user_id: UserId,
+        /// `Start` or `Stop`.
+        action: String,
+    },
+    /// The share privilege changed.
+    #[serde(rename = "share-privilege-change")]
+    SharePrivilegeChange {
+        /// New privilege.
+        privilege: SharePrivilege,
+    },
+    /// Your share was stopped by someone else (`PrivilegeChange`).
+    #[serde(rename = "passively-stop-share")]
+    PassivelyStopShare(String),
+    /// Network quality level 0–5 of a user.
+    #[serde(rename = "network-quality-change")]
+    NetworkQualityChange {
+        /// Whose link.
+        #[serde(rename = "userId")]
+        user_id: UserId,
+        /// `uplink` or `downlink`.
+        #[serde(rename = "type")]
+        kind: String,
+        /// 0 (bad) – 5 (excellent).
+        level: u8,
+    },
+
+    // ---- messaging ----------------------------------------------------------------------
+    /// A chat message for you.
+    #[serde(rename = "chat-on-message")]
+    ChatOnMessage(ChatMessage),
+    /// The chat privilege changed.
+    #[serde(rename = "chat-privilege-change")]
+    ChatPrivilegeChange {
+        /// New privilege.
+        #[serde(rename = "chatPrivilege")]
+        chat_privilege: ChatPrivilege,
+    },
+    /// A command channel message for you.
+    #[serde(rename = "command-channel-message")]
+    CommandChannelMessage {
+        /// Sender id, as a string (as in the reference).
+        #[serde(rename = "senderId")]
+        sender_id: String,
+        /// Sender name.
+        #[serde(rename = "senderName")]
+        sender_name: String,
+        /// Text.
+        text: String,
+        /// Milliseconds since the Unix epoch.
+        timestamp: u64,
+        /// Message id.
+        msgid: String,
+    },
+}
+
+impl Event {
+    /// The event's wire name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::ConnectionChange { .. } => "connection-change",
+            Event::UserAdded(_) => "user-added",
+            Event::UserUpdated(_) => "user-updated",
+            Event::UserRemoved(_) => "user-removed",
+            Event::HostAskUnmuteAudio { .. } => "host-ask-unmute-audio",
+            Event::CurrentAudioChange { .. } => "current-audio-change",
+            Event::ActiveSpeaker(_) => "active-speaker",
+            Event::PeerVideoStateChange { .. } => "peer-video-state-change",
+            Event::ActiveShareChange { .. } => "active-share-change",
+            Event::PeerShareStateChange { .. } => "peer-share-state-change",
+            Event::SharePrivilegeChange { .. } => "share-privilege-change",
+            Event::PassivelyStopShare(_) => "passively-stop-share",
+            Event::NetworkQualityChange { .. } => "network-quality-change",
+            Event::ChatOnMessage(_) => "chat-on-message",
+            Event::ChatPrivilegeChange { .. } => "chat-privilege-change",
+            Event::CommandChannelMessage { .. } => "command-channel-message",
+        }
+    }
+}

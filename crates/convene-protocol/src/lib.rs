@@ -1,0 +1,43 @@
+//! # Convene wire protocol
+//!
+//! The one source of truth for what travels over the signaling WebSocket (`/rtc/v1`).
+//! Both SDKs and the server speak it; nothing else defines a message.
+//!
+//! ## Brief overview
+//! - JSON text frames, one message per frame.
+//! - Client → server: a [`Request`]: `{"id": 7, "method": "changeName", "params": {...}}`.
+//!   Every request gets exactly one [`Reply`] with the same `id`.
+//! - Server → client: a [`ServerMsg`]: either a reply
+//!   `{"id": 7, "ok": true, "result": ...}` / `{"id": 7, "ok": false, "error": {type, reason, errorCode}}`
+//!   or a pushed event `{"event": "user-added", "payload": [...]}` whose names and payloads are
+//!   the reference Video SDK's (see [`Event`]).
+//! - Errors carry the reference SDK's numeric codes ([`ErrorCode`]) and types ([`ErrorType`]).
+//!
+//! This crate has no I/O and no async: only types, limits and (de)serialisation.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+mod event;
+mod ids;
+mod limits;
+mod participant;
+mod request;
+
+pub use error::{ErrorBody, ErrorCode, ErrorType};
+pub use event::{
+    ActiveSpeaker, ChatMessage, ChatUser, CommandChannelMsg, ConnectionState, Event,
+};
+pub use ids::UserId;
+pub use limits::*;
+pub use participant::{AudioKind, Participant, ParticipantUpdate};
+pub use request::{
+    ChatPrivilege, ClientMsg, JoinParams, JoinResult, Reply, Request, ResumeParams, ServerMsg, TargetOpt,
+    SharePrivilege, TargetParams,
+};
+
+/// Protocol version, also the path segment of the signaling URL (`/rtc/v1`).
+pub const PROTOCOL_VERSION: u32 = 1;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,130 @@
+use crate::UserId;
+use serde::{Deserialize, Serialize};
+
+/// A user's audio connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum AudioKind {
+    /// No audio connected (`''`).
+    #[default]
+    #[serde(rename = "")]
+    None,
+    /// Computer audio (`'computer'`).
+    #[serde(rename = "computer")]
+    Computer,
+}
+
+/// One user as every member of the session sees them (the reference `Participant`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Participant {
+    /// Id within this session instance.
+    pub user_id: UserId,
+    /// Name shown to others (at most 200 characters; `"null"` when empty).
+    pub display_name: String,
+    /// Audio connection.
+    pub audio: AudioKind,
+    /// Muted; absent while audio is not connected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muted: Option<bool>,
+    /// Camera on.
+    #[serde(rename = "bVideoOn")]
+    pub b_video_on: bool,
+    /// Sharing the screen.
+    pub sharer_on: bool,
+    /// The session's host.
+    pub is_host: bool,
+    /// A manager.
+    pub is_manager: bool,
+    /// The token's `user_identity` / `user_key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_identity: Option<String>,
+    /// Connection dropped; kept for the failover window.
+    pub is_in_failover: bool,
+    /// Avatar URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+}
+
+/// A change to a user: `userId` plus only the fields that changed. Payload item of
+/// `user-updated` (and, with only `userId`/`displayName`, of `user-removed`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantUpdate {
+    /// Which user.
+    pub user_id: UserId,
+    /// New display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// New audio connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio: Option<AudioKind>,
+    /// New mute state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muted: Option<bool>,
+    /// New camera state.
+    #[serde(
+        default,
+        rename = "bVideoOn",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub b_video_on: Option<bool>,
+    /// New share state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sharer_on: Option<bool>,
+    /// New host flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_host: Option<bool>,
+    /// New manager flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_manager: Option<bool>,
+    /// New failover flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_in_failover: Option<bool>,
+}
+
+impl ParticipantUpdate {
+    /// An update for `user_id` that changes nothing yet.
+    pub fn new(user_id: UserId) -> Self {
+        ParticipantUpdate {
+            user_id,
+            ..Default::default()
+        }
+    }
+}
+
+impl Participant {
+    /// Applies a delta. Returns false when the delta is for another user.
+    pub fn apply(&mut self, u: &ParticipantUpdate) -> bool {
+        if u.user_id != self.user_id {
+            return false;
+        }
+        if let Some(v) = &u.display_name {
+            self.display_name = v.clone();
+        }
+        if let Some(v) = u.audio {
+            self.audio = v;
+            if v == AudioKind::None {
+                self.muted = None;
+            }
+        }
+        if let Some(v) = u.muted {
+            self.muted = Some(v);
+        }
+        if let Some(v) = u.b_video_on {
+            self.b_video_on = v;
+        }
+        if let Some(v) = u.sharer_on {
+            self.sharer_on = v;
+        }
+        if let Some(v) = u.is_host {
+            self.is_host = v;
+        }
+        if let Some(v) = u.is_manager {
+            self.is_manager = v;
+        }
+        if let Some(v) = u.is_in_failover {
+            self.is_in_failover = v;
+        }
+        true
+    }
+}

@@ -1,0 +1,377 @@
+use crate::{ErrorBody, Participant, UserId};
+use serde::{Deserialize, Serialize};
+
+/// One client → server message: an id, a method and its params.
+///
+/// `{"id": 3, "method": "removeUser", "params": {"userId": 2}}`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// Chosen by the client; echoed in the one [`Reply`].
+    pub id: u64,
+    /// What to do.
+    #[serde(flatten)]
+    pub msg: ClientMsg,
+}
+
+/// Every method a client can call. Names are the browser SDK's (`chat.send` is
+/// `client.getChatClient().send`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", content = "params")]
+#[non_exhaustive]
+pub enum ClientMsg {
+    /// Join (or start) a session. Reply: [`JoinResult`].
+    #[serde(rename = "join")]
+    Join(JoinParams),
+    /// Take back one's place after a dropped connection (failover). Reply: [`JoinResult`].
+    #[serde(rename = "resume")]
+    Resume(ResumeParams),
+    /// Leave; `end: true` ends the session for everyone (host only).
+    #[serde(rename = "leave")]
+    Leave {
+        /// End for all.
+        #[serde(default)]
+        end: bool,
+    },
+    /// The server's user list. Reply: `Participant[]`.
+    #[serde(rename = "getAllUser")]
+    GetAllUser,
+    /// Rename self (no `userId`) or another user (host/manager).
+    #[serde(rename = "changeName")]
+    ChangeName {
+        /// New name (truncated to 200 characters).
+        name: String,
+        /// Whom; self when absent.
+        #[serde(default, rename = "userId")]
+        user_id: Option<UserId>,
+    },
+    /// Host/manager: allow or forbid participants renaming themselves.
+    #[serde(rename = "allowParticipantsToRename")]
+    AllowParticipantsToRename {
+        /// Allowed.
+        allowed: bool,
+    },
+    /// Join computer audio.
+    #[serde(rename = "startAudio")]
+    StartAudio {
+        /// Join muted.
+        #[serde(default)]
+        mute: bool,
+    },
+    /// Leave computer audio.
+    #[serde(rename = "stopAudio")]
+    StopAudio,
+    /// Mute self (no `userId`) or another user (host/manager).
+    #[serde(rename = "muteAudio")]
+    MuteAudio(TargetOpt),
+    /// Unmute self; for another user (host/manager) ask them (`host-ask-unmute-audio`).
+    #[serde(rename = "unmuteAudio")]
+    UnmuteAudio(TargetOpt),
+    /// Host/manager: mute everyone else.
+    #[serde(rename = "muteAllAudio")]
+    MuteAllAudio,
+    /// Host/manager: ask everyone muted to unmute.
+    #[serde(rename = "unmuteAllAudio")]
+    UnmuteAllAudio,
+    /// Camera on.
+    #[serde(rename = "startVideo")]
+    StartVideo,
+    /// Camera off.
+    #[serde(rename = "stopVideo")]
+    StopVideo,
+    /// Start sharing the screen (checked against the share privilege).
+    #[serde(rename = "startShareScreen")]
+    StartShareScreen,
+    /// Stop sharing.
+    #[serde(rename = "stopShareScreen")]
+    StopShareScreen,
+    /// Host: hand the host role over.
+    #[serde(rename = "makeHost")]
+    MakeHost(TargetParams),
+    /// Host: make a manager.
+    #[serde(rename = "makeManager")]
+    MakeManager(TargetParams),
+    /// Host: revoke a manager.
+    #[serde(rename = "revokeManager")]
+    RevokeManager(TargetParams),
+    /// Original host: take the host role back.
+    #[serde(rename = "reclaimHost")]
+    ReclaimHost,
+    /// Host/manager: remove a user (who cannot rejoin this instance).
+    #[serde(rename = "removeUser")]
+    RemoveUser(TargetParams),
+    /// Host/manager: lock (`Locked`) or unlock (`Unlocked`) screen share.
+    #[serde(rename = "lockShare")]
+    LockShare {
+        /// Lock.
+        #[serde(rename = "isLocked")]
+        is_locked: bool,
+    },
+    /// Host/manager: set the share privilege.
+    #[serde(rename = "setSharePrivilege")]
+    SetSharePrivilege {
+        /// The privilege.
+        privilege: SharePrivilege,
+    },
+    /// Chat to one user. Reply: [`crate::ChatMessage`].
+    #[serde(rename = "chat.send")]
+    ChatSend {
+        /// Text.
+        text: String,
+        /// Receiver.
+        #[serde(rename = "userId")]
+        user_id: UserId,
+    },
+    /// Chat to everyone. Reply: [`crate::ChatMessage`].
+    #[serde(rename = "chat.sendToAll")]
+    ChatSendToAll {
+        /// Text.
+        text: String,
+    },
+    /// Host/manager: set the chat privilege.
+    #[serde(rename = "chat.setPrivilege")]
+    ChatSetPrivilege {
+        /// The privilege.
+        privilege: ChatPrivilege,
+    },
+    /// Messages seen while present. Reply: `ChatMessage[]`.
+    #[serde(rename = "chat.getHistory")]
+    ChatGetHistory,
+    /// Command channel message to one user or all. Reply: [`crate::CommandChannelMsg`].
+    #[serde(rename = "command.send")]
+    CommandSend {
+        /// Text (at most 512 bytes).
+        text: serde_json::Value,
+        /// Receiver; everyone when absent.
+        #[serde(default, rename = "userId")]
+        user_id: Option<UserId>,
+    },
+    /// Keep-alive. Reply: `null`.
+    #[serde(rename = "ping")]
+    Ping,
+}
+
+impl ClientMsg {
+    /// The wire name of the method.
+    pub fn method(&self) -> &'static str {
+        match self {
+            ClientMsg::Join(_) => "join",
+            ClientMsg::Resume(_) => "resume",
+            ClientMsg::Leave { .. } => "leave",
+            ClientMsg::GetAllUser => "getAllUser",
+            ClientMsg::ChangeName { .. } => "changeName",
+            ClientMsg::AllowParticipantsToRename { .. } => "allowParticipantsToRename",
+            ClientMsg::StartAudio { .. } => "startAudio",
+            ClientMsg::StopAudio => "stopAudio",
+            ClientMsg::MuteAudio(_) => "muteAudio",
+            ClientMsg::UnmuteAudio(_) => "unmuteAudio",
+            ClientMsg::MuteAllAudio => "muteAllAudio",
+            ClientMsg::UnmuteAllAudio => "unmuteAllAudio",
+            ClientMsg::StartVideo => "startVideo",
+            ClientMsg::StopVideo => "stopVideo",
+            ClientMsg::StartShareScreen => "startShareScreen",
+            ClientMsg::StopShareScreen => "stopShareScreen",
+            ClientMsg::MakeHost(_) => "makeHost",
+            ClientMsg::MakeManager(_) => "makeManager",
+            ClientMsg::RevokeManager(_) => "revokeManager",
+            ClientMsg::ReclaimHost => "reclaimHost",
+            ClientMsg::RemoveUser(_) => "removeUser",
+            ClientMsg::LockShare { .. } => "lockShare",
+            ClientMsg::SetSharePrivilege { .. } => "setSharePrivilege",
+            ClientMsg::ChatSend { .. } => "chat.send",
+            ClientMsg::ChatSendToAll { .. } => "chat.sendToAll",
+            ClientMsg::ChatSetPrivilege { .. } => "chat.setPrivilege",
+            ClientMsg::ChatGetHistory => "chat.getHistory",
+            ClientMsg::CommandSend { .. } => "command.send",
+            ClientMsg::Ping => "ping",
+        }
+    }
+}
+
+/// `join` parameters (SPEC §4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JoinParams {
+    /// Session topic, 1–150 characters.
+    pub topic: String,
+    /// The Video SDK JWT.
+    pub token: String,
+    /// Display name (truncated to 200 characters; empty shows as `"null"`).
+    #[serde(default)]
+    pub user_name: String,
+    /// Session passcode (≤ 10 printable ASCII characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passcode: Option<String>,
+    /// Idle timeout in whole minutes (> 0); default 40.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_mins: Option<f64>,
+}
+
+/// `resume` parameters: what a client got in its [`JoinResult`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResumeParams {
+    /// The session instance.
+    pub session_id: String,
+    /// Our user id in it.
+    pub user_id: UserId,
+    /// The secret from [`JoinResult::resume_token`].
+    pub resume_token: String,
+}
+
+/// A required target user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetParams {
+    /// The user acted on.
+    #[serde(rename = "userId")]
+    pub user_id: UserId,
+}
+
+/// An optional target user (self when absent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TargetOpt {
+    /// The user acted on; self when absent.
+    #[serde(default, rename = "userId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<UserId>,
+}
+
+/// What a successful `join` / `resume` returns: the session and the whole user list in one
+/// message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JoinResult {
+    /// Random id of this session instance.
+    pub session_id: String,
+    /// The topic as the starter gave it.
+    pub topic: String,
+    /// Our user id.
+    pub user_id: UserId,
+    /// The session passcode ('' when none).
+    pub password: String,
+    /// We are the original host (first role-1 joiner of this instance).
+    pub is_original_host: bool,
+    /// Everyone present, ourselves included.
+    pub users: Vec<Participant>,
+    /// Chat privilege.
+    pub chat_privilege: ChatPrivilege,
+    /// Share privilege.
+    pub share_privilege: SharePrivilege,
+    /// Participants may rename themselves.
+    pub rename_allowed: bool,
+    /// Secret to present in `resume` after a dropped connection.
+    pub resume_token: String,
+}
+
+/// Chat privilege (`ChatPrivilege`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub enum ChatPrivilege {
+    /// Public and private chat (1).
+    All,
+    /// No chat at all (4).
+    NoOne,
+    /// Public messages only (5).
+    EveryonePublicly,
+}
+
+impl TryFrom<u8> for ChatPrivilege {
+    type Error = String;
+    fn try_from(v: u8) -> Result<Self, String> {
+        match v {
+            1 => Ok(ChatPrivilege::All),
+            4 => Ok(ChatPrivilege::NoOne),
+            5 => Ok(ChatPrivilege::EveryonePublicly),
+            _ => Err(format!("unknown chat privilege {v}")),
+        }
+    }
+}
+
+impl From<ChatPrivilege> for u8 {
+    fn from(p: ChatPrivilege) -> u8 {
+        match p {
+            ChatPrivilege::All => 1,
+            ChatPrivilege::NoOne => 4,
+            ChatPrivilege::EveryonePublicly => 5,
+        }
+    }
+}
+
+/// Share privilege (`SharePrivilege`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub enum SharePrivilege {
+    /// One sharer; host or manager may take over (0).
+    Unlocked,
+    /// Host and managers only (1).
+    Locked,
+    /// Several sharers at once (3).
+    MultipleShare,
+}
+
+impl TryFrom<u8> for SharePrivilege {
+    type Error = String;
+    fn try_from(v: u8) -> Result<Self, String> {
+        match v {
+            0 => Ok(SharePrivilege::Unlocked),
+            1 => Ok(SharePrivilege::Locked),
+            3 => Ok(SharePrivilege::MultipleShare),
+            _ => Err(format!("unknown share privilege {v}")),
+        }
+    }
+}
+
+impl From<SharePrivilege> for u8 {
+    fn from(p: SharePrivilege) -> u8 {
+        match p {
+            SharePrivilege::Unlocked => 0,
+            SharePrivilege::Locked => 1,
+            SharePrivilege::MultipleShare => 3,
+        }
+    }
+}
+
+/// The one reply to a [`Request`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    /// The request's id (0 when the request was too malformed to carry one).
+    pub id: u64,
+    /// Success.
+    pub ok: bool,
+    /// The result on success (`null` for plain acknowledgements).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<serde_json::Value>,
+    /// The failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorBody>,
+}
+
+impl Reply {
+    /// A success reply.
+    pub fn ok(id: u64, result: serde_json::Value) -> Self {
+        Reply {
+            id,
+            ok: true,
+            result: Some(result),
+            error: None,
+        }
+    }
+
+    /// A failure reply.
+    pub fn err(id: u64, error: ErrorBody) -> Self {
+        Reply {
+            id,
+            ok: false,
+            result: None,
+            error: Some(error),
+        }
+    }
+}
+
+/// One server → client message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ServerMsg {
+    /// The reply to a request.
+    Reply(Reply),
+    /// A pushed event.
+    Event(crate::Event),
+}

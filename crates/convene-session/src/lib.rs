@@ -1,1 +1,46 @@
-//! placeholder
+//! # Convene session core (sans-IO)
+//!
+//! Every rule of a Convene session lives here: sessions created on demand per
+//! `(app key, lower-cased topic)`, user ids, passcodes, capacity, roles and the privilege
+//! table, moderation, chat, the command channel, share privilege, idle timeout and failover.
+//!
+//! ## Brief overview
+//! The core is a plain state machine. It never reads a clock, touches a socket or spawns a
+//! task: time comes in as an argument, and everything it wants done comes out as [`Output`].
+//!
+//! ```
+//! use convene_session::{Config, Core, Input, Output, ConnId};
+//! use std::time::Instant;
+//!
+//! let start = Instant::now();
+//! let mut core = Core::new(Config::default(), start, 1_700_000_000_000, 42);
+//! core.handle(start, Input::Disconnected { conn: ConnId(1) }); // nothing bound: no output
+//! while let Some(out) = core.poll_output() {
+//!     match out {
+//!         Output::Send { to, msg } => { /* serialise `msg` once, write it to each of `to` */ }
+//!         Output::Close { conn } => { /* close that connection */ }
+//!     }
+//! }
+//! // Then wait until `core.poll_timeout()` (or the next input) and feed `Input::Timeout`.
+//! ```
+//!
+//! The driver contract (as in str0m): after **each** [`Core::handle`], drain
+//! [`Core::poll_output`] until it returns `None`, then sleep until [`Core::poll_timeout`].
+//!
+//! ## Errors and panics
+//! Peer input never panics: every refusal is an [`ErrorBody`] reply with the reference SDK's
+//! code, sent to the caller only. A panic here is a bug.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod core;
+mod join;
+mod session;
+
+pub use crate::core::{Config, ConnId, Core, Input, JoinToken, Output};
+pub use join::{normalize_user_name, validate_join_params, ValidJoin};
+
+use convene_protocol::ErrorBody;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,219 @@
+//! One session instance and its users: plain data plus the role rules that need only it.
+
+use crate::core::ConnId;
+use convene_protocol::{
+    AudioKind, ChatMessage, ChatPrivilege, Participant, ParticipantUpdate, SharePrivilege, UserId,
+};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A user of one session instance.
+#[derive(Debug)]
+pub(crate) struct User {
+    /// What everyone sees.
+    pub(crate) p: Participant,
+    /// The live connection; `None` while in failover.
+    pub(crate) conn: Option<ConnId>,
+    /// Joined with a role-1 token (may hold host/manager).
+    pub(crate) role1: bool,
+    /// The `idleTimeoutMins` this user joined with.
+    pub(crate) idle_timeout_mins: u32,
+    /// Secret for `resume`.
+    pub(crate) resume_token: String,
+    /// When the failover window ends, while in failover.
+    pub(crate) failover_deadline: Option<Instant>,
+    /// Command channel rate window: (window start, messages in it).
+    pub(crate) cmd_window: (Option<Instant>, u32),
+    /// Chat messages this user saw (sent or received).
+    pub(crate) history: Vec<Arc<ChatMessage>>,
+    /// Fingerprint of the token used to join (refused after removal).
+    pub(crate) token_fingerprint: u64,
+}
+
+/// One instance of a session (a fresh one each time the topic is started).
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub(crate) id: String,
+    pub(crate) topic: String,
+    pub(crate) passcode: Option<String>,
+    pub(crate) session_key: Option<String>,
+    /// Ordered by id, which is join order: the first entries are the longest present.
+    pub(crate) users: BTreeMap<UserId, User>,
+    pub(crate) next_user_id: u32,
+    pub(crate) host: Option<UserId>,
+    pub(crate) original_host: Option<UserId>,
+    pub(crate) chat_privilege: ChatPrivilege,
+    pub(crate) share_privilege: SharePrivilege,
+    pub(crate) rename_allowed: bool,
+    /// Identities and token fingerprints removed from this instance (no rejoin: 3009).
+    pub(crate) removed_identities: Vec<String>,
+    pub(crate) removed_tokens: Vec<u64>,
+    pub(crate) idle_deadline: Option<Instant>,
+    pub(crate) next_msg_id: u64,
+    /// Order in which current sharers started (for take-over and privilege changes).
+    pub(crate) sharers: Vec<UserId>,
+}
+
+impl Session {
+    pub(crate) fn new(id: String, topic: String) -> Self {
+        Session {
+            id,
+            topic,
+            passcode: None,
+            session_key: None,
+            users: BTreeMap::new(),
+            next_user_id: 1,
+            host: None,
+            original_host: None,
+            chat_privilege: ChatPrivilege::All,
+            share_privilege: SharePrivilege::Unlocked,
+            rename_allowed: true,
+            removed_identities: Vec::new(),
+            removed_tokens: Vec::new(),
+            idle_deadline: None,
+            next_msg_id: 1,
+            sharers: Vec::new(),
+        }
+    }
+
+    /// Live connections of everyone, optionally without one user.
+    pub(crate) fn conns_except(&self, except: Option<UserId>) -> Vec<ConnId> {
+        self.users
+            .iter()
+            .filter(|(id, _)| Some(**id) != except)
+            .filter_map(|(_, u)| u.conn)
+            .collect()
+    }
+
+    pub(crate) fn participants(&self) -> Vec<Participant> {
+        self.users.values().map(|u| u.p.clone()).collect()
+    }
+
+    pub(crate) fn is_privileged(&self, id: UserId) -> bool {
+        self.users
+            .get(&id)
+            .is_some_and(|u| u.p.is_host || u.p.is_manager)
+    }
+
+    pub(crate) fn is_host(&self, id: UserId) -> bool {
+        self.host == Some(id)
+    }
+
+    /// Sets `id`'s host/manager flags, recording the delta in `updates`.
+    pub(crate) fn set_role(
+        &mut self,
+        id: UserId,
+        host: bool,
+        manager: bool,
+        updates: &mut Vec<ParticipantUpdate>,
+    ) {
+        let Some(u) = self.users.get_mut(&id) else {
+            return;
+        };
+        let mut d = ParticipantUpdate::new(id);
+        if u.p.is_host != host {
+            u.p.is_host = host;
+            d.is_host = Some(host);
+        }
+        if u.p.is_manager != manager {
+            u.p.is_manager = manager;
+            d.is_manager = Some(manager);
+        }
+        if host {
+            self.host = Some(id);
+        } else if self.host == Some(id) {
+            self.host = None;
+        }
+        if d.is_host.is_some() || d.is_manager.is_some() {
+            push_update(updates, d);
+        }
+    }
+
+    /// Gives the host role to `to`; the old host becomes a manager when it joined with
+    /// role 1, else a participant.
+    pub(crate) fn transfer_host(&mut self, to: UserId, updates: &mut Vec<ParticipantUpdate>) {
+        if let Some(old) = self.host {
+            if old == to {
+                return;
+            }
+            let role1 = self.users.get(&old).is_some_and(|u| u.role1);
+            self.set_role(old, false, role1, updates);
+        }
+        self.set_role(to, true, false, updates);
+    }
+
+    /// After the host left: the longest-present manager, else the longest-present user.
+    pub(crate) fn elect_host(&mut self, updates: &mut Vec<ParticipantUpdate>) {
+        if self.host.is_some() {
+            return;
+        }
+        let next = self
+            .users
+            .values()
+            .find(|u| u.p.is_manager)
+            .or_else(|| self.users.values().next())
+            .map(|u| u.p.user_id);
+        if let Some(id) = next {
+            self.set_role(id, true, false, updates);
+        }
+    }
+
+    /// Mutes `id` if it is in audio and unmuted; records the delta.
+    pub(crate) fn mute(&mut self, id: UserId, updates: &mut Vec<ParticipantUpdate>) -> bool {
+        let Some(u) = self.users.get_mut(&id) else {
+            return false;
+        };
+        if u.p.audio == AudioKind::None || u.p.muted == Some(true) {
+            return false;
+        }
+        u.p.muted = Some(true);
+        let mut d = ParticipantUpdate::new(id);
+        d.muted = Some(true);
+        push_update(updates, d);
+        true
+    }
+
+    /// Stops `id`'s share if on; records the delta.
+    pub(crate) fn stop_share(&mut self, id: UserId, updates: &mut Vec<ParticipantUpdate>) -> bool {
+        let Some(u) = self.users.get_mut(&id) else {
+            return false;
+        };
+        if !u.p.sharer_on {
+            return false;
+        }
+        u.p.sharer_on = false;
+        self.sharers.retain(|s| *s != id);
+        let mut d = ParticipantUpdate::new(id);
+        d.sharer_on = Some(false);
+        push_update(updates, d);
+        true
+    }
+
+    pub(crate) fn msg_id(&mut self) -> String {
+        let n = self.next_msg_id;
+        self.next_msg_id += 1;
+        format!("{}-{n}", self.id)
+    }
+}
+
+/// Adds `d` to `updates`, merging with an earlier delta for the same user.
+pub(crate) fn push_update(updates: &mut Vec<ParticipantUpdate>, d: ParticipantUpdate) {
+    if let Some(e) = updates.iter_mut().find(|e| e.user_id == d.user_id) {
+        macro_rules! merge {
+            ($($f:ident),*) => { $( if d.$f.is_some() { e.$f = d.$f.clone(); } )* };
+        }
+        merge!(
+            display_name,
+            audio,
+            muted,
+            b_video_on,
+            sharer_on,
+            is_host,
+            is_manager,
+            is_in_failover
+        );
+    } else {
+        updates.push(d);
+    }
+}

@@ -1,1 +1,68 @@
-//! placeholder
+//! # Convene client SDK for Rust
+//!
+//! Joins a Convene session over the signaling WebSocket (`ws://HOST:PORT/rtc/v1`) and keeps a
+//! local copy of it. The surface follows the browser SDK (SPEC §3): the same lifecycle, method
+//! names in snake case, and the same event names, payloads and error codes.
+//!
+//! ## Brief overview
+//! - [`Client`]: a cheap, cloneable handle. One background task per client owns the socket and
+//!   the state; methods send it a command and await the answer.
+//! - [`ClientEvent`] from [`Client::events`]: a [`futures_util::Stream`] (also readable with
+//!   [`Events::recv`]). Server events are passed on as [`convene_protocol::Event`], so their
+//!   names are defined once. The local user list is updated *before* an event is delivered.
+//! - [`ClientError`]: the server's `{type, reason, errorCode}` as is, or a local failure mapped
+//!   to the same shape ([`ClientError::to_error_body`]).
+//!
+//! ## Lifecycle
+//! ```no_run
+//! # async fn demo(token: &str) -> Result<(), convene_client::ClientError> {
+//! use convene_client::{Client, ClientEvent};
+//! use futures_util::StreamExt;
+//!
+//! let client = Client::new();
+//! let mut events = client.events();
+//! client.init("http://127.0.0.1:8080").await?;
+//! let info = client.join("daily standup", token, "Ann", None, None).await?;
+//! println!("joined as {}; {} present", info.user_id, client.get_all_user().len());
+//! client.chat_send_to_all("hello").await?;
+//! while let Some(ev) = events.next().await {
+//!     println!("{}", serde_json::to_string(&ev).unwrap());
+//!     if ev.is_terminal() {
+//!         break; // removed, ended by host, idle timeout, or failover gave up
+//!     }
+//! }
+//! client.leave(false).await.ok();
+//! client.destroy().await
+//! # }
+//! ```
+//!
+//! ## Connection loss (failover, SPEC §8)
+//! When the socket drops without a leave, the client emits `connection-change
+//! {state: Reconnecting, reason: "failover"}` and reconnects by itself: a new socket to the
+//! same URL and a `resume` with the token from the join reply, retried with a backoff from
+//! 100 ms doubling to 2 s. On success the user list is replaced by the server's, the
+//! differences are delivered as `user-added` / `user-updated` / `user-removed`, then
+//! `connection-change {Connected}`. After two minutes, or when the server refuses the resume
+//! for good, it emits `connection-change {Fail}` and the session is over. Calls made while
+//! reconnecting fail with 5003; calls pending when the drop happened fail with 3 (cancelled).
+//! A `ping` every 15 s keeps the connection alive; one unanswered for 10 s counts as a drop.
+//!
+//! ## Panics
+//! None on server input: an unknown or malformed message is logged and skipped.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod client;
+mod driver;
+mod error;
+mod event;
+mod state;
+mod url;
+
+pub use client::Client;
+pub use error::ClientError;
+pub use event::{ClientEvent, Events};
+pub use state::SessionInfo;
+
+/// The wire types this crate speaks, re-exported so apps need no second dependency.
+pub use convene_protocol as protocol;

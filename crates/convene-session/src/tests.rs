@@ -84,6 +84,7 @@ impl H {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn join_full(
         &mut self,
         app: &str,

@@ -1,1 +1,95 @@
-//! placeholder
+//! # Convene server
+//!
+//! The async shell around the sans-IO [`convene_session::Core`]: an axum app with the
+//! signaling WebSocket (`/rtc/v1`), `/healthz`, `/metrics`, the dev token endpoint and the
+//! demo page, plus one *hub* task that owns the core.
+//!
+//! ## Brief overview
+//! - Each WebSocket gets a connection task. It decodes frames, answers malformed ones itself
+//!   (error reply to that user only), verifies join tokens, and forwards everything else to
+//!   the hub as [`convene_session::Input`]s.
+//! - The hub task is the only owner of session state. After each input it drains the core's
+//!   outputs, serialises each message once, and hands the bytes to the recipients'
+//!   connection tasks. It sleeps until the core's next timer.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let server = convene_server::spawn(convene_server::Config::default()).await?;
+//! println!("listening on {}", server.local_addr());
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod config;
+mod conn;
+mod http;
+mod hub;
+
+pub use config::{parse_app, Config, ConfigError, FileApp, FileConfig};
+pub use http::app;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// A running server. Dropping it does not stop the server; call [`Server::shutdown`].
+#[derive(Debug)]
+pub struct Server {
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    /// The bound HTTP address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, closes connections and waits for the server task.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server stops (it runs until shut down).
+    pub async fn wait(self) {
+        let _ = self.task.await;
+    }
+}
+
+/// Binds `config.bind` and serves until shut down.
+pub async fn spawn(config: Config) -> std::io::Result<Server> {
+    let listener = TcpListener::bind(config.bind).await?;
+    let addr = listener.local_addr()?;
+    let state = Arc::new(http::AppState::new(config, addr));
+    let app = app(state.clone());
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = rx.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!("server error: {e}");
+        }
+        state.hub.shutdown().await;
+    });
+    Ok(Server {
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}

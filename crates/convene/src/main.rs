@@ -1,1 +1,182 @@
-fn main() {}
+//! `convene`: the one binary. `serve` (default), `token`, `join`.
+//!
+//! Thin glue: flags are parsed here, the work is done by the library crates.
+
+mod bot;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Convene: an open-source Video SDK server, token minter and headless participant.
+#[derive(Parser, Debug)]
+#[command(name = "convene", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the server (signaling, SFU, demo app). The default command.
+    Serve(ServeArgs),
+    /// Print one Video SDK JWT.
+    Token(TokenArgs),
+    /// Join a session as a headless participant (JSON lines on stdin/stdout).
+    Join(bot::JoinArgs),
+}
+
+#[derive(Args, Debug, Default)]
+struct ServeArgs {
+    /// Address for HTTP and WebSocket signaling [default: 127.0.0.1:8080].
+    #[arg(long, env = "CONVENE_BIND")]
+    bind: Option<SocketAddr>,
+    /// An app as KEY:SECRET; repeatable. Also CONVENE_APPS="k1:s1,k2:s2".
+    #[arg(long = "app", value_name = "KEY:SECRET")]
+    apps: Vec<String>,
+    /// Most users in one session [default: 5000].
+    #[arg(long)]
+    max_users_per_session: Option<usize>,
+    /// UDP port for media [default: 7882].
+    #[arg(long)]
+    media_port: Option<u16>,
+    /// A TOML config file (flags and environment win over it).
+    #[arg(long)]
+    config: Option<String>,
+    /// Failover window in seconds [default: 120]. For tests and operations.
+    #[arg(long, hide = true)]
+    failover_window_secs: Option<u64>,
+    /// Length of one idle-timeout minute in milliseconds [default: 60000]. For tests.
+    #[arg(long, hide = true)]
+    idle_minute_ms: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+struct TokenArgs {
+    /// SDK key (`app_key`).
+    #[arg(long)]
+    key: String,
+    /// SDK secret.
+    #[arg(long)]
+    secret: String,
+    /// Session topic (`tpc`).
+    #[arg(long)]
+    topic: String,
+    /// 1 host/manager, 0 participant.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=1))]
+    role: u8,
+    /// Lifetime: seconds, or with a unit (`90m`, `2h`) [default: 2h].
+    #[arg(long, default_value = "2h", value_parser = parse_ttl)]
+    ttl: u64,
+    /// `user_identity` claim.
+    #[arg(long)]
+    user_identity: Option<String>,
+    /// `session_key` claim.
+    #[arg(long)]
+    session_key: Option<String>,
+}
+
+fn parse_ttl(s: &str) -> Result<u64, String> {
+    let (num, mult) = match s.as_bytes().last() {
+        Some(b's') => (&s[..s.len() - 1], 1),
+        Some(b'm') => (&s[..s.len() - 1], 60),
+        Some(b'h') => (&s[..s.len() - 1], 3600),
+        Some(b'd') => (&s[..s.len() - 1], 86400),
+        _ => (s, 1),
+    };
+    num.parse::<u64>()
+        .map(|n| n * mult)
+        .map_err(|_| format!("bad ttl {s:?}: use seconds or 90m / 2h"))
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    if let Command::Token(t) = command {
+        return token(t);
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = tokio::runtime::Runtime::new().context("starting the runtime")?;
+    match command {
+        Command::Serve(a) => rt.block_on(serve(a)),
+        Command::Join(a) => {
+            let code = rt.block_on(bot::run(a))?;
+            std::process::exit(code);
+        }
+        Command::Token(_) => unreachable!("handled above"),
+    }
+}
+
+fn token(t: TokenArgs) -> anyhow::Result<()> {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+    let role = if t.role == 1 {
+        convene_auth::Role::Host
+    } else {
+        convene_auth::Role::Participant
+    };
+    let mut opts = convene_auth::MintOptions::new(t.key, t.secret, t.topic, role, now);
+    opts.ttl_secs = t.ttl;
+    opts.user_identity = t.user_identity;
+    opts.session_key = t.session_key;
+    println!("{}", convene_auth::mint(&opts));
+    Ok(())
+}
+
+async fn serve(a: ServeArgs) -> anyhow::Result<()> {
+    let mut config = convene_server::Config::default();
+    if let Some(path) = &a.config {
+        convene_server::FileConfig::load(path)?.apply(&mut config);
+    }
+    if let Some(b) = a.bind {
+        config.bind = b;
+    }
+    let mut apps = Vec::new();
+    if let Ok(env) = std::env::var("CONVENE_APPS") {
+        for s in env.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            apps.push(convene_server::parse_app(s)?);
+        }
+    }
+    for s in &a.apps {
+        apps.push(convene_server::parse_app(s)?);
+    }
+    if !apps.is_empty() {
+        config.apps = apps;
+    }
+    if let Some(n) = a.max_users_per_session {
+        config.session.max_users_per_session = n;
+    }
+    if let Some(p) = a.media_port {
+        config.media_port = p;
+    }
+    if let Some(s) = a.failover_window_secs {
+        config.session.failover_window = Duration::from_secs(s);
+    }
+    if let Some(ms) = a.idle_minute_ms {
+        config.session.idle_minute = Duration::from_millis(ms);
+    }
+    if let Some(app) = config.ensure_dev_app() {
+        println!("No app configured: made a dev app for this run.");
+        println!("  SDK key:    {}", app.key);
+        println!("  SDK secret: {}", app.secret);
+        if config.bind.ip().is_loopback() {
+            println!("  Dev tokens: POST /api/dev/token {{\"topic\":\"demo\",\"role\":1}}");
+        }
+    }
+    let server = convene_server::spawn(config)
+        .await
+        .context("binding the server address")?;
+    println!("Convene listening on {}", server.url());
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {
+            println!("shutting down");
+            server.shutdown().await;
+        }
+    }
+    Ok(())
+}

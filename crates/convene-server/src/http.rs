@@ -1,0 +1,110 @@
+//! The HTTP surface (SPEC §12): `/`, `/healthz`, `/metrics`, `/rtc/v1`, `/api/dev/token`.
+
+use crate::hub::Hub;
+use crate::Config;
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use convene_protocol::MAX_FRAME_BYTES;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// Shared by every request handler.
+#[derive(Debug)]
+pub struct AppState {
+    pub(crate) config: Config,
+    pub(crate) hub: Hub,
+    bound: SocketAddr,
+}
+
+impl AppState {
+    pub(crate) fn new(config: Config, bound: SocketAddr) -> Self {
+        let hub = Hub::spawn(config.session.clone());
+        AppState { config, hub, bound }
+    }
+}
+
+/// The router (testable without a socket, e.g. with `tower::ServiceExt::oneshot`).
+pub fn app(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
+        .route("/rtc/v1", get(signaling))
+        .route("/api/dev/token", post(dev_token))
+        .with_state(state)
+}
+
+async fn index() -> Html<&'static str> {
+    Html(include_str!("index.html"))
+}
+
+async fn signaling(ws: WebSocketUpgrade, State(state): State<Arc<AppState>>) -> Response {
+    ws.max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| crate::conn::run(socket, state))
+}
+
+async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    let s = &state.hub.stats;
+    let g = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
+    let body = format!(
+        "# HELP convene_sessions Live sessions.\n# TYPE convene_sessions gauge\nconvene_sessions {}\n\
+         # HELP convene_users Users in sessions (including failover).\n# TYPE convene_users gauge\nconvene_users {}\n\
+         # HELP convene_connections Open signaling connections.\n# TYPE convene_connections gauge\nconvene_connections {}\n\
+         # HELP convene_messages_in_total Signaling messages received.\n# TYPE convene_messages_in_total counter\nconvene_messages_in_total {}\n\
+         # HELP convene_messages_out_total Signaling messages sent.\n# TYPE convene_messages_out_total counter\nconvene_messages_out_total {}\n\
+         # HELP convene_malformed_total Malformed signaling messages.\n# TYPE convene_malformed_total counter\nconvene_malformed_total {}\n",
+        g(&s.sessions),
+        g(&s.users),
+        g(&s.connections),
+        g(&s.messages_in),
+        g(&s.messages_out),
+        g(&s.malformed),
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DevTokenRequest {
+    topic: String,
+    #[serde(default)]
+    role: u8,
+    #[serde(default)]
+    user_identity: Option<String>,
+}
+
+/// Dev mode only: mints a token for the dev app. Served only when the server is bound to
+/// loopback and the caller is on loopback.
+async fn dev_token(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(req): Json<DevTokenRequest>,
+) -> Response {
+    let enabled = state.config.dev_token_endpoint
+        && state.bound.ip().is_loopback()
+        && peer.ip().is_loopback();
+    let Some(app) = state.config.apps.first().filter(|_| enabled) else {
+        return (StatusCode::NOT_FOUND, "dev token endpoint disabled").into_response();
+    };
+    if req.role > 1 {
+        return (StatusCode::BAD_REQUEST, "role must be 0 or 1").into_response();
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let role = if req.role == 1 {
+        convene_auth::Role::Host
+    } else {
+        convene_auth::Role::Participant
+    };
+    let mut opts = convene_auth::MintOptions::new(&app.key, &app.secret, &req.topic, role, now);
+    opts.user_identity = req.user_identity;
+    Json(serde_json::json!({ "token": convene_auth::mint(&opts) })).into_response()
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh machine: installs what the tests need first.
+# This is the README's test command; CI (.ci/run) calls it too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# PyJWT: tokens minted by an independent JWT library must be accepted (SPEC §2).
+if ! python3 -c 'import jwt' 2>/dev/null; then
+  echo "installing PyJWT"
+  python3 -m pip install --quiet --disable-pip-version-check pyjwt
+fi
+
+# Formatting and lints are part of the suite.
+if rustup component list --installed 2>/dev/null | grep -q rustfmt; then :; else rustup component add rustfmt clippy >/dev/null 2>&1 || true; fi
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+
+# The binary is used by the bot tests.
+cargo build -p convene
+cargo test --workspace

@@ -25,15 +25,13 @@ mod participant;
 mod request;
 
 pub use error::{ErrorBody, ErrorCode, ErrorType};
-pub use event::{
-    ActiveSpeaker, ChatMessage, ChatUser, CommandChannelMsg, ConnectionState, Event,
-};
+pub use event::{ActiveSpeaker, ChatMessage, ChatUser, CommandChannelMsg, ConnectionState, Event};
 pub use ids::UserId;
 pub use limits::*;
 pub use participant::{AudioKind, Participant, ParticipantUpdate};
 pub use request::{
-    ChatPrivilege, ClientMsg, JoinParams, JoinResult, Reply, Request, ResumeParams, ServerMsg, TargetOpt,
-    SharePrivilege, TargetParams,
+    ChatPrivilege, ClientMsg, JoinParams, JoinResult, Reply, Request, ResumeParams, ServerMsg,
+    SharePrivilege, TargetOpt, TargetParams,
 };
 
 /// Protocol version, also the path segment of the signaling URL (`/rtc/v1`).

@@ -62,11 +62,7 @@ pub struct ParticipantUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muted: Option<bool>,
     /// New camera state.
-    #[serde(
-        default,
-        rename = "bVideoOn",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, rename = "bVideoOn", skip_serializing_if = "Option::is_none")]
     pub b_video_on: Option<bool>,
     /// New share state.
     #[serde(default, skip_serializing_if = "Option::is_none")]

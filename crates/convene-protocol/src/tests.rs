@@ -8,7 +8,10 @@ fn request_round_trips_with_flattened_method() {
     }))
     .unwrap();
     assert_eq!(r.id, 3);
-    assert_eq!(r.msg, ClientMsg::RemoveUser(TargetParams { user_id: UserId(2) }));
+    assert_eq!(
+        r.msg,
+        ClientMsg::RemoveUser(TargetParams { user_id: UserId(2) })
+    );
     let back = serde_json::to_value(&r).unwrap();
     assert_eq!(back["method"], "removeUser");
     assert_eq!(back["params"]["userId"], 2);
@@ -20,8 +23,7 @@ fn unit_methods_need_no_params() {
     assert_eq!(r.msg, ClientMsg::ReclaimHost);
     let r: Request = serde_json::from_str(r#"{"id":1,"method":"leave","params":{}}"#).unwrap();
     assert_eq!(r.msg, ClientMsg::Leave { end: false });
-    let r: Request =
-        serde_json::from_str(r#"{"id":1,"method":"muteAudio","params":{}}"#).unwrap();
+    let r: Request = serde_json::from_str(r#"{"id":1,"method":"muteAudio","params":{}}"#).unwrap();
     assert_eq!(r.msg, ClientMsg::MuteAudio(TargetOpt { user_id: None }));
 }
 
@@ -51,7 +53,14 @@ fn events_use_reference_names() {
 #[test]
 fn replies_and_events_are_told_apart() {
     let r: ServerMsg = serde_json::from_str(r#"{"id":4,"ok":true,"result":null}"#).unwrap();
-    assert!(matches!(r, ServerMsg::Reply(Reply { id: 4, ok: true, .. })));
+    assert!(matches!(
+        r,
+        ServerMsg::Reply(Reply {
+            id: 4,
+            ok: true,
+            ..
+        })
+    ));
     let err = Reply::err(5, ErrorBody::new(ErrorCode::HostRequired, "host only"));
     let v = serde_json::to_value(&err).unwrap();
     assert_eq!(
@@ -91,14 +100,22 @@ fn participant_fields_match_the_reference() {
 
 #[test]
 fn privileges_are_numbers() {
-    assert_eq!(serde_json::to_value(ChatPrivilege::EveryonePublicly).unwrap(), json!(5));
-    assert_eq!(serde_json::to_value(SharePrivilege::MultipleShare).unwrap(), json!(3));
+    assert_eq!(
+        serde_json::to_value(ChatPrivilege::EveryonePublicly).unwrap(),
+        json!(5)
+    );
+    assert_eq!(
+        serde_json::to_value(SharePrivilege::MultipleShare).unwrap(),
+        json!(3)
+    );
     assert!(serde_json::from_value::<SharePrivilege>(json!(2)).is_err());
 }
 
 #[test]
 fn error_codes_round_trip() {
-    for n in [200, 3004, 3009, 3010, 4004, 4005, 5006, 5007, 5011, 5012, 5013, 7103] {
+    for n in [
+        200, 3004, 3009, 3010, 4004, 4005, 5006, 5007, 5011, 5012, 5013, 7103,
+    ] {
         assert_eq!(ErrorCode::from_code(n).unwrap().code(), n);
     }
     assert_eq!(ErrorCode::from_code(12345), None);

@@ -3,10 +3,10 @@
 use crate::join::{normalize_user_name, validate_join_params};
 use crate::session::{push_update, Session, User};
 use convene_protocol::{
-    AudioKind, ChatMessage, ChatPrivilege, ChatUser, ClientMsg, CommandChannelMsg,
-    ConnectionState, ErrorBody, ErrorCode, Event, JoinParams, JoinResult, Participant,
-    ParticipantUpdate, Reply, ResumeParams, ServerMsg, SharePrivilege, UserId,
-    DEFAULT_MAX_USERS_PER_SESSION, FAILOVER_WINDOW_SECS, MAX_CHAT_BYTES, MAX_COMMAND_BYTES,
+    AudioKind, ChatMessage, ChatPrivilege, ChatUser, ClientMsg, CommandChannelMsg, ConnectionState,
+    ErrorBody, ErrorCode, Event, JoinParams, JoinResult, Participant, ParticipantUpdate, Reply,
+    ResumeParams, ServerMsg, SharePrivilege, UserId, DEFAULT_MAX_USERS_PER_SESSION,
+    FAILOVER_WINDOW_SECS, MAX_CHAT_BYTES, MAX_COMMAND_BYTES,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -607,7 +607,10 @@ impl Core {
             _ => {}
         }
         let Some((sid, me)) = self.conns.get(&conn).cloned() else {
-            return Err(err(ErrorCode::SessionStateClosed, "not in a session; join first"));
+            return Err(err(
+                ErrorCode::SessionStateClosed,
+                "not in a session; join first",
+            ));
         };
         match msg {
             ClientMsg::Leave { end } => self.leave(now, conn, &sid, me, end),
@@ -674,9 +677,7 @@ impl Core {
                 let h: Vec<&ChatMessage> = s.users[&me].history.iter().map(|m| &**m).collect();
                 Ok(to_json(&h))
             }
-            ClientMsg::CommandSend { text, user_id } => {
-                self.command(now, &sid, me, text, user_id)
-            }
+            ClientMsg::CommandSend { text, user_id } => self.command(now, &sid, me, text, user_id),
             ClientMsg::Ping | ClientMsg::Resume(_) | ClientMsg::Join(_) => ok(),
             #[allow(unreachable_patterns)] // ClientMsg is non_exhaustive for other crates.
             other => Err(err(
@@ -799,7 +800,11 @@ impl Core {
         }
         let mut updates = Vec::new();
         if s.mute(target, &mut updates) {
-            let source = if target == me { "active" } else { "passive(mute one)" };
+            let source = if target == me {
+                "active"
+            } else {
+                "passive(mute one)"
+            };
             let conn = s.users[&target].conn;
             self.send_one(
                 conn,
@@ -1215,7 +1220,10 @@ impl Core {
         if text.len() > MAX_COMMAND_BYTES {
             return Err(err(
                 ErrorCode::CommandTooLong,
-                format!("message is {} bytes; at most {MAX_COMMAND_BYTES}", text.len()),
+                format!(
+                    "message is {} bytes; at most {MAX_COMMAND_BYTES}",
+                    text.len()
+                ),
             ));
         }
         let receiver = match to {
@@ -1289,7 +1297,10 @@ fn require_user(s: &Session, id: UserId) -> Result<(), ErrorBody> {
     if s.users.contains_key(&id) {
         Ok(())
     } else {
-        Err(err(ErrorCode::MismatchUser, format!("no user {id} in this session")))
+        Err(err(
+            ErrorCode::MismatchUser,
+            format!("no user {id} in this session"),
+        ))
     }
 }
 
@@ -1300,7 +1311,10 @@ impl Core {
     }
 
     pub(crate) fn all_sessions_users(&self) -> Vec<Participant> {
-        self.sessions.values().flat_map(Session::participants).collect()
+        self.sessions
+            .values()
+            .flat_map(Session::participants)
+            .collect()
     }
 
     pub(crate) fn is_role1(&self, id: UserId) -> bool {

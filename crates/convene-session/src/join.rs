@@ -55,7 +55,11 @@ pub fn validate_join_params(p: &JoinParams) -> Result<ValidJoin, ErrorBody> {
         Some(m) if m.is_finite() && m >= 1.0 && m.fract() == 0.0 && m <= u32::MAX as f64 => {
             m as u32
         }
-        Some(m) => return bad(format!("idleTimeoutMins must be a positive whole number, got {m}")),
+        Some(m) => {
+            return bad(format!(
+                "idleTimeoutMins must be a positive whole number, got {m}"
+            ))
+        }
     };
     Ok(ValidJoin {
         topic: p.topic.clone(),

@@ -76,7 +76,13 @@ impl H {
     }
 
     fn take_reply(&mut self, conn: ConnId, id: u64) -> Result<serde_json::Value, ErrorBody> {
-        let r = self.views.get_mut(&conn).unwrap().replies.remove(&id).expect("one reply");
+        let r = self
+            .views
+            .get_mut(&conn)
+            .unwrap()
+            .replies
+            .remove(&id)
+            .expect("one reply");
         if r.ok {
             Ok(r.result.unwrap_or(serde_json::Value::Null))
         } else {
@@ -239,7 +245,10 @@ fn host_leaving_hands_over_to_longest_present_manager_then_user() {
     h.req(host, ClientMsg::Leave { end: false }).unwrap();
     assert!(h.view(host).closed);
     let m1id = h.me(m1);
-    assert!(h.user(p1, m1id).is_host, "longest-present manager becomes host");
+    assert!(
+        h.user(p1, m1id).is_host,
+        "longest-present manager becomes host"
+    );
     // Now only participants after managers go.
     let mut h = H::new();
     let host = h.join(&HOST, "h");
@@ -247,7 +256,10 @@ fn host_leaving_hands_over_to_longest_present_manager_then_user() {
     let p2 = h.join(&PART, "p2");
     h.req(host, ClientMsg::Leave { end: false }).unwrap();
     let p1id = h.me(p1);
-    assert!(h.user(p2, p1id).is_host, "longest-present user becomes host");
+    assert!(
+        h.user(p2, p1id).is_host,
+        "longest-present user becomes host"
+    );
 }
 
 #[test]
@@ -292,7 +304,11 @@ fn privilege_table() {
             name: "x".into(),
             user_id: Some(p2id),
         };
-        assert_eq!(h.code(me, rename_other), want(0, 0, 5006), "{role} rename other");
+        assert_eq!(
+            h.code(me, rename_other),
+            want(0, 0, 5006),
+            "{role} rename other"
+        );
         let rename_self = ClientMsg::ChangeName {
             name: "me".into(),
             user_id: None,
@@ -342,7 +358,10 @@ fn privilege_table() {
             want(5011, 5011, 5006)
         );
         if role != "host" {
-            assert_eq!(h.code(me, ClientMsg::RemoveUser(target(hid))), want(0, 5007, 5006));
+            assert_eq!(
+                h.code(me, ClientMsg::RemoveUser(target(hid))),
+                want(0, 5007, 5006)
+            );
             let rn = ClientMsg::ChangeName {
                 name: "y".into(),
                 user_id: Some(hid),
@@ -385,8 +404,11 @@ fn rename_disallowed_is_5014_for_participants_only() {
     let mut h = H::new();
     let host = h.join(&HOST, "h");
     let p = h.join(&PART, "p");
-    h.req(host, ClientMsg::AllowParticipantsToRename { allowed: false })
-        .unwrap();
+    h.req(
+        host,
+        ClientMsg::AllowParticipantsToRename { allowed: false },
+    )
+    .unwrap();
     let rn = |n: &str| ClientMsg::ChangeName {
         name: n.into(),
         user_id: None,
@@ -420,7 +442,9 @@ fn passcode_capacity_removal_and_topic_case() {
         .join_full("app", "room", &PART, "x", Some("no"), None, 2)
         .unwrap_err();
     assert_eq!(e.error_code, 3004);
-    let e = h.join_full("app", "ROOM", &PART, "x", None, None, 2).unwrap_err();
+    let e = h
+        .join_full("app", "ROOM", &PART, "x", None, None, 2)
+        .unwrap_err();
     assert_eq!(e.error_code, 3004);
     let ident = Who {
         role_host: false,
@@ -439,7 +463,10 @@ fn passcode_capacity_removal_and_topic_case() {
     assert_eq!(e.error_code, 4005);
     let aid = h.me(alice);
     h.req(host, ClientMsg::RemoveUser(target(aid))).unwrap();
-    assert_eq!(h.last_close_reason(alice).as_deref(), Some("kicked by host"));
+    assert_eq!(
+        h.last_close_reason(alice).as_deref(),
+        Some("kicked by host")
+    );
     assert!(h.view(alice).closed);
     // Same identity with another token, and the same token, are both refused.
     let e = h
@@ -451,7 +478,9 @@ fn passcode_capacity_removal_and_topic_case() {
         .unwrap_err();
     assert_eq!(e.error_code, 3009);
     // Another app with the same topic is another session.
-    let (_o, jr) = h.join_full("other", "room", &PART, "o", None, None, 10).unwrap();
+    let (_o, jr) = h
+        .join_full("other", "room", &PART, "o", None, None, 10)
+        .unwrap();
     assert_eq!(jr.users.len(), 1);
 }
 
@@ -532,7 +561,10 @@ fn idle_timeout_uses_the_hosts_value_and_is_cancelled_by_a_second_user() {
     assert!(!h.view(a).closed);
     h.advance(Duration::from_secs(1));
     assert!(h.view(a).closed);
-    assert_eq!(h.last_close_reason(a).as_deref(), Some("session idle timeout"));
+    assert_eq!(
+        h.last_close_reason(a).as_deref(),
+        Some("session idle timeout")
+    );
     assert_eq!(h.core.session_count(), 0);
 }
 
@@ -542,7 +574,9 @@ fn idle_timeout_for_a_lone_participant_is_40_minutes() {
     let (a, _) = h
         .join_full("app", "t", &HOST, "a", None, Some(1.0), 1)
         .unwrap();
-    let (p, _) = h.join_full("app", "t", &PART, "p", None, Some(1.0), 2).unwrap();
+    let (p, _) = h
+        .join_full("app", "t", &PART, "p", None, Some(1.0), 2)
+        .unwrap();
     // The host leaves: the participant becomes host but its own value (1) counts only if
     // it is host; it is, after hand-over. Make it not host by having a manager take it.
     h.req(a, ClientMsg::Leave { end: false }).unwrap();
@@ -551,7 +585,9 @@ fn idle_timeout_for_a_lone_participant_is_40_minutes() {
     assert!(h.view(p).closed, "host's own idleTimeoutMins counts");
 
     let mut h = H::new();
-    let (p, _) = h.join_full("app", "t", &PART, "p", None, Some(1.0), 1).unwrap();
+    let (p, _) = h
+        .join_full("app", "t", &PART, "p", None, Some(1.0), 1)
+        .unwrap();
     // p is not host (no role-1 joined yet).
     h.advance(Duration::from_secs(39 * 60));
     assert!(!h.view(p).closed);
@@ -684,10 +720,17 @@ fn chat_privacy_privilege_history_and_truncation() {
         },
     )
     .unwrap();
-    assert_eq!(h.code(b, ClientMsg::ChatSendToAll { text: "x".into() }), 7002);
+    assert_eq!(
+        h.code(b, ClientMsg::ChatSendToAll { text: "x".into() }),
+        7002
+    );
     let hist: Vec<ChatMessage> =
         serde_json::from_value(h.req(c, ClientMsg::ChatGetHistory).unwrap()).unwrap();
-    assert_eq!(hist.len(), 2, "c saw two public messages, not the private one");
+    assert_eq!(
+        hist.len(),
+        2,
+        "c saw two public messages, not the private one"
+    );
     let hb: Vec<ChatMessage> =
         serde_json::from_value(h.req(b, ClientMsg::ChatGetHistory).unwrap()).unwrap();
     assert_eq!(hb.len(), 3);
@@ -728,13 +771,17 @@ fn share_lock_stops_participants_not_managers() {
     let m = h.join(&HOST, "m");
     let p = h.join(&PART, "p");
     let pid = h.me(p);
-    h.req(host, ClientMsg::SetSharePrivilege {
-        privilege: SharePrivilege::MultipleShare,
-    })
+    h.req(
+        host,
+        ClientMsg::SetSharePrivilege {
+            privilege: SharePrivilege::MultipleShare,
+        },
+    )
     .unwrap();
     h.req(p, ClientMsg::StartShareScreen).unwrap();
     h.req(m, ClientMsg::StartShareScreen).unwrap();
-    h.req(host, ClientMsg::LockShare { is_locked: true }).unwrap();
+    h.req(host, ClientMsg::LockShare { is_locked: true })
+        .unwrap();
     assert!(h
         .view(p)
         .events
@@ -743,7 +790,8 @@ fn share_lock_stops_participants_not_managers() {
     let mid = h.me(m);
     assert!(h.user(host, mid).sharer_on, "manager keeps sharing");
     assert_eq!(h.code(p, ClientMsg::StartShareScreen), 6204);
-    h.req(host, ClientMsg::LockShare { is_locked: false }).unwrap();
+    h.req(host, ClientMsg::LockShare { is_locked: false })
+        .unwrap();
     // Unlocked: one sharer; a participant cannot take over, the host can.
     assert_eq!(h.code(p, ClientMsg::StartShareScreen), 6205);
     h.req(host, ClientMsg::StartShareScreen).unwrap();
@@ -761,13 +809,17 @@ fn host_mute_and_ask_unmute() {
     h.req(p, ClientMsg::StartAudio { mute: false }).unwrap();
     h.req(host, m).unwrap();
     assert_eq!(h.user(host, pid).muted, Some(true));
-    h.req(host, ClientMsg::UnmuteAudio(TargetOpt { user_id: Some(pid) }))
-        .unwrap();
+    h.req(
+        host,
+        ClientMsg::UnmuteAudio(TargetOpt { user_id: Some(pid) }),
+    )
+    .unwrap();
     assert_eq!(h.user(host, pid).muted, Some(true), "never forced");
     assert!(h.view(p).events.contains(&Event::HostAskUnmuteAudio {
         reason: "Unmute".into()
     }));
-    h.req(p, ClientMsg::UnmuteAudio(TargetOpt::default())).unwrap();
+    h.req(p, ClientMsg::UnmuteAudio(TargetOpt::default()))
+        .unwrap();
     assert_eq!(h.user(host, pid).muted, Some(false));
 }
 
@@ -777,12 +829,18 @@ fn a_join_costs_each_other_user_one_message() {
     let conns: Vec<ConnId> = (0..50).map(|i| h.join(&PART, &format!("u{i}"))).collect();
     let before: Vec<usize> = conns.iter().map(|c| h.view(*c).events.len()).collect();
     let mut msgs = 0;
-    let (last, jr) = h.join_full("app", "Topic", &HOST, "late", None, None, 999).unwrap();
+    let (last, jr) = h
+        .join_full("app", "Topic", &HOST, "late", None, None, 999)
+        .unwrap();
     for (c, b) in conns.iter().zip(before) {
         msgs += h.view(*c).events.len() - b;
     }
     assert_eq!(msgs, 50, "one user-added per other user");
-    assert_eq!(jr.users.len(), 51, "the new user gets the whole list at once");
+    assert_eq!(
+        jr.users.len(),
+        51,
+        "the new user gets the whole list at once"
+    );
     let _ = last;
 }
 

@@ -1,0 +1,621 @@
+//! [`Client`]: the cheap, cloneable handle an app calls.
+
+use crate::driver::{Command, Driver, Reply, Shared};
+use crate::url::parse_server_url;
+use crate::{ClientError, Events, SessionInfo};
+use convene_protocol::{
+    ChatMessage, ChatPrivilege, ClientMsg, CommandChannelMsg, JoinParams, Participant,
+    SharePrivilege, TargetOpt, TargetParams, UserId, MAX_PASSCODE_CHARS, MAX_TOPIC_CHARS,
+};
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// How long `init` waits for a TCP connection to the server.
+const INIT_REACH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A Convene client: one user in at most one session at a time.
+///
+/// Cheap to clone; every clone is the same client (same session, same events). The state and
+/// the socket belong to one background task, started by [`Client::init`]; methods message it
+/// and await its answer, so none of them blocks another for long.
+///
+/// Lifecycle (SPEC §3): [`Client::new`] → [`Client::init`] → [`Client::join`] → calls →
+/// [`Client::leave`] → [`Client::destroy`]. Dropping the last handle also leaves (best effort,
+/// without waiting); call `leave` or `destroy` to know it happened.
+#[derive(Clone)]
+#[must_use = "dropping the last Client handle leaves the session"]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    shared: Arc<Shared>,
+    /// The driver's inbox; set once by the first `init`.
+    driver: OnceLock<mpsc::UnboundedSender<Command>>,
+    /// `destroy` or `debug_kill` was called: every call fails with [`ClientError::Destroyed`].
+    destroyed: AtomicBool,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let info = self.get_session_info();
+        f.debug_struct("Client")
+            .field("initialized", &self.inner.driver.get().is_some())
+            .field("destroyed", &self.inner.destroyed.load(Ordering::Relaxed))
+            .field("session", &info)
+            .finish()
+    }
+}
+
+impl Default for Client {
+    fn default() -> Self {
+        Client::new()
+    }
+}
+
+/// The local "not in a session" error for a method: media-stream calls report 6002 like the
+/// reference's `getMediaStream()` before join, the rest 5002.
+pub(crate) fn not_joined_error(msg: &ClientMsg) -> ClientError {
+    match msg {
+        ClientMsg::StartAudio { .. }
+        | ClientMsg::StopAudio
+        | ClientMsg::MuteAudio(_)
+        | ClientMsg::UnmuteAudio(_)
+        | ClientMsg::MuteAllAudio
+        | ClientMsg::UnmuteAllAudio
+        | ClientMsg::StartVideo
+        | ClientMsg::StopVideo
+        | ClientMsg::StartShareScreen
+        | ClientMsg::StopShareScreen
+        | ClientMsg::LockShare { .. }
+        | ClientMsg::SetSharePrivilege { .. } => ClientError::MediaNotJoined,
+        _ => ClientError::NotJoined,
+    }
+}
+
+/// The join checks of SPEC §4 that need no server, for an early and clear error (5013). The
+/// server checks the same rules again.
+fn check_join_params(p: &JoinParams) -> Result<(), ClientError> {
+    let topic_len = p.topic.chars().count();
+    if topic_len == 0 || topic_len > MAX_TOPIC_CHARS {
+        return Err(ClientError::InvalidJoinParameter(format!(
+            "topic must be 1 to {MAX_TOPIC_CHARS} characters"
+        )));
+    }
+    if p.token.is_empty() {
+        return Err(ClientError::InvalidJoinParameter("token is empty".into()));
+    }
+    if let Some(pw) = &p.passcode {
+        if pw.chars().count() > MAX_PASSCODE_CHARS || !pw.bytes().all(|b| (32..=126).contains(&b)) {
+            return Err(ClientError::InvalidJoinParameter(format!(
+                "passcode must be at most {MAX_PASSCODE_CHARS} printable ASCII characters"
+            )));
+        }
+    }
+    if p.idle_timeout_mins == Some(0.0) {
+        return Err(ClientError::InvalidJoinParameter(
+            "idleTimeoutMins must be a positive number of minutes".into(),
+        ));
+    }
+    Ok(())
+}
+
+impl Client {
+    /// A new client, not yet initialised. Does no I/O and needs no runtime.
+    ///
+    /// Unlike the browser's `createClient()`, each call makes an independent client (a process
+    /// may run many, the load generator does); clone a `Client` to share one.
+    pub fn new() -> Self {
+        Client {
+            inner: Arc::new(Inner {
+                shared: Arc::new(Shared::default()),
+                driver: OnceLock::new(),
+                destroyed: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------
+
+    /// Records the server (`http://host:port`, `ws://host:port`, or the full
+    /// `ws://host:port/rtc/v1`) and checks it is reachable with a TCP connect. Must succeed
+    /// before [`Client::join`]. Calling it again points later joins elsewhere; a session in
+    /// progress keeps its server.
+    ///
+    /// Must be called from within a Tokio runtime: it starts the client's background task.
+    pub async fn init(&self, server_url: &str) -> Result<(), ClientError> {
+        self.check_alive()?;
+        let url = parse_server_url(server_url)?;
+        let reach = tokio::net::TcpStream::connect(url.authority.as_str());
+        match tokio::time::timeout(INIT_REACH_TIMEOUT, reach).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return Err(ClientError::Transport(format!("{}: {e}", url.authority))),
+            Err(_) => {
+                return Err(ClientError::Transport(format!(
+                    "{}: connect timed out",
+                    url.authority
+                )))
+            }
+        }
+        let tx = self.inner.driver.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(Driver::new(self.inner.shared.clone(), rx).run());
+            tx
+        });
+        let (reply, rx) = oneshot::channel();
+        tx.send(Command::Init { url, reply })
+            .map_err(|_| ClientError::Destroyed)?;
+        rx.await.map_err(|_| ClientError::Destroyed)?
+    }
+
+    /// Joins (or starts) a session. Fails with `NotInitialized` before `init`, 5012 when
+    /// already in a session, 5013 for a bad parameter, or the server's error (200 bad token,
+    /// 3004 wrong passcode, 4005 full, 3009 removed...).
+    ///
+    /// On success the user list is loaded, [`Client::get_session_info`] answers, and a
+    /// `connection-change {state: Connected}` event follows.
+    pub async fn join(
+        &self,
+        topic: &str,
+        token: &str,
+        user_name: &str,
+        passcode: Option<&str>,
+        idle_timeout_mins: Option<u32>,
+    ) -> Result<SessionInfo, ClientError> {
+        let params = JoinParams {
+            topic: topic.to_string(),
+            token: token.to_string(),
+            user_name: user_name.to_string(),
+            passcode: passcode.map(str::to_string),
+            idle_timeout_mins: idle_timeout_mins.map(f64::from),
+        };
+        check_join_params(&params)?;
+        let tx = self.driver()?.ok_or(ClientError::NotInitialized)?;
+        self.send(&tx, |reply| Command::Join { params, reply })
+            .await
+    }
+
+    /// Leaves the session; `end: true` ends it for everyone (host only, else 5007 and we stay).
+    pub async fn leave(&self, end: bool) -> Result<(), ClientError> {
+        let tx = self.driver()?.ok_or(ClientError::NotJoined)?;
+        self.send(&tx, |reply| Command::Leave { end, reply }).await
+    }
+
+    /// Leaves (if in a session) and stops the client: its event streams end and every later
+    /// call fails with [`ClientError::Destroyed`]. Make a new [`Client`] to join again.
+    pub async fn destroy(&self) -> Result<(), ClientError> {
+        if self.inner.destroyed.swap(true, Ordering::SeqCst) {
+            return Ok(());
+        }
+        match self.inner.driver.get() {
+            Some(tx) => {
+                let (reply, rx) = oneshot::channel();
+                if tx.send(Command::Destroy { reply }).is_ok() {
+                    let _ = rx.await;
+                }
+            }
+            None => self.inner.shared.subscribers.close(),
+        }
+        Ok(())
+    }
+
+    /// Every event from now on. Call before `join` to see everything the session does.
+    pub fn events(&self) -> Events {
+        self.inner.shared.subscribers.subscribe()
+    }
+
+    // ---- local state (answered without the server) -------------------------------------
+
+    /// Everyone in the session, ourselves included, in join order. Empty when not in a session.
+    pub fn get_all_user(&self) -> Vec<Participant> {
+        self.inner.shared.read(|s| s.all_users())
+    }
+
+    /// One user, if present.
+    pub fn get_user(&self, user_id: UserId) -> Option<Participant> {
+        self.inner.shared.read(|s| s.user(user_id))
+    }
+
+    /// Ourselves, when in a session.
+    pub fn get_current_user_info(&self) -> Option<Participant> {
+        self.inner.shared.read(|s| s.me())
+    }
+
+    /// The session (all fields empty and `is_in_meeting: false` when not in one).
+    pub fn get_session_info(&self) -> SessionInfo {
+        self.inner.shared.read(|s| s.session_info())
+    }
+
+    /// The host, if there is one.
+    pub fn get_session_host(&self) -> Option<Participant> {
+        self.inner.shared.read(|s| s.host())
+    }
+
+    /// We are the host.
+    pub fn is_host(&self) -> bool {
+        self.get_current_user_info().is_some_and(|p| p.is_host)
+    }
+
+    /// We are a manager.
+    pub fn is_manager(&self) -> bool {
+        self.get_current_user_info().is_some_and(|p| p.is_manager)
+    }
+
+    /// We are the original host (first role-1 joiner of this session instance).
+    pub fn is_original_host(&self) -> bool {
+        self.inner.shared.read(|s| s.is_original_host())
+    }
+
+    /// The chat privilege, when in a session.
+    pub fn get_chat_privilege(&self) -> Option<ChatPrivilege> {
+        self.inner.shared.read(|s| s.chat_privilege())
+    }
+
+    /// The share privilege, when in a session.
+    pub fn get_share_privilege(&self) -> Option<SharePrivilege> {
+        self.inner.shared.read(|s| s.share_privilege())
+    }
+
+    /// Screen share is locked to the host and managers.
+    pub fn is_share_locked(&self) -> bool {
+        self.get_share_privilege() == Some(SharePrivilege::Locked)
+    }
+
+    // ---- requests ----------------------------------------------------------------------
+
+    /// Sends any [`ClientMsg`] and returns the server's result as JSON. `leave` goes through
+    /// [`Client::leave`]; `join` and `resume` cannot be sent this way (use [`Client::join`];
+    /// resuming is automatic).
+    pub async fn request(&self, msg: ClientMsg) -> Result<serde_json::Value, ClientError> {
+        match msg {
+            ClientMsg::Leave { end } => {
+                return self.leave(end).await.map(|()| serde_json::Value::Null)
+            }
+            ClientMsg::Join(_) | ClientMsg::Resume(_) => {
+                return Err(ClientError::Unsupported(format!(
+                    "{} is not available through request()",
+                    msg.method()
+                )))
+            }
+            _ => {}
+        }
+        let Some(tx) = self.driver()? else {
+            return Err(not_joined_error(&msg));
+        };
+        self.send(&tx, |reply| Command::Request { msg, reply })
+            .await
+    }
+
+    async fn call<T: DeserializeOwned>(&self, msg: ClientMsg) -> Result<T, ClientError> {
+        let method = msg.method();
+        let v = self.request(msg).await?;
+        serde_json::from_value(v)
+            .map_err(|e| ClientError::Protocol(format!("{method} result: {e}")))
+    }
+
+    async fn call_unit(&self, msg: ClientMsg) -> Result<(), ClientError> {
+        self.request(msg).await.map(drop)
+    }
+
+    /// The server's user list (`getAllUser` on the wire). Apps use [`Client::get_all_user`];
+    /// this is for checking the local list against the server.
+    pub async fn fetch_all_users(&self) -> Result<Vec<Participant>, ClientError> {
+        self.call(ClientMsg::GetAllUser).await
+    }
+
+    /// Renames ourselves (`user_id: None`) or, as host or manager, another user.
+    pub async fn change_name(
+        &self,
+        name: &str,
+        user_id: Option<UserId>,
+    ) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::ChangeName {
+            name: name.to_string(),
+            user_id,
+        })
+        .await
+    }
+
+    /// Host/manager: allow or forbid participants to rename themselves.
+    pub async fn allow_participants_to_rename(&self, allowed: bool) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::AllowParticipantsToRename { allowed })
+            .await
+    }
+
+    /// Joins computer audio, muted when `mute`.
+    pub async fn start_audio(&self, mute: bool) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::StartAudio { mute }).await
+    }
+
+    /// Leaves computer audio.
+    pub async fn stop_audio(&self) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::StopAudio).await
+    }
+
+    /// Mutes ourselves (`None`) or, as host or manager, another user.
+    pub async fn mute_audio(&self, user_id: Option<UserId>) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::MuteAudio(TargetOpt { user_id }))
+            .await
+    }
+
+    /// Unmutes ourselves (`None`) or, as host or manager, asks another user to unmute.
+    pub async fn unmute_audio(&self, user_id: Option<UserId>) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::UnmuteAudio(TargetOpt { user_id }))
+            .await
+    }
+
+    /// Host/manager: mutes everyone else.
+    pub async fn mute_all_audio(&self) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::MuteAllAudio).await
+    }
+
+    /// Host/manager: asks everyone muted to unmute.
+    pub async fn unmute_all_audio(&self) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::UnmuteAllAudio).await
+    }
+
+    /// Camera on.
+    pub async fn start_video(&self) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::StartVideo).await
+    }
+
+    /// Camera off.
+    pub async fn stop_video(&self) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::StopVideo).await
+    }
+
+    /// Starts sharing the screen (checked against the share privilege).
+    pub async fn start_share_screen(&self) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::StartShareScreen).await
+    }
+
+    /// Stops sharing.
+    pub async fn stop_share_screen(&self) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::StopShareScreen).await
+    }
+
+    /// Host: hands the host role to `user_id`.
+    pub async fn make_host(&self, user_id: UserId) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::MakeHost(TargetParams { user_id }))
+            .await
+    }
+
+    /// Host: makes `user_id` a manager.
+    pub async fn make_manager(&self, user_id: UserId) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::MakeManager(TargetParams { user_id }))
+            .await
+    }
+
+    /// Host: revokes `user_id`'s manager role.
+    pub async fn revoke_manager(&self, user_id: UserId) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::RevokeManager(TargetParams { user_id }))
+            .await
+    }
+
+    /// Original host: takes the host role back.
+    pub async fn reclaim_host(&self) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::ReclaimHost).await
+    }
+
+    /// Host/manager: removes `user_id`, who cannot rejoin this session instance.
+    pub async fn remove_user(&self, user_id: UserId) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::RemoveUser(TargetParams { user_id }))
+            .await
+    }
+
+    /// Host/manager: locks (or unlocks) screen share.
+    pub async fn lock_share(&self, is_locked: bool) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::LockShare { is_locked }).await
+    }
+
+    /// Host/manager: sets the share privilege.
+    pub async fn set_share_privilege(&self, privilege: SharePrivilege) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::SetSharePrivilege { privilege })
+            .await
+    }
+
+    /// Chats privately to `user_id`.
+    pub async fn chat_send(&self, text: &str, user_id: UserId) -> Result<ChatMessage, ClientError> {
+        self.call(ClientMsg::ChatSend {
+            text: text.to_string(),
+            user_id,
+        })
+        .await
+    }
+
+    /// Chats to everyone.
+    pub async fn chat_send_to_all(&self, text: &str) -> Result<ChatMessage, ClientError> {
+        self.call(ClientMsg::ChatSendToAll {
+            text: text.to_string(),
+        })
+        .await
+    }
+
+    /// Host/manager: sets the chat privilege.
+    pub async fn chat_set_privilege(&self, privilege: ChatPrivilege) -> Result<(), ClientError> {
+        self.call_unit(ClientMsg::ChatSetPrivilege { privilege })
+            .await
+    }
+
+    /// The chat messages we saw while present.
+    pub async fn chat_get_history(&self) -> Result<Vec<ChatMessage>, ClientError> {
+        self.call(ClientMsg::ChatGetHistory).await
+    }
+
+    /// Sends a command channel message to `user_id`, or to everyone when `None`.
+    pub async fn command_send(
+        &self,
+        text: &str,
+        user_id: Option<UserId>,
+    ) -> Result<CommandChannelMsg, ClientError> {
+        self.call(ClientMsg::CommandSend {
+            text: serde_json::Value::String(text.to_string()),
+            user_id,
+        })
+        .await
+    }
+
+    // ---- test hooks --------------------------------------------------------------------
+
+    /// Test hook: drops the connection the way a network failure would (TCP reset, no close
+    /// frame, no leave). The client then fails over by itself, as it would after a real drop.
+    #[doc(hidden)]
+    pub async fn debug_drop_connection(&self) {
+        if let Ok(Some(tx)) = self.driver() {
+            let _ = self
+                .send(&tx, |reply| Command::DropConnection { reply })
+                .await;
+        }
+    }
+
+    /// Test hook: stops the client at once, without leave and without reconnecting, like a
+    /// crashed process. The server sees the connection drop and keeps us in failover.
+    #[doc(hidden)]
+    pub async fn debug_kill(&self) {
+        if self.inner.destroyed.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        match self.inner.driver.get() {
+            Some(tx) => {
+                let (reply, rx) = oneshot::channel();
+                if tx.send(Command::Kill { reply }).is_ok() {
+                    let _ = rx.await;
+                }
+            }
+            None => self.inner.shared.subscribers.close(),
+        }
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------
+
+    fn check_alive(&self) -> Result<(), ClientError> {
+        if self.inner.destroyed.load(Ordering::SeqCst) {
+            Err(ClientError::Destroyed)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The driver's inbox: `Ok(None)` before `init`.
+    fn driver(&self) -> Result<Option<mpsc::UnboundedSender<Command>>, ClientError> {
+        self.check_alive()?;
+        Ok(self.inner.driver.get().cloned())
+    }
+
+    async fn send<T>(
+        &self,
+        tx: &mpsc::UnboundedSender<Command>,
+        make: impl FnOnce(Reply<T>) -> Command,
+    ) -> Result<T, ClientError> {
+        let (reply, rx) = oneshot::channel();
+        tx.send(make(reply)).map_err(|_| ClientError::Destroyed)?;
+        rx.await.map_err(|_| ClientError::Destroyed)?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(topic: &str, passcode: Option<&str>, idle: Option<f64>) -> JoinParams {
+        JoinParams {
+            topic: topic.into(),
+            token: "t".into(),
+            user_name: "n".into(),
+            passcode: passcode.map(Into::into),
+            idle_timeout_mins: idle,
+        }
+    }
+
+    #[test]
+    fn join_params_are_checked_locally() {
+        assert!(check_join_params(&params("a b!", Some("pass word"), Some(5.0))).is_ok());
+        assert!(check_join_params(&params(&"é".repeat(150), None, None)).is_ok());
+        for bad in [
+            params("", None, None),
+            params(&"x".repeat(151), None, None),
+            params("t", Some("12345678901"), None),
+            params("t", Some("pässe"), None),
+            params("t", Some("tab\t"), None),
+            params("t", None, Some(0.0)),
+        ] {
+            assert_eq!(
+                check_join_params(&bad).unwrap_err().code(),
+                Some(convene_protocol::ErrorCode::InvalidJoinParameter),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn media_calls_before_join_report_6002() {
+        assert_eq!(
+            not_joined_error(&ClientMsg::StartVideo),
+            ClientError::MediaNotJoined
+        );
+        assert_eq!(
+            not_joined_error(&ClientMsg::MuteAudio(TargetOpt::default())),
+            ClientError::MediaNotJoined
+        );
+        assert_eq!(
+            not_joined_error(&ClientMsg::ReclaimHost),
+            ClientError::NotJoined
+        );
+    }
+
+    #[tokio::test]
+    async fn lifecycle_errors_before_init() {
+        let c = Client::new();
+        assert!(c.get_all_user().is_empty());
+        assert!(!c.get_session_info().is_in_meeting);
+        assert_eq!(
+            c.join("t", "tok", "me", None, None).await.unwrap_err(),
+            ClientError::NotInitialized
+        );
+        assert_eq!(c.reclaim_host().await.unwrap_err(), ClientError::NotJoined);
+        assert_eq!(
+            c.start_audio(false).await.unwrap_err(),
+            ClientError::MediaNotJoined
+        );
+        assert_eq!(c.leave(false).await.unwrap_err(), ClientError::NotJoined);
+        assert!(matches!(
+            c.request(ClientMsg::Resume(convene_protocol::ResumeParams {
+                session_id: "s".into(),
+                user_id: UserId(1),
+                resume_token: "r".into()
+            }))
+            .await,
+            Err(ClientError::Unsupported(_))
+        ));
+        assert!(matches!(
+            c.init("https://example:1").await,
+            Err(ClientError::InvalidUrl(_))
+        ));
+        c.destroy().await.unwrap();
+        assert_eq!(
+            c.init("http://127.0.0.1:1").await,
+            Err(ClientError::Destroyed)
+        );
+        assert_eq!(c.events().recv().await, None);
+    }
+
+    #[tokio::test]
+    async fn init_fails_when_nothing_listens() {
+        // Bind then drop, so the port is (almost certainly) closed.
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let c = Client::new();
+        let err = c
+            .init(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ClientError::Transport(_)), "{err:?}");
+        assert_eq!(err.to_error_body().error_code, 1);
+    }
+}

@@ -1,0 +1,434 @@
+//! [`LocalState`]: the client's copy of the session, kept correct from the server's events.
+//!
+//! Pure data with no I/O, so every rule here is unit tested without a server. Only the driver
+//! task writes it; the getters of [`crate::Client`] read it.
+
+use convene_protocol::{
+    ChatPrivilege, ConnectionState, Event, JoinResult, Participant, ParticipantUpdate,
+    SharePrivilege, UserId,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The session as `getSessionInfo()` reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    /// Topic as the session's starter gave it.
+    pub topic: String,
+    /// Session passcode (`""` when none).
+    pub password: String,
+    /// Our display name.
+    pub user_name: String,
+    /// Our user id (0 when not in a session).
+    pub user_id: UserId,
+    /// Connected to a session right now (false before join, after leave and while
+    /// reconnecting).
+    pub is_in_meeting: bool,
+    /// Id of this session instance (`""` when not in a session).
+    pub session_id: String,
+}
+
+/// What we know of the session we are in.
+#[derive(Debug, Clone)]
+struct Joined {
+    session_id: String,
+    topic: String,
+    password: String,
+    me: UserId,
+    is_original_host: bool,
+    chat_privilege: ChatPrivilege,
+    share_privilege: SharePrivilege,
+    resume_token: String,
+    /// Keyed by id; ids grow with join order, so this is also join order.
+    users: BTreeMap<UserId, Participant>,
+}
+
+/// The client's local view of its session.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LocalState {
+    joined: Option<Joined>,
+    /// False while reconnecting.
+    connected: bool,
+}
+
+impl LocalState {
+    /// Takes the whole session from a `join` reply.
+    pub(crate) fn install(&mut self, r: JoinResult) {
+        self.joined = Some(Joined {
+            session_id: r.session_id,
+            topic: r.topic,
+            password: r.password,
+            me: r.user_id,
+            is_original_host: r.is_original_host,
+            chat_privilege: r.chat_privilege,
+            share_privilege: r.share_privilege,
+            resume_token: r.resume_token,
+            users: r.users.into_iter().map(|p| (p.user_id, p)).collect(),
+        });
+        self.connected = true;
+    }
+
+    /// Takes the session from a `resume` reply, returning the user-list events that turn the
+    /// old list into the new one (what happened while we were away), so that an app that keeps
+    /// its own list from events stays right.
+    pub(crate) fn resume(&mut self, r: JoinResult) -> Vec<Event> {
+        let old = self.joined.take().map(|j| j.users).unwrap_or_default();
+        self.install(r);
+        let new = &self.joined.as_ref().expect("installed just above").users;
+        let mut added = Vec::new();
+        let mut updated = Vec::new();
+        let mut removed = Vec::new();
+        for (id, before) in &old {
+            match new.get(id) {
+                None => removed.push(ParticipantUpdate {
+                    display_name: Some(before.display_name.clone()),
+                    ..ParticipantUpdate::new(*id)
+                }),
+                Some(after) => {
+                    if let Some(delta) = delta(before, after) {
+                        updated.push(delta);
+                    }
+                }
+            }
+        }
+        for (id, p) in new {
+            if !old.contains_key(id) {
+                added.push(p.clone());
+            }
+        }
+        let mut events = Vec::new();
+        if !removed.is_empty() {
+            events.push(Event::UserRemoved(removed));
+        }
+        if !added.is_empty() {
+            events.push(Event::UserAdded(added));
+        }
+        if !updated.is_empty() {
+            events.push(Event::UserUpdated(updated));
+        }
+        events
+    }
+
+    /// Forgets the session (left, removed, ended, failover gave up).
+    pub(crate) fn clear(&mut self) {
+        self.joined = None;
+        self.connected = false;
+    }
+
+    /// Marks the connection lost or restored without touching the session data.
+    pub(crate) fn set_connected(&mut self, connected: bool) {
+        self.connected = connected;
+    }
+
+    /// Applies a server event. Call before delivering the event to the app.
+    pub(crate) fn apply(&mut self, event: &Event) {
+        if let Event::ConnectionChange {
+            state: ConnectionState::Closed | ConnectionState::Fail,
+            ..
+        } = event
+        {
+            self.clear();
+            return;
+        }
+        let Some(j) = self.joined.as_mut() else {
+            return;
+        };
+        match event {
+            Event::UserAdded(users) => {
+                for p in users {
+                    j.users.insert(p.user_id, p.clone());
+                }
+            }
+            Event::UserUpdated(deltas) => {
+                for d in deltas {
+                    if let Some(p) = j.users.get_mut(&d.user_id) {
+                        p.apply(d);
+                    }
+                }
+            }
+            Event::UserRemoved(gone) => {
+                for d in gone {
+                    j.users.remove(&d.user_id);
+                }
+            }
+            Event::ChatPrivilegeChange { chat_privilege } => j.chat_privilege = *chat_privilege,
+            Event::SharePrivilegeChange { privilege } => j.share_privilege = *privilege,
+            _ => {}
+        }
+    }
+
+    /// In a session (connected or reconnecting).
+    #[cfg(test)]
+    pub(crate) fn in_session(&self) -> bool {
+        self.joined.is_some()
+    }
+
+    /// What `resume` needs: session id, our id, the resume token.
+    pub(crate) fn resume_params(&self) -> Option<convene_protocol::ResumeParams> {
+        self.joined
+            .as_ref()
+            .map(|j| convene_protocol::ResumeParams {
+                session_id: j.session_id.clone(),
+                user_id: j.me,
+                resume_token: j.resume_token.clone(),
+            })
+    }
+
+    pub(crate) fn all_users(&self) -> Vec<Participant> {
+        self.joined
+            .as_ref()
+            .map(|j| j.users.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn user(&self, id: UserId) -> Option<Participant> {
+        self.joined.as_ref()?.users.get(&id).cloned()
+    }
+
+    pub(crate) fn me(&self) -> Option<Participant> {
+        let j = self.joined.as_ref()?;
+        j.users.get(&j.me).cloned()
+    }
+
+    pub(crate) fn host(&self) -> Option<Participant> {
+        self.joined
+            .as_ref()?
+            .users
+            .values()
+            .find(|p| p.is_host)
+            .cloned()
+    }
+
+    pub(crate) fn session_info(&self) -> SessionInfo {
+        let Some(j) = self.joined.as_ref() else {
+            return SessionInfo::default();
+        };
+        SessionInfo {
+            topic: j.topic.clone(),
+            password: j.password.clone(),
+            user_name: j
+                .users
+                .get(&j.me)
+                .map(|p| p.display_name.clone())
+                .unwrap_or_default(),
+            user_id: j.me,
+            is_in_meeting: self.connected,
+            session_id: j.session_id.clone(),
+        }
+    }
+
+    pub(crate) fn is_original_host(&self) -> bool {
+        self.joined.as_ref().is_some_and(|j| j.is_original_host)
+    }
+
+    pub(crate) fn chat_privilege(&self) -> Option<ChatPrivilege> {
+        self.joined.as_ref().map(|j| j.chat_privilege)
+    }
+
+    pub(crate) fn share_privilege(&self) -> Option<SharePrivilege> {
+        self.joined.as_ref().map(|j| j.share_privilege)
+    }
+}
+
+/// The fields of `after` that differ from `before`, or `None` when nothing the delta type can
+/// carry changed.
+fn delta(before: &Participant, after: &Participant) -> Option<ParticipantUpdate> {
+    fn changed<T: PartialEq + Clone>(a: &T, b: &T) -> Option<T> {
+        (a != b).then(|| b.clone())
+    }
+    let d = ParticipantUpdate {
+        user_id: after.user_id,
+        display_name: changed(&before.display_name, &after.display_name),
+        audio: changed(&before.audio, &after.audio),
+        muted: if before.muted != after.muted {
+            after.muted
+        } else {
+            None
+        },
+        b_video_on: changed(&before.b_video_on, &after.b_video_on),
+        sharer_on: changed(&before.sharer_on, &after.sharer_on),
+        is_host: changed(&before.is_host, &after.is_host),
+        is_manager: changed(&before.is_manager, &after.is_manager),
+        is_in_failover: changed(&before.is_in_failover, &after.is_in_failover),
+    };
+    (d != ParticipantUpdate::new(after.user_id)).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use convene_protocol::AudioKind;
+
+    pub(crate) fn user(id: u32, name: &str) -> Participant {
+        Participant {
+            user_id: UserId(id),
+            display_name: name.into(),
+            audio: AudioKind::None,
+            muted: None,
+            b_video_on: false,
+            sharer_on: false,
+            is_host: false,
+            is_manager: false,
+            user_identity: None,
+            is_in_failover: false,
+            avatar: None,
+        }
+    }
+
+    fn joined(me: u32, users: Vec<Participant>) -> JoinResult {
+        JoinResult {
+            session_id: "s-1".into(),
+            topic: "Daily".into(),
+            user_id: UserId(me),
+            password: "pw".into(),
+            is_original_host: true,
+            users,
+            chat_privilege: ChatPrivilege::All,
+            share_privilege: SharePrivilege::Unlocked,
+            rename_allowed: true,
+            resume_token: "rt".into(),
+        }
+    }
+
+    fn host(id: u32, name: &str) -> Participant {
+        Participant {
+            is_host: true,
+            ..user(id, name)
+        }
+    }
+
+    #[test]
+    fn empty_before_join() {
+        let s = LocalState::default();
+        assert!(s.all_users().is_empty());
+        assert_eq!(s.me(), None);
+        assert_eq!(s.host(), None);
+        assert_eq!(s.session_info(), SessionInfo::default());
+        assert!(!s.session_info().is_in_meeting);
+        assert!(s.resume_params().is_none());
+    }
+
+    #[test]
+    fn join_result_fills_the_getters() {
+        let mut s = LocalState::default();
+        s.install(joined(1, vec![host(1, "Ann"), user(2, "Bob")]));
+        let info = s.session_info();
+        assert_eq!(info.user_id, UserId(1));
+        assert_eq!(info.user_name, "Ann");
+        assert_eq!(info.topic, "Daily");
+        assert_eq!(info.password, "pw");
+        assert_eq!(info.session_id, "s-1");
+        assert!(info.is_in_meeting);
+        assert_eq!(s.me().unwrap().display_name, "Ann");
+        assert_eq!(s.host().unwrap().user_id, UserId(1));
+        assert!(s.is_original_host());
+        assert_eq!(s.all_users().len(), 2);
+        let v = serde_json::to_value(&info).unwrap();
+        assert_eq!(v["isInMeeting"], true);
+        assert_eq!(v["userName"], "Ann");
+        assert_eq!(v["sessionId"], "s-1");
+    }
+
+    #[test]
+    fn events_keep_the_list_right() {
+        let mut s = LocalState::default();
+        s.install(joined(2, vec![host(1, "Ann"), user(2, "Bob")]));
+        s.apply(&Event::UserAdded(vec![user(3, "Cy"), user(4, "Di")]));
+        assert_eq!(s.all_users().len(), 4);
+        s.apply(&Event::UserUpdated(vec![
+            ParticipantUpdate {
+                is_host: Some(false),
+                is_manager: Some(true),
+                ..ParticipantUpdate::new(UserId(1))
+            },
+            ParticipantUpdate {
+                is_host: Some(true),
+                display_name: Some("Bobby".into()),
+                ..ParticipantUpdate::new(UserId(2))
+            },
+            // An unknown id is ignored, not a panic.
+            ParticipantUpdate {
+                is_host: Some(true),
+                ..ParticipantUpdate::new(UserId(99))
+            },
+        ]));
+        assert_eq!(s.host().unwrap().user_id, UserId(2));
+        assert!(s.me().unwrap().is_host);
+        assert!(s.user(UserId(1)).unwrap().is_manager);
+        assert_eq!(s.session_info().user_name, "Bobby");
+        s.apply(&Event::UserRemoved(vec![ParticipantUpdate::new(UserId(3))]));
+        let ids: Vec<u32> = s.all_users().iter().map(|p| p.user_id.0).collect();
+        assert_eq!(ids, vec![1, 2, 4]);
+        s.apply(&Event::ChatPrivilegeChange {
+            chat_privilege: ChatPrivilege::NoOne,
+        });
+        assert_eq!(s.chat_privilege(), Some(ChatPrivilege::NoOne));
+        s.apply(&Event::SharePrivilegeChange {
+            privilege: SharePrivilege::Locked,
+        });
+        assert_eq!(s.share_privilege(), Some(SharePrivilege::Locked));
+    }
+
+    #[test]
+    fn closed_clears_the_session() {
+        let mut s = LocalState::default();
+        s.install(joined(1, vec![host(1, "Ann")]));
+        s.apply(&Event::ConnectionChange {
+            state: ConnectionState::Closed,
+            reason: Some("kicked by host".into()),
+        });
+        assert!(!s.in_session());
+        assert!(s.all_users().is_empty());
+        assert!(!s.session_info().is_in_meeting);
+        // Events after the end change nothing.
+        s.apply(&Event::UserAdded(vec![user(5, "Ed")]));
+        assert!(s.all_users().is_empty());
+    }
+
+    #[test]
+    fn resume_reports_what_changed_while_away() {
+        let mut s = LocalState::default();
+        s.install(joined(
+            2,
+            vec![host(1, "Ann"), user(2, "Bob"), user(3, "Cy")],
+        ));
+        s.set_connected(false);
+        assert!(!s.session_info().is_in_meeting);
+        let mut bob = user(2, "Bob");
+        bob.is_host = true;
+        let events = s.resume(joined(2, vec![bob, user(3, "Cy"), user(4, "Di")]));
+        assert!(s.session_info().is_in_meeting);
+        assert_eq!(
+            events,
+            vec![
+                Event::UserRemoved(vec![ParticipantUpdate {
+                    display_name: Some("Ann".into()),
+                    ..ParticipantUpdate::new(UserId(1))
+                }]),
+                Event::UserAdded(vec![user(4, "Di")]),
+                Event::UserUpdated(vec![ParticipantUpdate {
+                    is_host: Some(true),
+                    ..ParticipantUpdate::new(UserId(2))
+                }]),
+            ]
+        );
+        assert_eq!(s.host().unwrap().user_id, UserId(2));
+    }
+
+    #[test]
+    fn delta_carries_only_changes() {
+        let a = user(1, "A");
+        assert_eq!(delta(&a, &a), None);
+        let mut b = a.clone();
+        b.audio = AudioKind::Computer;
+        b.muted = Some(true);
+        let d = delta(&a, &b).unwrap();
+        assert_eq!(d.audio, Some(AudioKind::Computer));
+        assert_eq!(d.muted, Some(true));
+        assert_eq!(d.display_name, None);
+        let mut after = a.clone();
+        after.apply(&d);
+        assert_eq!(after, b);
+    }
+}

@@ -1,0 +1,239 @@
+//! `convene join`: a headless participant driven by JSON lines (SPEC §11).
+//!
+//! - stdout, one JSON object per line, flushed after each:
+//!   - `{"event":"joined","payload":{...}}` once joined: `getSessionInfo()` and
+//!     `getCurrentUserInfo()` merged into one object;
+//!   - every session event as `{"event": NAME, "payload": P}` (SPEC §6 names and payloads);
+//!   - one reply per command: `{"id":N,"ok":true,"result":R}` or
+//!     `{"id":N,"ok":false,"error":{"type","reason","errorCode"}}`.
+//! - stdin, one JSON object per line: `{"id":N,"cmd":METHOD,"args":{...}}`. `getAllUser`,
+//!   `getUser {userId}`, `getCurrentUserInfo`, `getSessionInfo`, `getSessionHost`, `isHost`,
+//!   `isManager` and `isOriginalHost` are answered from the client's local state; `leave`
+//!   (`{"end":true}` ends the session) leaves and exits; every other METHOD is a wire method
+//!   of the protocol (`makeHost`, `chat.send`, `command.send`, ...), sent as is with `args` as
+//!   its params. Commands run one at a time, in order; events keep flowing meanwhile.
+//!   A malformed line, an unknown METHOD or bad args get an error reply (4003); the bot goes on.
+//!
+//! Exit status: 0 after `leave` or EOF on stdin (which leaves), and when the session ends for
+//! us (`connection-change` `Closed`: removed, ended by host, idle timeout); 1 when the
+//! connection is lost for good (`connection-change` `Fail` after failover gave up); 2 when the
+//! join fails, after printing `{"ok":false,"error":{...}}`.
+
+use convene_client::protocol::{ClientMsg, ConnectionState, ErrorBody, ErrorCode, Reply, UserId};
+use convene_client::{Client, ClientError};
+use serde_json::{json, Map, Value};
+use std::io::{BufRead, Write};
+use tokio::sync::mpsc;
+
+/// Arguments of `convene join`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct JoinArgs {
+    /// Server address, e.g. `http://127.0.0.1:8080` (or `ws://HOST:PORT/rtc/v1`).
+    #[arg(long)]
+    pub(crate) url: String,
+    /// Session topic (must equal the token's `tpc`, ignoring case).
+    #[arg(long)]
+    pub(crate) topic: String,
+    /// Video SDK JWT (see `convene token`).
+    #[arg(long)]
+    pub(crate) token: String,
+    /// Display name.
+    #[arg(long)]
+    pub(crate) name: String,
+    /// Session passcode.
+    #[arg(long)]
+    pub(crate) passcode: Option<String>,
+    /// Idle timeout in minutes, used when this user is the host (default 40).
+    #[arg(long)]
+    pub(crate) idle_timeout_mins: Option<u32>,
+}
+
+/// Exit status after `leave`, EOF, or the session ending for us.
+const EXIT_OK: i32 = 0;
+/// Exit status when the connection is lost for good, or the client stops unexpectedly.
+const EXIT_LOST: i32 = 1;
+/// Exit status when the join fails.
+const EXIT_JOIN_FAILED: i32 = 2;
+
+/// Runs the bot until it leaves or its session ends; returns the process exit status.
+pub(crate) async fn run(args: JoinArgs) -> anyhow::Result<i32> {
+    let client = Client::new();
+    let mut events = client.events();
+
+    let joined = async {
+        client.init(&args.url).await?;
+        client
+            .join(
+                &args.topic,
+                &args.token,
+                &args.name,
+                args.passcode.as_deref(),
+                args.idle_timeout_mins,
+            )
+            .await
+    }
+    .await;
+    let info = match joined {
+        Ok(info) => info,
+        Err(e) => {
+            print_line(&JoinFailed {
+                ok: false,
+                error: e.to_error_body(),
+            });
+            client.destroy().await.ok();
+            return Ok(EXIT_JOIN_FAILED);
+        }
+    };
+    let mut payload = to_object(&info);
+    if let Some(me) = client.get_current_user_info() {
+        payload.extend(to_object(&me));
+    }
+    print_line(&json!({"event": "joined", "payload": payload}));
+
+    // Commands: stdin lines are read on a plain thread (a blocked read there never holds up
+    // the runtime's shutdown) and handled one by one, in order, by a worker task.
+    let (line_tx, line_rx) = mpsc::unbounded_channel::<String>();
+    std::thread::Builder::new()
+        .name("convene-join-stdin".into())
+        .spawn(move || {
+            for line in std::io::stdin().lock().lines() {
+                let Ok(line) = line else { break };
+                if line_tx.send(line).is_err() {
+                    break;
+                }
+            }
+            // Dropping `line_tx` tells the worker stdin is at EOF.
+        })?;
+    let (exit_tx, mut exit_rx) = mpsc::unbounded_channel::<i32>();
+    let worker = tokio::spawn(command_worker(client.clone(), line_rx, exit_tx));
+
+    let code = loop {
+        tokio::select! {
+            ev = events.recv() => match ev {
+                Some(ev) => {
+                    print_line(&ev);
+                    match ev.connection_change() {
+                        Some((ConnectionState::Closed, _)) => break EXIT_OK,
+                        Some((ConnectionState::Fail, _)) => break EXIT_LOST,
+                        _ => {}
+                    }
+                }
+                None => break EXIT_LOST,
+            },
+            Some(code) = exit_rx.recv() => break code,
+        }
+    };
+    worker.abort();
+    client.destroy().await.ok();
+    Ok(code)
+}
+
+/// Handles stdin lines in order; on EOF, leaves. Sends the exit status once done.
+async fn command_worker(
+    client: Client,
+    mut lines: mpsc::UnboundedReceiver<String>,
+    exit: mpsc::UnboundedSender<i32>,
+) {
+    while let Some(line) = lines.recv().await {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (reply, left) = handle_line(&client, &line).await;
+        print_line(&reply);
+        if left {
+            let _ = exit.send(EXIT_OK);
+            return;
+        }
+    }
+    // EOF on stdin leaves.
+    let _ = client.leave(false).await;
+    let _ = exit.send(EXIT_OK);
+}
+
+/// What a failed join prints: `{"ok": false, "error": {...}}`.
+#[derive(serde::Serialize)]
+struct JoinFailed {
+    ok: bool,
+    error: ErrorBody,
+}
+
+/// One command line → its reply (the wire's `Reply` shape), and whether we left.
+async fn handle_line(client: &Client, line: &str) -> (Reply, bool) {
+    let parsed: Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(e) => return (bad_request(0, format!("malformed JSON: {e}")), false),
+    };
+    let id = parsed.get("id").and_then(Value::as_u64).unwrap_or(0);
+    let Some(cmd) = parsed.get("cmd").and_then(Value::as_str) else {
+        return (bad_request(id, "missing \"cmd\" (a string)".into()), false);
+    };
+    let args = parsed.get("args").cloned().unwrap_or(Value::Null);
+    if !(args.is_null() || args.is_object()) {
+        return (bad_request(id, "\"args\" must be an object".into()), false);
+    }
+    let is_leave = cmd == "leave";
+    match execute(client, cmd, args).await {
+        Ok(result) => (Reply::ok(id, result), is_leave),
+        Err(e) => (Reply::err(id, e.to_error_body()), false),
+    }
+}
+
+/// Runs one command: local getters from the client's state, the rest on the wire.
+async fn execute(client: &Client, cmd: &str, args: Value) -> Result<Value, ClientError> {
+    match cmd {
+        "getAllUser" => Ok(to_json(&client.get_all_user())),
+        "getUser" => {
+            let id = args
+                .get("userId")
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| ClientError::Unsupported("getUser needs a numeric userId".into()))?;
+            Ok(to_json(&client.get_user(UserId(id))))
+        }
+        "getCurrentUserInfo" => Ok(to_json(&client.get_current_user_info())),
+        "getSessionInfo" => Ok(to_json(&client.get_session_info())),
+        "getSessionHost" => Ok(to_json(&client.get_session_host())),
+        "isHost" => Ok(Value::Bool(client.is_host())),
+        "isManager" => Ok(Value::Bool(client.is_manager())),
+        "isOriginalHost" => Ok(Value::Bool(client.is_original_host())),
+        _ => {
+            // The wire method names are the SDK's, so the command maps 1:1 onto ClientMsg.
+            let mut wire = Map::new();
+            wire.insert("method".into(), Value::String(cmd.to_string()));
+            if !args.is_null() {
+                wire.insert("params".into(), args);
+            }
+            let msg: ClientMsg = serde_json::from_value(Value::Object(wire)).map_err(|e| {
+                ClientError::Unsupported(format!("unknown command or bad args for {cmd:?}: {e}"))
+            })?;
+            client.request(msg).await
+        }
+    }
+}
+
+/// A 4003 reply for a line we could not use.
+fn bad_request(id: u64, reason: String) -> Reply {
+    Reply::err(id, ErrorBody::new(ErrorCode::InvalidParameter, reason))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+fn to_object<T: serde::Serialize>(v: &T) -> Map<String, Value> {
+    match serde_json::to_value(v) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    }
+}
+
+/// Writes one line and flushes. A closed stdout is ignored: the bot keeps its session until
+/// stdin ends or the session does.
+fn print_line<T: serde::Serialize + ?Sized>(v: &T) {
+    let Ok(text) = serde_json::to_string(v) else {
+        return;
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+    let _ = out.flush();
+}

@@ -87,6 +87,8 @@ error_codes! {
     InvalidJoinParameter = 5013 => InvalidParameters,
     /// The host disallowed renaming.
     HostDisallowRename = 5014 => OperationLocked,
+    /// The user is not in the session or has no such media.
+    StreamMismatchUser = 6001 => InvalidParameters,
     /// Media call before join.
     StreamSessionJoinRequired = 6002 => InvalidOperation,
     /// Mute/unmute before `startAudio`.

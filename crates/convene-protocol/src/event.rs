@@ -167,6 +167,19 @@ pub enum Event {
         level: u8,
     },
 
+    /// Convene: which remote user's media a receive slot (`mid`) of your peer connection now
+    /// carries (`userId` absent: the slot is idle).
+    #[serde(rename = "media-slot")]
+    MediaSlot {
+        /// The transceiver's mid.
+        mid: String,
+        /// Whose media.
+        #[serde(default, rename = "userId", skip_serializing_if = "Option::is_none")]
+        user_id: Option<UserId>,
+        /// `audio`, `video` or `share`.
+        kind: String,
+    },
+
     // ---- messaging ----------------------------------------------------------------------
     /// A chat message for you.
     #[serde(rename = "chat-on-message")]
@@ -213,6 +226,7 @@ impl Event {
             Event::SharePrivilegeChange { .. } => "share-privilege-change",
             Event::PassivelyStopShare(_) => "passively-stop-share",
             Event::NetworkQualityChange { .. } => "network-quality-change",
+            Event::MediaSlot { .. } => "media-slot",
             Event::ChatOnMessage(_) => "chat-on-message",
             Event::ChatPrivilegeChange { .. } => "chat-privilege-change",
             Event::CommandChannelMessage { .. } => "command-channel-message",

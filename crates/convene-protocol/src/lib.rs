@@ -30,7 +30,7 @@ pub use ids::UserId;
 pub use limits::*;
 pub use participant::{AudioKind, Participant, ParticipantUpdate};
 pub use request::{
-    ChatPrivilege, ClientMsg, JoinParams, JoinResult, Reply, Request, ResumeParams, ServerMsg,
+    ChatPrivilege, ClientMsg, JoinParams, JoinResult, Reply, Request, ResumeParams, RtcAnswer, RtcOffer, ServerMsg,
     SharePrivilege, TargetOpt, TargetParams,
 };
 

@@ -148,6 +148,80 @@ pub enum ClientMsg {
     /// Keep-alive. Reply: `null`.
     #[serde(rename = "ping")]
     Ping,
+
+    // ---- media ----------------------------------------------------------------------
+    /// An SDP offer for this user's peer connection. The client always offers and the SFU
+    /// only answers, so offers never cross (no glare). Reply: [`RtcAnswer`].
+    #[serde(rename = "rtc.offer")]
+    RtcOffer(RtcOffer),
+    /// Receive `userId`'s camera at `quality` (0 = 90p … 4 = 1080p). At most 25 at once (6111).
+    #[serde(rename = "attachVideo")]
+    AttachVideo {
+        /// Whose video.
+        #[serde(rename = "userId")]
+        user_id: UserId,
+        /// `VideoQuality`: 0 90p, 1 180p, 2 360p, 3 720p, 4 1080p.
+        #[serde(default = "default_quality", rename = "videoQuality")]
+        quality: u8,
+    },
+    /// Stop receiving `userId`'s camera.
+    #[serde(rename = "detachVideo")]
+    DetachVideo {
+        /// Whose video.
+        #[serde(rename = "userId")]
+        user_id: UserId,
+    },
+}
+
+fn default_quality() -> u8 {
+    2
+}
+
+/// `rtc.offer` parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RtcOffer {
+    /// The SDP offer.
+    pub sdp: String,
+    /// True for the first offer of a new peer connection (after joining or a failover):
+    /// the server drops the user's previous media peer.
+    #[serde(default)]
+    pub reset: bool,
+    /// The `mid`s of the offer that carry screen share rather than camera video.
+    #[serde(default)]
+    pub share_mids: Vec<String>,
+}
+
+/// The reply to `rtc.offer`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RtcAnswer {
+    /// The SDP answer.
+    pub sdp: String,
+}
+
+impl ClientMsg {
+    /// True for calls of the media stream (`getMediaStream()`), which need a joined session
+    /// (6002 otherwise).
+    pub fn is_media(&self) -> bool {
+        matches!(
+            self,
+            ClientMsg::StartAudio { .. }
+                | ClientMsg::StopAudio
+                | ClientMsg::MuteAudio(_)
+                | ClientMsg::UnmuteAudio(_)
+                | ClientMsg::MuteAllAudio
+                | ClientMsg::UnmuteAllAudio
+                | ClientMsg::StartVideo
+                | ClientMsg::StopVideo
+                | ClientMsg::StartShareScreen
+                | ClientMsg::StopShareScreen
+                | ClientMsg::LockShare { .. }
+                | ClientMsg::SetSharePrivilege { .. }
+                | ClientMsg::RtcOffer(_)
+                | ClientMsg::AttachVideo { .. }
+                | ClientMsg::DetachVideo { .. }
+        )
+    }
 }
 
 impl ClientMsg {
@@ -183,6 +257,9 @@ impl ClientMsg {
             ClientMsg::ChatGetHistory => "chat.getHistory",
             ClientMsg::CommandSend { .. } => "command.send",
             ClientMsg::Ping => "ping",
+            ClientMsg::RtcOffer(_) => "rtc.offer",
+            ClientMsg::AttachVideo { .. } => "attachVideo",
+            ClientMsg::DetachVideo { .. } => "detachVideo",
         }
     }
 }

@@ -3,10 +3,11 @@
 use crate::join::{normalize_user_name, validate_join_params};
 use crate::session::{push_update, Session, User};
 use convene_protocol::{
-    AudioKind, ChatMessage, ChatPrivilege, ChatUser, ClientMsg, CommandChannelMsg, ConnectionState,
-    ErrorBody, ErrorCode, Event, JoinParams, JoinResult, Participant, ParticipantUpdate, Reply,
-    ResumeParams, ServerMsg, SharePrivilege, UserId, DEFAULT_MAX_USERS_PER_SESSION,
-    FAILOVER_WINDOW_SECS, MAX_CHAT_BYTES, MAX_COMMAND_BYTES,
+    ActiveSpeaker, AudioKind, ChatMessage, ChatPrivilege, ChatUser, ClientMsg, CommandChannelMsg,
+    ConnectionState, ErrorBody, ErrorCode, Event, JoinParams, JoinResult, Participant,
+    ParticipantUpdate, Reply, ResumeParams, RtcOffer, ServerMsg, SharePrivilege, UserId,
+    DEFAULT_MAX_USERS_PER_SESSION, FAILOVER_WINDOW_SECS, MAX_ATTACHED_VIDEOS, MAX_CHAT_BYTES,
+    MAX_COMMAND_BYTES,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -89,6 +90,37 @@ pub enum Input {
     },
     /// Time passed; fire due timers.
     Timeout,
+    /// The media plane's current speakers in a session, loudest first.
+    ActiveSpeakers {
+        /// Session id.
+        session: String,
+        /// Speakers.
+        users: Vec<UserId>,
+    },
+    /// The media plane's quality estimate for one user (0–5 each way).
+    NetworkQuality {
+        /// Session id.
+        session: String,
+        /// Whose links.
+        user: UserId,
+        /// Uplink level.
+        uplink: u8,
+        /// Downlink level.
+        downlink: u8,
+    },
+    /// A receive slot of `user`'s peer connection now carries `from`'s media (or nothing).
+    MediaSlot {
+        /// Session id.
+        session: String,
+        /// The receiving user.
+        user: UserId,
+        /// The transceiver's mid.
+        mid: String,
+        /// Whose media it carries now.
+        from: Option<UserId>,
+        /// `audio`, `video` or `share`.
+        kind: String,
+    },
 }
 
 /// What the driver must do.
@@ -105,6 +137,83 @@ pub enum Output {
     Close {
         /// Connection.
         conn: ConnId,
+    },
+    /// Something the media plane must do.
+    Media(MediaAction),
+}
+
+/// A user's media rules, see [`Core::media_state`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaState {
+    /// Forward its audio.
+    pub audio_allowed: bool,
+    /// Forward its screen share.
+    pub share_allowed: bool,
+    /// Cameras it receives: (publisher, quality).
+    pub attached: Vec<(UserId, u8)>,
+}
+
+/// Instructions for the media plane, keyed by session id and user id. The core decides every
+/// rule (who may be heard, who may share, the 25-video cap); the SFU only carries them out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MediaAction {
+    /// Answer this SDP offer, then reply to request `id` on `conn` with the answer.
+    Offer {
+        /// Session id.
+        session: String,
+        /// The offering user.
+        user: UserId,
+        /// Where the reply goes.
+        conn: ConnId,
+        /// The request id to reply to.
+        id: u64,
+        /// The offer.
+        offer: RtcOffer,
+    },
+    /// Forward (or stop forwarding) this user's audio: true only while in audio and unmuted.
+    AudioAllowed {
+        /// Session id.
+        session: String,
+        /// Whose audio.
+        user: UserId,
+        /// Forward it.
+        allowed: bool,
+    },
+    /// Forward (or stop forwarding) this user's screen share.
+    ShareAllowed {
+        /// Session id.
+        session: String,
+        /// Whose share.
+        user: UserId,
+        /// Forward it.
+        allowed: bool,
+    },
+    /// `subscriber` wants `publisher`'s camera at `quality`.
+    Attach {
+        /// Session id.
+        session: String,
+        /// Receiver.
+        subscriber: UserId,
+        /// Sender.
+        publisher: UserId,
+        /// 0 (90p) – 4 (1080p).
+        quality: u8,
+    },
+    /// `subscriber` no longer wants `publisher`'s camera.
+    Detach {
+        /// Session id.
+        session: String,
+        /// Receiver.
+        subscriber: UserId,
+        /// Sender.
+        publisher: UserId,
+    },
+    /// The user is gone: drop its media peer.
+    UserGone {
+        /// Session id.
+        session: String,
+        /// Who.
+        user: UserId,
     },
 }
 
@@ -200,6 +309,17 @@ impl Core {
         self.sessions.values().map(|s| s.users.len()).sum()
     }
 
+    /// What the media plane must know when it (re)creates `user`'s peer: whether its audio
+    /// and share may be forwarded, and which cameras it attached at which quality.
+    pub fn media_state(&self, session: &str, user: UserId) -> Option<MediaState> {
+        let u = self.sessions.get(session)?.users.get(&user)?;
+        Some(MediaState {
+            audio_allowed: u.p.audio == AudioKind::Computer && u.p.muted == Some(false),
+            share_allowed: u.p.sharer_on,
+            attached: u.attached.iter().map(|(k, v)| (*k, *v)).collect(),
+        })
+    }
+
     /// The user list of the session `session_id` (for tests and the REST API).
     pub fn users_of(&self, session_id: &str) -> Option<Vec<Participant>> {
         self.sessions.get(session_id).map(Session::participants)
@@ -217,6 +337,25 @@ impl Core {
                 let r = self.join(now, conn, &params, token);
                 self.reply(conn, id, r);
             }
+            Input::Request {
+                conn,
+                id,
+                msg: ClientMsg::RtcOffer(offer),
+            } => match self.conns.get(&conn).cloned() {
+                // The reply comes from the media plane, with the answer.
+                Some((session, user)) => self.out.push_back(Output::Media(MediaAction::Offer {
+                    session,
+                    user,
+                    conn,
+                    id,
+                    offer,
+                })),
+                None => self.reply(
+                    conn,
+                    id,
+                    Err(err(ErrorCode::StreamSessionJoinRequired, "join first")),
+                ),
+            },
             Input::Request { conn, id, msg } => {
                 let r = self.request(now, conn, msg);
                 self.reply(conn, id, r);
@@ -227,6 +366,34 @@ impl Core {
             }
             Input::Disconnected { conn } => self.disconnected(now, conn),
             Input::Timeout => self.timeout(now),
+            Input::ActiveSpeakers { session, users } => self.active_speakers(&session, users),
+            Input::NetworkQuality {
+                session,
+                user,
+                uplink,
+                downlink,
+            } => self.network_quality(&session, user, uplink, downlink),
+            Input::MediaSlot {
+                session,
+                user,
+                mid,
+                from,
+                kind,
+            } => {
+                let conn = self
+                    .sessions
+                    .get(&session)
+                    .and_then(|s| s.users.get(&user))
+                    .and_then(|u| u.conn);
+                self.send_one(
+                    conn,
+                    Event::MediaSlot {
+                        mid,
+                        user_id: from,
+                        kind,
+                    },
+                );
+            }
         }
     }
 }
@@ -270,14 +437,40 @@ impl Core {
     }
 
     /// Broadcasts a batch of deltas to everyone in the session.
+    ///
+    /// This is also the one place where state changes become media rules: any change of a
+    /// user's audio or mute state re-decides whether its audio is forwarded, and any change
+    /// of its share state whether its share is.
     fn broadcast_updates(&mut self, sid: &str, updates: Vec<ParticipantUpdate>) {
         if updates.is_empty() {
             return;
         }
-        if let Some(s) = self.sessions.get(sid) {
-            let to = s.conns_except(None);
-            self.send(to, Event::UserUpdated(updates));
+        let Some(s) = self.sessions.get(sid) else {
+            return;
+        };
+        let mut media = Vec::new();
+        for u in &updates {
+            let Some(user) = s.users.get(&u.user_id) else {
+                continue;
+            };
+            if u.audio.is_some() || u.muted.is_some() {
+                media.push(MediaAction::AudioAllowed {
+                    session: sid.to_owned(),
+                    user: u.user_id,
+                    allowed: user.p.audio == AudioKind::Computer && user.p.muted == Some(false),
+                });
+            }
+            if let Some(on) = u.sharer_on {
+                media.push(MediaAction::ShareAllowed {
+                    session: sid.to_owned(),
+                    user: u.user_id,
+                    allowed: on,
+                });
+            }
         }
+        let to = s.conns_except(None);
+        self.send(to, Event::UserUpdated(updates));
+        self.out.extend(media.into_iter().map(Output::Media));
     }
 
     fn session_mut(&mut self, sid: &str) -> Result<&mut Session, ErrorBody> {
@@ -415,6 +608,8 @@ impl Core {
                 cmd_window: (None, 0),
                 history: Vec::new(),
                 token_fingerprint: token.fingerprint,
+                attached: Default::default(),
+                quality: None,
             },
         );
         self.conns.insert(conn, (sid.clone(), uid));
@@ -489,6 +684,16 @@ impl Core {
             self.conns.remove(&c);
         }
         s.sharers.retain(|x| *x != uid);
+        for other in s.users.values_mut() {
+            other.attached.remove(&uid);
+        }
+        self.out.push_back(Output::Media(MediaAction::UserGone {
+            session: sid.to_owned(),
+            user: uid,
+        }));
+        let Some(s) = self.sessions.get_mut(sid) else {
+            return;
+        };
         if s.users.is_empty() {
             self.drop_session(sid);
             return;
@@ -513,6 +718,10 @@ impl Core {
                 if let Some(c) = u.conn {
                     self.conns.remove(&c);
                 }
+                self.out.push_back(Output::Media(MediaAction::UserGone {
+                    session: sid.to_owned(),
+                    user: u.p.user_id,
+                }));
             }
         }
     }
@@ -607,6 +816,12 @@ impl Core {
             _ => {}
         }
         let Some((sid, me)) = self.conns.get(&conn).cloned() else {
+            if msg.is_media() {
+                return Err(err(
+                    ErrorCode::StreamSessionJoinRequired,
+                    "media calls need a joined session",
+                ));
+            }
             return Err(err(
                 ErrorCode::SessionStateClosed,
                 "not in a session; join first",
@@ -678,7 +893,29 @@ impl Core {
                 Ok(to_json(&h))
             }
             ClientMsg::CommandSend { text, user_id } => self.command(now, &sid, me, text, user_id),
-            ClientMsg::Ping | ClientMsg::Resume(_) | ClientMsg::Join(_) => ok(),
+            ClientMsg::AttachVideo { user_id, quality } => self.attach(&sid, me, user_id, quality),
+            ClientMsg::DetachVideo { user_id } => {
+                let s = self.session_mut(&sid)?;
+                // unwrap is ok because `me` is bound to this session.
+                if s.users
+                    .get_mut(&me)
+                    .expect("present")
+                    .attached
+                    .remove(&user_id)
+                    .is_some()
+                {
+                    self.out.push_back(Output::Media(MediaAction::Detach {
+                        session: sid.clone(),
+                        subscriber: me,
+                        publisher: user_id,
+                    }));
+                }
+                ok()
+            }
+            ClientMsg::Ping
+            | ClientMsg::Resume(_)
+            | ClientMsg::Join(_)
+            | ClientMsg::RtcOffer(_) => ok(),
             #[allow(unreachable_patterns)] // ClientMsg is non_exhaustive for other crates.
             other => Err(err(
                 ErrorCode::InvalidParameter,
@@ -1274,6 +1511,96 @@ impl Core {
     }
 }
 
+// ---- media ------------------------------------------------------------------------------
+impl Core {
+    fn attach(&mut self, sid: &str, me: UserId, publisher: UserId, quality: u8) -> Res {
+        let s = self.session_mut(sid)?;
+        if quality > 4 {
+            return Err(err(
+                ErrorCode::InvalidParameter,
+                format!("videoQuality must be 0-4, got {quality}"),
+            ));
+        }
+        if publisher == me || !s.users.contains_key(&publisher) {
+            return Err(err(
+                ErrorCode::StreamMismatchUser,
+                format!("no other user {publisher} in this session"),
+            ));
+        }
+        // unwrap is ok because `me` is bound to this session.
+        let u = s.users.get_mut(&me).expect("present");
+        if !u.attached.contains_key(&publisher) && u.attached.len() >= MAX_ATTACHED_VIDEOS {
+            return Err(err(
+                ErrorCode::VideoRenderLimitExceed,
+                format!("at most {MAX_ATTACHED_VIDEOS} videos can be attached"),
+            ));
+        }
+        u.attached.insert(publisher, quality);
+        self.out.push_back(Output::Media(MediaAction::Attach {
+            session: sid.to_owned(),
+            subscriber: me,
+            publisher,
+            quality,
+        }));
+        ok()
+    }
+
+    fn active_speakers(&mut self, sid: &str, users: Vec<UserId>) {
+        let Some(s) = self.sessions.get_mut(sid) else {
+            return;
+        };
+        if s.last_speakers == users {
+            return;
+        }
+        let list: Vec<ActiveSpeaker> = users
+            .iter()
+            .filter_map(|id| {
+                s.users.get(id).map(|u| ActiveSpeaker {
+                    user_id: *id,
+                    display_name: Some(u.p.display_name.clone()),
+                })
+            })
+            .collect();
+        s.last_speakers = users;
+        let to = s.conns_except(None);
+        if !list.is_empty() {
+            self.send(to, Event::ActiveSpeaker(list));
+        }
+    }
+
+    fn network_quality(&mut self, sid: &str, user: UserId, up: u8, down: u8) {
+        let Some(s) = self.sessions.get_mut(sid) else {
+            return;
+        };
+        let Some(u) = s.users.get_mut(&user) else {
+            return;
+        };
+        let (up, down) = (up.min(5), down.min(5));
+        let old = u.quality.replace((up, down));
+        let to = s.conns_except(None);
+        if old.map(|o| o.0) != Some(up) {
+            self.send(
+                to.clone(),
+                Event::NetworkQualityChange {
+                    user_id: user,
+                    kind: "uplink".into(),
+                    level: up,
+                },
+            );
+        }
+        if old.map(|o| o.1) != Some(down) {
+            self.send(
+                to,
+                Event::NetworkQualityChange {
+                    user_id: user,
+                    kind: "downlink".into(),
+                    level: down,
+                },
+            );
+        }
+    }
+}
+
 fn require_privileged(s: &Session, me: UserId) -> Result<(), ErrorBody> {
     if s.is_privileged(me) {
         Ok(())
@@ -1306,6 +1633,10 @@ fn require_user(s: &Session, id: UserId) -> Result<(), ErrorBody> {
 
 #[cfg(test)]
 impl Core {
+    pub(crate) fn session_of(&self, c: ConnId) -> Option<String> {
+        self.conns.get(&c).map(|(s, _)| s.clone())
+    }
+
     pub(crate) fn users_of_conn(&self, c: ConnId) -> Option<UserId> {
         self.conns.get(&c).map(|(_, u)| *u)
     }

@@ -19,6 +19,7 @@
 //!     match out {
 //!         Output::Send { to, msg } => { /* serialise `msg` once, write it to each of `to` */ }
 //!         Output::Close { conn } => { /* close that connection */ }
+//!         Output::Media(action) => { /* hand it to the media plane */ }
 //!     }
 //! }
 //! // Then wait until `core.poll_timeout()` (or the next input) and feed `Input::Timeout`.
@@ -37,7 +38,7 @@ mod core;
 mod join;
 mod session;
 
-pub use crate::core::{Config, ConnId, Core, Input, JoinToken, Output};
+pub use crate::core::{Config, ConnId, Core, Input, JoinToken, MediaAction, MediaState, Output};
 pub use join::{normalize_user_name, validate_join_params, ValidJoin};
 
 use convene_protocol::ErrorBody;

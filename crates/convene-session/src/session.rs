@@ -29,6 +29,10 @@ pub(crate) struct User {
     pub(crate) history: Vec<Arc<ChatMessage>>,
     /// Fingerprint of the token used to join (refused after removal).
     pub(crate) token_fingerprint: u64,
+    /// Users whose camera this user attached (at most 25).
+    pub(crate) attached: BTreeMap<UserId, u8>,
+    /// Last reported (uplink, downlink) quality.
+    pub(crate) quality: Option<(u8, u8)>,
 }
 
 /// One instance of a session (a fresh one each time the topic is started).
@@ -53,6 +57,8 @@ pub(crate) struct Session {
     pub(crate) next_msg_id: u64,
     /// Order in which current sharers started (for take-over and privilege changes).
     pub(crate) sharers: Vec<UserId>,
+    /// Last `active-speaker` list sent.
+    pub(crate) last_speakers: Vec<UserId>,
 }
 
 impl Session {
@@ -74,6 +80,7 @@ impl Session {
             idle_deadline: None,
             next_msg_id: 1,
             sharers: Vec::new(),
+            last_speakers: Vec::new(),
         }
     }
 

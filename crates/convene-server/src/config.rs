@@ -17,8 +17,10 @@ pub struct Config {
     pub apps: Vec<AppCredentials>,
     /// Session rules (capacity, failover window, idle minute, command rate).
     pub session: convene_session::Config,
-    /// UDP port for media (used by the media plane).
+    /// UDP port for media; the next free one is used when it is taken; 0 picks any.
     pub media_port: u16,
+    /// The IP the media socket binds and offers to clients (default: the bind IP).
+    pub media_ip: Option<std::net::IpAddr>,
     /// Serve `/api/dev/token` (only ever honoured when bound to loopback).
     pub dev_token_endpoint: bool,
     /// Messages per second a connection may send before it is closed for flooding.
@@ -32,6 +34,7 @@ impl Default for Config {
             apps: Vec::new(),
             session: convene_session::Config::default(),
             media_port: 7882,
+            media_ip: None,
             dev_token_endpoint: false,
             max_messages_per_sec: 100,
         }
@@ -44,6 +47,7 @@ impl Config {
         Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             apps: vec![AppCredentials::new(key, secret)],
+            media_port: 0,
             ..Config::default()
         }
     }
@@ -103,6 +107,8 @@ pub struct FileConfig {
     pub media_port: Option<u16>,
     /// Failover window, seconds.
     pub failover_window_secs: Option<u64>,
+    /// Media IP (binds and is offered to clients).
+    pub media_ip: Option<std::net::IpAddr>,
 }
 
 /// One app in the config file.
@@ -162,6 +168,9 @@ impl FileConfig {
         }
         if let Some(p) = self.media_port {
             config.media_port = p;
+        }
+        if let Some(ip) = self.media_ip {
+            config.media_ip = Some(ip);
         }
         if let Some(s) = self.failover_window_secs {
             config.session.failover_window = Duration::from_secs(s);

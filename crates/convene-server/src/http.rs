@@ -22,8 +22,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub(crate) fn new(config: Config, bound: SocketAddr) -> Self {
-        let hub = Hub::spawn(config.session.clone());
+    pub(crate) fn new(config: Config, bound: SocketAddr, media: tokio::net::UdpSocket) -> Self {
+        let hub = Hub::spawn(config.session.clone(), media);
         AppState { config, hub, bound }
     }
 }

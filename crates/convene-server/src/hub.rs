@@ -1,6 +1,8 @@
 //! The hub: one task that owns the session core and fans its outputs out to connections.
 
+use crate::media::{Effect, Media};
 use axum::extract::ws::Utf8Bytes;
+use convene_protocol::{Reply, ServerMsg};
 use convene_session::{ConnId, Core, Input, Output};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -56,7 +58,11 @@ impl std::fmt::Debug for HubMsg {
 }
 
 impl Hub {
-    pub(crate) fn spawn(config: convene_session::Config) -> Hub {
+    /// Starts the hub and, on `media_socket`, the SFU it drives.
+    pub(crate) fn spawn(
+        config: convene_session::Config,
+        media_socket: tokio::net::UdpSocket,
+    ) -> Hub {
         let (tx, rx) = mpsc::unbounded_channel();
         let stats = Arc::new(Stats::default());
         let now = Instant::now();
@@ -65,7 +71,14 @@ impl Hub {
             .map(|d| d.as_millis() as u64)
             .unwrap_or(0);
         let core = Core::new(config, now, epoch_ms, rand::random());
-        tokio::spawn(run(core, rx, stats.clone()));
+        let (sfu_tx, sfu_rx) = mpsc::channel(crate::media::SFU_QUEUE);
+        let (ev_tx, ev_rx) = mpsc::channel(1024);
+        tokio::spawn(async move {
+            if let Err(e) = convene_sfu::run(media_socket, sfu_rx, ev_tx).await {
+                tracing::error!("media plane stopped: {e}");
+            }
+        });
+        tokio::spawn(run(core, Media::new(sfu_tx), rx, ev_rx, stats.clone()));
         Hub {
             tx,
             next_conn: Arc::new(AtomicU64::new(1)),
@@ -93,22 +106,33 @@ impl Hub {
     }
 }
 
-async fn run(mut core: Core, mut rx: mpsc::UnboundedReceiver<HubMsg>, stats: Arc<Stats>) {
+async fn run(
+    mut core: Core,
+    mut media: Media,
+    mut rx: mpsc::UnboundedReceiver<HubMsg>,
+    mut sfu_events: mpsc::Receiver<convene_sfu::Event>,
+    stats: Arc<Stats>,
+) {
     let mut conns: HashMap<ConnId, mpsc::Sender<ToConn>> = HashMap::new();
+    let far = || Instant::now() + std::time::Duration::from_secs(3600);
     loop {
-        let deadline = core.poll_timeout();
-        let msg = match deadline {
-            Some(at) => {
-                tokio::select! {
-                    m = rx.recv() => m,
-                    _ = tokio::time::sleep_until(at.into()) => {
-                        core.handle(Instant::now(), Input::Timeout);
-                        drain(&mut core, &mut conns, &stats);
-                        continue;
-                    }
+        let deadline = core.poll_timeout().unwrap_or_else(far);
+        let msg = tokio::select! {
+            m = rx.recv() => m,
+            Some(ev) = sfu_events.recv() => {
+                match media.on_event(ev) {
+                    Effect::Input(i) => core.handle(Instant::now(), i),
+                    Effect::Reply(c, r) => send_reply(&conns, c, r),
+                    Effect::None => {}
                 }
+                drain(&mut core, &mut media, &mut conns, &stats);
+                continue;
             }
-            None => rx.recv().await,
+            _ = tokio::time::sleep_until(deadline.into()) => {
+                core.handle(Instant::now(), Input::Timeout);
+                drain(&mut core, &mut media, &mut conns, &stats);
+                continue;
+            }
         };
         let Some(msg) = msg else { break };
         match msg {
@@ -120,7 +144,7 @@ async fn run(mut core: Core, mut rx: mpsc::UnboundedReceiver<HubMsg>, stats: Arc
                     conns.remove(conn);
                 }
                 core.handle(Instant::now(), input);
-                drain(&mut core, &mut conns, &stats);
+                drain(&mut core, &mut media, &mut conns, &stats);
             }
             HubMsg::Shutdown(done) => {
                 for tx in conns.values() {
@@ -133,7 +157,18 @@ async fn run(mut core: Core, mut rx: mpsc::UnboundedReceiver<HubMsg>, stats: Arc
     }
 }
 
-fn drain(core: &mut Core, conns: &mut HashMap<ConnId, mpsc::Sender<ToConn>>, stats: &Stats) {
+fn send_reply(conns: &HashMap<ConnId, mpsc::Sender<ToConn>>, c: ConnId, r: Reply) {
+    if let (Some(tx), Ok(text)) = (conns.get(&c), serde_json::to_string(&ServerMsg::Reply(r))) {
+        let _ = tx.try_send(ToConn::Text(text.into()));
+    }
+}
+
+fn drain(
+    core: &mut Core,
+    media: &mut Media,
+    conns: &mut HashMap<ConnId, mpsc::Sender<ToConn>>,
+    stats: &Stats,
+) {
     let mut slow = Vec::new();
     while let Some(out) = core.poll_output() {
         match out {
@@ -160,6 +195,11 @@ fn drain(core: &mut Core, conns: &mut HashMap<ConnId, mpsc::Sender<ToConn>>, sta
                     let _ = tx.try_send(ToConn::Close);
                 }
             }
+            Output::Media(action) => {
+                for (c, r) in media.apply(core, action) {
+                    send_reply(conns, c, r);
+                }
+            }
         }
     }
     stats
@@ -179,5 +219,5 @@ fn drain(core: &mut Core, conns: &mut HashMap<ConnId, mpsc::Sender<ToConn>>, sta
             core.handle(Instant::now(), Input::Disconnected { conn: c });
         }
     }
-    drain(core, conns, stats);
+    drain(core, media, conns, stats);
 }

@@ -25,6 +25,7 @@ mod config;
 mod conn;
 mod http;
 mod hub;
+mod media;
 
 pub use config::{parse_app, Config, ConfigError, FileApp, FileConfig};
 pub use http::app;
@@ -38,6 +39,7 @@ use tokio::sync::oneshot;
 #[derive(Debug)]
 pub struct Server {
     addr: SocketAddr,
+    media_addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -46,6 +48,11 @@ impl Server {
     /// The bound HTTP address.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The UDP address every media peer uses.
+    pub fn media_addr(&self) -> SocketAddr {
+        self.media_addr
     }
 
     /// `http://ADDR`.
@@ -71,7 +78,10 @@ impl Server {
 pub async fn spawn(config: Config) -> std::io::Result<Server> {
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
-    let state = Arc::new(http::AppState::new(config, addr));
+    let media = bind_media(&config).await?;
+    let media_addr = media.local_addr()?;
+    tracing::info!("media on udp {media_addr}");
+    let state = Arc::new(http::AppState::new(config, addr, media));
     let app = app(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -89,7 +99,35 @@ pub async fn spawn(config: Config) -> std::io::Result<Server> {
     });
     Ok(Server {
         addr,
+        media_addr,
         shutdown: Some(tx),
         task,
     })
+}
+
+/// Binds the media UDP socket: `media_port` (0 = any) or, when taken, the next free of the
+/// 20 after it. The IP is the configured media IP, else the HTTP bind IP; an unspecified
+/// address (0.0.0.0) cannot be handed to clients as an ICE candidate, so it needs `media_ip`.
+async fn bind_media(config: &Config) -> std::io::Result<tokio::net::UdpSocket> {
+    let ip = match config.media_ip {
+        Some(ip) => ip,
+        None if config.bind.ip().is_unspecified() => {
+            tracing::warn!(
+                "bound to {} without a media IP: media is offered on 127.0.0.1 only; set media_ip",
+                config.bind
+            );
+            std::net::IpAddr::from([127, 0, 0, 1])
+        }
+        None => config.bind.ip(),
+    };
+    let first = config.media_port;
+    let tries = if first == 0 { 1 } else { 21 };
+    let mut last = None;
+    for i in 0..tries {
+        match tokio::net::UdpSocket::bind((ip, first.saturating_add(i))).await {
+            Ok(s) => return Ok(s),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no media port")))
 }

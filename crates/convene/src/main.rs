@@ -41,6 +41,9 @@ struct ServeArgs {
     /// UDP port for media [default: 7882].
     #[arg(long)]
     media_port: Option<u16>,
+    /// IP the media socket binds and offers to clients [default: the bind IP].
+    #[arg(long)]
+    media_ip: Option<std::net::IpAddr>,
     /// A TOML config file (flags and environment win over it).
     #[arg(long)]
     config: Option<String>,
@@ -154,6 +157,9 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     if let Some(p) = a.media_port {
         config.media_port = p;
     }
+    if let Some(ip) = a.media_ip {
+        config.media_ip = Some(ip);
+    }
     if let Some(s) = a.failover_window_secs {
         config.session.failover_window = Duration::from_secs(s);
     }
@@ -171,7 +177,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     let server = convene_server::spawn(config)
         .await
         .context("binding the server address")?;
-    println!("Convene listening on {}", server.url());
+    println!("Convene listening on {} (media on udp {})", server.url(), server.media_addr());
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {
             println!("shutting down");

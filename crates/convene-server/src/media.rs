@@ -1,0 +1,277 @@
+//! Glue between the session core and the SFU: maps (session, user) to SFU peers, carries out
+//! the core's [`MediaAction`]s, and turns SFU events back into core inputs or replies.
+
+use convene_protocol::{ErrorBody, ErrorCode, Reply, RtcAnswer, UserId};
+use convene_session::{ConnId, Core, Input, MediaAction};
+use convene_sfu::{Command, Event as SfuEvent, PeerId, RoomId, TrackKind};
+use std::collections::{HashMap, VecDeque};
+use tokio::sync::mpsc;
+
+/// Queue depth towards the SFU task. The hub never waits on it (the SFU waits on the hub
+/// for events, so waiting both ways could deadlock); a full queue drops the command.
+pub(crate) const SFU_QUEUE: usize = 65_536;
+
+type UserKey = (String, UserId);
+
+/// The hub's view of the media plane.
+#[derive(Debug)]
+pub(crate) struct Media {
+    tx: mpsc::Sender<Command>,
+    next_peer: u64,
+    peers: HashMap<UserKey, PeerId>,
+    users: HashMap<PeerId, UserKey>,
+    /// Offers waiting for their answer: where to send the reply.
+    pending: HashMap<PeerId, VecDeque<(ConnId, u64)>>,
+}
+
+/// What the hub must do after an SFU event.
+pub(crate) enum Effect {
+    /// Feed this to the core.
+    Input(Input),
+    /// Send this reply to a connection.
+    Reply(ConnId, Reply),
+    /// Nothing.
+    None,
+}
+
+impl Media {
+    pub(crate) fn new(tx: mpsc::Sender<Command>) -> Self {
+        Media {
+            tx,
+            next_peer: 1,
+            peers: HashMap::new(),
+            users: HashMap::new(),
+            pending: HashMap::new(),
+        }
+    }
+
+    fn send(&self, c: Command) {
+        if let Err(e) = self.tx.try_send(c) {
+            tracing::error!("media plane queue full or gone; dropped a command: {e}");
+        }
+    }
+
+    fn remove_peer(&mut self, key: &UserKey) -> Vec<(ConnId, u64)> {
+        let Some(peer) = self.peers.remove(key) else {
+            return Vec::new();
+        };
+        self.users.remove(&peer);
+        self.send(Command::RemovePeer { peer });
+        self.pending
+            .remove(&peer)
+            .map(Vec::from)
+            .unwrap_or_default()
+    }
+
+    /// Carries out one core action. Returns replies to send (offers that can no longer be
+    /// answered).
+    pub(crate) fn apply(&mut self, core: &Core, action: MediaAction) -> Vec<(ConnId, Reply)> {
+        let mut replies = Vec::new();
+        match action {
+            MediaAction::Offer {
+                session,
+                user,
+                conn,
+                id,
+                offer,
+            } => {
+                let key = (session.clone(), user);
+                if offer.reset {
+                    for (c, i) in self.remove_peer(&key) {
+                        replies.push((c, cancelled(i)));
+                    }
+                }
+                let peer = match self.peers.get(&key) {
+                    Some(p) => *p,
+                    None => {
+                        let peer = PeerId(self.next_peer);
+                        self.next_peer += 1;
+                        self.peers.insert(key.clone(), peer);
+                        self.users.insert(peer, key.clone());
+                        self.send(Command::AddPeer {
+                            peer,
+                            room: RoomId(session.clone()),
+                            user_id: user.0,
+                        });
+                        // A new peer starts from the core's rules, not the SFU's defaults.
+                        if let Some(st) = core.media_state(&session, user) {
+                            self.send(Command::SetAudioAllowed {
+                                peer,
+                                allowed: st.audio_allowed,
+                            });
+                            self.send(Command::SetShareAllowed {
+                                peer,
+                                allowed: st.share_allowed,
+                            });
+                        }
+                        peer
+                    }
+                };
+                self.pending.entry(peer).or_default().push_back((conn, id));
+                self.send(Command::Offer {
+                    peer,
+                    sdp: offer.sdp,
+                    share_mids: offer.share_mids,
+                });
+                // Attachments are (re)applied after the offer, which brings the receive slots.
+                if offer.reset {
+                    if let Some(st) = core.media_state(&session, user) {
+                        for (publisher, quality) in st.attached {
+                            self.send(Command::AttachVideo {
+                                subscriber: peer,
+                                publisher_user: publisher.0,
+                                quality,
+                            });
+                        }
+                    }
+                }
+            }
+            MediaAction::AudioAllowed {
+                session,
+                user,
+                allowed,
+            } => {
+                if let Some(&peer) = self.peers.get(&(session, user)) {
+                    self.send(Command::SetAudioAllowed { peer, allowed });
+                }
+            }
+            MediaAction::ShareAllowed {
+                session,
+                user,
+                allowed,
+            } => {
+                if let Some(&peer) = self.peers.get(&(session, user)) {
+                    self.send(Command::SetShareAllowed { peer, allowed });
+                }
+            }
+            MediaAction::Attach {
+                session,
+                subscriber,
+                publisher,
+                quality,
+            } => {
+                if let Some(&peer) = self.peers.get(&(session, subscriber)) {
+                    self.send(Command::AttachVideo {
+                        subscriber: peer,
+                        publisher_user: publisher.0,
+                        quality,
+                    });
+                }
+            }
+            MediaAction::Detach {
+                session,
+                subscriber,
+                publisher,
+            } => {
+                if let Some(&peer) = self.peers.get(&(session, subscriber)) {
+                    self.send(Command::DetachVideo {
+                        subscriber: peer,
+                        publisher_user: publisher.0,
+                    });
+                }
+            }
+            MediaAction::UserGone { session, user } => {
+                for (c, i) in self.remove_peer(&(session, user)) {
+                    replies.push((c, cancelled(i)));
+                }
+            }
+        }
+        replies
+    }
+
+    /// Turns one SFU event into what the hub must do.
+    pub(crate) fn on_event(&mut self, ev: SfuEvent) -> Effect {
+        match ev {
+            SfuEvent::Answer { peer, sdp } => match self.pop_pending(peer) {
+                Some((conn, id)) => Effect::Reply(
+                    conn,
+                    Reply::ok(
+                        id,
+                        serde_json::to_value(RtcAnswer { sdp }).unwrap_or_default(),
+                    ),
+                ),
+                None => Effect::None,
+            },
+            SfuEvent::Error { peer, reason } => {
+                let bad_offer = matches!(reason, convene_sfu::SfuError::BadOffer(_));
+                tracing::info!("media error for {peer}: {reason}");
+                match (bad_offer, self.pop_pending_if(peer, bad_offer)) {
+                    (true, Some((conn, id))) => Effect::Reply(
+                        conn,
+                        Reply::err(
+                            id,
+                            ErrorBody::new(ErrorCode::InvalidParameter, reason.to_string()),
+                        ),
+                    ),
+                    _ => Effect::None,
+                }
+            }
+            SfuEvent::SlotAssigned {
+                peer,
+                mid,
+                user,
+                kind,
+            } => match self.users.get(&peer) {
+                Some((session, me)) => Effect::Input(Input::MediaSlot {
+                    session: session.clone(),
+                    user: *me,
+                    mid,
+                    from: user.map(UserId),
+                    kind: kind_name(kind).into(),
+                }),
+                None => Effect::None,
+            },
+            SfuEvent::ActiveSpeakers { room, users } => Effect::Input(Input::ActiveSpeakers {
+                session: room.0,
+                users: users.into_iter().map(UserId).collect(),
+            }),
+            SfuEvent::NetworkQuality {
+                peer,
+                uplink,
+                downlink,
+            } => match self.users.get(&peer) {
+                Some((session, user)) => Effect::Input(Input::NetworkQuality {
+                    session: session.clone(),
+                    user: *user,
+                    uplink,
+                    downlink,
+                }),
+                None => Effect::None,
+            },
+            other => {
+                tracing::debug!("media event: {other:?}");
+                Effect::None
+            }
+        }
+    }
+
+    fn pop_pending(&mut self, peer: PeerId) -> Option<(ConnId, u64)> {
+        self.pending.get_mut(&peer)?.pop_front()
+    }
+
+    fn pop_pending_if(&mut self, peer: PeerId, cond: bool) -> Option<(ConnId, u64)> {
+        if cond {
+            self.pop_pending(peer)
+        } else {
+            None
+        }
+    }
+}
+
+fn kind_name(k: TrackKind) -> &'static str {
+    match k {
+        TrackKind::Audio => "audio",
+        TrackKind::Video => "video",
+        TrackKind::Share => "share",
+    }
+}
+
+fn cancelled(id: u64) -> Reply {
+    Reply::err(
+        id,
+        ErrorBody::new(
+            ErrorCode::OperationCancelled,
+            "the media peer was replaced or closed",
+        ),
+    )
+}

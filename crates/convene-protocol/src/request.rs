@@ -3,14 +3,49 @@ use serde::{Deserialize, Serialize};
 
 /// One client → server message: an id, a method and its params.
 ///
-/// `{"id": 3, "method": "removeUser", "params": {"userId": 2}}`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `{"id": 3, "method": "removeUser", "params": {"userId": 2}}`. `params` may be omitted
+/// (or be `{}`) for methods whose parameters are all optional, e.g. `{"id":4,"method":"leave"}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Request {
     /// Chosen by the client; echoed in the one [`Reply`].
     pub id: u64,
     /// What to do.
     #[serde(flatten)]
     pub msg: ClientMsg,
+}
+
+#[derive(Deserialize)]
+struct RawRequest {
+    id: u64,
+    #[serde(flatten)]
+    msg: ClientMsg,
+}
+
+impl<'de> Deserialize<'de> for Request {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut v = serde_json::Value::deserialize(d)?;
+        let first = match serde_json::from_value::<RawRequest>(v.clone()) {
+            Ok(r) => return Ok(Request { id: r.id, msg: r.msg }),
+            Err(e) => e,
+        };
+        // Absent params mean "all defaults"; `{}` for a method without params means none.
+        let Some(obj) = v.as_object_mut() else {
+            return Err(D::Error::custom(first));
+        };
+        match obj.get("params") {
+            None | Some(serde_json::Value::Null) => {
+                obj.insert("params".into(), serde_json::json!({}));
+            }
+            Some(serde_json::Value::Object(m)) if m.is_empty() => {
+                obj.remove("params");
+            }
+            _ => return Err(D::Error::custom(first)),
+        }
+        serde_json::from_value::<RawRequest>(v)
+            .map(|r| Request { id: r.id, msg: r.msg })
+            .map_err(|_| D::Error::custom(first))
+    }
 }
 
 /// Every method a client can call. Names are the browser SDK's (`chat.send` is

@@ -28,6 +28,21 @@ fn unit_methods_need_no_params() {
 }
 
 #[test]
+fn params_may_be_omitted_or_empty() {
+    let r: Request = serde_json::from_str(r#"{"id":1,"method":"leave"}"#).unwrap();
+    assert_eq!(r.msg, ClientMsg::Leave { end: false });
+    let r: Request = serde_json::from_str(r#"{"id":1,"method":"startAudio"}"#).unwrap();
+    assert_eq!(r.msg, ClientMsg::StartAudio { mute: false });
+    let r: Request =
+        serde_json::from_str(r#"{"id":1,"method":"reclaimHost","params":{}}"#).unwrap();
+    assert_eq!(r.msg, ClientMsg::ReclaimHost);
+    let r: Request = serde_json::from_str(r#"{"id":1,"method":"muteAudio"}"#).unwrap();
+    assert_eq!(r.msg, ClientMsg::MuteAudio(TargetOpt { user_id: None }));
+    // Required params stay required.
+    assert!(serde_json::from_str::<Request>(r#"{"id":1,"method":"removeUser"}"#).is_err());
+}
+
+#[test]
 fn unknown_method_is_an_error_not_a_panic() {
     assert!(serde_json::from_str::<Request>(r#"{"id":1,"method":"nope"}"#).is_err());
     assert!(serde_json::from_str::<Request>(r#"{"id":"x","method":"ping"}"#).is_err());

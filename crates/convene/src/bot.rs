@@ -19,7 +19,7 @@
 //! connection is lost for good (`connection-change` `Fail` after failover gave up); 2 when the
 //! join fails, after printing `{"ok":false,"error":{...}}`.
 
-use convene_client::protocol::{ClientMsg, ConnectionState, ErrorBody, ErrorCode, Reply, UserId};
+use convene_client::protocol::{ConnectionState, ErrorBody, ErrorCode, Reply, Request, UserId};
 use convene_client::{Client, ClientError};
 use serde_json::{json, Map, Value};
 use std::io::{BufRead, Write};
@@ -198,15 +198,17 @@ async fn execute(client: &Client, cmd: &str, args: Value) -> Result<Value, Clien
         "isOriginalHost" => Ok(Value::Bool(client.is_original_host())),
         _ => {
             // The wire method names are the SDK's, so the command maps 1:1 onto ClientMsg.
+            // Decoded as a wire `Request`, so omitted args mean the method's defaults.
             let mut wire = Map::new();
+            wire.insert("id".into(), Value::from(0));
             wire.insert("method".into(), Value::String(cmd.to_string()));
             if !args.is_null() {
                 wire.insert("params".into(), args);
             }
-            let msg: ClientMsg = serde_json::from_value(Value::Object(wire)).map_err(|e| {
+            let req: Request = serde_json::from_value(Value::Object(wire)).map_err(|e| {
                 ClientError::Unsupported(format!("unknown command or bad args for {cmd:?}: {e}"))
             })?;
-            client.request(msg).await
+            client.request(req.msg).await
         }
     }
 }

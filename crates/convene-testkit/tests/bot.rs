@@ -1,0 +1,319 @@
+//! SPEC §11: the `convene` binary's `token` and `join` (JSON-lines bot), run as a process.
+
+use convene_testkit::*;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::OnceLock;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+
+/// The `convene` binary, built once per test run (`cargo build -p convene`, a no-op when it
+/// is fresh) so that the tests never run a stale one.
+fn convene_bin() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let workspace = manifest.join("../..");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .map(|p| {
+                if p.is_relative() {
+                    workspace.join(p)
+                } else {
+                    p
+                }
+            })
+            .unwrap_or_else(|| workspace.join("target"));
+        let bin = target
+            .join("debug")
+            .join(format!("convene{}", std::env::consts::EXE_SUFFIX));
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "--quiet", "-p", "convene"])
+            .current_dir(&workspace)
+            .status()
+            .expect("run cargo build -p convene");
+        assert!(status.success(), "cargo build -p convene failed");
+        assert!(bin.exists(), "built, but no binary at {}", bin.display());
+        bin
+    })
+    .clone()
+}
+
+/// `convene token ...` → the printed JWT.
+async fn cli_token(topic: &str, role: u8, extra: &[&str]) -> String {
+    let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
+    let role = role.to_string();
+    let mut args = vec![
+        "token", "--key", APP_KEY, "--secret", APP_SECRET, "--topic", topic, "--role", &role,
+    ];
+    args.extend_from_slice(extra);
+    let out = bounded("convene token", Command::new(bin).args(&args).output())
+        .await
+        .expect("run convene token");
+    assert!(
+        out.status.success(),
+        "convene token failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {text:?}");
+    lines[0].to_owned()
+}
+
+struct Bot {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: Lines<BufReader<ChildStdout>>,
+}
+
+impl Bot {
+    async fn spawn(server: &TestServer, topic: &str, token: &str, name: &str) -> Bot {
+        let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
+        let mut child = Command::new(bin)
+            .args([
+                "join",
+                "--url",
+                &server.url(),
+                "--topic",
+                topic,
+                "--token",
+                token,
+                "--name",
+                name,
+            ])
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn convene join");
+        let stdin = child.stdin.take();
+        let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+        Bot {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    /// The next stdout line as JSON; `None` at EOF.
+    async fn line(&mut self) -> Option<Value> {
+        let line = bounded("a line from the bot", self.stdout.next_line())
+            .await
+            .expect("read bot stdout")?;
+        Some(
+            serde_json::from_str(&line)
+                .unwrap_or_else(|e| panic!("bot printed non-JSON {line:?}: {e}")),
+        )
+    }
+
+    /// Lines until one satisfies `pred` (panics at EOF).
+    async fn until(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            match self.line().await {
+                Some(v) if pred(&v) => return v,
+                Some(_) => continue,
+                None => panic!("bot exited before {what}"),
+            }
+        }
+    }
+
+    async fn send(&mut self, v: Value) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(format!("{v}\n").as_bytes()).await.unwrap();
+        stdin.flush().await.unwrap();
+    }
+
+    async fn reply(&mut self, id: u64) -> Value {
+        self.until(&format!("reply {id}"), |v| {
+            v["id"] == id && v.get("ok").is_some()
+        })
+        .await
+    }
+
+    async fn exit_code(&mut self) -> i32 {
+        let status = bounded("the bot to exit", self.child.wait()).await.unwrap();
+        status.code().expect("exited normally")
+    }
+}
+
+#[tokio::test]
+async fn token_command_prints_an_accepted_jwt() {
+    let server = TestServer::start().await;
+    let t = "CLI Token Room";
+    let jwt = cli_token(t, 1, &["--user-identity", "cli-user"]).await;
+    assert_eq!(jwt.split('.').count(), 3, "{jwt}");
+    let h = Peer::join_with(&server, t, &jwt, "H", JoinOpts::default()).await;
+    assert!(h.client.is_host());
+    assert_eq!(
+        h.client
+            .get_current_user_info()
+            .unwrap()
+            .user_identity
+            .as_deref(),
+        Some("cli-user")
+    );
+    let jwt0 = cli_token(t, 0, &["--ttl", "1h"]).await;
+    let p = Peer::join_with(&server, t, &jwt0, "P", JoinOpts::default()).await;
+    assert!(!p.client.is_host() && !p.client.is_manager());
+}
+
+#[tokio::test]
+async fn join_bot_speaks_json_lines_and_exits_when_removed() {
+    let server = TestServer::start().await;
+    let t = "bot-room";
+    let mut host = Peer::join(&server, t, Role::Host, "H").await;
+    let mut bot = Bot::spawn(&server, t, &participant_token(t), "Botty").await;
+
+    let joined = bot.line().await.expect("joined line");
+    assert_eq!(joined["event"], "joined", "{joined}");
+    let p = &joined["payload"];
+    assert_eq!(p["displayName"], "Botty", "{joined}");
+    assert_eq!(
+        p["sessionId"],
+        host.client.get_session_info().session_id.as_str(),
+        "{joined}"
+    );
+    assert_eq!(p["topic"], t, "{joined}");
+    let bot_id = UserId(p["userId"].as_u64().expect("userId") as u32);
+    host.wait_for(|e| is_user_added(e, bot_id)).await;
+
+    bot.send(json!({"id": 1, "cmd": "getAllUser"})).await;
+    let r = bot.reply(1).await;
+    assert_eq!(r["ok"], true, "{r}");
+    let users = r["result"].as_array().expect("array");
+    assert_eq!(users.len(), 2, "{r}");
+    assert!(
+        users
+            .iter()
+            .any(|u| u["displayName"] == "H" && u["isHost"] == true),
+        "{r}"
+    );
+
+    // Unknown command, and a refused one: ok false with an errorCode; the bot goes on.
+    bot.send(json!({"id": 2, "cmd": "noSuchCommand"})).await;
+    let r = bot.reply(2).await;
+    assert_eq!(r["ok"], false, "{r}");
+    assert!(r["error"]["errorCode"].is_u64(), "{r}");
+    bot.send(json!({"id": 3, "cmd": "removeUser", "args": {"userId": host.id.0}}))
+        .await;
+    let r = bot.reply(3).await;
+    assert_eq!(r["error"]["errorCode"], 5006, "{r}");
+    bot.send(json!({"id": 4, "cmd": "chat.sendToAll", "args": {"text": "hello from the bot"}}))
+        .await;
+    let r = bot.reply(4).await;
+    assert_eq!(r["ok"], true, "{r}");
+    host.wait_for(|e| is_chat(e, "hello from the bot")).await;
+
+    // Events are printed with their SPEC names.
+    assert_ok(host.client.chat_send_to_all("hi bot").await, "host chats");
+    let ev = bot
+        .until("chat event", |v| v["event"] == "chat-on-message")
+        .await;
+    assert_eq!(ev["payload"]["message"], "hi bot");
+
+    // Removed by the host: prints connection-change and exits 0.
+    assert_ok(
+        host.client.remove_user(bot_id).await,
+        "host removes the bot",
+    );
+    let ev = bot
+        .until("connection-change", |v| v["event"] == "connection-change")
+        .await;
+    assert_eq!(ev["payload"]["state"], "Closed", "{ev}");
+    assert_eq!(ev["payload"]["reason"], "kicked by host", "{ev}");
+    assert_eq!(bot.exit_code().await, 0);
+}
+
+#[tokio::test]
+async fn join_bot_with_a_bad_token_exits_2() {
+    let server = TestServer::start().await;
+    let mut bot = Bot::spawn(&server, "bot-bad", "not.a.token", "Bad").await;
+    let line = bot.line().await.expect("an error line");
+    assert_eq!(line["ok"], false, "{line}");
+    assert_eq!(line["error"]["errorCode"], 200, "{line}");
+    assert!(
+        line["error"]["reason"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()),
+        "{line}"
+    );
+    assert_eq!(bot.exit_code().await, 2);
+    // A token for another topic: also refused.
+    let mut bot = Bot::spawn(&server, "bot-bad", &participant_token("elsewhere"), "Bad").await;
+    let line = bot.line().await.expect("an error line");
+    assert_eq!(line["error"]["errorCode"], 200, "{line}");
+    assert_eq!(bot.exit_code().await, 2);
+}
+
+#[tokio::test]
+async fn join_bot_leaves_on_eof_and_on_leave() {
+    let server = TestServer::start().await;
+    let t = "bot-eof";
+    let mut host = Peer::join(&server, t, Role::Host, "H").await;
+    let mut bot = Bot::spawn(&server, t, &participant_token(t), "B1").await;
+    let joined = bot.line().await.unwrap();
+    let id = UserId(joined["payload"]["userId"].as_u64().unwrap() as u32);
+    bot.stdin = None; // EOF
+    host.wait_for(|e| is_user_removed(e, id)).await;
+    assert_eq!(bot.exit_code().await, 0);
+
+    let mut bot = Bot::spawn(&server, t, &participant_token(t), "B2").await;
+    let joined = bot.line().await.unwrap();
+    let id = UserId(joined["payload"]["userId"].as_u64().unwrap() as u32);
+    bot.send(json!({"id": 1, "cmd": "leave", "args": {}})).await;
+    let r = bot.reply(1).await;
+    assert_eq!(r["ok"], true, "{r}");
+    host.wait_for(|e| is_user_removed(e, id)).await;
+    assert_eq!(bot.exit_code().await, 0);
+}
+
+/// SPEC §11: args are optional where every parameter is (`leave` takes `{"end": true}` only
+/// to end; `startAudio` `{mute}`, `muteAudio`/`unmuteAudio` `{userId}` default to self). A bare
+/// `{"id":N,"cmd":"leave"}` must leave, `startAudio` must start audio, and so on.
+#[tokio::test]
+async fn join_bot_commands_with_optional_args_omitted() {
+    let server = TestServer::start().await;
+    let t = "bot-bare-args";
+    let mut host = Peer::join(&server, t, Role::Host, "H").await;
+    let mut bot = Bot::spawn(&server, t, &participant_token(t), "B").await;
+    let joined = bot.line().await.unwrap();
+    let id = UserId(joined["payload"]["userId"].as_u64().unwrap() as u32);
+    let mut refused = Vec::new();
+    for (n, cmd) in ["startAudio", "muteAudio", "unmuteAudio", "leave"]
+        .into_iter()
+        .enumerate()
+    {
+        let n = n as u64 + 1;
+        bot.send(json!({"id": n, "cmd": cmd})).await;
+        let r = bot.reply(n).await;
+        if r["ok"] != true {
+            refused.push(format!("{cmd}: {}", r["error"]));
+        }
+    }
+    assert!(refused.is_empty(), "bare commands refused: {refused:#?}");
+    host.wait_for(|e| is_user_removed(e, id)).await;
+    assert_eq!(bot.exit_code().await, 0);
+}
+
+/// `leave` with `{"end": true}` from a host bot ends the session for everyone.
+#[tokio::test]
+async fn join_bot_host_ends_the_session() {
+    let server = TestServer::start().await;
+    let t = "bot-end";
+    let mut bot = Bot::spawn(&server, t, &host_token(t), "HostBot").await;
+    let joined = bot.line().await.unwrap();
+    assert_eq!(joined["payload"]["isHost"], true, "{joined}");
+    let mut p = Peer::join(&server, t, Role::Participant, "P").await;
+    bot.send(json!({"id": 1, "cmd": "leave", "args": {"end": true}}))
+        .await;
+    let r = bot.reply(1).await;
+    assert_eq!(r["ok"], true, "{r}");
+    p.wait_for(|e| is_conn_change(e, ConnectionState::Closed, Some("ended by host")))
+        .await;
+    assert_eq!(bot.exit_code().await, 0);
+}

@@ -1,0 +1,13 @@
+//! End-to-end tests of Convene over real WebSockets on 127.0.0.1: a real server, several Rust
+//! clients each, raw sockets for what the SDK never sends, the `convene` binary, and tokens
+//! from an independent JWT library (PyJWT).
+//!
+//! Every wait is bounded; nothing sleeps to assert speed.
+
+mod bot;
+mod chat;
+mod errors;
+mod failover;
+mod lifecycle;
+mod roles;
+mod tokens;

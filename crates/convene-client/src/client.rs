@@ -60,20 +60,10 @@ impl Default for Client {
 /// The local "not in a session" error for a method: media-stream calls report 6002 like the
 /// reference's `getMediaStream()` before join, the rest 5002.
 pub(crate) fn not_joined_error(msg: &ClientMsg) -> ClientError {
-    match msg {
-        ClientMsg::StartAudio { .. }
-        | ClientMsg::StopAudio
-        | ClientMsg::MuteAudio(_)
-        | ClientMsg::UnmuteAudio(_)
-        | ClientMsg::MuteAllAudio
-        | ClientMsg::UnmuteAllAudio
-        | ClientMsg::StartVideo
-        | ClientMsg::StopVideo
-        | ClientMsg::StartShareScreen
-        | ClientMsg::StopShareScreen
-        | ClientMsg::LockShare { .. }
-        | ClientMsg::SetSharePrivilege { .. } => ClientError::MediaNotJoined,
-        _ => ClientError::NotJoined,
+    if msg.is_media() {
+        ClientError::MediaNotJoined
+    } else {
+        ClientError::NotJoined
     }
 }
 
@@ -175,6 +165,10 @@ impl Client {
         };
         check_join_params(&params)?;
         let tx = self.driver()?.ok_or(ClientError::NotInitialized)?;
+        if !self.get_session_info().is_in_meeting {
+            // A peer left over from an ended session is no use in a new one.
+            self.inner.shared.media.close().await;
+        }
         self.send(&tx, |reply| Command::Join { params, reply })
             .await
     }
@@ -182,7 +176,11 @@ impl Client {
     /// Leaves the session; `end: true` ends it for everyone (host only, else 5007 and we stay).
     pub async fn leave(&self, end: bool) -> Result<(), ClientError> {
         let tx = self.driver()?.ok_or(ClientError::NotJoined)?;
-        self.send(&tx, |reply| Command::Leave { end, reply }).await
+        let r = self.send(&tx, |reply| Command::Leave { end, reply }).await;
+        if r.is_ok() {
+            self.inner.shared.media.close().await;
+        }
+        r
     }
 
     /// Leaves (if in a session) and stops the client: its event streams end and every later
@@ -200,7 +198,20 @@ impl Client {
             }
             None => self.inner.shared.subscribers.close(),
         }
+        self.inner.shared.media.close().await;
         Ok(())
+    }
+
+    /// The media stream of the joined session (audio, video, share); 6002 before join.
+    pub fn get_media_stream(&self) -> Result<crate::MediaStream, ClientError> {
+        self.check_alive()?;
+        if !self.get_session_info().is_in_meeting {
+            return Err(ClientError::MediaNotJoined);
+        }
+        Ok(crate::MediaStream::new(
+            self.clone(),
+            self.inner.shared.media.clone(),
+        ))
     }
 
     /// Every event from now on. Call before `join` to see everything the session does.

@@ -50,6 +50,8 @@ const TICK: Duration = Duration::from_millis(250);
 pub(crate) struct Shared {
     state: RwLock<LocalState>,
     pub(crate) subscribers: Subscribers,
+    /// The media peer and its receive-slot map.
+    pub(crate) media: std::sync::Arc<crate::media::MediaShared>,
 }
 
 impl Shared {
@@ -569,6 +571,14 @@ impl Driver {
 
     /// Applies, then delivers. A `Closed`/`Fail` from the server ends our session.
     fn deliver(&mut self, event: Event) {
+        if let Event::MediaSlot { mid, user_id, kind } = &event {
+            self.shared
+                .media
+                .slots
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(mid.clone(), (*user_id, kind.clone()));
+        }
         let terminal = matches!(
             event,
             Event::ConnectionChange {

@@ -42,6 +42,8 @@ pub enum ClientError {
     Cancelled,
     /// The server answered with something this client does not understand. Code 2.
     Protocol(String),
+    /// The media peer failed (socket, SDP, str0m). Code 2.
+    Media(String),
 }
 
 impl ClientError {
@@ -62,7 +64,7 @@ impl ClientError {
             ClientError::Reconnecting => Some(ErrorCode::SessionStateReconnecting),
             ClientError::Transport(_) | ClientError::Timeout => Some(ErrorCode::OperationTimeout),
             ClientError::Cancelled => Some(ErrorCode::OperationCancelled),
-            ClientError::Protocol(_) => Some(ErrorCode::InternalError),
+            ClientError::Protocol(_) | ClientError::Media(_) => Some(ErrorCode::InternalError),
         }
     }
 
@@ -95,6 +97,7 @@ impl ClientError {
             ClientError::Timeout => "no reply from the server in time".into(),
             ClientError::Cancelled => "operation cancelled".into(),
             ClientError::Protocol(why) => format!("unexpected server message: {why}"),
+            ClientError::Media(why) => format!("media error: {why}"),
         }
     }
 }

@@ -56,12 +56,14 @@ mod client;
 mod driver;
 mod error;
 mod event;
+mod media;
 mod state;
 mod url;
 
 pub use client::Client;
 pub use error::ClientError;
 pub use event::{ClientEvent, Events};
+pub use media::{MediaOptions, MediaStat, MediaStream};
 pub use state::SessionInfo;
 
 /// The wire types this crate speaks, re-exported so apps need no second dependency.

@@ -30,8 +30,8 @@ pub use ids::UserId;
 pub use limits::*;
 pub use participant::{AudioKind, Participant, ParticipantUpdate};
 pub use request::{
-    ChatPrivilege, ClientMsg, JoinParams, JoinResult, Reply, Request, ResumeParams, RtcAnswer, RtcOffer, ServerMsg,
-    SharePrivilege, TargetOpt, TargetParams,
+    ChatPrivilege, ClientMsg, JoinParams, JoinResult, Reply, Request, ResumeParams, RtcAnswer,
+    RtcOffer, ServerMsg, SharePrivilege, TargetOpt, TargetParams,
 };
 
 /// Protocol version, also the path segment of the signaling URL (`/rtc/v1`).

@@ -26,7 +26,12 @@ impl<'de> Deserialize<'de> for Request {
         use serde::de::Error;
         let mut v = serde_json::Value::deserialize(d)?;
         let first = match serde_json::from_value::<RawRequest>(v.clone()) {
-            Ok(r) => return Ok(Request { id: r.id, msg: r.msg }),
+            Ok(r) => {
+                return Ok(Request {
+                    id: r.id,
+                    msg: r.msg,
+                })
+            }
             Err(e) => e,
         };
         // Absent params mean "all defaults"; `{}` for a method without params means none.
@@ -43,7 +48,10 @@ impl<'de> Deserialize<'de> for Request {
             _ => return Err(D::Error::custom(first)),
         }
         serde_json::from_value::<RawRequest>(v)
-            .map(|r| Request { id: r.id, msg: r.msg })
+            .map(|r| Request {
+                id: r.id,
+                msg: r.msg,
+            })
             .map_err(|_| D::Error::custom(first))
     }
 }

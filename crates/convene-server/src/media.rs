@@ -103,6 +103,10 @@ impl Media {
                                 peer,
                                 allowed: st.share_allowed,
                             });
+                            self.send(Command::SetVideoAllowed {
+                                peer,
+                                allowed: st.video_allowed,
+                            });
                         }
                         peer
                     }
@@ -133,6 +137,15 @@ impl Media {
             } => {
                 if let Some(&peer) = self.peers.get(&(session, user)) {
                     self.send(Command::SetAudioAllowed { peer, allowed });
+                }
+            }
+            MediaAction::VideoAllowed {
+                session,
+                user,
+                allowed,
+            } => {
+                if let Some(&peer) = self.peers.get(&(session, user)) {
+                    self.send(Command::SetVideoAllowed { peer, allowed });
                 }
             }
             MediaAction::ShareAllowed {

@@ -147,6 +147,8 @@ pub enum Output {
 pub struct MediaState {
     /// Forward its audio.
     pub audio_allowed: bool,
+    /// Forward its camera.
+    pub video_allowed: bool,
     /// Forward its screen share.
     pub share_allowed: bool,
     /// Cameras it receives: (publisher, quality).
@@ -175,6 +177,15 @@ pub enum MediaAction {
         /// Session id.
         session: String,
         /// Whose audio.
+        user: UserId,
+        /// Forward it.
+        allowed: bool,
+    },
+    /// Forward (or stop forwarding) this user's camera: true only while its video is on.
+    VideoAllowed {
+        /// Session id.
+        session: String,
+        /// Whose camera.
         user: UserId,
         /// Forward it.
         allowed: bool,
@@ -315,6 +326,7 @@ impl Core {
         let u = self.sessions.get(session)?.users.get(&user)?;
         Some(MediaState {
             audio_allowed: u.p.audio == AudioKind::Computer && u.p.muted == Some(false),
+            video_allowed: u.p.b_video_on,
             share_allowed: u.p.sharer_on,
             attached: u.attached.iter().map(|(k, v)| (*k, *v)).collect(),
         })
@@ -458,6 +470,13 @@ impl Core {
                     session: sid.to_owned(),
                     user: u.user_id,
                     allowed: user.p.audio == AudioKind::Computer && user.p.muted == Some(false),
+                });
+            }
+            if let Some(on) = u.b_video_on {
+                media.push(MediaAction::VideoAllowed {
+                    session: sid.to_owned(),
+                    user: u.user_id,
+                    allowed: on,
                 });
             }
             if let Some(on) = u.sharer_on {

@@ -380,3 +380,31 @@ async fn oversized_frame_closes_only_that_connection() {
     let r = bystander.reply(2).await;
     assert_eq!(r["ok"], true, "60 KiB frame: {}", r["error"]);
 }
+
+#[tokio::test]
+async fn flooding_closes_only_the_flooder() {
+    let server = TestServer::start().await;
+    let t = "flood";
+    let host = Peer::join(&server, t, Role::Host, "H").await;
+    let mut p = Peer::join(&server, t, Role::Participant, "P").await;
+    let mut raw = RawWs::connect(&server).await;
+    let joined = raw.join(1, t, &participant_token(t), "flooder", None).await;
+    assert_eq!(joined["ok"], true);
+    // Far more than the 100 messages a second a connection may send.
+    for i in 0..400u64 {
+        if raw
+            .send_json(&json!({"id": 10 + i, "method": "ping"}))
+            .await
+            .is_err()
+        {
+            break;
+        }
+    }
+    raw.expect_closed().await;
+    // Everyone else goes on.
+    assert_ok(
+        host.client.chat_send_to_all("still here").await,
+        "host chats",
+    );
+    p.wait_for(|e| is_chat(e, "still here")).await;
+}

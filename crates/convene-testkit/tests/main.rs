@@ -9,5 +9,6 @@ mod chat;
 mod errors;
 mod failover;
 mod lifecycle;
+mod media;
 mod roles;
 mod tokens;

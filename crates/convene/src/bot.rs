@@ -19,8 +19,11 @@
 //! connection is lost for good (`connection-change` `Fail` after failover gave up); 2 when the
 //! join fails, after printing `{"ok":false,"error":{...}}`.
 
-use convene_client::protocol::{ConnectionState, ErrorBody, ErrorCode, Reply, Request, UserId};
-use convene_client::{Client, ClientError};
+use anyhow::Context;
+use convene_client::protocol::{
+    ConnectionState, ErrorBody, ErrorCode, Event, Reply, Request, UserId,
+};
+use convene_client::{Client, ClientError, MediaOptions, MediaStream};
 use serde_json::{json, Map, Value};
 use std::io::{BufRead, Write};
 use tokio::sync::mpsc;
@@ -46,6 +49,58 @@ pub(crate) struct JoinArgs {
     /// Idle timeout in minutes, used when this user is the host (default 40).
     #[arg(long)]
     pub(crate) idle_timeout_mins: Option<u32>,
+    /// Publish audio: an Ogg Opus file (looped), or `synthetic`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) publish_audio: Option<String>,
+    /// Publish camera video: an IVF (VP8) file (looped), or `synthetic`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) publish_video: Option<String>,
+    /// Receive USERID's camera at QUALITY (0 90p … 4 1080p, default 2). Repeatable; a user
+    /// not yet present is attached when they join.
+    #[arg(long = "attach", value_name = "USERID[:QUALITY]", value_parser = parse_attach)]
+    pub(crate) attach: Vec<(u32, u8)>,
+    /// Print `{"event":"media-stats","payload":[...]}` every N milliseconds.
+    #[arg(long, value_name = "N")]
+    pub(crate) stats_interval_ms: Option<u64>,
+    /// RFC 6464 audio level to send, 0 (loudest) to 127 (silent) [default: 30].
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=127))]
+    pub(crate) audio_level: Option<u8>,
+}
+
+fn parse_attach(s: &str) -> Result<(u32, u8), String> {
+    let (u, q) = s.split_once(':').unwrap_or((s, "2"));
+    let u = u
+        .parse::<u32>()
+        .map_err(|_| format!("bad user id in {s:?}"))?;
+    let q = q
+        .parse::<u8>()
+        .ok()
+        .filter(|q| *q <= 4)
+        .ok_or_else(|| format!("bad quality in {s:?}: use 0-4"))?;
+    Ok((u, q))
+}
+
+/// Loads what `--publish-*` names: `synthetic` (or nothing) means generated media.
+fn media_options(args: &JoinArgs) -> anyhow::Result<MediaOptions> {
+    let mut o = MediaOptions::default();
+    if let Some(f) = args.publish_video.as_deref().filter(|f| *f != "synthetic") {
+        let bytes = std::fs::read(f).with_context(|| format!("reading {f}"))?;
+        let (_, frames) =
+            convene_media::read_ivf(&bytes).with_context(|| format!("{f} is not IVF"))?;
+        o.video_frames = Some(frames.into_iter().map(|fr| fr.data).collect());
+        // An encoded file has one resolution: publish it as one layer.
+        o.simulcast = false;
+    }
+    if let Some(f) = args.publish_audio.as_deref().filter(|f| *f != "synthetic") {
+        let bytes = std::fs::read(f).with_context(|| format!("reading {f}"))?;
+        o.audio_frames = Some(
+            convene_media::read_ogg_opus(&bytes).with_context(|| format!("{f} is not Ogg Opus"))?,
+        );
+    }
+    if let Some(l) = args.audio_level {
+        o.audio_level = -(l as i8);
+    }
+    Ok(o)
 }
 
 /// Exit status after `leave`, EOF, or the session ending for us.
@@ -90,6 +145,34 @@ pub(crate) async fn run(args: JoinArgs) -> anyhow::Result<i32> {
     }
     print_line(&json!({"event": "joined", "payload": payload}));
 
+    // Media from the command line: publish, attach, report.
+    let stream = client.get_media_stream().ok();
+    let mut pending_attach: Vec<(u32, u8)> = Vec::new();
+    if let Some(stream) = &stream {
+        stream.set_options(media_options(&args)?).await;
+        if args.publish_audio.is_some() {
+            if let Err(e) = stream.start_audio(false).await {
+                print_line(&json!({"event": "media-error", "payload": e.to_error_body()}));
+            }
+        }
+        if args.publish_video.is_some() {
+            if let Err(e) = stream.start_video().await {
+                print_line(&json!({"event": "media-error", "payload": e.to_error_body()}));
+            }
+        }
+        for (u, q) in args.attach.iter().copied() {
+            if client.get_user(UserId(u)).is_some() {
+                attach_or_report(stream, u, q).await;
+            } else {
+                pending_attach.push((u, q));
+            }
+        }
+    }
+    let mut stats_tick = tokio::time::interval(std::time::Duration::from_millis(
+        args.stats_interval_ms.unwrap_or(3_600_000).max(10),
+    ));
+    stats_tick.tick().await;
+
     // Commands: stdin lines are read on a plain thread (a blocked read there never holds up
     // the runtime's shutdown) and handled one by one, in order, by a worker task.
     let (line_tx, line_rx) = mpsc::unbounded_channel::<String>();
@@ -109,9 +192,24 @@ pub(crate) async fn run(args: JoinArgs) -> anyhow::Result<i32> {
 
     let code = loop {
         tokio::select! {
+            _ = stats_tick.tick(), if args.stats_interval_ms.is_some() => {
+                if let Some(stream) = &stream {
+                    if let Ok(stats) = stream.stats().await {
+                        print_line(&json!({"event": "media-stats", "payload": stats}));
+                    }
+                }
+            }
             ev = events.recv() => match ev {
                 Some(ev) => {
                     print_line(&ev);
+                    if let (Some(stream), Some(Event::UserAdded(users))) = (&stream, ev.as_session()) {
+                        for p in users {
+                            if let Some(i) = pending_attach.iter().position(|(u, _)| *u == p.user_id.0) {
+                                let (u, q) = pending_attach.remove(i);
+                                attach_or_report(stream, u, q).await;
+                            }
+                        }
+                    }
                     match ev.connection_change() {
                         Some((ConnectionState::Closed, _)) => break EXIT_OK,
                         Some((ConnectionState::Fail, _)) => break EXIT_LOST,
@@ -126,6 +224,12 @@ pub(crate) async fn run(args: JoinArgs) -> anyhow::Result<i32> {
     worker.abort();
     client.destroy().await.ok();
     Ok(code)
+}
+
+async fn attach_or_report(stream: &MediaStream, user: u32, quality: u8) {
+    if let Err(e) = stream.attach_video(UserId(user), quality).await {
+        print_line(&json!({"event": "media-error", "payload": e.to_error_body()}));
+    }
 }
 
 /// Handles stdin lines in order; on EOF, leaves. Sends the exit status once done.
@@ -196,6 +300,40 @@ async fn execute(client: &Client, cmd: &str, args: Value) -> Result<Value, Clien
         "isHost" => Ok(Value::Bool(client.is_host())),
         "isManager" => Ok(Value::Bool(client.is_manager())),
         "isOriginalHost" => Ok(Value::Bool(client.is_original_host())),
+        // Media calls go through the media stream, which negotiates the peer connection.
+        "startAudio" | "startVideo" | "startShareScreen" | "attachVideo" | "detachVideo"
+        | "getMediaStats" => {
+            let stream = client.get_media_stream()?;
+            let user = || {
+                args.get("userId")
+                    .and_then(Value::as_u64)
+                    .and_then(|n| u32::try_from(n).ok())
+                    .map(UserId)
+                    .ok_or_else(|| {
+                        ClientError::Unsupported(format!("{cmd} needs a numeric userId"))
+                    })
+            };
+            match cmd {
+                "startAudio" => {
+                    let mute = args.get("mute").and_then(Value::as_bool).unwrap_or(false);
+                    stream.start_audio(mute).await?
+                }
+                "startVideo" => stream.start_video().await?,
+                "startShareScreen" => stream.start_share_screen().await?,
+                "attachVideo" => {
+                    let q = args
+                        .get("videoQuality")
+                        .and_then(Value::as_u64)
+                        .unwrap_or(2);
+                    let q = u8::try_from(q)
+                        .map_err(|_| ClientError::Unsupported("videoQuality must be 0-4".into()))?;
+                    stream.attach_video(user()?, q).await?
+                }
+                "detachVideo" => stream.detach_video(user()?).await?,
+                _ => return Ok(to_json(&stream.stats().await?)),
+            }
+            Ok(Value::Null)
+        }
         _ => {
             // The wire method names are the SDK's, so the command maps 1:1 onto ClientMsg.
             // Decoded as a wire `Request`, so omitted args mean the method's defaults.

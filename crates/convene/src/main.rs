@@ -177,7 +177,11 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     let server = convene_server::spawn(config)
         .await
         .context("binding the server address")?;
-    println!("Convene listening on {} (media on udp {})", server.url(), server.media_addr());
+    println!(
+        "Convene listening on {} (media on udp {})",
+        server.url(),
+        server.media_addr()
+    );
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {
             println!("shutting down");

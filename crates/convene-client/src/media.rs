@@ -1,0 +1,330 @@
+//! [`MediaStream`]: audio, video and screen share of the joined session (the reference's
+//! `client.getMediaStream()`).
+//!
+//! The session state (who is in audio, muted, sharing...) is the server's, changed with the
+//! same calls as the browser SDK. The media itself flows through one WebRTC peer
+//! ([`convene_media::MediaPeer`], on str0m) that this module creates on the first media call.
+//! The client always makes the SDP offer and the server's SFU only answers (`rtc.offer`),
+//! so renegotiation never collides: starting video while someone else starts sharing is just
+//! two offers in a row on one side.
+//!
+//! Published media is synthetic unless [`MediaOptions`] gives encoded frames (IVF VP8 /
+//! Ogg Opus files through the bot's `--publish-video` / `--publish-audio`).
+
+use crate::{Client, ClientError};
+use convene_media::{MediaPeer, MediaPeerConfig, OfferPlan, PeerSnapshot, SynthKind};
+use convene_protocol::{ClientMsg, RtcAnswer, RtcOffer, TargetOpt, UserId};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+/// Audio receive slots: the SFU sends the N loudest speakers through these.
+const AUDIO_SLOTS: usize = 3;
+/// Screen share receive slots.
+const SHARE_SLOTS: usize = 1;
+
+/// What to publish. Set before the first media call ([`MediaStream::set_options`]).
+#[derive(Debug, Clone)]
+pub struct MediaOptions {
+    /// Encoded VP8 frames to loop as the camera (e.g. from an IVF file); synthetic if `None`.
+    pub video_frames: Option<Vec<Vec<u8>>>,
+    /// Encoded Opus packets to loop as the microphone (20 ms each); synthetic if `None`.
+    pub audio_frames: Option<Vec<Vec<u8>>>,
+    /// RFC 6464 level sent with audio (0 loudest … -127 silent).
+    pub audio_level: i8,
+    /// Publish the camera as three simulcast layers.
+    pub simulcast: bool,
+}
+
+impl Default for MediaOptions {
+    fn default() -> Self {
+        MediaOptions {
+            video_frames: None,
+            audio_frames: None,
+            audio_level: -30,
+            simulcast: true,
+        }
+    }
+}
+
+/// What arrived from one remote user on one kind of track.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaStat {
+    /// The sender (as last assigned to the slot).
+    pub user_id: Option<UserId>,
+    /// `audio`, `video` or `share`.
+    pub kind: String,
+    /// The receive slot.
+    pub mid: String,
+    /// RTP packets.
+    pub packets: u64,
+    /// Frames.
+    pub frames: u64,
+    /// Payload bytes.
+    pub bytes: u64,
+    /// Keyframes.
+    pub keyframes: u64,
+}
+
+#[derive(Default)]
+/// The media state shared by a client's handles and its driver.
+pub(crate) struct MediaShared {
+    state: tokio::sync::Mutex<MediaState>,
+    /// mid → (user, kind), from `media-slot` events; written by the driver.
+    pub(crate) slots: Mutex<HashMap<String, (Option<UserId>, String)>>,
+}
+
+#[derive(Default)]
+struct MediaState {
+    peer: Option<MediaPeer>,
+    plan: OfferPlan,
+    options: MediaOptions,
+    attached: BTreeMap<UserId, u8>,
+}
+
+impl std::fmt::Debug for MediaShared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MediaShared").finish_non_exhaustive()
+    }
+}
+
+impl MediaShared {
+    /// Drops the peer (leave, session over, new join).
+    pub(crate) async fn close(&self) {
+        let mut st = self.state.lock().await;
+        st.peer = None;
+        st.plan = OfferPlan::default();
+        st.attached.clear();
+        self.slots_lock().clear();
+    }
+
+    fn slots_lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Option<UserId>, String)>> {
+        // A poisoned lock only means a panic elsewhere; the map is still usable.
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Media of the joined session. Get it with [`Client::get_media_stream`]; cheap to clone.
+#[derive(Clone)]
+pub struct MediaStream {
+    client: Client,
+    shared: Arc<MediaShared>,
+}
+
+impl std::fmt::Debug for MediaStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MediaStream").finish_non_exhaustive()
+    }
+}
+
+impl MediaStream {
+    pub(crate) fn new(client: Client, shared: Arc<MediaShared>) -> Self {
+        MediaStream { client, shared }
+    }
+
+    /// What to publish from the next (re)negotiation on. Takes full effect when set before
+    /// the first media call.
+    pub async fn set_options(&self, options: MediaOptions) {
+        self.shared.state.lock().await.options = options;
+    }
+
+    /// Joins computer audio (publish the microphone, hear the loudest speakers).
+    pub async fn start_audio(&self, mute: bool) -> Result<(), ClientError> {
+        self.client.request(ClientMsg::StartAudio { mute }).await?;
+        self.renegotiate(|p| p.audio = true).await?;
+        self.sending(SynthKind::Audio, true).await
+    }
+
+    /// Leaves computer audio. The server stops forwarding this user's audio at once.
+    pub async fn stop_audio(&self) -> Result<(), ClientError> {
+        self.client.request(ClientMsg::StopAudio).await?;
+        self.sending(SynthKind::Audio, false).await
+    }
+
+    /// Mutes self (`None`) or, as host/manager, another user. The server stops forwarding
+    /// the muted user's audio.
+    pub async fn mute_audio(&self, user_id: Option<UserId>) -> Result<(), ClientError> {
+        self.client
+            .request(ClientMsg::MuteAudio(TargetOpt { user_id }))
+            .await
+            .map(drop)
+    }
+
+    /// Unmutes self, or asks another user to unmute.
+    pub async fn unmute_audio(&self, user_id: Option<UserId>) -> Result<(), ClientError> {
+        self.client
+            .request(ClientMsg::UnmuteAudio(TargetOpt { user_id }))
+            .await
+            .map(drop)
+    }
+
+    /// Changes the audio level sent from now on (drives active speaker detection).
+    pub async fn set_audio_level(&self, level: i8) -> Result<(), ClientError> {
+        let mut st = self.shared.state.lock().await;
+        st.options.audio_level = level;
+        if let Some(p) = &st.peer {
+            p.set_audio_level(level).await.map_err(media_err)?;
+        }
+        Ok(())
+    }
+
+    /// Starts the camera (published with simulcast unless disabled in the options).
+    pub async fn start_video(&self) -> Result<(), ClientError> {
+        self.client.request(ClientMsg::StartVideo).await?;
+        self.renegotiate(|p| p.video = true).await?;
+        self.sending(SynthKind::Video, true).await
+    }
+
+    /// Stops the camera. The server stops forwarding it at once.
+    pub async fn stop_video(&self) -> Result<(), ClientError> {
+        self.client.request(ClientMsg::StopVideo).await?;
+        self.sending(SynthKind::Video, false).await
+    }
+
+    /// Starts sharing the screen (checked against the share privilege by the server).
+    pub async fn start_share_screen(&self) -> Result<(), ClientError> {
+        self.client.request(ClientMsg::StartShareScreen).await?;
+        self.renegotiate(|p| p.share = true).await?;
+        self.sending(SynthKind::Share, true).await
+    }
+
+    /// Stops sharing. The server stops forwarding the share at once.
+    pub async fn stop_share_screen(&self) -> Result<(), ClientError> {
+        self.client.request(ClientMsg::StopShareScreen).await?;
+        self.sending(SynthKind::Share, false).await
+    }
+
+    /// Starts or pauses sending one kind on the peer (the track stays negotiated).
+    async fn sending(&self, kind: SynthKind, on: bool) -> Result<(), ClientError> {
+        let st = self.shared.state.lock().await;
+        match &st.peer {
+            Some(p) => p.set_sending(kind, on).await.map_err(media_err),
+            None => Ok(()),
+        }
+    }
+
+    /// Receives `user_id`'s camera at `quality` (0 = 90p … 4 = 1080p); at most 25 at once.
+    pub async fn attach_video(&self, user_id: UserId, quality: u8) -> Result<(), ClientError> {
+        let need = {
+            let st = self.shared.state.lock().await;
+            st.attached.len() + usize::from(!st.attached.contains_key(&user_id))
+        };
+        // A receive slot must exist before the server can fill it.
+        self.renegotiate(|p| p.video_slots = p.video_slots.max(need))
+            .await?;
+        self.client
+            .request(ClientMsg::AttachVideo { user_id, quality })
+            .await?;
+        self.shared
+            .state
+            .lock()
+            .await
+            .attached
+            .insert(user_id, quality);
+        Ok(())
+    }
+
+    /// Stops receiving `user_id`'s camera.
+    pub async fn detach_video(&self, user_id: UserId) -> Result<(), ClientError> {
+        self.client
+            .request(ClientMsg::DetachVideo { user_id })
+            .await?;
+        self.shared.state.lock().await.attached.remove(&user_id);
+        Ok(())
+    }
+
+    /// What arrived so far, per receive slot, with the user the slot carries.
+    pub async fn stats(&self) -> Result<Vec<MediaStat>, ClientError> {
+        let Some(snap) = self.snapshot().await? else {
+            return Ok(Vec::new());
+        };
+        let slots = self.shared.slots_lock().clone();
+        let mut out: Vec<MediaStat> = snap
+            .received
+            .iter()
+            .map(|(mid, t)| {
+                let (user_id, kind) = slots
+                    .get(mid)
+                    .cloned()
+                    .unwrap_or((None, "unknown".to_owned()));
+                MediaStat {
+                    user_id,
+                    kind,
+                    mid: mid.clone(),
+                    packets: t.packets,
+                    frames: t.frames,
+                    bytes: t.bytes,
+                    keyframes: t.keyframes,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.mid.cmp(&b.mid));
+        Ok(out)
+    }
+
+    /// The raw state of the media peer (per-frame checksums, sent frames), if it exists.
+    pub async fn snapshot(&self) -> Result<Option<PeerSnapshot>, ClientError> {
+        let st = self.shared.state.lock().await;
+        match &st.peer {
+            Some(p) => p.snapshot().await.map(Some).map_err(media_err),
+            None => Ok(None),
+        }
+    }
+
+    /// The receive slot (mid) currently carrying `user_id`'s media of `kind`.
+    pub fn slot_of(&self, user_id: UserId, kind: &str) -> Option<String> {
+        self.shared
+            .slots_lock()
+            .iter()
+            .find(|(_, (u, k))| *u == Some(user_id) && k == kind)
+            .map(|(m, _)| m.clone())
+    }
+
+    /// Applies `change` to the plan and, if anything changed (or no peer exists yet),
+    /// offers again.
+    async fn renegotiate(&self, change: impl FnOnce(&mut OfferPlan)) -> Result<(), ClientError> {
+        let mut st = self.shared.state.lock().await;
+        let mut plan = st.plan.clone();
+        plan.audio_slots = AUDIO_SLOTS;
+        plan.share_slots = SHARE_SLOTS;
+        plan.simulcast = st.options.simulcast;
+        change(&mut plan);
+        let reset = st.peer.is_none();
+        if !reset && plan == st.plan {
+            return Ok(());
+        }
+        if reset {
+            let me = self
+                .client
+                .get_current_user_info()
+                .map(|p| p.user_id.0)
+                .ok_or(ClientError::MediaNotJoined)?;
+            let mut cfg = MediaPeerConfig::new(me);
+            cfg.audio_level = st.options.audio_level;
+            cfg.video_frames = st.options.video_frames.clone();
+            cfg.audio_frames = st.options.audio_frames.clone();
+            st.peer = Some(MediaPeer::start(cfg).await.map_err(media_err)?);
+        }
+        // unwrap is ok because the peer was just ensured above.
+        let peer = st.peer.as_ref().expect("peer exists");
+        let offer = peer.create_offer(plan.clone()).await.map_err(media_err)?;
+        let answer = self
+            .client
+            .request(ClientMsg::RtcOffer(RtcOffer {
+                sdp: offer.sdp,
+                reset,
+                share_mids: offer.share_mids,
+            }))
+            .await?;
+        let answer: RtcAnswer = serde_json::from_value(answer)
+            .map_err(|e| ClientError::Protocol(format!("bad rtc.offer reply: {e}")))?;
+        peer.apply_answer(answer.sdp).await.map_err(media_err)?;
+        st.plan = plan;
+        Ok(())
+    }
+}
+
+fn media_err(e: convene_media::MediaError) -> ClientError {
+    ClientError::Media(e.to_string())
+}

@@ -1,0 +1,88 @@
+//! Inputs from the signalling layer.
+
+use crate::{PeerId, RoomId};
+
+/// An instruction from the signalling layer (the only place that knows sessions, roles and
+/// privileges) to the media plane.
+///
+/// Commands never fail loudly: a command that cannot be applied produces an
+/// [`Event::Error`](crate::Event::Error) naming the peer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Command {
+    /// Create the media peer of `user_id` in `room`. It stays idle until its first
+    /// [`Command::Offer`].
+    AddPeer {
+        /// Caller-chosen id, unique within this SFU.
+        peer: PeerId,
+        /// Media is only forwarded between peers of the same room.
+        room: RoomId,
+        /// The session's user id; reported in [`Event::SlotAssigned`](crate::Event) and
+        /// [`Event::ActiveSpeakers`](crate::Event).
+        user_id: u32,
+    },
+    /// Close the peer and stop forwarding anything from or to it.
+    RemovePeer {
+        /// The peer to remove.
+        peer: PeerId,
+    },
+    /// An SDP offer from the client (the initial one or a renegotiation). The SFU only ever
+    /// answers: it replies with [`Event::Answer`](crate::Event::Answer).
+    Offer {
+        /// The offering peer.
+        peer: PeerId,
+        /// The SDP text.
+        sdp: String,
+        /// Mids (send or receive) that carry screen share rather than camera video. Every
+        /// other video m-line is camera video (send) or a video slot (receive).
+        share_mids: Vec<String>,
+    },
+    /// A trickled ICE candidate (`candidate:...` line) from the client. mDNS (`.local`)
+    /// candidates are ignored: the SFU learns the client's address from its STUN checks.
+    Candidate {
+        /// The peer the candidate belongs to.
+        peer: PeerId,
+        /// The candidate line.
+        candidate: String,
+    },
+    /// `false`: the server drops every audio packet of this peer (host mute); `true` undoes it.
+    SetAudioAllowed {
+        /// The publisher.
+        peer: PeerId,
+        /// Whether its audio may be forwarded.
+        allowed: bool,
+    },
+    /// `false`: the server stops forwarding this peer's camera (the user stopped video).
+    SetVideoAllowed {
+        /// The publisher.
+        peer: PeerId,
+        /// Whether its camera may be forwarded.
+        allowed: bool,
+    },
+    /// `false`: the server stops forwarding this peer's screen share.
+    SetShareAllowed {
+        /// The publisher.
+        peer: PeerId,
+        /// Whether its share may be forwarded.
+        allowed: bool,
+    },
+    /// Start (or, if already attached, re-tune) receiving `publisher_user`'s camera on one of
+    /// the subscriber's video slots.
+    AttachVideo {
+        /// The receiving peer.
+        subscriber: PeerId,
+        /// The user whose camera to receive.
+        publisher_user: u32,
+        /// Wanted quality: 0 = 90p, 1 = 180p, 2 = 360p, 3 = 720p, 4 = 1080p.
+        quality: u8,
+    },
+    /// Stop receiving `publisher_user`'s camera and free the slot.
+    DetachVideo {
+        /// The receiving peer.
+        subscriber: PeerId,
+        /// The user whose camera to stop.
+        publisher_user: u32,
+    },
+    /// Ask for an [`Event::Stats`](crate::Event::Stats) snapshot of the forwarding counters.
+    Stats,
+}

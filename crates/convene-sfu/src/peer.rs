@@ -1,0 +1,216 @@
+//! One user's connection: its `Rtc`, what it publishes and its receive slots.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use str0m::format::Codec;
+use str0m::media::{Mid, Pt, Rid};
+use str0m::rtp::Ssrc;
+use str0m::Rtc;
+
+use crate::rewrite::{PictureIdRewriter, Rewriter};
+use crate::{PeerId, RoomId, TrackKind};
+
+/// A track the client sends to the SFU.
+#[derive(Debug)]
+pub(crate) struct Published {
+    pub(crate) kind: TrackKind,
+    /// Simulcast layers, lowest first; `[None]` without simulcast.
+    pub(crate) layers: Vec<Option<Rid>>,
+    /// Per layer: has media arrived and not paused since.
+    pub(crate) live: Vec<bool>,
+    /// Per layer: measured bitrate.
+    pub(crate) meters: Vec<RateMeter>,
+}
+
+impl Published {
+    pub(crate) fn new(kind: TrackKind, layers: Vec<Option<Rid>>) -> Self {
+        let n = layers.len();
+        Published {
+            kind,
+            layers,
+            live: vec![false; n],
+            meters: (0..n).map(|_| RateMeter::default()).collect(),
+        }
+    }
+
+    /// Layer index of `rid`, learning unknown rids (appended as the highest layer).
+    pub(crate) fn layer_of(&mut self, rid: Option<Rid>) -> usize {
+        if let Some(i) = self.layers.iter().position(|l| *l == rid) {
+            return i;
+        }
+        if self.layers == [None] {
+            // Simulcast the SDP did not announce: replace the placeholder.
+            self.layers.clear();
+            self.live.clear();
+            self.meters.clear();
+        }
+        self.layers.push(rid);
+        self.live.push(false);
+        self.meters.push(RateMeter::default());
+        self.layers.len() - 1
+    }
+
+    pub(crate) fn any_live(&self) -> bool {
+        self.live.iter().any(|l| *l)
+    }
+
+    pub(crate) fn rates(&self) -> Vec<Option<u64>> {
+        self.meters.iter().map(|m| m.rate).collect()
+    }
+}
+
+/// Bits per second of one incoming layer, measured over the last tick interval.
+#[derive(Debug, Default)]
+pub(crate) struct RateMeter {
+    bytes: u64,
+    since: Option<Instant>,
+    pub(crate) rate: Option<u64>,
+}
+
+impl RateMeter {
+    pub(crate) fn add(&mut self, bytes: usize, now: Instant) {
+        self.since.get_or_insert(now);
+        self.bytes += bytes as u64;
+    }
+
+    pub(crate) fn roll(&mut self, now: Instant) {
+        if let Some(since) = self.since {
+            let secs = now.saturating_duration_since(since).as_secs_f64();
+            if secs >= 0.2 {
+                self.rate = Some((self.bytes as f64 * 8.0 / secs) as u64);
+                self.bytes = 0;
+                self.since = Some(now);
+            }
+        }
+    }
+}
+
+/// A receive slot: one m-line the client offered as receive-only.
+#[derive(Debug)]
+pub(crate) struct Slot {
+    pub(crate) mid: Mid,
+    pub(crate) kind: TrackKind,
+    /// Whose media the slot carries.
+    pub(crate) user: Option<u32>,
+    /// Requested quality (video slots).
+    pub(crate) quality: u8,
+    /// Layer being forwarded.
+    pub(crate) current: Option<usize>,
+    /// Layer wanted; becomes `current` at its next keyframe.
+    pub(crate) target: Option<usize>,
+    /// Consecutive evaluations that wanted a lower layer for bandwidth.
+    pub(crate) down_votes: u8,
+    /// Since when we wait for a keyframe on `target` (to retry the request).
+    pub(crate) waiting_since: Option<Instant>,
+    pub(crate) rewriter: Rewriter,
+    pub(crate) picture_ids: PictureIdRewriter,
+    /// Last payload type mapping: (publisher codec, subscriber pt).
+    pub(crate) pt_cache: Option<(Codec, Pt)>,
+}
+
+impl Slot {
+    pub(crate) fn new(mid: Mid, kind: TrackKind) -> Self {
+        let clock = if kind == TrackKind::Audio {
+            48_000
+        } else {
+            90_000
+        };
+        Slot {
+            mid,
+            kind,
+            user: None,
+            quality: 0,
+            current: None,
+            target: None,
+            waiting_since: None,
+            down_votes: 0,
+            rewriter: Rewriter::new(clock),
+            picture_ids: PictureIdRewriter::default(),
+            pt_cache: None,
+        }
+    }
+
+    /// Point the slot at `user` (or nothing); the next packet starts a new mapping.
+    pub(crate) fn assign(&mut self, user: Option<u32>) {
+        self.user = user;
+        self.current = None;
+        self.target = if user.is_some() && self.kind != TrackKind::Audio {
+            Some(0)
+        } else {
+            None
+        };
+        self.waiting_since = None;
+        self.down_votes = 0;
+        self.rewriter.reset_source();
+    }
+}
+
+/// One user's WebRTC connection.
+pub(crate) struct Peer {
+    pub(crate) id: PeerId,
+    pub(crate) room: RoomId,
+    pub(crate) user: u32,
+    pub(crate) rtc: Rtc,
+    /// When the `Rtc` next wants `Input::Timeout`.
+    pub(crate) timeout: Instant,
+    pub(crate) audio_allowed: bool,
+    pub(crate) share_allowed: bool,
+    /// The camera may be forwarded (the user's video is on).
+    pub(crate) video_allowed: bool,
+    /// Attachments waiting for a free video slot: (publisher user, quality).
+    pub(crate) pending_attach: Vec<(u32, u8)>,
+    pub(crate) share_mids: HashSet<Mid>,
+    pub(crate) published: HashMap<Mid, Published>,
+    /// Receive slots in SDP order.
+    pub(crate) slots: Vec<Slot>,
+    /// Incoming SSRC → (mid, rid), filled from str0m's receive streams.
+    pub(crate) rx_lookup: HashMap<Ssrc, (Mid, Option<Rid>)>,
+    /// Latest egress bandwidth estimate, bits/s.
+    pub(crate) bwe: Option<u64>,
+    /// Last (minimum, desired) bitrate given to str0m's bandwidth estimator.
+    pub(crate) bwe_target: Option<(u64, u64)>,
+    /// Last reported (uplink, downlink) quality.
+    pub(crate) quality: Option<(u8, u8)>,
+}
+
+impl Peer {
+    pub(crate) fn new(id: PeerId, room: RoomId, user: u32, rtc: Rtc, now: Instant) -> Self {
+        Peer {
+            id,
+            room,
+            user,
+            rtc,
+            timeout: now,
+            audio_allowed: true,
+            share_allowed: true,
+            video_allowed: true,
+            pending_attach: Vec::new(),
+            share_mids: HashSet::new(),
+            published: HashMap::new(),
+            slots: Vec::new(),
+            rx_lookup: HashMap::new(),
+            bwe: None,
+            bwe_target: None,
+            quality: None,
+        }
+    }
+
+    /// The published track of `kind`, if any.
+    pub(crate) fn track(&self, kind: TrackKind) -> Option<(Mid, &Published)> {
+        self.published
+            .iter()
+            .find(|(_, p)| p.kind == kind)
+            .map(|(m, p)| (*m, p))
+    }
+
+    pub(crate) fn attached_videos(&self) -> usize {
+        self.slots
+            .iter()
+            .filter(|s| s.kind == TrackKind::Video && s.user.is_some())
+            .count()
+    }
+}
+
+/// How long a video slot waits for a keyframe before asking the publisher again.
+pub(crate) const KEYFRAME_RETRY: Duration = Duration::from_millis(1000);

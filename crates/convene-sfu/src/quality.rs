@@ -1,0 +1,97 @@
+//! Connection quality levels (0–5) and simulcast layer choice: small pure functions.
+
+use std::time::Duration;
+
+/// Map a loss fraction (0.0–1.0) and round-trip time to a level: 5 excellent … 0 unusable.
+pub(crate) fn quality_level(loss: Option<f32>, rtt: Option<Duration>) -> u8 {
+    let loss = loss.unwrap_or(0.0).max(0.0);
+    let rtt_ms = rtt.map_or(0, |r| r.as_millis());
+    let by_loss = match loss {
+        l if l < 0.01 => 5,
+        l if l < 0.03 => 4,
+        l if l < 0.06 => 3,
+        l if l < 0.12 => 2,
+        l if l < 0.25 => 1,
+        _ => 0,
+    };
+    let by_rtt = match rtt_ms {
+        r if r < 100 => 5,
+        r if r < 200 => 4,
+        r if r < 300 => 3,
+        r if r < 500 => 2,
+        r if r < 1000 => 1,
+        _ => 0,
+    };
+    by_loss.min(by_rtt)
+}
+
+/// The simulcast layer index (0 = lowest) wanted for a requested quality
+/// (0 = 90p … 4 = 1080p) when the publisher sends `layers` layers.
+///
+/// With three layers (¼, ½, full resolution of a 720p camera): 90p/180p → 0, 360p → 1,
+/// 720p/1080p → 2.
+pub(crate) fn layer_for_quality(quality: u8, layers: usize) -> usize {
+    if layers <= 1 {
+        return 0;
+    }
+    let wanted = match quality {
+        0 | 1 => 0,
+        2 => 1,
+        _ => 2,
+    };
+    wanted.min(layers - 1)
+}
+
+/// Lower `wanted` until the layer's measured rate fits `budget` (bits/s). Layer 0 is the floor.
+/// Unknown rates or budget never lower the choice.
+pub(crate) fn fit_layer(wanted: usize, rates: &[Option<u64>], budget: Option<u64>) -> usize {
+    let Some(budget) = budget else {
+        return wanted;
+    };
+    let mut layer = wanted;
+    while layer > 0 {
+        match rates.get(layer).copied().flatten() {
+            Some(rate) if rate > budget => layer -= 1,
+            _ => break,
+        }
+    }
+    layer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels() {
+        assert_eq!(quality_level(None, None), 5);
+        assert_eq!(
+            quality_level(Some(0.02), Some(Duration::from_millis(50))),
+            4
+        );
+        assert_eq!(
+            quality_level(Some(0.0), Some(Duration::from_millis(350))),
+            2
+        );
+        assert_eq!(quality_level(Some(0.5), None), 0);
+    }
+
+    #[test]
+    fn layers() {
+        assert_eq!(layer_for_quality(4, 1), 0);
+        assert_eq!(layer_for_quality(0, 3), 0);
+        assert_eq!(layer_for_quality(2, 3), 1);
+        assert_eq!(layer_for_quality(3, 3), 2);
+        assert_eq!(layer_for_quality(4, 2), 1);
+    }
+
+    #[test]
+    fn bandwidth_caps_layer() {
+        let rates = [Some(100_000), Some(400_000), Some(1_500_000)];
+        assert_eq!(fit_layer(2, &rates, None), 2);
+        assert_eq!(fit_layer(2, &rates, Some(2_000_000)), 2);
+        assert_eq!(fit_layer(2, &rates, Some(500_000)), 1);
+        assert_eq!(fit_layer(2, &rates, Some(50_000)), 0);
+        assert_eq!(fit_layer(2, &[None, None, None], Some(1)), 2);
+    }
+}

@@ -1,0 +1,220 @@
+//! The hot path: one incoming RTP packet to every slot that carries it.
+
+use super::*;
+
+impl Sfu {
+    /// Recompute every room's `(publisher user, kind) → [(subscriber, slot index)]` table.
+    /// Called lazily after slot assignments changed, so the per-packet path never scans
+    /// all members.
+    pub(super) fn rebuild_routes(&mut self) {
+        for room in self.rooms.values_mut() {
+            room.routes.clear();
+        }
+        for peer in self.peers.values() {
+            let Some(room) = self.rooms.get_mut(&peer.room) else {
+                continue;
+            };
+            for (i, slot) in peer.slots.iter().enumerate() {
+                if let Some(user) = slot.user {
+                    room.routes
+                        .entry((user, slot.kind))
+                        .or_default()
+                        .push((peer.id, i));
+                }
+            }
+        }
+        self.routes_dirty = false;
+    }
+
+    /// Forward one incoming RTP packet to every slot that carries it.
+    pub(super) fn on_rtp(&mut self, id: PeerId, packet: RtpPacket) {
+        let now = self.now;
+        self.stats.rtp_in += 1;
+        let Some(peer) = self.peers.get_mut(&id) else {
+            return;
+        };
+        let ssrc = packet.header.ssrc;
+        let (mid, rid) = match peer.rx_lookup.get(&ssrc) {
+            Some(x) => *x,
+            None => {
+                let mut api = peer.rtc.direct_api();
+                let Some(rx) = api.stream_rx(&ssrc) else {
+                    return;
+                };
+                let x = (rx.mid(), rx.rid());
+                peer.rx_lookup.insert(ssrc, x);
+                x
+            }
+        };
+        let Some(track) = peer.published.get_mut(&mid) else {
+            return;
+        };
+        let kind = track.kind;
+        let layer = track.layer_of(rid);
+        track.meters[layer].add(packet.payload.len(), now);
+        if !track.live[layer] {
+            let was = track.any_live();
+            track.live[layer] = true;
+            if !was {
+                self.events.push_back(Event::PublisherTrack {
+                    peer: id,
+                    user: peer.user,
+                    kind,
+                    on: true,
+                });
+            }
+        }
+        let user = peer.user;
+        let room_id = peer.room.clone();
+        match kind {
+            TrackKind::Audio if !peer.audio_allowed => return,
+            TrackKind::Share if !peer.share_allowed => return,
+            TrackKind::Video if !peer.video_allowed => return,
+            _ => {}
+        }
+        let codec = peer
+            .rtc
+            .codec_config()
+            .params()
+            .iter()
+            .find(|p| p.pt() == packet.header.payload_type)
+            .map(|p| p.spec().codec);
+        let Some(codec) = codec else {
+            return;
+        };
+        let Some(room) = self.rooms.get_mut(&room_id) else {
+            return;
+        };
+        if kind == TrackKind::Audio {
+            if let Some(level) = packet.header.ext_vals.audio_level {
+                room.speakers.observe(user, level, now);
+            }
+        }
+        let vp8 = match codec {
+            Codec::Vp8 if kind != TrackKind::Audio => Vp8Descriptor::parse(&packet.payload).ok(),
+            _ => None,
+        };
+        let keyframe = match (codec, &vp8) {
+            (Codec::Vp8, Some(d)) => d.starts_keyframe(&packet.payload),
+            (Codec::Vp8, None) => false,
+            (Codec::H264, _) => crate::keyframe::h264_starts_keyframe(&packet.payload),
+            // Other codecs: never block on keyframe detection (no layer switching for them).
+            _ => true,
+        };
+
+        if self.routes_dirty {
+            self.rebuild_routes();
+        }
+        let Some(targets) = self
+            .rooms
+            .get(&room_id)
+            .and_then(|r| r.routes.get(&(user, kind)))
+            .cloned()
+        else {
+            return;
+        };
+        for (sub_id, idx) in targets {
+            if sub_id == id {
+                continue;
+            }
+            let Some(sub) = self.peers.get_mut(&sub_id) else {
+                continue;
+            };
+            {
+                let Some(slot) = sub.slots.get_mut(idx) else {
+                    continue;
+                };
+                if slot.kind != kind || slot.user != Some(user) {
+                    continue;
+                }
+                if kind != TrackKind::Audio {
+                    // Switch layers only at a keyframe of the target layer.
+                    if slot.target == Some(layer) && slot.current != Some(layer) {
+                        if !keyframe {
+                            continue;
+                        }
+                        slot.current = Some(layer);
+                        slot.waiting_since = None;
+                    } else if slot.current != Some(layer) {
+                        continue;
+                    }
+                }
+                // A new SSRC (the publisher restarted the track) starts a new mapping, like a switch.
+                let key = (id.0, u64::from(*ssrc), layer as u8);
+                let Some((seq, ts)) =
+                    slot.rewriter
+                        .rewrite(key, *packet.seq_no, packet.header.timestamp, now)
+                else {
+                    continue;
+                };
+                let pt = match slot.pt_cache {
+                    Some((c, pt)) if c == codec => pt,
+                    _ => {
+                        let Some(pt) = subscriber_pt(&sub.rtc, slot.mid, codec) else {
+                            continue;
+                        };
+                        slot.pt_cache = Some((codec, pt));
+                        pt
+                    }
+                };
+                let ext = ExtensionValues {
+                    audio_level: packet.header.ext_vals.audio_level,
+                    voice_activity: packet.header.ext_vals.voice_activity,
+                    video_orientation: packet.header.ext_vals.video_orientation,
+                    ..Default::default()
+                };
+                let mut write =
+                    RtpWrite::new(pt, seq.into(), ts, packet.timestamp, packet.payload.clone())
+                        .marker(packet.header.marker)
+                        .ext_vals(ext)
+                        .nackable(kind != TrackKind::Audio);
+                if let Some(d) = &vp8 {
+                    let (pic, tl0) = slot
+                        .picture_ids
+                        .rewrite(key, d.picture_id(), d.tl0_pic_idx());
+                    if let Some(patch) = vp8_patch(d, pic, tl0) {
+                        write = write.vp8_patch(patch);
+                    }
+                }
+                let mut api = sub.rtc.direct_api();
+                let Some(tx) = api.stream_tx_by_mid(slot.mid, None) else {
+                    continue;
+                };
+                tx.write_rtp(write);
+                self.stats.rtp_out += 1;
+                self.stats.bytes_out += packet.payload.len() as u64;
+            }
+            // Every write is followed by a drain (str0m's single-mutation rule).
+            self.drain(sub_id);
+        }
+    }
+}
+
+/// The subscriber's payload type for `codec` on `mid`.
+fn subscriber_pt(rtc: &Rtc, mid: Mid, codec: Codec) -> Option<Pt> {
+    let remote = rtc.media(mid)?.remote_pts();
+    rtc.codec_config()
+        .params()
+        .iter()
+        .find(|p| p.spec().codec == codec && remote.contains(&p.pt()))
+        .map(|p| p.pt())
+}
+
+/// A patch writing `pic`/`tl0` into the descriptor, if it has those fields. A 7-bit
+/// PictureID keeps its width (the id wraps at 128 instead of 32768).
+fn vp8_patch(d: &Vp8Descriptor, pic: Option<u16>, tl0: Option<u8>) -> Option<Vp8Patch> {
+    let build = |pic: Option<u16>| {
+        let mut b = d.patch();
+        if let Some(p) = pic {
+            b = b.picture_id(p);
+        }
+        if let Some(t) = tl0 {
+            b = b.tl0_pic_idx(t);
+        }
+        b.build()
+    };
+    if pic.is_none() && tl0.is_none() {
+        return None;
+    }
+    build(pic).or_else(|_| build(pic.map(|p| p & 0x7f))).ok()
+}

@@ -1,0 +1,326 @@
+//! Which user's media goes into which slot: audio and share assignment, simulcast layer
+//! choice, keyframe requests, and the periodic re-evaluation.
+
+use super::*;
+
+impl Sfu {
+    // ---------------------------------------------------------------- slot assignment
+
+    /// Give every member's audio slots to the loudest allowed speakers (not itself).
+    pub(super) fn assign_audio(&mut self, room_id: &RoomId) {
+        self.routes_dirty = true;
+        let Some(room) = self.rooms.get(room_id) else {
+            return;
+        };
+        let members = room.members.clone();
+        // Everyone who may be heard, speakers first (loudest first), then join order.
+        let mut candidates: Vec<u32> = Vec::new();
+        let publishers: Vec<u32> = members
+            .iter()
+            .filter_map(|id| self.peers.get(id))
+            .filter(|p| p.audio_allowed && p.track(TrackKind::Audio).is_some())
+            .map(|p| p.user)
+            .collect();
+        for u in room.speakers.ranking() {
+            if publishers.contains(u) {
+                candidates.push(*u);
+            }
+        }
+        for u in publishers {
+            if !candidates.contains(&u) {
+                candidates.push(u);
+            }
+        }
+        let n = self.config.audio_slots;
+        for id in members {
+            let Some(peer) = self.peers.get_mut(&id) else {
+                continue;
+            };
+            let own = peer.user;
+            let wanted: Vec<u32> = candidates
+                .iter()
+                .copied()
+                .filter(|u| *u != own)
+                .take(n)
+                .collect();
+            reassign(peer, TrackKind::Audio, &wanted, &mut self.events);
+        }
+    }
+
+    /// Give every member's share slots to the room's allowed sharers (not itself).
+    pub(super) fn assign_share(&mut self, room_id: &RoomId) {
+        self.routes_dirty = true;
+        let Some(room) = self.rooms.get(room_id) else {
+            return;
+        };
+        let members = room.members.clone();
+        let sharers: Vec<u32> = members
+            .iter()
+            .filter_map(|id| self.peers.get(id))
+            .filter(|p| p.share_allowed && p.track(TrackKind::Share).is_some())
+            .map(|p| p.user)
+            .collect();
+        for id in members {
+            let Some(peer) = self.peers.get_mut(&id) else {
+                continue;
+            };
+            let own = peer.user;
+            let wanted: Vec<u32> = sharers.iter().copied().filter(|u| *u != own).collect();
+            let newly = reassign(peer, TrackKind::Share, &wanted, &mut self.events);
+            for user in newly {
+                self.request_keyframe(&id, user, TrackKind::Share, 0);
+            }
+        }
+    }
+
+    /// Re-decide the simulcast layer of a video slot; on change, ask for a keyframe.
+    pub(super) fn update_layer(&mut self, sub: PeerId, idx: usize) {
+        let Some(peer) = self.peers.get(&sub) else {
+            return;
+        };
+        let Some(slot) = peer.slots.get(idx) else {
+            return;
+        };
+        let Some(user) = slot.user else {
+            return;
+        };
+        let kind = slot.kind;
+        let publisher = self.publisher(&peer.room, user);
+        // str0m's delay-based estimate follows the actual send rate when the link is
+        // application-limited (it reads a few hundred kbit/s on an idle loopback), so it only
+        // caps the layer while the downlink shows stress (loss or RTT: quality below 5).
+        let stressed = peer.quality.is_some_and(|(_, down)| down < 5);
+        let layer = match publisher.and_then(|p| p.track(kind)) {
+            Some((_, track)) => {
+                let wanted = layer_for_quality(slot.quality, track.layers.len());
+                let videos = peer.attached_videos().max(1) as u64;
+                let budget = peer
+                    .bwe
+                    .filter(|_| stressed)
+                    .map(|b| b.saturating_sub(AUDIO_RESERVE_BPS) / videos);
+                fit_layer(wanted, &track.rates(), budget)
+            }
+            None => 0,
+        };
+        if slot.target == Some(layer) {
+            if let Some(slot) = self.peers.get_mut(&sub).and_then(|p| p.slots.get_mut(idx)) {
+                slot.down_votes = 0;
+            }
+            return;
+        }
+        // Going down for bandwidth needs two ticks in a row; quality changes (target reset
+        // by attach) and upgrades apply at once.
+        let downgrade = slot.target.is_some_and(|t| layer < t);
+        if downgrade && slot.down_votes < 1 {
+            if let Some(slot) = self.peers.get_mut(&sub).and_then(|p| p.slots.get_mut(idx)) {
+                slot.down_votes += 1;
+            }
+            return;
+        }
+        let now = self.now;
+        if let Some(slot) = self.peers.get_mut(&sub).and_then(|p| p.slots.get_mut(idx)) {
+            slot.target = Some(layer);
+            slot.down_votes = 0;
+            if slot.current != Some(layer) {
+                slot.waiting_since = Some(now);
+            }
+        }
+        self.request_keyframe(&sub, user, kind, layer);
+    }
+
+    /// The peer of `user` in `room`.
+    pub(super) fn publisher(&self, room: &RoomId, user: u32) -> Option<&Peer> {
+        self.rooms
+            .get(room)?
+            .members
+            .iter()
+            .filter_map(|id| self.peers.get(id))
+            .find(|p| p.user == user)
+    }
+
+    /// Ask `user` (in the room of `near`) for a keyframe on its `kind` track, layer `layer`.
+    pub(super) fn request_keyframe(
+        &mut self,
+        near: &PeerId,
+        user: u32,
+        kind: TrackKind,
+        layer: usize,
+    ) {
+        let Some(room) = self.peers.get(near).map(|p| p.room.clone()) else {
+            return;
+        };
+        let Some(pub_id) = self.publisher(&room, user).map(|p| p.id) else {
+            return;
+        };
+        let Some(peer) = self.peers.get_mut(&pub_id) else {
+            return;
+        };
+        let Some((mid, track)) = peer.track(kind) else {
+            return;
+        };
+        let rid = track.layers.get(layer).copied().flatten();
+        let mut api = peer.rtc.direct_api();
+        if let Some(rx) = api.stream_rx_by_mid(mid, rid) {
+            rx.request_keyframe(KeyframeRequestKind::Pli);
+            self.drain(pub_id);
+        }
+    }
+
+    // ---------------------------------------------------------------- periodic
+
+    pub(super) fn tick(&mut self) {
+        let now = self.now;
+        let rooms: Vec<RoomId> = self.rooms.keys().cloned().collect();
+        for room_id in rooms {
+            let Some(room) = self.rooms.get_mut(&room_id) else {
+                continue;
+            };
+            if room.speakers.update(now) {
+                let users = room.speakers.ranking().to_vec();
+                self.events.push_back(Event::ActiveSpeakers {
+                    room: room_id.clone(),
+                    users,
+                });
+                self.assign_audio(&room_id);
+            }
+        }
+        for peer in self.peers.values_mut() {
+            for track in peer.published.values_mut() {
+                for m in &mut track.meters {
+                    m.roll(now);
+                }
+            }
+        }
+        if self.config.bwe_initial.is_some() {
+            self.update_bwe_targets();
+        }
+        // Layer choice follows bandwidth and publisher rates; stuck switches ask again.
+        let ids: Vec<PeerId> = self.peers.keys().copied().collect();
+        for id in ids {
+            let n = self.peers.get(&id).map_or(0, |p| p.slots.len());
+            for idx in 0..n {
+                let Some(slot) = self.peers.get_mut(&id).and_then(|p| p.slots.get_mut(idx)) else {
+                    continue;
+                };
+                if slot.kind == TrackKind::Audio || slot.user.is_none() {
+                    continue;
+                }
+                let retry = slot
+                    .waiting_since
+                    .is_some_and(|t| now.saturating_duration_since(t) >= KEYFRAME_RETRY);
+                if retry {
+                    slot.waiting_since = Some(now);
+                    if let (Some(user), Some(layer)) = (slot.user, slot.target) {
+                        let kind = slot.kind;
+                        self.request_keyframe(&id, user, kind, layer);
+                    }
+                }
+                if self
+                    .peers
+                    .get(&id)
+                    .and_then(|p| p.slots.get(idx))
+                    .map(|s| s.kind)
+                    == Some(TrackKind::Video)
+                {
+                    self.update_layer(id, idx);
+                }
+            }
+        }
+    }
+}
+
+impl Sfu {
+    /// Tell each subscriber's bandwidth estimator what it should try to reach: the rate of
+    /// the layers its videos want (so it probes towards them) and the rate of the layers it
+    /// forwards now (kept up with padding while probing).
+    pub(super) fn update_bwe_targets(&mut self) {
+        let ids: Vec<PeerId> = self.peers.keys().copied().collect();
+        for id in ids {
+            let Some(peer) = self.peers.get(&id) else {
+                continue;
+            };
+            let (mut current, mut wanted) = (AUDIO_RESERVE_BPS, AUDIO_RESERVE_BPS);
+            for slot in peer.slots.iter().filter(|s| s.kind != TrackKind::Audio) {
+                let Some(user) = slot.user else {
+                    continue;
+                };
+                let Some((_, track)) = self
+                    .publisher(&peer.room, user)
+                    .and_then(|p| p.track(slot.kind))
+                else {
+                    continue;
+                };
+                let rates = track.rates();
+                let want = layer_for_quality(slot.quality, track.layers.len());
+                wanted += rates.get(want).copied().flatten().unwrap_or(0);
+                if let Some(c) = slot.current {
+                    current += rates.get(c).copied().flatten().unwrap_or(0);
+                }
+            }
+            // Only reconfigure on a real change (>10%): each call is a mutation.
+            let changed = peer
+                .bwe_target
+                .is_none_or(|(_, w)| wanted.abs_diff(w) * 10 > w);
+            if !changed {
+                continue;
+            }
+            if let Some(peer) = self.peers.get_mut(&id) {
+                peer.bwe_target = Some((current, wanted));
+                peer.rtc
+                    .bwe()
+                    .set_bitrate(Bitrate::bps(current.min(wanted)), Bitrate::bps(wanted));
+                self.drain(id);
+            }
+        }
+    }
+}
+
+/// Point `peer`'s slots of `kind` at `wanted` users, keeping slots whose user stays wanted.
+/// Returns the users newly assigned.
+fn reassign(
+    peer: &mut Peer,
+    kind: TrackKind,
+    wanted: &[u32],
+    events: &mut VecDeque<Event>,
+) -> Vec<u32> {
+    let id = peer.id;
+    for slot in peer.slots.iter_mut().filter(|s| s.kind == kind) {
+        if let Some(u) = slot.user {
+            if !wanted.contains(&u) {
+                slot.assign(None);
+                events.push_back(Event::SlotAssigned {
+                    peer: id,
+                    mid: slot.mid.to_string(),
+                    user: None,
+                    kind,
+                });
+            }
+        }
+    }
+    let mut newly = Vec::new();
+    for u in wanted {
+        if peer
+            .slots
+            .iter()
+            .any(|s| s.kind == kind && s.user == Some(*u))
+        {
+            continue;
+        }
+        let Some(slot) = peer
+            .slots
+            .iter_mut()
+            .find(|s| s.kind == kind && s.user.is_none())
+        else {
+            break;
+        };
+        slot.assign(Some(*u));
+        events.push_back(Event::SlotAssigned {
+            peer: id,
+            mid: slot.mid.to_string(),
+            user: Some(*u),
+            kind,
+        });
+        newly.push(*u);
+    }
+    newly
+}

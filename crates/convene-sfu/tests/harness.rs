@@ -1,0 +1,345 @@
+//! Start an SFU, join clients, watch events. Waits are bounded, never timed assertions.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use convene_media::{MediaPeer, MediaPeerConfig, Offer, OfferPlan, PeerSnapshot, SynthKind};
+use convene_sfu::{Command, Event, PeerId, RoomId, TrackKind};
+use tokio::net::UdpSocket;
+use tokio::sync::{mpsc, Notify};
+
+/// Upper bound for every wait.
+pub(crate) const WAIT: Duration = Duration::from_secs(15);
+
+pub(crate) struct TestSfu {
+    pub(crate) addr: SocketAddr,
+    cmds: mpsc::Sender<Command>,
+    log: Arc<(Mutex<Vec<Event>>, Notify)>,
+}
+
+impl TestSfu {
+    pub(crate) async fn start() -> TestSfu {
+        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let addr = socket.local_addr().unwrap();
+        let (cmds, cmd_rx) = mpsc::channel(64);
+        let (ev_tx, mut ev_rx) = mpsc::channel(256);
+        tokio::spawn(convene_sfu::run(socket, cmd_rx, ev_tx));
+        let log: Arc<(Mutex<Vec<Event>>, Notify)> = Arc::default();
+        let l = log.clone();
+        tokio::spawn(async move {
+            while let Some(e) = ev_rx.recv().await {
+                l.0.lock().unwrap().push(e);
+                l.1.notify_waiters();
+            }
+        });
+        TestSfu { addr, cmds, log }
+    }
+
+    pub(crate) async fn send(&self, c: Command) {
+        self.cmds.send(c).await.unwrap();
+    }
+
+    pub(crate) fn log_len(&self) -> usize {
+        self.log.0.lock().unwrap().len()
+    }
+
+    /// Wait until `f` matches an event at index >= `from`.
+    pub(crate) async fn wait_event<T>(
+        &self,
+        from: usize,
+        mut f: impl FnMut(&Event) -> Option<T>,
+    ) -> T {
+        let end = tokio::time::Instant::now() + WAIT;
+        loop {
+            let notified = self.log.1.notified();
+            {
+                let log = self.log.0.lock().unwrap();
+                if let Some(t) = log.iter().skip(from).find_map(&mut f) {
+                    return t;
+                }
+            }
+            if tokio::time::timeout_at(end, notified).await.is_err() {
+                let log = self.log.0.lock().unwrap();
+                panic!(
+                    "event not seen within {WAIT:?}; log: {:#?}",
+                    &log[from.min(log.len())..]
+                );
+            }
+        }
+    }
+
+    /// Current slot map of `peer`: mid → (user, kind), from the SlotAssigned events so far.
+    pub(crate) fn slots(&self, peer: PeerId) -> HashMap<String, (Option<u32>, TrackKind)> {
+        let mut map = HashMap::new();
+        for e in self.log.0.lock().unwrap().iter() {
+            if let Event::SlotAssigned {
+                peer: p,
+                mid,
+                user,
+                kind,
+            } = e
+            {
+                if *p == peer {
+                    map.insert(mid.clone(), (*user, *kind));
+                }
+            }
+        }
+        map
+    }
+
+    /// Wait until `peer` has a slot of `kind` carrying `user`; returns its mid.
+    pub(crate) async fn wait_slot(&self, peer: PeerId, user: u32, kind: TrackKind) -> String {
+        self.wait_until(|| {
+            self.slots(peer)
+                .into_iter()
+                .find(|(_, (u, k))| *u == Some(user) && *k == kind)
+                .map(|(m, _)| m)
+        })
+        .await
+    }
+
+    /// Wait until `peer` has no slot carrying `user`'s `kind`.
+    pub(crate) async fn wait_no_slot(&self, peer: PeerId, user: u32, kind: TrackKind) {
+        self.wait_until(|| {
+            let busy = self
+                .slots(peer)
+                .values()
+                .any(|(u, k)| *u == Some(user) && *k == kind);
+            (!busy).then_some(())
+        })
+        .await
+    }
+
+    /// Re-check `cond` after every event until it holds.
+    pub(crate) async fn wait_until<T>(&self, mut cond: impl FnMut() -> Option<T>) -> T {
+        let end = tokio::time::Instant::now() + WAIT;
+        loop {
+            let notified = self.log.1.notified();
+            if let Some(t) = cond() {
+                return t;
+            }
+            if tokio::time::timeout_at(end, notified).await.is_err() {
+                let log = self.log.0.lock().unwrap();
+                panic!("condition not met within {WAIT:?}; log: {log:#?}");
+            }
+        }
+    }
+
+    /// Add a peer, negotiate, and wait until its connection is up.
+    pub(crate) async fn join(
+        &self,
+        id: u64,
+        user: u32,
+        plan: OfferPlan,
+        config: MediaPeerConfig,
+    ) -> Client {
+        self.join_via(id, user, plan, config, None).await
+    }
+
+    /// Like [`TestSfu::join`], with all the peer's traffic relayed by `proxy`.
+    pub(crate) async fn join_via(
+        &self,
+        id: u64,
+        user: u32,
+        plan: OfferPlan,
+        config: MediaPeerConfig,
+        proxy: Option<SocketAddr>,
+    ) -> Client {
+        let peer = PeerId(id);
+        self.send(Command::AddPeer {
+            peer,
+            room: RoomId("room".into()),
+            user_id: user,
+        })
+        .await;
+        let media = MediaPeer::start(config).await.unwrap();
+        let mut client = Client {
+            peer,
+            user,
+            media,
+            offer: Offer::default(),
+            proxy,
+        };
+        client.renegotiate(self, plan).await;
+        client
+            .media
+            .wait_for(WAIT, |s| s.connected)
+            .await
+            .expect("peer connects");
+        client
+    }
+
+    pub(crate) async fn stats(&self) -> convene_sfu::SfuStats {
+        let from = self.log_len();
+        self.send(Command::Stats).await;
+        self.wait_event(from, |e| match e {
+            Event::Stats(s) => Some(*s),
+            _ => None,
+        })
+        .await
+    }
+}
+
+pub(crate) struct Client {
+    pub(crate) peer: PeerId,
+    pub(crate) user: u32,
+    pub(crate) media: MediaPeer,
+    pub(crate) offer: Offer,
+    /// Relay between this client and the SFU, if any.
+    pub(crate) proxy: Option<SocketAddr>,
+}
+
+impl Client {
+    /// Offer `plan`, pass the SFU's answer back.
+    pub(crate) async fn renegotiate(&mut self, sfu: &TestSfu, plan: OfferPlan) {
+        let offer = self.media.create_offer(plan).await.unwrap();
+        let from = sfu.log_len();
+        let sdp = match self.proxy {
+            // Hide the client's own address: the SFU must only learn the relay's.
+            Some(_) => offer
+                .sdp
+                .split("\r\n")
+                .filter(|l| !l.starts_with("a=candidate"))
+                .collect::<Vec<_>>()
+                .join("\r\n"),
+            None => offer.sdp.clone(),
+        };
+        sfu.send(Command::Offer {
+            peer: self.peer,
+            sdp,
+            share_mids: offer.share_mids.clone(),
+        })
+        .await;
+        let peer = self.peer;
+        let answer = sfu
+            .wait_event(from, |e| match e {
+                Event::Answer { peer: p, sdp } if *p == peer => Some(sdp.clone()),
+                _ => None,
+            })
+            .await;
+        let answer = match self.proxy {
+            Some(p) => answer.replace(
+                &format!(" {} {} typ", sfu.addr.ip(), sfu.addr.port()),
+                &format!(" {} {} typ", p.ip(), p.port()),
+            ),
+            None => answer,
+        };
+        self.media.apply_answer(answer).await.unwrap();
+        self.offer = offer;
+    }
+
+    pub(crate) async fn snapshot(&self) -> PeerSnapshot {
+        self.media.snapshot().await.unwrap()
+    }
+
+    /// Wait until this client has sent `more` further frames of `kind` (the publisher's
+    /// frame counter is the test clock).
+    pub(crate) async fn wait_sent(&self, kind: SynthKind, more: u64) {
+        let base = self
+            .snapshot()
+            .await
+            .frames_sent
+            .get(&kind)
+            .copied()
+            .unwrap_or(0);
+        self.media
+            .wait_for(WAIT, |s| {
+                s.frames_sent.get(&kind).copied().unwrap_or(0) >= base + more
+            })
+            .await
+            .expect("publisher keeps sending");
+    }
+}
+
+/// Frames from `user` of `kind` in a snapshot, over all slots.
+pub(crate) fn frames_from(snap: &PeerSnapshot, user: u32, kind: SynthKind) -> usize {
+    snap.received
+        .values()
+        .flat_map(|t| t.records.iter())
+        .filter(|r| r.tag.is_some_and(|t| t.user == user && t.kind == kind))
+        .count()
+}
+
+/// Assert every tagged frame `receiver` got from `sender` is bit-identical to what was sent.
+/// Returns how many frames were compared.
+pub(crate) fn assert_bit_exact(
+    receiver: &PeerSnapshot,
+    sender_user: u32,
+    sender: &PeerSnapshot,
+) -> usize {
+    let mut n = 0;
+    for (mid, track) in &receiver.received {
+        for r in &track.records {
+            let Some(tag) = r.tag else { continue };
+            if tag.user != sender_user {
+                continue;
+            }
+            let sent = sender.sent.get(&(tag.kind, tag.layer, tag.counter));
+            assert_eq!(
+                sent,
+                Some(&r.checksum),
+                "frame {tag:?} on {mid}: checksum differs from what was sent"
+            );
+            n += 1;
+        }
+    }
+    n
+}
+
+pub(crate) fn plan(audio: bool, video: bool, audio_slots: usize, video_slots: usize) -> OfferPlan {
+    OfferPlan {
+        audio,
+        video,
+        audio_slots,
+        video_slots,
+        ..OfferPlan::default()
+    }
+}
+
+/// A UDP relay between one client and the SFU that drops every `drop_every`-th large RTP
+/// packet (media, not STUN/DTLS/RTCP) in both directions. Returns its client-facing address
+/// and the number of packets dropped so far.
+pub(crate) async fn lossy_proxy(sfu: SocketAddr, drop_every: u64) -> (SocketAddr, Arc<AtomicU64>) {
+    let front = Arc::new(UdpSocket::bind("127.0.0.1:0").await.unwrap());
+    let back = Arc::new(UdpSocket::bind("127.0.0.1:0").await.unwrap());
+    let addr = front.local_addr().unwrap();
+    let dropped = Arc::new(AtomicU64::new(0));
+    let client: Arc<Mutex<Option<SocketAddr>>> = Arc::default();
+    let seen = Arc::new(AtomicU64::new(0));
+    let lossy = move |data: &[u8]| {
+        // RTP: version 2 and a payload type outside the RTCP range (200..=206 → 72..=78).
+        let rtp = data.len() > 300 && data[0] >> 6 == 2 && !(72..=78).contains(&(data[1] & 0x7f));
+        rtp && seen.fetch_add(1, Ordering::Relaxed) % drop_every == drop_every - 1
+    };
+    let lossy2 = lossy.clone();
+    let (f, b, c, d) = (front.clone(), back.clone(), client.clone(), dropped.clone());
+    tokio::spawn(async move {
+        let mut buf = vec![0u8; 2048];
+        while let Ok((n, from)) = f.recv_from(&mut buf).await {
+            *c.lock().unwrap() = Some(from);
+            if lossy(&buf[..n]) {
+                d.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
+            let _ = b.send_to(&buf[..n], sfu).await;
+        }
+    });
+    let d = dropped.clone();
+    tokio::spawn(async move {
+        let mut buf = vec![0u8; 2048];
+        while let Ok((n, _)) = back.recv_from(&mut buf).await {
+            let to = *client.lock().unwrap();
+            if lossy2(&buf[..n]) {
+                d.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
+            if let Some(to) = to {
+                let _ = front.send_to(&buf[..n], to).await;
+            }
+        }
+    });
+    (addr, dropped)
+}

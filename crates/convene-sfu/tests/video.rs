@@ -1,0 +1,252 @@
+//! Video attach/detach, keyframes, simulcast, limits.
+
+use convene_media::{MediaPeerConfig, SynthKind};
+use convene_sfu::{Command, Event, SfuError, TrackKind, MAX_ATTACHED_VIDEOS};
+
+use crate::harness::{assert_bit_exact, plan, TestSfu, WAIT};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn late_joiner_gets_keyframe_after_attach() {
+    let sfu = TestSfu::start().await;
+    let a = sfu
+        .join(1, 1, plan(false, true, 0, 0), MediaPeerConfig::new(1))
+        .await;
+    // Let the publisher's only unsolicited keyframe (its first frame) pass long ago.
+    a.wait_sent(SynthKind::Video, 40).await;
+    let requests_before = a.snapshot().await.keyframe_requests;
+
+    let b = sfu
+        .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
+        .await;
+    sfu.send(Command::AttachVideo {
+        subscriber: b.peer,
+        publisher_user: 1,
+        quality: 2,
+    })
+    .await;
+    let mid = sfu.wait_slot(b.peer, 1, TrackKind::Video).await;
+    let snap = b
+        .media
+        .wait_for(WAIT, |s| s.track(&mid).frames >= 5)
+        .await
+        .expect("late joiner receives video");
+    let first = snap.track(&mid).records[0];
+    assert!(
+        first.keyframe,
+        "first frame after attach is a keyframe: {first:?}"
+    );
+    assert!(
+        first.tag.unwrap().counter > 0,
+        "keyframe was produced on request"
+    );
+    assert!(a.snapshot().await.keyframe_requests > requests_before);
+    assert!(assert_bit_exact(&snap, 1, &a.snapshot().await) >= 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn detach_stops_delivery() {
+    let sfu = TestSfu::start().await;
+    let a = sfu
+        .join(1, 1, plan(false, true, 0, 0), MediaPeerConfig::new(1))
+        .await;
+    let b = sfu
+        .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
+        .await;
+    sfu.send(Command::AttachVideo {
+        subscriber: b.peer,
+        publisher_user: 1,
+        quality: 2,
+    })
+    .await;
+    let mid = sfu.wait_slot(b.peer, 1, TrackKind::Video).await;
+    b.media
+        .wait_for(WAIT, |s| s.track(&mid).frames >= 10)
+        .await
+        .expect("video flows");
+
+    sfu.send(Command::DetachVideo {
+        subscriber: b.peer,
+        publisher_user: 1,
+    })
+    .await;
+    sfu.wait_no_slot(b.peer, 1, TrackKind::Video).await;
+    // Let packets already in flight land, then nothing more may arrive.
+    a.wait_sent(SynthKind::Video, 5).await;
+    let before = b.snapshot().await.track(&mid).frames;
+    a.wait_sent(SynthKind::Video, 30).await;
+    assert_eq!(b.snapshot().await.track(&mid).frames, before);
+
+    // Detaching again is an error for that peer only.
+    let from = sfu.log_len();
+    sfu.send(Command::DetachVideo {
+        subscriber: b.peer,
+        publisher_user: 1,
+    })
+    .await;
+    sfu.wait_event(from, |e| match e {
+        Event::Error {
+            reason: SfuError::NotAttached { publisher_user: 1 },
+            ..
+        } => Some(()),
+        _ => None,
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attach_limits() {
+    let sfu = TestSfu::start().await;
+    let b = sfu
+        .join(
+            1,
+            1,
+            plan(false, false, 0, MAX_ATTACHED_VIDEOS + 1),
+            MediaPeerConfig::new(1),
+        )
+        .await;
+    for user in 100..100 + MAX_ATTACHED_VIDEOS as u32 {
+        sfu.send(Command::AttachVideo {
+            subscriber: b.peer,
+            publisher_user: user,
+            quality: 1,
+        })
+        .await;
+    }
+    let from = sfu.log_len();
+    sfu.send(Command::AttachVideo {
+        subscriber: b.peer,
+        publisher_user: 999,
+        quality: 1,
+    })
+    .await;
+    let max = sfu
+        .wait_event(from, |e| match e {
+            Event::Error {
+                reason: SfuError::TooManyVideos { max },
+                ..
+            } => Some(*max),
+            _ => None,
+        })
+        .await;
+    assert_eq!(max, MAX_ATTACHED_VIDEOS);
+
+    // More attachments than receive slots: the extra one waits for the next offer's slot.
+    let mut c = sfu
+        .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
+        .await;
+    for user in [1, 3] {
+        sfu.send(Command::AttachVideo {
+            subscriber: c.peer,
+            publisher_user: user,
+            quality: 1,
+        })
+        .await;
+    }
+    sfu.wait_slot(c.peer, 1, TrackKind::Video).await;
+    c.renegotiate(&sfu, plan(false, false, 0, 2)).await;
+    sfu.wait_slot(c.peer, 3, TrackKind::Video).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulcast_quality_switches_layer() {
+    let sfu = TestSfu::start().await;
+    let mut p = plan(false, true, 0, 0);
+    p.simulcast = true;
+    let a = sfu.join(1, 1, p, MediaPeerConfig::new(1)).await;
+    let b = sfu
+        .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
+        .await;
+    let attach = |quality| Command::AttachVideo {
+        subscriber: b.peer,
+        publisher_user: 1,
+        quality,
+    };
+    sfu.send(attach(0)).await;
+    let mid = sfu.wait_slot(b.peer, 1, TrackKind::Video).await;
+    let layer_count = |s: &convene_media::PeerSnapshot, layer: u8| {
+        s.track(&mid)
+            .records
+            .iter()
+            .filter(|r| r.tag.is_some_and(|t| t.layer == layer))
+            .count()
+    };
+    b.media
+        .wait_for(WAIT, |s| layer_count(s, 0) >= 10)
+        .await
+        .expect("lowest layer arrives");
+    assert_eq!(layer_count(&b.snapshot().await, 2), 0);
+
+    sfu.send(attach(4)).await;
+    let snap = b
+        .media
+        .wait_for(WAIT, |s| layer_count(s, 2) >= 10)
+        .await
+        .expect("switches to the highest layer");
+    // The switch happened at a keyframe, and after it only the new layer flows.
+    let recs = &snap.track(&mid).records;
+    let first_high = recs.iter().position(|r| r.tag.unwrap().layer == 2).unwrap();
+    assert!(recs[first_high].keyframe);
+    let layers: Vec<u8> = recs.iter().map(|r| r.tag.unwrap().layer).collect();
+    assert!(
+        layers[first_high..].iter().all(|l| *l == 2),
+        "layers received: {layers:?}"
+    );
+    assert!(assert_bit_exact(&snap, 1, &a.snapshot().await) >= 20);
+
+    sfu.send(attach(2)).await;
+    b.media
+        .wait_for(WAIT, |s| layer_count(s, 1) >= 5)
+        .await
+        .expect("switches down to the middle layer");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publisher_track_on_off_follows_sending() {
+    let sfu = TestSfu::start().await;
+    let a = sfu
+        .join(1, 1, plan(false, true, 0, 0), MediaPeerConfig::new(1))
+        .await;
+    let track = |on: bool| {
+        move |e: &Event| match e {
+            Event::PublisherTrack {
+                user: 1,
+                kind: TrackKind::Video,
+                on: o,
+                ..
+            } if *o == on => Some(()),
+            _ => None,
+        }
+    };
+    sfu.wait_event(0, track(true)).await;
+    let from = sfu.log_len();
+    a.media.set_sending(SynthKind::Video, false).await.unwrap();
+    sfu.wait_event(from, track(false)).await;
+    let from = sfu.log_len();
+    a.media.set_sending(SynthKind::Video, true).await.unwrap();
+    sfu.wait_event(from, track(true)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attach_before_the_publisher_joins() {
+    let sfu = TestSfu::start().await;
+    let b = sfu
+        .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
+        .await;
+    sfu.send(Command::AttachVideo {
+        subscriber: b.peer,
+        publisher_user: 1,
+        quality: 2,
+    })
+    .await;
+    let mid = sfu.wait_slot(b.peer, 1, TrackKind::Video).await;
+    let a = sfu
+        .join(1, 1, plan(false, true, 0, 0), MediaPeerConfig::new(1))
+        .await;
+    let snap = b
+        .media
+        .wait_for(WAIT, |s| s.track(&mid).frames >= 5)
+        .await
+        .expect("video starts once the publisher is there");
+    assert!(snap.track(&mid).records[0].keyframe);
+    assert!(assert_bit_exact(&snap, 1, &a.snapshot().await) >= 5);
+}

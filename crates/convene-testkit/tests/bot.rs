@@ -100,6 +100,43 @@ impl Bot {
         }
     }
 
+    /// `convene join` with media flags (they are options of the subcommand).
+    async fn spawn_media(
+        server: &TestServer,
+        topic: &str,
+        token: &str,
+        name: &str,
+        media: &[&str],
+    ) -> Bot {
+        let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
+        let mut child = Command::new(bin)
+            .args([
+                "join",
+                "--url",
+                &server.url(),
+                "--topic",
+                topic,
+                "--token",
+                token,
+            ])
+            .args(["--name", name])
+            .args(media)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn convene join");
+        let stdin = child.stdin.take();
+        let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+        Bot {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
     /// The next stdout line as JSON; `None` at EOF.
     async fn line(&mut self) -> Option<Value> {
         let line = bounded("a line from the bot", self.stdout.next_line())
@@ -316,4 +353,77 @@ async fn join_bot_host_ends_the_session() {
     p.wait_for(|e| is_conn_change(e, ConnectionState::Closed, Some("ended by host")))
         .await;
     assert_eq!(bot.exit_code().await, 0);
+}
+
+/// A file path in the repository's `fixtures/`.
+fn fixture(name: &str) -> String {
+    format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[tokio::test]
+async fn join_bot_publishes_files_and_reports_what_it_receives() {
+    let server = TestServer::start().await;
+    let t = "bot-media";
+    let ivf = fixture("testsrc-320x180.ivf");
+    let opus = fixture("tone-440.opus");
+    let mut publisher = Bot::spawn_media(
+        &server,
+        t,
+        &host_token(t),
+        "Pub",
+        &["--publish-video", &ivf, "--publish-audio", &opus],
+    )
+    .await;
+    let joined = publisher.until("joined", |v| v["event"] == "joined").await;
+    let pub_id = joined["payload"]["userId"].as_u64().unwrap();
+    let attach = format!("{pub_id}:2");
+    let mut viewer = Bot::spawn_media(
+        &server,
+        t,
+        &participant_token(t),
+        "Viewer",
+        &["--attach", &attach, "--stats-interval-ms", "200"],
+    )
+    .await;
+    // Stats name the publisher's video and audio, and frames keep arriving.
+    let stats = viewer
+        .until("video and audio frames from the publisher", |v| {
+            v["event"] == "media-stats"
+                && ["video", "audio"].iter().all(|kind| {
+                    v["payload"].as_array().is_some_and(|a| {
+                        a.iter().any(|s| {
+                            s["userId"] == pub_id
+                                && s["kind"] == *kind
+                                && s["frames"].as_u64() > Some(5)
+                        })
+                    })
+                })
+        })
+        .await;
+    let video = stats["payload"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "video")
+        .unwrap()
+        .clone();
+    assert!(video["keyframes"].as_u64() >= Some(1), "{video}");
+    for key in ["userId", "kind", "packets", "frames", "bytes", "keyframes"] {
+        assert!(
+            video.get(key).is_some(),
+            "media-stats item lacks {key}: {video}"
+        );
+    }
+    // The media calls are also commands.
+    viewer
+        .send(json!({"id": 7, "cmd": "detachVideo", "args": {"userId": pub_id}}))
+        .await;
+    assert_eq!(viewer.reply(7).await["ok"], true);
+    viewer.send(json!({"id": 8, "cmd": "getMediaStats"})).await;
+    assert!(viewer.reply(8).await["result"].is_array());
+    publisher
+        .send(json!({"id": 2, "cmd": "leave", "args": {"end": true}}))
+        .await;
+    assert_eq!(publisher.exit_code().await, 0);
+    assert_eq!(viewer.exit_code().await, 0);
 }

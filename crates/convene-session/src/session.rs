@@ -39,6 +39,8 @@ pub(crate) struct User {
 #[derive(Debug)]
 pub(crate) struct Session {
     pub(crate) id: String,
+    /// (app key, lower-cased topic): how joins find this instance.
+    pub(crate) key: (String, String),
     pub(crate) topic: String,
     pub(crate) passcode: Option<String>,
     pub(crate) session_key: Option<String>,
@@ -62,9 +64,10 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    pub(crate) fn new(id: String, topic: String) -> Self {
+    pub(crate) fn new(id: String, topic: String, key: (String, String)) -> Self {
         Session {
             id,
+            key,
             topic,
             passcode: None,
             session_key: None,

@@ -1132,6 +1132,7 @@ mod props {
                 live.retain(|(c, ..)| !h.view(*c).closed);
                 // Invariants, against the server's own list.
                 let server: Vec<Participant> = h.core.all_sessions_users();
+                prop_assert_eq!(h.core.user_count(), server.len(), "kept user count drifted");
                 let hosts = server.iter().filter(|p| p.is_host).count();
                 let role1_present = server.iter().any(|p| h.core.is_role1(p.user_id));
                 prop_assert!(hosts <= 1, "more than one host");

@@ -4,6 +4,7 @@
 //!
 //! Every wait is bounded; nothing sleeps to assert speed.
 
+mod bench;
 mod bot;
 mod chat;
 mod errors;

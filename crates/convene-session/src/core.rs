@@ -1228,66 +1228,44 @@ impl Core {
         for id in taken_over {
             self.passively_stopped(sid, id);
         }
-        let others = self.session_mut(sid)?.conns_except(Some(me));
         self.broadcast_updates(sid, updates);
-        self.send(
-            others.clone(),
-            Event::PeerShareStateChange {
-                user_id: me,
-                action: "Start".into(),
-            },
-        );
-        self.send(
-            others,
-            Event::ActiveShareChange {
-                state: "Active".into(),
-                user_id: me,
-            },
-        );
+        self.announce_share(sid, me, true);
         ok()
     }
 
     /// Tells `id` its share was stopped by someone else, and everyone that it stopped.
     fn passively_stopped(&mut self, sid: &str, id: UserId) {
-        let Some(s) = self.sessions.get(sid) else {
-            return;
-        };
-        let conn = s.users.get(&id).and_then(|u| u.conn);
-        let others = s.conns_except(Some(id));
+        let conn = self
+            .sessions
+            .get(sid)
+            .and_then(|s| s.users.get(&id))
+            .and_then(|u| u.conn);
         self.send_one(conn, Event::PassivelyStopShare("PrivilegeChange".into()));
-        self.send(
-            others.clone(),
-            Event::PeerShareStateChange {
-                user_id: id,
-                action: "Stop".into(),
-            },
-        );
-        self.send(
-            others,
-            Event::ActiveShareChange {
-                state: "Inactive".into(),
-                user_id: id,
-            },
-        );
+        self.announce_share(sid, id, false);
     }
 
     fn share_stopped(&mut self, sid: &str, id: UserId, updates: Vec<ParticipantUpdate>) {
+        self.broadcast_updates(sid, updates);
+        self.announce_share(sid, id, false);
+    }
+
+    /// `peer-share-state-change` and `active-share-change` to everyone but the sharer.
+    fn announce_share(&mut self, sid: &str, id: UserId, on: bool) {
         let Some(s) = self.sessions.get(sid) else {
             return;
         };
         let others = s.conns_except(Some(id));
-        self.broadcast_updates(sid, updates);
         self.send(
             others.clone(),
             Event::PeerShareStateChange {
                 user_id: id,
-                action: "Stop".into(),
+                action: if on { "Start" } else { "Stop" }.into(),
             },
         );
         self.send(
             others,
             Event::ActiveShareChange {
-                state: "Inactive".into(),
+                state: if on { "Active" } else { "Inactive" }.into(),
                 user_id: id,
             },
         );

@@ -71,36 +71,10 @@ struct Bot {
 
 impl Bot {
     async fn spawn(server: &TestServer, topic: &str, token: &str, name: &str) -> Bot {
-        let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
-        let mut child = Command::new(bin)
-            .args([
-                "join",
-                "--url",
-                &server.url(),
-                "--topic",
-                topic,
-                "--token",
-                token,
-                "--name",
-                name,
-            ])
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("spawn convene join");
-        let stdin = child.stdin.take();
-        let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-        Bot {
-            child,
-            stdin,
-            stdout,
-        }
+        Self::spawn_media(server, topic, token, name, &[]).await
     }
 
-    /// `convene join` with media flags (they are options of the subcommand).
+    /// `convene join` with extra flags (media options of the subcommand).
     async fn spawn_media(
         server: &TestServer,
         topic: &str,

@@ -60,7 +60,7 @@ mod media;
 mod state;
 mod url;
 
-pub use client::Client;
+pub use client::{create_client, destroy_client, Client};
 pub use error::ClientError;
 pub use event::{ClientEvent, Events};
 pub use media::{MediaOptions, MediaStat, MediaStream};

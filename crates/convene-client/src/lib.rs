@@ -63,7 +63,7 @@ mod url;
 pub use client::{create_client, destroy_client, Client};
 pub use error::ClientError;
 pub use event::{ClientEvent, Events};
-pub use media::{MediaOptions, MediaStat, MediaStream};
+pub use media::{MediaOptions, MediaStat, MediaStream, Transport};
 pub use state::SessionInfo;
 
 /// The wire types this crate speaks, re-exported so apps need no second dependency.

@@ -12,6 +12,7 @@
 //! Ogg Opus files through the bot's `--publish-video` / `--publish-audio`).
 
 use crate::{Client, ClientError};
+pub use convene_media::Transport;
 use convene_media::{MediaPeer, MediaPeerConfig, OfferPlan, PeerSnapshot, SynthKind};
 use convene_protocol::{ClientMsg, RtcAnswer, RtcOffer, TargetOpt, UserId};
 use serde::Serialize;
@@ -34,6 +35,9 @@ pub struct MediaOptions {
     pub audio_level: i8,
     /// Publish the camera as three simulcast layers.
     pub simulcast: bool,
+    /// Media over UDP (default) or over TCP to the server's ICE-TCP candidate, for networks
+    /// that block UDP.
+    pub transport: Transport,
 }
 
 impl Default for MediaOptions {
@@ -43,6 +47,7 @@ impl Default for MediaOptions {
             audio_frames: None,
             audio_level: -30,
             simulcast: true,
+            transport: Transport::Udp,
         }
     }
 }
@@ -304,6 +309,7 @@ impl MediaStream {
             cfg.audio_level = st.options.audio_level;
             cfg.video_frames = st.options.video_frames.clone();
             cfg.audio_frames = st.options.audio_frames.clone();
+            cfg.transport = st.options.transport;
             st.peer = Some(MediaPeer::start(cfg).await.map_err(media_err)?);
         }
         // unwrap is ok because the peer was just ensured above.

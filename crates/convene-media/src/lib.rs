@@ -5,6 +5,8 @@
 //!
 //! * [`MediaPeer`] is a handle to a task that owns one `str0m::Rtc` and its own UDP socket
 //!   (127.0.0.1:0 by default). One task owns all state; the handle sends it messages.
+//!   Where UDP is blocked, [`Transport::Tcp`] makes it use ICE over TCP instead (an active
+//!   TCP candidate, RFC 4571 framing).
 //! * The peer always **offers** ([`MediaPeer::create_offer`] with an [`OfferPlan`]: which
 //!   tracks to publish, how many receive slots) and the SFU answers
 //!   ([`MediaPeer::apply_answer`]). Renegotiation is another offer.
@@ -34,6 +36,6 @@ pub use ivf::{read_ivf, IvfError, IvfFrame, IvfHeader};
 pub use ogg::{read_ogg_opus, OggError};
 pub use peer::SIMULCAST_RIDS;
 pub use peer::{
-    FrameRecord, MediaPeer, MediaPeerConfig, Offer, OfferPlan, PeerSnapshot, TrackStats,
+    FrameRecord, MediaPeer, MediaPeerConfig, Offer, OfferPlan, PeerSnapshot, TrackStats, Transport,
 };
 pub use synth::{fnv1a64, FrameTag, SynthKind};

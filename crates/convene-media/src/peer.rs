@@ -10,9 +10,10 @@ use str0m::format::CodecExtra;
 use str0m::media::{
     Direction, Frequency, MediaData, MediaKind, MediaTime, Mid, Rid, Simulcast, SimulcastLayer,
 };
-use str0m::net::{Protocol, Receive};
+use str0m::net::{Protocol, Receive, TcpType};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
-use tokio::net::UdpSocket;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpSocket, TcpStream, UdpSocket};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::synth::{build_frame, fnv1a64, parse_frame, FrameTag, SynthKind};
@@ -20,6 +21,20 @@ use crate::MediaError;
 
 /// Simulcast rids, lowest layer first (the order the SFU reads them in).
 pub const SIMULCAST_RIDS: [&str; 3] = ["l", "m", "h"];
+
+/// How a [`MediaPeer`] reaches the SFU.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Transport {
+    /// ICE over UDP from one socket (a UDP host candidate): the normal case.
+    #[default]
+    Udp,
+    /// ICE over TCP only (RFC 6544), the fallback where UDP is blocked: the peer offers one
+    /// active TCP host candidate, ignores the SFU's UDP candidates, connects to the SFU's
+    /// passive TCP candidate from the answer and frames every packet with a 2-byte length
+    /// (RFC 4571). The connection is not re-established if it drops.
+    Tcp,
+}
 
 /// How a [`MediaPeer`] generates media.
 #[derive(Debug, Clone)]
@@ -46,6 +61,8 @@ pub struct MediaPeerConfig {
     /// Encoded Opus packets (20 ms each) to publish as audio instead of synthetic ones
     /// (looped; e.g. from [`read_ogg_opus`](crate::read_ogg_opus)).
     pub audio_frames: Option<Vec<Vec<u8>>>,
+    /// UDP (default) or ICE-TCP.
+    pub transport: Transport,
 }
 
 impl MediaPeerConfig {
@@ -62,6 +79,7 @@ impl MediaPeerConfig {
             audio_level: -30,
             video_frames: None,
             audio_frames: None,
+            transport: Transport::Udp,
         }
     }
 }
@@ -171,7 +189,9 @@ enum Cmd {
 
 /// A client-side WebRTC peer with synthetic (or IVF) media, for the Rust SDK, bots and tests.
 ///
-/// A background task owns the `Rtc` and a UDP socket on 127.0.0.1; this handle talks to it.
+/// A background task owns the `Rtc` and a UDP socket on 127.0.0.1 (with [`Transport::Tcp`]:
+/// a TCP socket bound there, connected to the SFU once the answer is known); this handle
+/// talks to it.
 /// Once the answer is applied and the connection is up, the peer publishes on every track it
 /// offered: audio every 20 ms, video and share at `video_fps`. Dropping the handle stops the
 /// task.
@@ -181,7 +201,7 @@ pub struct MediaPeer {
 }
 
 impl MediaPeer {
-    /// Bind 127.0.0.1:0 and start the peer task.
+    /// Bind 127.0.0.1:0 (UDP, or TCP with [`Transport::Tcp`]) and start the peer task.
     pub async fn start(config: MediaPeerConfig) -> Result<MediaPeer, MediaError> {
         Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
     }
@@ -192,27 +212,46 @@ impl MediaPeer {
         config: MediaPeerConfig,
     ) -> Result<MediaPeer, MediaError> {
         str0m::crypto::from_feature_flags().install_process_default();
-        let socket = UdpSocket::bind(addr).await.map_err(MediaError::Io)?;
-        let local_addr = socket.local_addr().map_err(MediaError::Io)?;
+        let (net, local_addr, candidate) = match config.transport {
+            Transport::Udp => {
+                let socket = UdpSocket::bind(addr).await.map_err(MediaError::Io)?;
+                let local_addr = socket.local_addr().map_err(MediaError::Io)?;
+                let candidate = Candidate::host(local_addr, "udp");
+                (Net::Udp(socket), local_addr, candidate)
+            }
+            Transport::Tcp => {
+                let tcp = TcpClient::bind(addr).map_err(MediaError::Io)?;
+                let local_addr = tcp.local_addr;
+                // Active: we connect to the SFU's passive candidate. The candidate carries
+                // the real bound port because the connection is made from it, so the SFU
+                // sees our checks come from the address we offered.
+                let candidate = Candidate::builder()
+                    .tcp()
+                    .host(local_addr)
+                    .tcptype(TcpType::Active)
+                    .build();
+                (Net::Tcp(tcp), local_addr, candidate)
+            }
+        };
+        let candidate = candidate.map_err(|e| MediaError::Rtc(e.to_string()))?;
         let now = Instant::now();
         let mut rtc = Rtc::builder()
             .clear_codecs()
             .enable_opus(true, false)
             .enable_vp8(true)
             .build(now);
-        let candidate =
-            Candidate::host(local_addr, "udp").map_err(|e| MediaError::Rtc(e.to_string()))?;
         rtc.add_local_candidate(candidate);
         let (tx, rx) = mpsc::channel(16);
         let core = Core::new(rtc, config, local_addr, now);
-        tokio::spawn(core.run(socket, rx));
+        tokio::spawn(core.run(net, rx));
         Ok(MediaPeer {
             cmds: tx,
             local_addr,
         })
     }
 
-    /// The peer's UDP address.
+    /// The peer's local address: its UDP socket's, or with [`Transport::Tcp`] the port its
+    /// TCP connection is made from.
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
     }
@@ -298,7 +337,7 @@ struct Core {
     tracks: Vec<Track>,
     snapshot: PeerSnapshot,
     timeout: Instant,
-    transmits: Vec<(SocketAddr, Vec<u8>)>,
+    transmits: Vec<(Protocol, SocketAddr, Vec<u8>)>,
 }
 
 impl Core {
@@ -316,22 +355,20 @@ impl Core {
         }
     }
 
-    async fn run(mut self, socket: UdpSocket, mut cmds: mpsc::Receiver<Cmd>) {
+    async fn run(mut self, mut net: Net, mut cmds: mpsc::Receiver<Cmd>) {
         let mut buf = vec![0u8; 2048];
         loop {
             self.drain();
-            for (dest, data) in self.transmits.drain(..) {
-                if let Err(e) = socket.send_to(&data, dest).await {
-                    tracing::debug!("send to {dest} failed: {e}");
-                }
+            for (proto, dest, data) in std::mem::take(&mut self.transmits) {
+                net.send(proto, dest, &data).await;
             }
             let media_due = self.tracks.iter().map(|t| t.next_at).min();
             let deadline = media_due.map_or(self.timeout, |m| m.min(self.timeout));
             tokio::select! {
-                r = socket.recv_from(&mut buf) => {
-                    if let Ok((n, source)) = r {
+                r = net.recv(&mut buf) => {
+                    if let Some((proto, source, n)) = r {
                         let now = Instant::now();
-                        if let Ok(recv) = Receive::new(Protocol::Udp, source, self.local_addr, &buf[..n]) {
+                        if let Ok(recv) = Receive::new(proto, source, self.local_addr, &buf[..n]) {
                             if let Err(e) = self.rtc.handle_input(Input::Receive(now, recv)) {
                                 tracing::debug!("input rejected: {e}");
                             }
@@ -344,8 +381,8 @@ impl Core {
                         // Handle dropped: say goodbye (RTCP BYE, DTLS close_notify).
                         if self.rtc.close().is_ok() {
                             self.drain();
-                            for (dest, data) in self.transmits.drain(..) {
-                                let _ = socket.send_to(&data, dest).await;
+                            for (proto, dest, data) in std::mem::take(&mut self.transmits) {
+                                net.send(proto, dest, &data).await;
                             }
                         }
                         return;
@@ -600,7 +637,10 @@ impl Core {
                     self.timeout = t;
                     return;
                 }
-                Ok(Output::Transmit(t)) => self.transmits.push((t.destination, t.contents.into())),
+                Ok(Output::Transmit(t)) => {
+                    self.transmits
+                        .push((t.proto, t.destination, t.contents.into()));
+                }
                 Ok(Output::Event(e)) => self.event(e),
                 Err(e) => {
                     tracing::warn!("rtc failed: {e}");
@@ -652,5 +692,175 @@ impl Core {
                 _ => None,
             },
         });
+    }
+}
+
+/// Largest RFC 4571 frame read from the SFU (as large as a UDP datagram we would read).
+const MAX_TCP_FRAME: usize = 2048;
+
+/// How long connecting to the SFU's TCP candidate may take.
+const TCP_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The peer's socket(s).
+enum Net {
+    Udp(UdpSocket),
+    Tcp(TcpClient),
+}
+
+impl Net {
+    /// Send one packet; failures are logged (like a lost datagram).
+    async fn send(&mut self, proto: Protocol, dest: SocketAddr, data: &[u8]) {
+        match (self, proto) {
+            (Net::Udp(socket), Protocol::Udp) => {
+                if let Err(e) = socket.send_to(data, dest).await {
+                    tracing::debug!("send to {dest} failed: {e}");
+                }
+            }
+            (Net::Tcp(tcp), Protocol::Tcp) => tcp.send(dest, data).await,
+            (_, proto) => tracing::debug!("no socket for {proto:?} to {dest}"),
+        }
+    }
+
+    /// The next packet: (protocol, source, length in `buf`). `None` for a failed read.
+    async fn recv(&mut self, buf: &mut [u8]) -> Option<(Protocol, SocketAddr, usize)> {
+        match self {
+            Net::Udp(socket) => {
+                let (n, source) = socket.recv_from(buf).await.ok()?;
+                Some((Protocol::Udp, source, n))
+            }
+            Net::Tcp(tcp) => tcp.recv(buf).await,
+        }
+    }
+}
+
+/// An active ICE-TCP connection (RFC 6544 `tcptype active`, RFC 4571 framing): bound at
+/// start so the offered candidate has the real port, connected on the first transmit.
+struct TcpClient {
+    local_addr: SocketAddr,
+    /// Bound and not yet connected.
+    socket: Option<TcpSocket>,
+    /// The SFU's address and the connection to it.
+    stream: Option<(SocketAddr, TcpStream)>,
+    /// Bytes read and not yet framed (cancel-safe: `recv` may be dropped mid-frame).
+    pending: Vec<u8>,
+    /// The connection broke or failed: no more tries.
+    failed: bool,
+}
+
+impl TcpClient {
+    fn bind(addr: SocketAddr) -> std::io::Result<TcpClient> {
+        let socket = Self::socket(addr)?;
+        let local_addr = socket.local_addr()?;
+        Ok(TcpClient {
+            local_addr,
+            socket: Some(socket),
+            stream: None,
+            pending: Vec::new(),
+            failed: false,
+        })
+    }
+
+    fn socket(addr: SocketAddr) -> std::io::Result<TcpSocket> {
+        let socket = match addr {
+            SocketAddr::V4(_) => TcpSocket::new_v4()?,
+            SocketAddr::V6(_) => TcpSocket::new_v6()?,
+        };
+        // The port is re-bound if a connect attempt fails.
+        socket.set_reuseaddr(true)?;
+        socket.bind(addr)?;
+        Ok(socket)
+    }
+
+    async fn send(&mut self, dest: SocketAddr, data: &[u8]) {
+        if self.stream.is_none() && !self.failed {
+            self.connect(dest).await;
+        }
+        let Some((remote, stream)) = &mut self.stream else {
+            return;
+        };
+        if *remote != dest {
+            // One connection only: the first TCP candidate of the SFU we tried.
+            tracing::trace!("no tcp connection to {dest}");
+            return;
+        }
+        let Ok(len) = u16::try_from(data.len()) else {
+            tracing::debug!("packet of {} bytes does not fit a frame", data.len());
+            return;
+        };
+        let mut frame = Vec::with_capacity(data.len() + 2);
+        frame.extend_from_slice(&len.to_be_bytes());
+        frame.extend_from_slice(data);
+        if let Err(e) = stream.write_all(&frame).await {
+            tracing::debug!("tcp write to {dest} failed: {e}");
+            self.stream = None;
+            self.failed = true;
+        }
+    }
+
+    async fn connect(&mut self, dest: SocketAddr) {
+        let socket = match self.socket.take() {
+            Some(s) => s,
+            None => match Self::socket(self.local_addr) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::debug!("tcp rebind failed: {e}");
+                    self.failed = true;
+                    return;
+                }
+            },
+        };
+        match tokio::time::timeout(TCP_CONNECT_TIMEOUT, socket.connect(dest)).await {
+            Ok(Ok(stream)) => {
+                let _ = stream.set_nodelay(true);
+                self.stream = Some((dest, stream));
+            }
+            // A refused or timed-out candidate: the next transmit may try again.
+            Ok(Err(e)) => tracing::debug!("tcp connect to {dest} failed: {e}"),
+            Err(_) => tracing::debug!("tcp connect to {dest} timed out"),
+        }
+    }
+
+    /// The next frame, copied into `buf`.
+    async fn recv(&mut self, buf: &mut [u8]) -> Option<(Protocol, SocketAddr, usize)> {
+        loop {
+            if let Some(n) = self.take_frame(buf) {
+                let (remote, _) = self.stream.as_ref()?;
+                return Some((Protocol::Tcp, *remote, n));
+            }
+            let Some((_, stream)) = &mut self.stream else {
+                // Not connected (yet): nothing will arrive until a transmit connects.
+                return std::future::pending().await;
+            };
+            let mut chunk = [0u8; 4096];
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => {
+                    tracing::debug!("tcp connection to the sfu closed");
+                    self.stream = None;
+                    self.failed = true;
+                    self.pending.clear();
+                }
+                Ok(n) => self.pending.extend_from_slice(&chunk[..n]),
+            }
+        }
+    }
+
+    /// Move one complete frame from `pending` to `buf`; returns its length. A frame longer
+    /// than [`MAX_TCP_FRAME`] (or than `buf`) ends the connection: it is not ICE-TCP.
+    fn take_frame(&mut self, buf: &mut [u8]) -> Option<usize> {
+        let len = usize::from(u16::from_be_bytes([
+            *self.pending.first()?,
+            *self.pending.get(1)?,
+        ]));
+        if len > MAX_TCP_FRAME.min(buf.len()) {
+            tracing::debug!("tcp frame of {len} bytes from the sfu, closing");
+            self.stream = None;
+            self.failed = true;
+            self.pending.clear();
+            return None;
+        }
+        let frame = self.pending.get(2..2 + len)?;
+        buf[..len].copy_from_slice(frame);
+        self.pending.drain(..2 + len);
+        Some(len)
     }
 }

@@ -22,7 +22,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub(crate) fn new(config: Config, bound: SocketAddr, media: tokio::net::UdpSocket) -> Self {
+    pub(crate) fn new(config: Config, bound: SocketAddr, media: crate::MediaSockets) -> Self {
         let hub = Hub::spawn(config.session.clone(), media);
         AppState { config, hub, bound }
     }

@@ -58,11 +58,8 @@ impl std::fmt::Debug for HubMsg {
 }
 
 impl Hub {
-    /// Starts the hub and, on `media_socket`, the SFU it drives.
-    pub(crate) fn spawn(
-        config: convene_session::Config,
-        media_socket: tokio::net::UdpSocket,
-    ) -> Hub {
+    /// Starts the hub and, on `media` (UDP, and TCP for ICE-TCP), the SFU it drives.
+    pub(crate) fn spawn(config: convene_session::Config, media: crate::MediaSockets) -> Hub {
         let (tx, rx) = mpsc::unbounded_channel();
         let stats = Arc::new(Stats::default());
         let now = Instant::now();
@@ -74,7 +71,14 @@ impl Hub {
         let (sfu_tx, sfu_rx) = mpsc::channel(crate::media::SFU_QUEUE);
         let (ev_tx, ev_rx) = mpsc::channel(1024);
         tokio::spawn(async move {
-            if let Err(e) = convene_sfu::run(media_socket, sfu_rx, ev_tx).await {
+            let run = convene_sfu::run_with_tcp(
+                media.udp,
+                media.tcp,
+                convene_sfu::SfuConfig::default(),
+                sfu_rx,
+                ev_tx,
+            );
+            if let Err(e) = run.await {
                 tracing::error!("media plane stopped: {e}");
             }
         });

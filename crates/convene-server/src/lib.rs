@@ -79,8 +79,11 @@ pub async fn spawn(config: Config) -> std::io::Result<Server> {
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let media = bind_media(&config).await?;
-    let media_addr = media.local_addr()?;
-    tracing::info!("media on udp {media_addr}");
+    let media_addr = media.udp.local_addr()?;
+    match &media.tcp {
+        Some(t) => tracing::info!("media on udp {media_addr}, ICE-TCP on {}", t.local_addr()?),
+        None => tracing::info!("media on udp {media_addr} (no ICE-TCP: port taken)"),
+    }
     let state = Arc::new(http::AppState::new(config, addr, media));
     let app = app(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
@@ -105,10 +108,19 @@ pub async fn spawn(config: Config) -> std::io::Result<Server> {
     })
 }
 
-/// Binds the media UDP socket: `media_port` (0 = any) or, when taken, the next free of the
-/// 20 after it. The IP is the configured media IP, else the HTTP bind IP; an unspecified
-/// address (0.0.0.0) cannot be handed to clients as an ICE candidate, so it needs `media_ip`.
-async fn bind_media(config: &Config) -> std::io::Result<tokio::net::UdpSocket> {
+/// The media plane's sockets: one UDP socket for every peer, and a TCP listener on the same
+/// address for clients whose UDP is blocked (ICE-TCP).
+#[derive(Debug)]
+pub(crate) struct MediaSockets {
+    pub(crate) udp: tokio::net::UdpSocket,
+    pub(crate) tcp: Option<tokio::net::TcpListener>,
+}
+
+/// Binds the media sockets: UDP on `media_port` (0 = any) or, when taken, the next free of
+/// the 20 after it, then TCP on the same address when it is free. The IP is the configured
+/// media IP, else the HTTP bind IP; an unspecified address (0.0.0.0) cannot be handed to
+/// clients as an ICE candidate, so it needs `media_ip`.
+async fn bind_media(config: &Config) -> std::io::Result<MediaSockets> {
     let ip = match config.media_ip {
         Some(ip) => ip,
         None if config.bind.ip().is_unspecified() => {
@@ -125,7 +137,11 @@ async fn bind_media(config: &Config) -> std::io::Result<tokio::net::UdpSocket> {
     let mut last = None;
     for i in 0..tries {
         match tokio::net::UdpSocket::bind((ip, first.saturating_add(i))).await {
-            Ok(s) => return Ok(s),
+            Ok(udp) => {
+                let port = udp.local_addr()?.port();
+                let tcp = tokio::net::TcpListener::bind((ip, port)).await.ok();
+                return Ok(MediaSockets { udp, tcp });
+            }
             Err(e) => last = Some(e),
         }
     }

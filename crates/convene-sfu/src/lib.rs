@@ -15,6 +15,13 @@
 //!   towards publishers on its own.
 //! * [`Sfu`] is the sans-IO core (no sockets, no clock, no tasks); [`run`] is the thin tokio
 //!   driver that owns it, the socket and two channels: [`Command`]s in, [`Event`]s out.
+//! * **ICE over TCP** (RFC 6544) is the fallback where UDP is blocked: [`run_with_tcp`] also
+//!   takes a `TcpListener`, every peer is offered a passive TCP host candidate on it next to
+//!   the UDP one, and each accepted connection carries RFC 4571 frames (2-byte big-endian
+//!   length + one packet). In the core this is [`Sfu::set_tcp_addr`],
+//!   [`Sfu::handle_receive_tcp`] and [`Transmit::proto`]; a TCP connection is addressed by
+//!   its remote address like a UDP source. A broken connection (garbage, a length over
+//!   [`MAX_TCP_FRAME`], early close) only closes itself.
 //!
 //! # Negotiation: the client always offers
 //!
@@ -121,9 +128,10 @@ mod tests;
 mod types;
 
 pub use command::Command;
-pub use driver::{run, run_with_config};
+pub use driver::{run, run_with_config, run_with_tcp, MAX_TCP_FRAME};
 pub use error::SfuError;
 pub use event::{Event, SfuStats};
 pub use sfu::{Output, Sfu, SfuConfig, Transmit};
 pub use sfu::{DEFAULT_AUDIO_SLOTS, MAX_ATTACHED_VIDEOS, SPEAKER_INTERVAL};
+pub use str0m::net::Protocol;
 pub use types::{PeerId, RoomId, TrackKind};

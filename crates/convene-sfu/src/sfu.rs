@@ -8,7 +8,7 @@ use str0m::bwe::{Bitrate, BweKind};
 use str0m::change::SdpOffer;
 use str0m::format::Codec;
 use str0m::media::{Direction, KeyframeRequestKind, MediaKind, Mid, Pt, Rids};
-use str0m::net::{Protocol, Receive};
+use str0m::net::{Protocol, Receive, TcpType};
 use str0m::rtp::{ExtensionValues, RtpPacket, RtpWrite, Vp8Descriptor, Vp8Patch};
 use str0m::{Candidate, IceConnectionState, Input, Rtc};
 
@@ -49,10 +49,13 @@ impl Default for SfuConfig {
     }
 }
 
-/// A datagram to send from the SFU's socket.
+/// A packet to send: a datagram from the SFU's UDP socket, or one RFC 4571 frame on the
+/// ICE-TCP connection from `destination` (see [`Sfu::set_tcp_addr`]).
 #[derive(Debug)]
 pub struct Transmit {
-    /// Where to.
+    /// [`Protocol::Udp`] or [`Protocol::Tcp`] (never anything else).
+    pub proto: Protocol,
+    /// Where to: the remote address of the datagram or of the TCP connection.
     pub destination: SocketAddr,
     /// The bytes.
     pub contents: Vec<u8>,
@@ -78,7 +81,8 @@ struct Room {
     routes: HashMap<(u32, TrackKind), Vec<(PeerId, usize)>>,
 }
 
-/// The media plane of all rooms served by one UDP socket.
+/// The media plane of all rooms served by one UDP socket (and optionally one ICE-TCP
+/// listener, see [`Sfu::set_tcp_addr`]).
 ///
 /// Sans-IO like str0m: feed it [`Sfu::handle_receive`], [`Sfu::handle_command`] and
 /// [`Sfu::handle_timeout`], then drain [`Sfu::poll_output`] until it returns
@@ -86,6 +90,8 @@ struct Room {
 pub struct Sfu {
     config: SfuConfig,
     local_addr: SocketAddr,
+    /// The passive ICE-TCP host candidate offered to peers added from now on, if any.
+    tcp_addr: Option<SocketAddr>,
     now: Instant,
     peers: HashMap<PeerId, Peer>,
     rooms: HashMap<RoomId, Room>,
@@ -97,8 +103,8 @@ pub struct Sfu {
     dead: Vec<PeerId>,
     /// Some slot changed its user (or slots came or went): rebuild the routes.
     routes_dirty: bool,
-    /// Remote address → the peer that last accepted a datagram from it.
-    addr_cache: HashMap<SocketAddr, PeerId>,
+    /// (protocol, remote address) → the peer that last accepted a packet from it.
+    addr_cache: HashMap<(Protocol, SocketAddr), PeerId>,
     /// Rooms whose audio and share slots must be re-assigned once the current work is done.
     dirty: HashSet<RoomId>,
     next_tick: Instant,
@@ -119,6 +125,7 @@ impl Sfu {
         Sfu {
             config,
             local_addr,
+            tcp_addr: None,
             now,
             peers: HashMap::new(),
             rooms: HashMap::new(),
@@ -137,6 +144,20 @@ impl Sfu {
     /// The address given to [`Sfu::new`].
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// Offer a passive ICE-TCP host candidate on `addr` (the SFU's TCP listener) to every
+    /// peer added from now on, next to the UDP one; `None` stops offering it. Packets
+    /// received on its connections go to [`Sfu::handle_receive_tcp`]; transmits for them
+    /// come out with [`Transmit::proto`] = [`Protocol::Tcp`]. This is the fallback for
+    /// clients whose UDP is blocked (RFC 6544, RFC 4571 framing is the driver's job).
+    pub fn set_tcp_addr(&mut self, addr: Option<SocketAddr>) {
+        self.tcp_addr = addr;
+    }
+
+    /// The address given to [`Sfu::set_tcp_addr`].
+    pub fn tcp_addr(&self) -> Option<SocketAddr> {
+        self.tcp_addr
     }
 
     /// Forwarding counters.
@@ -165,8 +186,28 @@ impl Sfu {
 
     /// A datagram arrived on the SFU's socket from `source`.
     pub fn handle_receive(&mut self, now: Instant, source: SocketAddr, contents: &[u8]) {
+        self.receive(now, Protocol::Udp, source, self.local_addr, contents);
+    }
+
+    /// One RFC 4571 frame (without its length prefix) arrived on the ICE-TCP connection
+    /// from `source`. Ignored unless [`Sfu::set_tcp_addr`] was called.
+    pub fn handle_receive_tcp(&mut self, now: Instant, source: SocketAddr, contents: &[u8]) {
+        let Some(local) = self.tcp_addr else {
+            return;
+        };
+        self.receive(now, Protocol::Tcp, source, local, contents);
+    }
+
+    fn receive(
+        &mut self,
+        now: Instant,
+        proto: Protocol,
+        source: SocketAddr,
+        local: SocketAddr,
+        contents: &[u8],
+    ) {
         self.now = now;
-        let Ok(receive) = Receive::new(Protocol::Udp, source, self.local_addr, contents) else {
+        let Ok(receive) = Receive::new(proto, source, local, contents) else {
             // Not STUN, DTLS, RTP or RTCP: nothing for us.
             return;
         };
@@ -174,7 +215,7 @@ impl Sfu {
         // Most datagrams come from an address seen before: try its last peer first.
         let cached = self
             .addr_cache
-            .get(&source)
+            .get(&(proto, source))
             .and_then(|id| self.peers.get(id))
             .filter(|p| p.rtc.accepts(&input))
             .map(|p| p.id);
@@ -189,7 +230,7 @@ impl Sfu {
             return;
         };
         if cached.is_none() {
-            self.addr_cache.insert(source, id);
+            self.addr_cache.insert((proto, source), id);
         }
         let Some(peer) = self.peers.get_mut(&id) else {
             return;
@@ -305,6 +346,16 @@ impl Sfu {
         let candidate = Candidate::host(self.local_addr, "udp")
             .map_err(|e| SfuError::Rtc(format!("local candidate: {e}")))?;
         rtc.add_local_candidate(candidate);
+        if let Some(tcp) = self.tcp_addr {
+            // Passive: the client connects to us (RFC 6544); browsers offer `tcptype active`.
+            let candidate = Candidate::builder()
+                .tcp()
+                .host(tcp)
+                .tcptype(TcpType::Passive)
+                .build()
+                .map_err(|e| SfuError::Rtc(format!("local tcp candidate: {e}")))?;
+            rtc.add_local_candidate(candidate);
+        }
         self.peers
             .insert(id, Peer::new(id, room.clone(), user, rtc, self.now));
         self.rooms.entry(room).or_default().members.push(id);
@@ -323,6 +374,7 @@ impl Sfu {
             for _ in 0..1000 {
                 match peer.rtc.poll_output() {
                     Ok(str0m::Output::Transmit(t)) => self.transmits.push_back(Transmit {
+                        proto: t.proto,
                         destination: t.destination,
                         contents: t.contents.into(),
                     }),
@@ -493,6 +545,7 @@ impl Sfu {
                     break;
                 }
                 Ok(str0m::Output::Transmit(t)) => self.transmits.push_back(Transmit {
+                    proto: t.proto,
                     destination: t.destination,
                     contents: t.contents.into(),
                 }),

@@ -319,3 +319,80 @@ fn random_datagrams_and_offers_never_panic() {
     w.run(Duration::from_secs(1), &[-20], &mut frame);
     assert!(w.clients[b].received.len() > before + 30);
 }
+
+/// The answer's candidates for a peer joined to `sfu`.
+fn answer_candidates(sfu: &mut Sfu, now: Instant) -> Vec<String> {
+    let mut rtc = Rtc::builder()
+        .clear_codecs()
+        .enable_opus(true, false)
+        .build(now);
+    rtc.add_local_candidate(Candidate::host("10.0.0.9:6000".parse().unwrap(), "udp").unwrap());
+    let mut api = rtc.sdp_api();
+    api.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
+    let (offer, _pending) = api.apply().unwrap();
+    let peer = PeerId(1);
+    sfu.handle_command(
+        now,
+        Command::AddPeer {
+            peer,
+            room: RoomId("r".into()),
+            user_id: 1,
+        },
+    );
+    sfu.handle_command(
+        now,
+        Command::Offer {
+            peer,
+            sdp: offer.to_sdp_string(),
+            share_mids: vec![],
+        },
+    );
+    let mut answer = None;
+    loop {
+        match sfu.poll_output() {
+            Output::Event(Event::Answer { sdp, .. }) => answer = Some(sdp),
+            Output::Event(_) | Output::Transmit(_) => {}
+            Output::Timeout(_) => break,
+        }
+    }
+    answer
+        .unwrap()
+        .split("\r\n")
+        .filter(|l| l.starts_with("a=candidate"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn tcp_candidate_only_when_enabled() {
+    let now = Instant::now();
+    let mut udp_only = Sfu::new(SFU.parse().unwrap(), now);
+    let cands = answer_candidates(&mut udp_only, now);
+    assert_eq!(cands.len(), 1, "{cands:?}");
+    assert!(cands[0].contains(" udp "), "{cands:?}");
+    // A TCP frame without a TCP candidate is ignored.
+    udp_only.handle_receive_tcp(now, "10.0.0.9:7000".parse().unwrap(), &[0, 1, 0, 0]);
+
+    let mut with_tcp = Sfu::new(SFU.parse().unwrap(), now);
+    with_tcp.set_tcp_addr(Some("10.0.0.1:5001".parse().unwrap()));
+    let cands = answer_candidates(&mut with_tcp, now);
+    assert_eq!(cands.len(), 2, "{cands:?}");
+    assert!(
+        cands.iter().any(|c| c.contains(" tcp ")
+            && c.contains("10.0.0.1 5001")
+            && c.contains("tcptype passive")),
+        "{cands:?}"
+    );
+    // Random frames on a TCP connection never panic.
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    for i in 0..2000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let len = (x % 300) as usize;
+        let data: Vec<u8> = (0..len).map(|j| (x >> (j % 56)) as u8).collect();
+        let from: SocketAddr = format!("10.0.0.9:{}", 7000 + i % 5).parse().unwrap();
+        with_tcp.handle_receive_tcp(now, from, &data);
+        while let Output::Event(_) | Output::Transmit(_) = with_tcp.poll_output() {}
+    }
+}

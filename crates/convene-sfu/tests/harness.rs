@@ -16,17 +16,47 @@ pub(crate) const WAIT: Duration = Duration::from_secs(15);
 
 pub(crate) struct TestSfu {
     pub(crate) addr: SocketAddr,
+    /// The ICE-TCP listener's address, if started with [`TestSfu::start_with_tcp`].
+    pub(crate) tcp_addr: Option<SocketAddr>,
     cmds: mpsc::Sender<Command>,
     log: Arc<(Mutex<Vec<Event>>, Notify)>,
 }
 
 impl TestSfu {
     pub(crate) async fn start() -> TestSfu {
+        Self::start_inner(false).await
+    }
+
+    /// Like [`TestSfu::start`], with an ICE-TCP listener on the UDP socket's port number
+    /// (`run_with_tcp`).
+    pub(crate) async fn start_with_tcp() -> TestSfu {
+        Self::start_inner(true).await
+    }
+
+    async fn start_inner(with_tcp: bool) -> TestSfu {
         let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let addr = socket.local_addr().unwrap();
         let (cmds, cmd_rx) = mpsc::channel(64);
         let (ev_tx, mut ev_rx) = mpsc::channel(256);
-        tokio::spawn(convene_sfu::run(socket, cmd_rx, ev_tx));
+        let tcp = if with_tcp {
+            // Same port number as UDP, as deployed; another process may hold that TCP port.
+            let l = match tokio::net::TcpListener::bind(addr).await {
+                Ok(l) => l,
+                Err(_) => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+            };
+            Some(l)
+        } else {
+            None
+        };
+        let tcp_addr = tcp.as_ref().map(|l| l.local_addr().unwrap());
+        if with_tcp {
+            let config = convene_sfu::SfuConfig::default();
+            tokio::spawn(convene_sfu::run_with_tcp(
+                socket, tcp, config, cmd_rx, ev_tx,
+            ));
+        } else {
+            tokio::spawn(convene_sfu::run(socket, cmd_rx, ev_tx));
+        }
         let log: Arc<(Mutex<Vec<Event>>, Notify)> = Arc::default();
         let l = log.clone();
         tokio::spawn(async move {
@@ -35,7 +65,12 @@ impl TestSfu {
                 l.1.notify_waiters();
             }
         });
-        TestSfu { addr, cmds, log }
+        TestSfu {
+            addr,
+            tcp_addr,
+            cmds,
+            log,
+        }
     }
 
     pub(crate) async fn send(&self, c: Command) {

@@ -7,4 +7,5 @@ mod audio;
 mod bench;
 mod forwarding;
 mod loss;
+mod tcp;
 mod video;

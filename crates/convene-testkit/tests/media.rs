@@ -324,3 +324,31 @@ async fn requested_quality_picks_the_simulcast_layer() {
         })
         .await;
 }
+
+#[tokio::test]
+async fn a_client_whose_udp_is_blocked_uses_ice_tcp() {
+    let server = TestServer::start().await;
+    let t = "media-tcp";
+    let a = media_peer(&server, t, Role::Host, "A").await;
+    let b = media_peer(&server, t, Role::Participant, "B").await;
+    b.stream
+        .set_options(MediaOptions {
+            simulcast: false,
+            transport: convene_client::Transport::Tcp,
+            ..MediaOptions::default()
+        })
+        .await;
+    for p in [&a, &b] {
+        assert_ok(p.stream.start_audio(false).await, "audio");
+        assert_ok(p.stream.start_video().await, "video");
+    }
+    assert_ok(a.stream.attach_video(b.peer.id, 2).await, "a attaches b");
+    assert_ok(b.stream.attach_video(a.peer.id, 2).await, "b attaches a");
+    for (rx, tx) in [(&a, &b), (&b, &a)] {
+        wait_frames(&rx.stream, tx.peer.id, SynthKind::Video, 10).await;
+        let got = wait_frames(&rx.stream, tx.peer.id, SynthKind::Audio, 10).await;
+        let sent = snapshot(&tx.stream).await;
+        assert_bit_exact(&got, &sent, tx.peer.id, SynthKind::Video);
+        assert_bit_exact(&got, &sent, tx.peer.id, SynthKind::Audio);
+    }
+}

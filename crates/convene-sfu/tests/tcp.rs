@@ -1,0 +1,168 @@
+//! ICE over TCP (RFC 6544, RFC 4571 framing): the fallback where UDP is blocked. TCP-only
+//! clients and UDP clients share a room; broken TCP connections do not disturb them.
+
+use std::time::Duration;
+
+use convene_media::{MediaPeerConfig, SynthKind, Transport};
+use convene_sfu::{Command, TrackKind};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::harness::{assert_bit_exact, frames_from, plan, Client, TestSfu, WAIT};
+
+fn tcp_config(user: u32) -> MediaPeerConfig {
+    let mut c = MediaPeerConfig::new(user);
+    c.transport = Transport::Tcp;
+    c
+}
+
+/// Attach each other's video and wait until `sub` got 20 video and 30 audio frames of `pubr`.
+async fn wait_receives(sfu: &TestSfu, sub: &Client, pubr: &Client) {
+    let vmid = sfu.wait_slot(sub.peer, pubr.user, TrackKind::Video).await;
+    sfu.wait_slot(sub.peer, pubr.user, TrackKind::Audio).await;
+    let u = pubr.user;
+    sub.media
+        .wait_for(WAIT, |s| {
+            let v = s.track(&vmid);
+            v.frames >= 20
+                && v.records.iter().all(|r| r.tag.is_some_and(|t| t.user == u))
+                && frames_from(s, u, SynthKind::Audio) >= 30
+        })
+        .await
+        .unwrap_or_else(|_| panic!("user {} receives user {u}", sub.user));
+}
+
+async fn attach(sfu: &TestSfu, sub: &Client, pubr: &Client) {
+    sfu.send(Command::AttachVideo {
+        subscriber: sub.peer,
+        publisher_user: pubr.user,
+        quality: 4,
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tcp_and_udp_peers_exchange_audio_and_video_bit_exact() {
+    let sfu = TestSfu::start_with_tcp().await;
+    let tcp_peer = sfu.join(1, 1, plan(true, true, 3, 1), tcp_config(1)).await;
+    let udp_peer = sfu
+        .join(2, 2, plan(true, true, 3, 1), MediaPeerConfig::new(2))
+        .await;
+    // The TCP client offered nothing but its active TCP candidate (it has no UDP socket,
+    // so being connected means ICE-TCP works).
+    let cands: Vec<&str> = tcp_peer
+        .offer
+        .sdp
+        .split("\r\n")
+        .filter(|l| l.starts_with("a=candidate"))
+        .collect();
+    assert!(!cands.is_empty(), "no candidate in {cands:?}");
+    assert!(
+        cands
+            .iter()
+            .all(|l| l.contains(" tcp ") && l.contains("tcptype active")),
+        "{cands:?}"
+    );
+    attach(&sfu, &udp_peer, &tcp_peer).await;
+    attach(&sfu, &tcp_peer, &udp_peer).await;
+    // TCP publisher → UDP subscriber, and UDP publisher → TCP subscriber.
+    wait_receives(&sfu, &udp_peer, &tcp_peer).await;
+    wait_receives(&sfu, &tcp_peer, &udp_peer).await;
+    for (rx, tx) in [(&udp_peer, &tcp_peer), (&tcp_peer, &udp_peer)] {
+        let received = rx.snapshot().await;
+        let sent = tx.snapshot().await;
+        let n = assert_bit_exact(&received, tx.user, &sent);
+        assert!(n >= 50, "user {} compared only {n} frames", rx.user);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tcp_peers_exchange_audio_and_video_bit_exact() {
+    let sfu = TestSfu::start_with_tcp().await;
+    let a = sfu.join(1, 1, plan(true, true, 3, 1), tcp_config(1)).await;
+    let b = sfu.join(2, 2, plan(true, true, 3, 1), tcp_config(2)).await;
+    attach(&sfu, &a, &b).await;
+    attach(&sfu, &b, &a).await;
+    wait_receives(&sfu, &a, &b).await;
+    wait_receives(&sfu, &b, &a).await;
+    for (rx, tx) in [(&a, &b), (&b, &a)] {
+        let n = assert_bit_exact(&rx.snapshot().await, tx.user, &tx.snapshot().await);
+        assert!(n >= 50, "user {} compared only {n} frames", rx.user);
+    }
+}
+
+/// Wait until the SFU closes `conn` (EOF or reset); panics after [`WAIT`].
+async fn expect_closed(conn: &mut TcpStream, what: &str) {
+    let mut buf = [0u8; 256];
+    let closed = tokio::time::timeout(WAIT, async {
+        loop {
+            match conn.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "{what}: connection not closed by the sfu");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broken_tcp_connections_do_not_disturb_working_peers() {
+    let sfu = TestSfu::start_with_tcp().await;
+    let listener = sfu.tcp_addr.unwrap();
+    let publisher = sfu.join(1, 1, plan(true, true, 0, 0), tcp_config(1)).await;
+    let subscriber = sfu
+        .join(2, 2, plan(false, false, 3, 1), tcp_config(2))
+        .await;
+    attach(&sfu, &subscriber, &publisher).await;
+    wait_receives(&sfu, &subscriber, &publisher).await;
+
+    // Garbage in well-formed frames (not STUN/DTLS/RTP): dropped, connection stays.
+    let mut garbage = TcpStream::connect(listener).await.unwrap();
+    for i in 0..200u32 {
+        let body: Vec<u8> = (0..100u32).map(|j| (i * 31 + j * 7) as u8).collect();
+        garbage.write_all(&100u16.to_be_bytes()).await.unwrap();
+        garbage.write_all(&body).await.unwrap();
+    }
+    // Raw garbage (nonsense lengths, e.g. 0x4142 = 16706 > the max frame): closed.
+    let mut raw = TcpStream::connect(listener).await.unwrap();
+    raw.write_all(b"ABCDEFGHIJKLMNOP GET / HTTP/1.1\r\n\r\n")
+        .await
+        .unwrap();
+    // An oversized length (65535): closed before its body is awaited.
+    let mut huge = TcpStream::connect(listener).await.unwrap();
+    huge.write_all(&[0xff, 0xff, 1, 2, 3]).await.unwrap();
+    // A STUN-looking frame header, then the connection goes away mid-frame.
+    let mut early = TcpStream::connect(listener).await.unwrap();
+    early.write_all(&[0x00, 0x40, 0x00, 0x01]).await.unwrap();
+    drop(early);
+    // Connect and close at once, a few times.
+    for _ in 0..10 {
+        drop(TcpStream::connect(listener).await.unwrap());
+    }
+    // An idle connection that never sends anything.
+    let idle = TcpStream::connect(listener).await.unwrap();
+
+    expect_closed(&mut raw, "raw garbage").await;
+    expect_closed(&mut huge, "oversized length").await;
+
+    // Media keeps flowing, bit-exact, on the working connections.
+    let before = frames_from(&subscriber.snapshot().await, 1, SynthKind::Video);
+    subscriber
+        .media
+        .wait_for(WAIT, |s| {
+            frames_from(s, 1, SynthKind::Video) >= before + 20
+                && frames_from(s, 1, SynthKind::Audio) >= 60
+        })
+        .await
+        .expect("media keeps flowing");
+    let n = assert_bit_exact(&subscriber.snapshot().await, 1, &publisher.snapshot().await);
+    assert!(n >= 50, "compared only {n} frames");
+    assert!(subscriber.snapshot().await.connected);
+    assert!(publisher.snapshot().await.connected);
+    // The SFU survived and still answers.
+    let stats = sfu.stats().await;
+    assert_eq!(stats.peers, 2);
+    drop((garbage, idle));
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}

@@ -33,6 +33,7 @@ pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/sdk/convene.js", get(sdk))
         .route("/metrics", get(metrics))
         .route("/rtc/v1", get(signaling))
         .route("/api/dev/token", post(dev_token))
@@ -41,6 +42,17 @@ pub fn app(state: Arc<AppState>) -> Router {
 
 async fn index() -> Html<&'static str> {
     Html(include_str!("index.html"))
+}
+
+/// The browser SDK: an ES module whose default export is the `createClient` namespace.
+async fn sdk() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../../sdk/js/convene.js"),
+    )
 }
 
 async fn signaling(ws: WebSocketUpgrade, State(state): State<Arc<AppState>>) -> Response {

@@ -1,0 +1,2 @@
+// Convene browser SDK: being written. See README.
+export default {};

@@ -34,6 +34,9 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/", get(index))
         .route("/healthz", get(|| async { "ok" }))
         .route("/sdk/convene.js", get(sdk))
+        .route("/demo/", get(demo_index))
+        .route("/demo/app.js", get(demo_js))
+        .route("/demo/style.css", get(demo_css))
         .route("/metrics", get(metrics))
         .route("/rtc/v1", get(signaling))
         .route("/api/dev/token", post(dev_token))
@@ -42,6 +45,25 @@ pub fn app(state: Arc<AppState>) -> Router {
 
 async fn index() -> Html<&'static str> {
     Html(include_str!("index.html"))
+}
+
+/// The demo app (apps/demo), embedded in the binary.
+async fn demo_index() -> Html<&'static str> {
+    Html(include_str!("../../../apps/demo/index.html"))
+}
+
+async fn demo_js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../../apps/demo/app.js"),
+    )
+}
+
+async fn demo_css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../../apps/demo/style.css"),
+    )
 }
 
 /// The browser SDK: an ES module whose default export is the `createClient` namespace.

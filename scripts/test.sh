@@ -15,6 +15,16 @@ if rustup component list --installed 2>/dev/null | grep -q rustfmt; then :; else
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 
-# The binary is used by the bot tests.
+# The binary is used by the bot tests and the browser tests.
 cargo build -p convene
 cargo test --workspace
+
+# Browser tests: Debian's Chromium driven by playwright-core (tests/e2e), run inside a
+# loopback-only network namespace by tests/e2e/run.sh.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+(cd tests/e2e && npm ci --no-audit --no-fund --silent)
+bash tests/e2e/run.sh

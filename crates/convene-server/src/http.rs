@@ -31,10 +31,10 @@ impl AppState {
 /// The router (testable without a socket, e.g. with `tower::ServiceExt::oneshot`).
 pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
-        .route("/", get(index))
+        .route("/", get(demo_index))
+        .route("/sdk/", get(sdk_page))
         .route("/healthz", get(|| async { "ok" }))
         .route("/sdk/convene.js", get(sdk))
-        .route("/demo/", get(demo_index))
         .route("/demo/app.js", get(demo_js))
         .route("/demo/style.css", get(demo_css))
         .route("/metrics", get(metrics))
@@ -43,8 +43,12 @@ pub fn app(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-async fn index() -> Html<&'static str> {
-    Html(include_str!("index.html"))
+/// An empty page on the server's origin, for trying the SDK from a console or a test.
+async fn sdk_page() -> Html<&'static str> {
+    Html(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Convene SDK</title></head>\
+         <body><p>Convene browser SDK: <code>const ConveneVideo = (await import('/sdk/convene.js')).default</code></p></body></html>",
+    )
 }
 
 /// The demo app (apps/demo), embedded in the binary.

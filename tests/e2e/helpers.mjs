@@ -1,0 +1,108 @@
+// Shared helpers of the browser tests: a headless Chromium, one context per participant,
+// pages that load the SDK from the server, tokens minted with `convene token`.
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export const URL_ = process.env.CONVENE_URL || 'http://127.0.0.1:18480';
+const KEY = process.env.CONVENE_KEY || 'e2e-key';
+const SECRET = process.env.CONVENE_SECRET || 'e2e-secret-0123456789abcdef';
+const BIN = process.env.CONVENE_BIN || 'target/debug/convene';
+// Development aid: serve the SDK from this file instead of the copy built into the server.
+const SDK_FILE = process.env.CONVENE_SDK_FILE;
+
+let seq = 0;
+/** A topic unique to this run. */
+export function topic(name) {
+  return `${name}-${process.pid}-${Date.now().toString(36)}-${seq++}`;
+}
+
+/** A JWT minted by the server's CLI. */
+export function token(tpc, role, extra = []) {
+  return execFileSync(BIN, ['token', '--key', KEY, '--secret', SECRET, '--topic', tpc, '--role', String(role), ...extra], { encoding: 'utf8' }).trim();
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      '--allow-loopback-in-peer-connection'],
+  });
+}
+
+const EVENTS = ['connection-change', 'user-added', 'user-updated', 'user-removed', 'chat-on-message',
+  'chat-privilege-change', 'command-channel-message', 'host-ask-unmute-audio', 'current-audio-change',
+  'active-speaker', 'peer-video-state-change', 'active-share-change', 'peer-share-state-change',
+  'share-privilege-change', 'passively-stop-share', 'network-quality-change', 'video-capturing-change'];
+
+/**
+ * A new participant page: its own browser context, the SDK imported as `window.ZV`, the
+ * client as `window.client`, every event recorded in `window.events`.
+ */
+export async function newPage(browser) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  if (SDK_FILE) {
+    const body = readFileSync(SDK_FILE, 'utf8');
+    await page.route('**/sdk/convene.js', (r) => r.fulfill({ status: 200, contentType: 'text/javascript', body }));
+  }
+  page.on('pageerror', (e) => console.error('[pageerror]', e.message));
+  // A blank page on the server's origin: the demo app at `/` uses the same singleton client.
+  await page.goto(URL_ + '/sdk/');
+  await page.evaluate(async (events) => {
+    const mod = await import('/sdk/convene.js');
+    window.ZV = mod.default;
+    window.client = window.ZV.createClient();
+    window.events = [];
+    for (const name of events) window.client.on(name, (p) => window.events.push({ name, payload: JSON.parse(JSON.stringify(p ?? null)) }));
+  }, EVENTS);
+  return page;
+}
+
+/** init + join; resolves the join result ('' on success) or the failure object. */
+export async function join(page, tpc, role, name, passcode, idle, tok) {
+  tok = tok || token(tpc, role);
+  return page.evaluate(async ([tpc, tok, name, passcode, idle]) => {
+    await window.client.init('en-US', 'Global', { patchJsMedia: true });
+    try {
+      return await window.client.join(tpc, tok, name, passcode ?? undefined, idle ?? undefined);
+    } catch (e) {
+      return e;
+    }
+  }, [tpc, tok, name, passcode ?? null, idle ?? null]);
+}
+
+/** Runs `fn` in the page and returns its result or the thrown failure as `{thrown: e}`. */
+export async function call(page, fn, arg) {
+  return page.evaluate(async ([src, arg]) => {
+    const f = (0, eval)(`(${src})`);
+    try {
+      return await f(window.client, arg);
+    } catch (e) {
+      return { thrown: e && typeof e === 'object' && 'errorCode' in e ? e : String(e) };
+    }
+  }, [fn.toString(), arg]);
+}
+
+/** Polls `fn` (sync or async) in the page until it returns a truthy value; returns it. */
+export async function waitFor(page, fn, arg, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await page.evaluate(fn, arg);
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`waitFor timed out after ${timeout} ms: ${fn.toString().slice(0, 160)} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits until the page has recorded an event matching `pred(payload)`. */
+export async function waitEvent(page, name, pred = '() => true', timeout = 10000) {
+  return waitFor(page, ([name, pred]) => {
+    const p = (0, eval)(`(${pred})`);
+    return window.events.find((e) => e.name === name && p(e.payload))?.payload ?? false;
+  }, [name, pred.toString()], timeout);
+}

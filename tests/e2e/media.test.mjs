@@ -1,0 +1,210 @@
+// Media through the SFU with Chromium's fake camera and microphone.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, newPage, join, call, waitFor, waitEvent, topic } from './helpers.mjs';
+
+let browser;
+const pages = [];
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+afterEach(async () => { for (const p of pages.splice(0)) await p.context().close().catch(() => {}); });
+async function page() { const p = await newPage(browser); pages.push(p); return p; }
+
+/** Inbound stats of one kind, summed per receiving slot's user. */
+async function inbound(page, kind) {
+  return page.evaluate(async (kind) => {
+    const pc = window.client.getMediaStream().getPeerConnection();
+    const out = [];
+    (await pc.getStats()).forEach((r) => {
+      if (r.type === 'inbound-rtp' && r.kind === kind) out.push({ mid: r.mid, packets: r.packetsReceived || 0, frames: r.framesDecoded || 0, width: r.frameWidth || 0 });
+    });
+    return out;
+  }, kind);
+}
+
+async function packetsFrom(page, userId, kind) {
+  return page.evaluate(async ([userId, kind]) => {
+    const s = await (kind === 'audio' ? window.client.getMediaStream().getAudioStatisticData() : window.client.getMediaStream().getVideoStatisticData());
+    return s.decode.filter((d) => d.userId === userId).reduce((n, d) => n + d.packets, 0);
+  }, [userId, kind]);
+}
+
+test('getMediaStream before join throws 6002; stream calls after leave reject 6002', async () => {
+  const a = await page();
+  const r = await a.evaluate(async () => { try { window.client.getMediaStream(); return 'no error'; } catch (e) { return e; } });
+  assert.equal(r.errorCode, 6002);
+  assert.equal(await join(a, topic('m0'), 1, 'A'), '');
+  const r2 = await a.evaluate(async () => {
+    const s = window.client.getMediaStream();
+    let mute;
+    try { await s.muteAudio(); } catch (e) { mute = e; }
+    await window.client.leave();
+    let after;
+    try { await s.startVideo(); } catch (e) { after = e; }
+    return { mute, after };
+  });
+  assert.equal(r2.mute.errorCode, 6015);
+  assert.equal(r2.after.errorCode, 6002);
+});
+
+test('two pages publish video + audio and attach each other', async () => {
+  const t = topic('media');
+  const a = await page(), b = await page();
+  assert.equal(await join(a, t, 1, 'A'), '');
+  assert.equal(await join(b, t, 0, 'B'), '');
+  const aid = await call(a, (c) => c.getCurrentUserInfo().userId);
+  const bid = await call(b, (c) => c.getCurrentUserInfo().userId);
+  for (const p of [a, b]) {
+    assert.equal(await call(p, (c) => c.getMediaStream().startVideo()), '');
+    assert.equal(await call(p, (c) => c.getMediaStream().startAudio()), '');
+  }
+  await waitEvent(a, 'peer-video-state-change', `(p) => p.action === 'Start' && p.userId === ${bid}`);
+  await waitFor(a, (id) => window.client.getUser(id)?.bVideoOn && window.client.getUser(id)?.audio === 'computer', bid);
+  for (const [p, other] of [[a, bid], [b, aid]]) {
+    const tag = await p.evaluate(async (other) => {
+      const el = await window.client.getMediaStream().attachVideo(other, 2);
+      el.id = 'remote-' + other;
+      document.body.appendChild(el);
+      return el.tagName;
+    }, other);
+    assert.equal(tag, 'VIDEO');
+  }
+  for (const [p, other] of [[a, bid], [b, aid]]) {
+    await waitFor(p, (id) => document.getElementById('remote-' + id)?.videoWidth > 0, other, 20000);
+    const v1 = (await inbound(p, 'video')).reduce((n, s) => n + s.frames, 0);
+    await new Promise((r) => setTimeout(r, 1500));
+    const v2 = (await inbound(p, 'video')).reduce((n, s) => n + s.frames, 0);
+    assert.ok(v2 > v1, `framesDecoded increases (${v1} -> ${v2})`);
+    await waitFor(p, async (id) => {
+      const s = await window.client.getMediaStream().getAudioStatisticData();
+      return s.decode.some((d) => d.userId === id && d.packets > 20);
+    }, other, 15000);
+  }
+  const vs = await call(a, (c) => c.getMediaStream().getVideoStatisticData());
+  assert.ok(vs.encode && vs.encode.bytes > 0, 'video is being sent');
+
+  // Host mutes B: A stops receiving B's audio packets (the SFU drops them).
+  assert.equal(await call(a, (c, id) => c.getMediaStream().muteAudio(id), bid), '');
+  await waitFor(b, () => window.client.getCurrentUserInfo().muted === true);
+  await waitEvent(b, 'current-audio-change', (p) => p.action === 'muted');
+  await new Promise((r) => setTimeout(r, 700));
+  const p1 = await packetsFrom(a, bid, 'audio');
+  await new Promise((r) => setTimeout(r, 1500));
+  const p2 = await packetsFrom(a, bid, 'audio');
+  assert.ok(p2 - p1 <= 2, `no audio from a muted user (${p1} -> ${p2})`);
+  // B still receives A's audio.
+  const q1 = await packetsFrom(b, aid, 'audio');
+  await new Promise((r) => setTimeout(r, 1000));
+  const q2 = await packetsFrom(b, aid, 'audio');
+  assert.ok(q2 > q1, `A's audio keeps flowing (${q1} -> ${q2})`);
+
+  // Unmute-by-host only asks.
+  assert.equal(await call(a, (c, id) => c.getMediaStream().unmuteAudio(id), bid), '');
+  await waitEvent(b, 'host-ask-unmute-audio', (p) => p.reason === 'Unmute');
+  assert.equal(await call(b, (c) => c.getMediaStream().unmuteAudio()), '');
+  await waitFor(a, (id) => window.client.getUser(id).muted === false, bid);
+  const r1 = await packetsFrom(a, bid, 'audio');
+  await waitFor(a, async ([id, r1]) => {
+    const s = await window.client.getMediaStream().getAudioStatisticData();
+    return s.decode.filter((d) => d.userId === id).reduce((n, d) => n + d.packets, 0) > r1 + 10;
+  }, [bid, r1], 10000);
+
+  // Stop video: peer-video-state-change Stop, and detach.
+  assert.equal(await call(b, (c) => c.getMediaStream().stopVideo()), '');
+  await waitEvent(a, 'peer-video-state-change', `(p) => p.action === 'Stop' && p.userId === ${bid}`);
+  await call(a, (c, id) => c.getMediaStream().detachVideo(id), bid);
+});
+
+test('screen share reaches the other page', async () => {
+  const t = topic('share');
+  const a = await page(), b = await page();
+  assert.equal(await join(a, t, 1, 'A'), '');
+  assert.equal(await join(b, t, 0, 'B'), '');
+  const bid = await call(b, (c) => c.getCurrentUserInfo().userId);
+  // Prepare A's receive side first.
+  await a.evaluate(async () => {
+    const el = await window.client.getMediaStream().attachShareView();
+    el.id = 'share';
+    document.body.appendChild(el);
+  });
+  assert.equal(await call(b, (c) => c.getMediaStream().startShareScreen()), '');
+  await waitEvent(a, 'active-share-change', `(p) => p.state === 'Active' && p.userId === ${bid}`);
+  await waitFor(a, () => document.getElementById('share').videoWidth > 0, undefined, 20000);
+  // Lock: a participant's share is stopped.
+  assert.equal(await call(a, (c) => c.getMediaStream().lockShare(true)), '');
+  await waitEvent(b, 'passively-stop-share');
+  assert.equal(await call(b, (c) => c.getMediaStream().isShareLocked()), true);
+  const again = await call(b, (c) => c.getMediaStream().startShareScreen());
+  assert.equal(again.thrown.errorCode, 6204);
+});
+
+test('media survives a signaling failover', async () => {
+  const t = topic('media-failover');
+  const a = await page(), b = await page();
+  assert.equal(await join(a, t, 1, 'A'), '');
+  assert.equal(await join(b, t, 0, 'B'), '');
+  const aid = await call(a, (c) => c.getCurrentUserInfo().userId);
+  assert.equal(await call(a, (c) => c.getMediaStream().startVideo()), '');
+  await b.evaluate(async (id) => {
+    const el = await window.client.getMediaStream().attachVideo(id, 1);
+    el.id = 'remote';
+    document.body.appendChild(el);
+  }, aid);
+  await waitFor(b, () => document.getElementById('remote').videoWidth > 0, undefined, 20000);
+  await b.evaluate(() => { window.events = []; window.client._ws.close(); });
+  await waitEvent(b, 'connection-change', (p) => p.state === 'Connected');
+  // The new peer connection gets A's video again into the same element.
+  await waitFor(b, async () => {
+    const pc = window.client.getMediaStream().getPeerConnection();
+    let frames = 0;
+    (await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded || 0; });
+    return frames > 10 && document.getElementById('remote').videoWidth > 0;
+  }, undefined, 20000);
+});
+
+test('muteAllAudio mutes everyone else; participants may not', async () => {
+  const t = topic('muteall');
+  const a = await page(), b = await page();
+  assert.equal(await join(a, t, 1, 'A'), '');
+  assert.equal(await join(b, t, 0, 'B'), '');
+  assert.equal(await call(b, (c) => c.getMediaStream().startAudio()), '');
+  assert.equal((await call(b, (c) => c.getMediaStream().muteAllAudio())).thrown.errorCode, 5006);
+  assert.equal(await call(a, (c) => c.getMediaStream().muteAllAudio()), '');
+  await waitFor(b, () => window.client.getMediaStream().isAudioMuted());
+  const ev = await waitEvent(b, 'current-audio-change', (p) => p.action === 'muted');
+  assert.equal(ev.source, 'passive(mute all)');
+});
+
+test('camera is sent as 3 simulcast layers; attach quality picks the layer', async () => {
+  const t = topic('simulcast');
+  const a = await page(), b = await page();
+  assert.equal(await join(a, t, 1, 'A'), '');
+  assert.equal(await join(b, t, 0, 'B'), '');
+  const aid = await call(a, (c) => c.getCurrentUserInfo().userId);
+  assert.equal(await call(a, (c) => c.getMediaStream().startVideo()), '');
+  await b.evaluate(async (id) => {
+    const el = await window.client.getMediaStream().attachVideo(id, 0);
+    el.id = 'remote';
+    document.body.appendChild(el);
+  }, aid);
+  await waitFor(b, () => document.getElementById('remote').videoWidth > 0, undefined, 20000);
+  // Offered as three layers, lowest first.
+  const configured = await a.evaluate(() => window.client.getMediaStream().getPeerConnection().getSenders()
+    .filter((x) => x.track && x.track.kind === 'video').map((x) => x.getParameters().encodings.map((e) => [e.rid, e.scaleResolutionDownBy])));
+  assert.deepEqual(configured, [[['l', 4], ['m', 2], ['h', 1]]]);
+  // At least the two lower layers flow at once (the browser adds the top one as its
+  // bandwidth estimate grows).
+  const rids = await waitFor(a, async () => {
+    const o = [];
+    (await window.client.getMediaStream().getPeerConnection().getStats()).forEach((r) => {
+      if (r.type === 'outbound-rtp' && r.kind === 'video' && r.framesEncoded > 0) o.push(r.rid);
+    });
+    return o.includes('l') && o.includes('m') ? o.sort() : false;
+  }, undefined, 20000);
+  assert.ok(rids.length >= 2);
+  const low = await b.evaluate(() => document.getElementById('remote').videoWidth);
+  assert.ok(low <= 320, `90p attach gets the lowest layer (${low})`);
+  // Same element, higher quality (360p: the middle layer): the SFU switches up at a keyframe.
+  await b.evaluate(async (id) => { await window.client.getMediaStream().attachVideo(id, 2, document.getElementById('remote')); }, aid);
+  await waitFor(b, (low) => document.getElementById('remote').videoWidth > low, low, 25000);
+});

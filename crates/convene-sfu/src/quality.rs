@@ -42,6 +42,16 @@ pub(crate) fn layer_for_quality(quality: u8, layers: usize) -> usize {
     wanted.min(layers - 1)
 }
 
+/// The highest layer at or below `wanted` that is receiving media, so a subscriber is not
+/// left waiting on a layer the publisher does not send (browsers start the top simulcast
+/// layer only once their own estimate allows it). `wanted` itself when none is live yet.
+pub(crate) fn live_at_or_below(wanted: usize, live: &[bool]) -> usize {
+    (0..=wanted)
+        .rev()
+        .find(|&i| live.get(i).copied().unwrap_or(false))
+        .unwrap_or(wanted)
+}
+
 /// Lower `wanted` until the layer's measured rate fits `budget` (bits/s). Layer 0 is the floor.
 /// Unknown rates or budget never lower the choice.
 pub(crate) fn fit_layer(wanted: usize, rates: &[Option<u64>], budget: Option<u64>) -> usize {
@@ -83,6 +93,18 @@ mod tests {
         assert_eq!(layer_for_quality(2, 3), 1);
         assert_eq!(layer_for_quality(3, 3), 2);
         assert_eq!(layer_for_quality(4, 2), 1);
+        assert_eq!(
+            live_at_or_below(2, &[true, true, false]),
+            1,
+            "top layer not sent"
+        );
+        assert_eq!(live_at_or_below(2, &[true, false, true]), 2);
+        assert_eq!(
+            live_at_or_below(1, &[false, false, false]),
+            1,
+            "nothing live yet"
+        );
+        assert_eq!(live_at_or_below(0, &[true, true, true]), 0);
     }
 
     #[test]

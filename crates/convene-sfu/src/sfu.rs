@@ -13,7 +13,7 @@ use str0m::rtp::{ExtensionValues, RtpPacket, RtpWrite, Vp8Descriptor, Vp8Patch};
 use str0m::{Candidate, IceConnectionState, Input, Rtc};
 
 use crate::peer::{Peer, Published, Slot, KEYFRAME_RETRY};
-use crate::quality::{fit_layer, layer_for_quality, quality_level};
+use crate::quality::{fit_layer, layer_for_quality, live_at_or_below, quality_level};
 use crate::speaker::SpeakerDetector;
 use crate::{Command, Event, PeerId, RoomId, SfuError, SfuStats, TrackKind};
 

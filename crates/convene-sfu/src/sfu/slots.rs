@@ -92,7 +92,10 @@ impl Sfu {
         let stressed = peer.quality.is_some_and(|(_, down)| down < 5);
         let layer = match publisher.and_then(|p| p.track(kind)) {
             Some((_, track)) => {
-                let wanted = layer_for_quality(slot.quality, track.layers.len());
+                let wanted = live_at_or_below(
+                    layer_for_quality(slot.quality, track.layers.len()),
+                    &track.live,
+                );
                 let videos = peer.attached_videos().max(1) as u64;
                 let budget = peer
                     .bwe

@@ -134,55 +134,44 @@ impl Media {
                 session,
                 user,
                 allowed,
-            } => {
-                if let Some(&peer) = self.peers.get(&(session, user)) {
-                    self.send(Command::SetAudioAllowed { peer, allowed });
-                }
-            }
+            } => self.to_peer(session, user, |peer| Command::SetAudioAllowed {
+                peer,
+                allowed,
+            }),
             MediaAction::VideoAllowed {
                 session,
                 user,
                 allowed,
-            } => {
-                if let Some(&peer) = self.peers.get(&(session, user)) {
-                    self.send(Command::SetVideoAllowed { peer, allowed });
-                }
-            }
+            } => self.to_peer(session, user, |peer| Command::SetVideoAllowed {
+                peer,
+                allowed,
+            }),
             MediaAction::ShareAllowed {
                 session,
                 user,
                 allowed,
-            } => {
-                if let Some(&peer) = self.peers.get(&(session, user)) {
-                    self.send(Command::SetShareAllowed { peer, allowed });
-                }
-            }
+            } => self.to_peer(session, user, |peer| Command::SetShareAllowed {
+                peer,
+                allowed,
+            }),
             MediaAction::Attach {
                 session,
                 subscriber,
                 publisher,
                 quality,
-            } => {
-                if let Some(&peer) = self.peers.get(&(session, subscriber)) {
-                    self.send(Command::AttachVideo {
-                        subscriber: peer,
-                        publisher_user: publisher.0,
-                        quality,
-                    });
-                }
-            }
+            } => self.to_peer(session, subscriber, |peer| Command::AttachVideo {
+                subscriber: peer,
+                publisher_user: publisher.0,
+                quality,
+            }),
             MediaAction::Detach {
                 session,
                 subscriber,
                 publisher,
-            } => {
-                if let Some(&peer) = self.peers.get(&(session, subscriber)) {
-                    self.send(Command::DetachVideo {
-                        subscriber: peer,
-                        publisher_user: publisher.0,
-                    });
-                }
-            }
+            } => self.to_peer(session, subscriber, |peer| Command::DetachVideo {
+                subscriber: peer,
+                publisher_user: publisher.0,
+            }),
             MediaAction::UserGone { session, user } => {
                 for (c, i) in self.remove_peer(&(session, user)) {
                     replies.push((c, cancelled(i)));
@@ -190,6 +179,14 @@ impl Media {
             }
         }
         replies
+    }
+
+    /// Sends the command `make` builds for `user`'s peer. Without a peer (no offer yet)
+    /// there is nothing to do: the peer starts from the core's state when it is created.
+    fn to_peer(&self, session: String, user: UserId, make: impl FnOnce(PeerId) -> Command) {
+        if let Some(&peer) = self.peers.get(&(session, user)) {
+            self.send(make(peer));
+        }
     }
 
     /// Turns one SFU event into what the hub must do.

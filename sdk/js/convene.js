@@ -126,6 +126,30 @@ function signalingUrl(endpoint) {
   return u.toString();
 }
 
+/**
+ * `GET /api/v1/client-config` next to the signaling URL; its `iceServers`, or `[]`.
+ * @param {string} wsUrl
+ * @returns {Promise<RTCIceServer[]>}
+ */
+async function fetchIceServers(wsUrl) {
+  if (typeof fetch !== 'function') return [];
+  const u = new URL(wsUrl);
+  u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
+  u.pathname = '/api/v1/client-config';
+  const ctl = typeof AbortController === 'function' ? new AbortController() : null;
+  const timer = setTimeout(() => ctl && ctl.abort(), 2000);
+  try {
+    const r = await fetch(u.toString(), ctl ? { signal: ctl.signal } : {});
+    if (!r.ok) return [];
+    const cfg = await r.json();
+    return Array.isArray(cfg.iceServers) ? cfg.iceServers : [];
+  } catch {
+    return [];
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Client
 // ---------------------------------------------------------------------------------------
@@ -182,6 +206,9 @@ class VideoClient {
     } catch (e) {
       throw asFailure(e);
     }
+    // Server config: the ICE (STUN/TURN) servers media should use. A server that does not
+    // answer in time only means no extra ICE servers: direct ICE to the SFU still works.
+    this._iceServers = await fetchIceServers(this._url);
     if (typeof window !== 'undefined' && !this._pagehideBound) {
       window.addEventListener('pagehide', this._onPageHide);
       this._pagehideBound = true;
@@ -865,7 +892,11 @@ class Stream {
 
   _ensurePc() {
     if (this._pc) return this._pc;
-    const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const pc = new RTCPeerConnection({
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+      iceServers: this._c._iceServers || [],
+    });
     this._pc = pc;
     this._needReset = true;
     this._audioSlots = [];

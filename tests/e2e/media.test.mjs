@@ -210,3 +210,15 @@ test('camera is sent as 3 simulcast layers; attach quality picks the layer', asy
   await b.evaluate(async (id) => { await window.client.getMediaStream().attachVideo(id, 3, document.getElementById('remote')); }, aid);
   await waitFor(b, (low) => document.getElementById('remote').videoWidth > low, low, 25000);
 });
+
+test('init hands the server-configured ICE servers to the peer connection', async () => {
+  const a = await page();
+  assert.equal(await join(a, topic('ice'), 1, 'A'), '');
+  const urls = await a.evaluate(async () => {
+    const s = window.client.getMediaStream();
+    await s.startAudio({ mute: true });
+    return s.getPeerConnection().getConfiguration().iceServers.flatMap((i) => [].concat(i.urls));
+  });
+  // run.sh starts the server with --ice-server stun:127.0.0.1:3478.
+  assert.deepEqual(urls, ['stun:127.0.0.1:3478']);
+});

@@ -29,7 +29,7 @@ PORT="${CONVENE_E2E_PORT:-18480}"
 KEY="e2e-key"
 SECRET="e2e-secret-0123456789abcdef"
 LOG="$(mktemp -t convene-e2e-server.XXXXXX.log)"
-"$CONVENE_BIN" serve --bind "127.0.0.1:$PORT" --app "$KEY:$SECRET" --media-port 0 >"$LOG" 2>&1 &
+"$CONVENE_BIN" serve --bind "127.0.0.1:$PORT" --app "$KEY:$SECRET" --media-port 0 --ice-server stun:127.0.0.1:3478 >"$LOG" 2>&1 &
 SPID=$!
 cleanup() { kill "$SPID" 2>/dev/null || true; wait "$SPID" 2>/dev/null || true; }
 trap cleanup EXIT

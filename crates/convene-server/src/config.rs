@@ -1,7 +1,7 @@
 //! Server configuration: defaults, a TOML file, environment and flags (merged by the binary).
 
 use convene_auth::AppCredentials;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -25,6 +25,22 @@ pub struct Config {
     pub dev_token_endpoint: bool,
     /// Messages per second a connection may send before it is closed for flooding.
     pub max_messages_per_sec: u32,
+    /// STUN/TURN servers handed to clients by `init` (`/api/v1/client-config`).
+    pub ice_servers: Vec<IceServer>,
+}
+
+/// One STUN or TURN server, in the shape of WebRTC's `RTCIceServer`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IceServer {
+    /// `stun:host:port`, `turn:host:port?transport=udp`, `turns:...`.
+    pub urls: Vec<String>,
+    /// TURN user name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// TURN credential.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
 }
 
 impl Default for Config {
@@ -37,6 +53,7 @@ impl Default for Config {
             media_ip: None,
             dev_token_endpoint: false,
             max_messages_per_sec: 100,
+            ice_servers: Vec::new(),
         }
     }
 }
@@ -109,6 +126,9 @@ pub struct FileConfig {
     pub failover_window_secs: Option<u64>,
     /// Media IP (binds and is offered to clients).
     pub media_ip: Option<std::net::IpAddr>,
+    /// STUN/TURN servers for clients.
+    #[serde(default)]
+    pub ice_servers: Vec<IceServer>,
 }
 
 /// One app in the config file.
@@ -169,6 +189,7 @@ impl FileConfig {
         if let Some(p) = self.media_port {
             config.media_port = p;
         }
+        config.ice_servers.extend(self.ice_servers);
         if let Some(ip) = self.media_ip {
             config.media_ip = Some(ip);
         }
@@ -193,7 +214,8 @@ mod tests {
     #[test]
     fn file_config_applies() {
         let f: FileConfig = toml::from_str(
-            "bind = \"127.0.0.1:9000\"\nmax_users_per_session = 3\n[[apps]]\nkey = \"k\"\nsecret = \"s\"\n",
+            "bind = \"127.0.0.1:9000\"\nmax_users_per_session = 3\n[[apps]]\nkey = \"k\"\nsecret = \"s\"\n\
+             [[ice_servers]]\nurls = [\"turn:t.example:3478\"]\nusername = \"u\"\ncredential = \"c\"\n",
         )
         .unwrap();
         let mut c = Config::default();
@@ -201,6 +223,8 @@ mod tests {
         assert_eq!(c.bind.port(), 9000);
         assert_eq!(c.session.max_users_per_session, 3);
         assert_eq!(c.apps, vec![AppCredentials::new("k", "s")]);
+        assert_eq!(c.ice_servers[0].urls, vec!["turn:t.example:3478".to_owned()]);
+        assert_eq!(c.ice_servers[0].username.as_deref(), Some("u"));
         assert!(toml::from_str::<FileConfig>("nope = 1").is_err());
     }
 

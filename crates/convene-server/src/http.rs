@@ -40,6 +40,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/metrics", get(metrics))
         .route("/rtc/v1", get(signaling))
         .route("/api/dev/token", post(dev_token))
+        .route("/api/v1/client-config", get(client_config))
         .with_state(state)
 }
 
@@ -105,6 +106,20 @@ async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
         g(&s.malformed),
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+}
+
+/// What `init` fetches: the protocol version and the ICE servers to use. Readable from any
+/// origin (an app may be served elsewhere and point `webEndpoint` here).
+async fn client_config(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    (
+        [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+        Json(serde_json::json!({
+            "protocolVersion": convene_protocol::PROTOCOL_VERSION,
+            "version": env!("CARGO_PKG_VERSION"),
+            "iceServers": state.config.ice_servers,
+            "maxUsersPerSession": state.config.session.max_users_per_session,
+        })),
+    )
 }
 
 #[derive(Deserialize)]

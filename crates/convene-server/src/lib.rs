@@ -27,7 +27,7 @@ mod http;
 mod hub;
 mod media;
 
-pub use config::{parse_app, Config, ConfigError, FileApp, FileConfig};
+pub use config::{parse_app, Config, ConfigError, FileApp, FileConfig, IceServer};
 pub use http::app;
 
 use std::net::SocketAddr;

@@ -44,6 +44,10 @@ struct ServeArgs {
     /// IP the media socket binds and offers to clients [default: the bind IP].
     #[arg(long)]
     media_ip: Option<std::net::IpAddr>,
+    /// A STUN/TURN server URL handed to clients (repeatable; TURN credentials go in the
+    /// config file's `[[ice_servers]]`).
+    #[arg(long = "ice-server", value_name = "URL")]
+    ice_servers: Vec<String>,
     /// A TOML config file (flags and environment win over it).
     #[arg(long)]
     config: Option<String>,
@@ -156,6 +160,13 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     }
     if let Some(p) = a.media_port {
         config.media_port = p;
+    }
+    for url in a.ice_servers {
+        config.ice_servers.push(convene_server::IceServer {
+            urls: vec![url],
+            username: None,
+            credential: None,
+        });
     }
     if let Some(ip) = a.media_ip {
         config.media_ip = Some(ip);

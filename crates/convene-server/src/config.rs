@@ -223,7 +223,10 @@ mod tests {
         assert_eq!(c.bind.port(), 9000);
         assert_eq!(c.session.max_users_per_session, 3);
         assert_eq!(c.apps, vec![AppCredentials::new("k", "s")]);
-        assert_eq!(c.ice_servers[0].urls, vec!["turn:t.example:3478".to_owned()]);
+        assert_eq!(
+            c.ice_servers[0].urls,
+            vec!["turn:t.example:3478".to_owned()]
+        );
         assert_eq!(c.ice_servers[0].username.as_deref(), Some("u"));
         assert!(toml::from_str::<FileConfig>("nope = 1").is_err());
     }

@@ -298,10 +298,15 @@ async fn http_get(server: &TestServer, path: &str) -> (String, String) {
     let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     s.write_all(req.as_bytes()).await.unwrap();
     let mut buf = Vec::new();
-    bounded("http response", s.read_to_end(&mut buf)).await.unwrap();
+    bounded("http response", s.read_to_end(&mut buf))
+        .await
+        .unwrap();
     let text = String::from_utf8_lossy(&buf).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    (head.lines().next().unwrap_or("").to_owned(), body.to_owned())
+    (
+        head.lines().next().unwrap_or("").to_owned(),
+        body.to_owned(),
+    )
 }
 
 #[tokio::test]
@@ -318,11 +323,17 @@ async fn init_gets_the_configured_ice_servers_and_the_sdk_is_served() {
     assert!(status.contains("200"), "{status}");
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["protocolVersion"], 1);
-    assert_eq!(v["iceServers"][0]["urls"][0], "turn:turn.example:3478?transport=udp");
+    assert_eq!(
+        v["iceServers"][0]["urls"][0],
+        "turn:turn.example:3478?transport=udp"
+    );
     assert_eq!(v["iceServers"][0]["username"], "u");
     let (status, body) = http_get(&server, "/sdk/convene.js").await;
     assert!(status.contains("200"), "{status}");
-    assert!(body.contains("export default"), "an ES module with a default export");
+    assert!(
+        body.contains("export default"),
+        "an ES module with a default export"
+    );
     let (status, body) = http_get(&server, "/").await;
     assert!(status.contains("200"), "{status}");
     assert!(body.contains("/demo/app.js"), "the demo app is served at /");

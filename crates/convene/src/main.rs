@@ -25,6 +25,39 @@ enum Command {
     Token(TokenArgs),
     /// Join a session as a headless participant (JSON lines on stdin/stdout).
     Join(bot::JoinArgs),
+    /// Load generator: N synthetic users against a server; prints one JSON report.
+    Load(LoadArgs),
+}
+
+#[derive(Args, Debug)]
+struct LoadArgs {
+    /// Server address, e.g. `http://127.0.0.1:8080`.
+    #[arg(long)]
+    url: String,
+    /// SDK key of an app the server knows (tokens are minted locally).
+    #[arg(long)]
+    key: String,
+    /// SDK secret of that app.
+    #[arg(long)]
+    secret: String,
+    /// Session topic.
+    #[arg(long, default_value = "load")]
+    topic: String,
+    /// Users that join.
+    #[arg(long, default_value_t = 100)]
+    users: usize,
+    /// Joins at once.
+    #[arg(long, default_value_t = 10)]
+    concurrency: usize,
+    /// Users that publish synthetic audio and video.
+    #[arg(long, default_value_t = 0)]
+    publishers: usize,
+    /// Publishers' cameras each user attaches.
+    #[arg(long, default_value_t = 4)]
+    attach: usize,
+    /// Seconds of media before the report.
+    #[arg(long, default_value_t = 5)]
+    duration_secs: u64,
 }
 
 #[derive(Args, Debug, Default)]
@@ -115,6 +148,21 @@ fn main() -> anyhow::Result<()> {
         Command::Join(a) => {
             let code = rt.block_on(bot::run(a))?;
             std::process::exit(code);
+        }
+        Command::Load(a) => {
+            let report = rt.block_on(convene_loadtest::run(convene_loadtest::LoadOptions {
+                url: a.url,
+                key: a.key,
+                secret: a.secret,
+                topic: a.topic,
+                users: a.users,
+                concurrency: a.concurrency,
+                publishers: a.publishers,
+                attach: a.attach,
+                duration: Duration::from_secs(a.duration_secs),
+            }));
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(())
         }
         Command::Token(_) => unreachable!("handled above"),
     }

@@ -261,19 +261,7 @@ mod tests {
     use convene_protocol::AudioKind;
 
     pub(crate) fn user(id: u32, name: &str) -> Participant {
-        Participant {
-            user_id: UserId(id),
-            display_name: name.into(),
-            audio: AudioKind::None,
-            muted: None,
-            b_video_on: false,
-            sharer_on: false,
-            is_host: false,
-            is_manager: false,
-            user_identity: None,
-            is_in_failover: false,
-            avatar: None,
-        }
+        Participant::new(UserId(id), name)
     }
 
     fn joined(me: u32, users: Vec<Participant>) -> JoinResult {

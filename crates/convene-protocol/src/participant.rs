@@ -89,6 +89,23 @@ impl ParticipantUpdate {
 }
 
 impl Participant {
+    /// A user who just joined: no audio, camera or share, no role, not in failover.
+    pub fn new(user_id: UserId, display_name: impl Into<String>) -> Self {
+        Participant {
+            user_id,
+            display_name: display_name.into(),
+            audio: AudioKind::None,
+            muted: None,
+            b_video_on: false,
+            sharer_on: false,
+            is_host: false,
+            is_manager: false,
+            user_identity: None,
+            is_in_failover: false,
+            avatar: None,
+        }
+    }
+
     /// Applies a delta. Returns false when the delta is for another user.
     pub fn apply(&mut self, u: &ParticipantUpdate) -> bool {
         if u.user_id != self.user_id {

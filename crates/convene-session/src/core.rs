@@ -328,7 +328,7 @@ impl Core {
     pub fn media_state(&self, session: &str, user: UserId) -> Option<MediaState> {
         let u = self.sessions.get(session)?.users.get(&user)?;
         Some(MediaState {
-            audio_allowed: u.p.audio == AudioKind::Computer && u.p.muted == Some(false),
+            audio_allowed: audio_forwarded(&u.p),
             video_allowed: u.p.b_video_on,
             share_allowed: u.p.sharer_on,
             attached: u.attached.iter().map(|(k, v)| (*k, *v)).collect(),
@@ -472,7 +472,7 @@ impl Core {
                 media.push(MediaAction::AudioAllowed {
                     session: sid.to_owned(),
                     user: u.user_id,
-                    allowed: user.p.audio == AudioKind::Computer && user.p.muted == Some(false),
+                    allowed: audio_forwarded(&user.p),
                 });
             }
             if let Some(on) = u.b_video_on {
@@ -603,17 +603,10 @@ impl Core {
         let is_host = token.role_host && s.host.is_none();
         let is_manager = token.role_host && !is_host;
         let p = Participant {
-            user_id: uid,
-            display_name: v.user_name.clone(),
-            audio: AudioKind::None,
-            muted: None,
-            b_video_on: false,
-            sharer_on: false,
             is_host,
             is_manager,
             user_identity: token.user_identity.clone(),
-            is_in_failover: false,
-            avatar: None,
+            ..Participant::new(uid, v.user_name.clone())
         };
         if is_host {
             s.host = Some(uid);
@@ -1609,6 +1602,11 @@ impl Core {
             );
         }
     }
+}
+
+/// A user's audio is forwarded only while it is in computer audio and unmuted.
+fn audio_forwarded(p: &Participant) -> bool {
+    p.audio == AudioKind::Computer && p.muted == Some(false)
 }
 
 fn require_privileged(s: &Session, me: UserId) -> Result<(), ErrorBody> {

@@ -115,13 +115,7 @@ async fn renegotiation_adds_tracks_and_slots() {
     a.renegotiate(&sfu, plan(true, true, 1, 0)).await;
     // B adds a slot for video and an audio slot: again the client offers.
     b.renegotiate(&sfu, plan(true, false, 1, 1)).await;
-    sfu.send(Command::AttachVideo {
-        subscriber: b.peer,
-        publisher_user: 1,
-        quality: 2,
-    })
-    .await;
-    let vmid = sfu.wait_slot(b.peer, 1, TrackKind::Video).await;
+    let vmid = sfu.attach(b.peer, 1, 2).await;
     sfu.wait_slot(b.peer, 1, TrackKind::Audio).await;
     let snap = b
         .media

@@ -77,6 +77,19 @@ impl TestSfu {
         self.cmds.send(c).await.unwrap();
     }
 
+    /// `subscriber` attaches `publisher`'s camera at `quality`; returns the slot's mid once
+    /// the SFU assigned it.
+    pub(crate) async fn attach(&self, subscriber: PeerId, publisher: u32, quality: u8) -> String {
+        self.send(Command::AttachVideo {
+            subscriber,
+            publisher_user: publisher,
+            quality,
+        })
+        .await;
+        self.wait_slot(subscriber, publisher, TrackKind::Video)
+            .await
+    }
+
     pub(crate) fn log_len(&self) -> usize {
         self.log.0.lock().unwrap().len()
     }

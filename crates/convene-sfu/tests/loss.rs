@@ -4,7 +4,6 @@
 use std::sync::atomic::Ordering;
 
 use convene_media::MediaPeerConfig;
-use convene_sfu::{Command, TrackKind};
 
 use crate::harness::{assert_bit_exact, capped_proxy, lossy_proxy, plan, TestSfu, WAIT};
 
@@ -32,13 +31,7 @@ async fn nack_rtx_repairs_loss_on_both_legs() {
             Some(down),
         )
         .await;
-    sfu.send(Command::AttachVideo {
-        subscriber: b.peer,
-        publisher_user: 1,
-        quality: 4,
-    })
-    .await;
-    let mid = sfu.wait_slot(b.peer, 1, TrackKind::Video).await;
+    let mid = sfu.attach(b.peer, 1, 4).await;
     let snap = b
         .media
         .wait_for(WAIT, |s| s.track(&mid).frames >= 60)
@@ -85,13 +78,7 @@ async fn a_bandwidth_cap_makes_the_sfu_pick_a_lower_layer() {
         )
         .await;
     // 1080p asks for the top layer, which does not fit through 300 kbit/s.
-    sfu.send(Command::AttachVideo {
-        subscriber: b.peer,
-        publisher_user: 1,
-        quality: 4,
-    })
-    .await;
-    let mid = sfu.wait_slot(b.peer, 1, TrackKind::Video).await;
+    let mid = sfu.attach(b.peer, 1, 4).await;
     let layer_of_last = |s: &convene_media::PeerSnapshot| {
         s.track(&mid)
             .records

@@ -18,13 +18,7 @@ async fn late_joiner_gets_keyframe_after_attach() {
     let b = sfu
         .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
         .await;
-    sfu.send(Command::AttachVideo {
-        subscriber: b.peer,
-        publisher_user: 1,
-        quality: 2,
-    })
-    .await;
-    let mid = sfu.wait_slot(b.peer, 1, TrackKind::Video).await;
+    let mid = sfu.attach(b.peer, 1, 2).await;
     let snap = b
         .media
         .wait_for(WAIT, |s| s.track(&mid).frames >= 5)
@@ -52,13 +46,7 @@ async fn detach_stops_delivery() {
     let b = sfu
         .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
         .await;
-    sfu.send(Command::AttachVideo {
-        subscriber: b.peer,
-        publisher_user: 1,
-        quality: 2,
-    })
-    .await;
-    let mid = sfu.wait_slot(b.peer, 1, TrackKind::Video).await;
+    let mid = sfu.attach(b.peer, 1, 2).await;
     b.media
         .wait_for(WAIT, |s| s.track(&mid).frames >= 10)
         .await
@@ -232,13 +220,7 @@ async fn attach_before_the_publisher_joins() {
     let b = sfu
         .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
         .await;
-    sfu.send(Command::AttachVideo {
-        subscriber: b.peer,
-        publisher_user: 1,
-        quality: 2,
-    })
-    .await;
-    let mid = sfu.wait_slot(b.peer, 1, TrackKind::Video).await;
+    let mid = sfu.attach(b.peer, 1, 2).await;
     let a = sfu
         .join(1, 1, plan(false, true, 0, 0), MediaPeerConfig::new(1))
         .await;

@@ -2,8 +2,8 @@
 //! so the client's behaviour is checked against exact wire traffic.
 
 use convene_protocol::{
-    AudioKind, ChatPrivilege, ClientMsg, ErrorBody, Event, JoinResult, Participant, Reply, Request,
-    ServerMsg, SharePrivilege, UserId,
+    ChatPrivilege, ClientMsg, ErrorBody, Event, JoinResult, Participant, Reply, Request, ServerMsg,
+    SharePrivilege, UserId,
 };
 use futures_util::{SinkExt, StreamExt};
 use std::time::Duration;
@@ -106,19 +106,7 @@ impl Conn {
 }
 
 pub(crate) fn user(id: u32, name: &str) -> Participant {
-    Participant {
-        user_id: UserId(id),
-        display_name: name.into(),
-        audio: AudioKind::None,
-        muted: None,
-        b_video_on: false,
-        sharer_on: false,
-        is_host: false,
-        is_manager: false,
-        user_identity: None,
-        is_in_failover: false,
-        avatar: None,
-    }
+    Participant::new(UserId(id), name)
 }
 
 pub(crate) fn host(id: u32, name: &str) -> Participant {

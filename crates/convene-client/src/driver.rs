@@ -535,14 +535,7 @@ impl Driver {
             Err(body) => {
                 // Transient server trouble is retried; any other refusal (session ended,
                 // window over, removed) is final.
-                let transient = matches!(
-                    body.code(),
-                    Some(
-                        ErrorCode::OperationTimeout
-                            | ErrorCode::InternalError
-                            | ErrorCode::SessionStateReconnecting
-                    )
-                );
+                let transient = body.code().is_some_and(ErrorCode::is_transient);
                 self.ws = None;
                 if transient {
                     self.schedule_retry(Some(body.reason));

@@ -4,8 +4,8 @@
 //! task writes it; the getters of [`crate::Client`] read it.
 
 use convene_protocol::{
-    ChatPrivilege, ConnectionState, Event, JoinResult, Participant, ParticipantUpdate,
-    SharePrivilege, UserId,
+    user_list_diff, ChatPrivilege, ConnectionState, Event, JoinResult, Participant, SharePrivilege,
+    UserId,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -73,41 +73,14 @@ impl LocalState {
     /// old list into the new one (what happened while we were away), so that an app that keeps
     /// its own list from events stays right.
     pub(crate) fn resume(&mut self, r: JoinResult) -> Vec<Event> {
-        let old = self.joined.take().map(|j| j.users).unwrap_or_default();
+        let old: Vec<Participant> = self
+            .joined
+            .take()
+            .map(|j| j.users.into_values().collect())
+            .unwrap_or_default();
+        let new = r.users.clone();
         self.install(r);
-        let new = &self.joined.as_ref().expect("installed just above").users;
-        let mut added = Vec::new();
-        let mut updated = Vec::new();
-        let mut removed = Vec::new();
-        for (id, before) in &old {
-            match new.get(id) {
-                None => removed.push(ParticipantUpdate {
-                    display_name: Some(before.display_name.clone()),
-                    ..ParticipantUpdate::new(*id)
-                }),
-                Some(after) => {
-                    if let Some(delta) = delta(before, after) {
-                        updated.push(delta);
-                    }
-                }
-            }
-        }
-        for (id, p) in new {
-            if !old.contains_key(id) {
-                added.push(p.clone());
-            }
-        }
-        let mut events = Vec::new();
-        if !removed.is_empty() {
-            events.push(Event::UserRemoved(removed));
-        }
-        if !added.is_empty() {
-            events.push(Event::UserAdded(added));
-        }
-        if !updated.is_empty() {
-            events.push(Event::UserUpdated(updated));
-        }
-        events
+        user_list_diff(&old, &new)
     }
 
     /// Forgets the session (left, removed, ended, failover gave up).
@@ -233,32 +206,10 @@ impl LocalState {
 
 /// The fields of `after` that differ from `before`, or `None` when nothing the delta type can
 /// carry changed.
-fn delta(before: &Participant, after: &Participant) -> Option<ParticipantUpdate> {
-    fn changed<T: PartialEq + Clone>(a: &T, b: &T) -> Option<T> {
-        (a != b).then(|| b.clone())
-    }
-    let d = ParticipantUpdate {
-        user_id: after.user_id,
-        display_name: changed(&before.display_name, &after.display_name),
-        audio: changed(&before.audio, &after.audio),
-        muted: if before.muted != after.muted {
-            after.muted
-        } else {
-            None
-        },
-        b_video_on: changed(&before.b_video_on, &after.b_video_on),
-        sharer_on: changed(&before.sharer_on, &after.sharer_on),
-        is_host: changed(&before.is_host, &after.is_host),
-        is_manager: changed(&before.is_manager, &after.is_manager),
-        is_in_failover: changed(&before.is_in_failover, &after.is_in_failover),
-    };
-    (d != ParticipantUpdate::new(after.user_id)).then_some(d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use convene_protocol::AudioKind;
+    use convene_protocol::ParticipantUpdate;
 
     pub(crate) fn user(id: u32, name: &str) -> Participant {
         Participant::new(UserId(id), name)
@@ -402,21 +353,5 @@ mod tests {
             ]
         );
         assert_eq!(s.host().unwrap().user_id, UserId(2));
-    }
-
-    #[test]
-    fn delta_carries_only_changes() {
-        let a = user(1, "A");
-        assert_eq!(delta(&a, &a), None);
-        let mut b = a.clone();
-        b.audio = AudioKind::Computer;
-        b.muted = Some(true);
-        let d = delta(&a, &b).unwrap();
-        assert_eq!(d.audio, Some(AudioKind::Computer));
-        assert_eq!(d.muted, Some(true));
-        assert_eq!(d.display_name, None);
-        let mut after = a.clone();
-        after.apply(&d);
-        assert_eq!(after, b);
     }
 }

@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The error *type* of the reference SDK's `ExecutedFailure`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorType {
     /// Invalid or duplicated call.
@@ -42,6 +42,12 @@ macro_rules! error_codes {
             pub fn error_type(self) -> ErrorType {
                 match self { $( ErrorCode::$name => ErrorType::$ty, )* }
             }
+            /// The code's name, as written here (`HostRequired`).
+            pub fn name(self) -> &'static str {
+                match self { $( ErrorCode::$name => stringify!($name), )* }
+            }
+            /// Every code, in the order of the table.
+            pub const ALL: &'static [ErrorCode] = &[ $( ErrorCode::$name, )* ];
         }
     };
 }
@@ -123,6 +129,21 @@ error_codes! {
     LiveStreamInvalidParameter = 7401 => InvalidParameters,
     /// Already live streaming.
     LiveStreamAlreadyStarted = 7402 => InvalidOperation,
+}
+
+impl ErrorCode {
+    /// Whether a failed call or `resume` with this code is worth retrying: the server timed
+    /// out, failed inside, cut the call off, or is itself reconnecting. Every other code is a
+    /// final answer. Both SDKs follow this one rule.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::OperationTimeout
+                | ErrorCode::InternalError
+                | ErrorCode::OperationCancelled
+                | ErrorCode::SessionStateReconnecting
+        )
+    }
 }
 
 impl fmt::Display for ErrorCode {

@@ -17,16 +17,20 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod diff;
 mod error;
 mod event;
 mod ids;
+mod join;
 mod limits;
 mod participant;
 mod request;
 
+pub use diff::{participant_delta, user_list_diff};
 pub use error::{ErrorBody, ErrorCode, ErrorType};
 pub use event::{ActiveSpeaker, ChatMessage, ChatUser, CommandChannelMsg, ConnectionState, Event};
-pub use ids::UserId;
+pub use ids::{SessionId, UserId};
+pub use join::{normalize_user_name, validate_join_params, ValidJoin};
 pub use limits::*;
 pub use participant::{AudioKind, Participant, ParticipantUpdate};
 pub use request::{

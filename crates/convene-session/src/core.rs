@@ -1,7 +1,7 @@
 //! The state machine: all sessions of all apps, driven by [`Input`]s.
 
-use crate::join::{normalize_user_name, validate_join_params};
 use crate::session::{push_update, Session, User};
+use convene_protocol::{normalize_user_name, validate_join_params};
 use convene_protocol::{
     ActiveSpeaker, AudioKind, ChatMessage, ChatPrivilege, ChatUser, ClientMsg, CommandChannelMsg,
     ConnectionState, ErrorBody, ErrorCode, Event, JoinParams, JoinResult, Participant,

@@ -35,13 +35,10 @@
 #![deny(missing_docs)]
 
 mod core;
-mod join;
 mod session;
 
 pub use crate::core::{Config, ConnId, Core, Input, JoinToken, MediaAction, MediaState, Output};
-pub use join::{normalize_user_name, validate_join_params, ValidJoin};
-
-use convene_protocol::ErrorBody;
+pub use convene_protocol::{normalize_user_name, validate_join_params, ValidJoin};
 
 #[cfg(test)]
 mod tests;

@@ -1,9 +1,9 @@
-//! Join parameter rules of SPEC §4 that need no session state.
+//! Join parameter rules of SPEC §4 that need no session state: the one definition, used by
+//! the server, the Rust SDK, and (through golden fixtures) checked against the browser SDK.
 
-use crate::ErrorBody;
-use convene_protocol::{
-    ErrorCode, JoinParams, DEFAULT_IDLE_TIMEOUT_MINS, MAX_PASSCODE_CHARS, MAX_TOPIC_CHARS,
-    MAX_USER_NAME_CHARS,
+use crate::{
+    ErrorBody, ErrorCode, JoinParams, DEFAULT_IDLE_TIMEOUT_MINS, MAX_PASSCODE_CHARS,
+    MAX_TOPIC_CHARS, MAX_USER_NAME_CHARS,
 };
 
 /// Join parameters after validation.

@@ -4,8 +4,8 @@
 //! task writes it; the getters of [`crate::Client`] read it.
 
 use convene_protocol::{
-    user_list_diff, ChatPrivilege, ConnectionState, Event, JoinResult, Participant, SharePrivilege,
-    UserId,
+    user_list_diff, ChatPrivilege, ConnectionState, Event, JoinResult, Participant, SessionId,
+    SharePrivilege, UserId,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -26,13 +26,13 @@ pub struct SessionInfo {
     /// reconnecting).
     pub is_in_meeting: bool,
     /// Id of this session instance (`""` when not in a session).
-    pub session_id: String,
+    pub session_id: SessionId,
 }
 
 /// What we know of the session we are in.
 #[derive(Debug, Clone)]
 struct Joined {
-    session_id: String,
+    session_id: SessionId,
     topic: String,
     password: String,
     me: UserId,

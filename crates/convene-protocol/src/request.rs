@@ -1,4 +1,4 @@
-use crate::{ErrorBody, Participant, UserId};
+use crate::{ErrorBody, Participant, SessionId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// One client → server message: an id, a method and its params.
@@ -331,7 +331,7 @@ pub struct JoinParams {
 #[serde(rename_all = "camelCase")]
 pub struct ResumeParams {
     /// The session instance.
-    pub session_id: String,
+    pub session_id: SessionId,
     /// Our user id in it.
     pub user_id: UserId,
     /// The secret from [`JoinResult::resume_token`].
@@ -360,7 +360,7 @@ pub struct TargetOpt {
 #[serde(rename_all = "camelCase")]
 pub struct JoinResult {
     /// Random id of this session instance.
-    pub session_id: String,
+    pub session_id: SessionId,
     /// The topic as the starter gave it.
     pub topic: String,
     /// Our user id.

@@ -643,7 +643,7 @@ impl Core {
         let s = &self.sessions[sid];
         let u = &s.users[&uid];
         JoinResult {
-            session_id: s.id.clone(),
+            session_id: s.id.clone().into(),
             topic: s.topic.clone(),
             user_id: uid,
             password: s.passcode.clone().unwrap_or_default(),
@@ -660,7 +660,7 @@ impl Core {
         if self.conns.contains_key(&conn) {
             return Err(err(ErrorCode::DuplicatedJoin, "already in a session"));
         }
-        let Some(s) = self.sessions.get_mut(&r.session_id) else {
+        let Some(s) = self.sessions.get_mut(r.session_id.as_str()) else {
             return Err(err(ErrorCode::SessionEnded, "session has ended"));
         };
         let Some(u) = s.users.get_mut(&r.user_id) else {
@@ -680,15 +680,16 @@ impl Core {
             self.conns.remove(&old);
             self.out.push_back(Output::Close { conn: old });
         }
-        self.conns.insert(conn, (r.session_id.clone(), r.user_id));
+        self.conns
+            .insert(conn, (r.session_id.to_string(), r.user_id));
         if was_failover {
             // The resumer learns its state from the reply; the others from this delta.
             let mut d = ParticipantUpdate::new(r.user_id);
             d.is_in_failover = Some(false);
-            let to = self.sessions[&r.session_id].conns_except(Some(r.user_id));
+            let to = self.sessions[r.session_id.as_str()].conns_except(Some(r.user_id));
             self.send(to, Event::UserUpdated(vec![d]));
         }
-        Ok(to_json(&self.join_result(&r.session_id, r.user_id)))
+        Ok(to_json(&self.join_result(r.session_id.as_str(), r.user_id)))
     }
 
     /// Removes a user from its session (left, removed, or failover expired) and tells the

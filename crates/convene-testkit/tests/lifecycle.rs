@@ -11,7 +11,7 @@ async fn topics_are_case_insensitive() {
     let b = Peer::join(&server, "rOOM", Role::Participant, "B").await;
     let sa = a.client.get_session_info();
     let sb = b.client.get_session_info();
-    assert!(!sa.session_id.is_empty());
+    assert!(!sa.session_id.as_str().is_empty());
     assert_eq!(sa.session_id, sb.session_id);
     assert_eq!(sb.topic, "Room", "the starter's spelling is kept");
     let ac = &a.client;

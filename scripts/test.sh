@@ -15,6 +15,9 @@ if rustup component list --installed 2>/dev/null | grep -q rustfmt; then :; else
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 
+# Generated files (the browser SDK's protocol constants) must match convene-protocol.
+cargo xtask check
+
 # The binary is used by the bot tests and the browser tests.
 cargo build -p convene
 cargo test --workspace

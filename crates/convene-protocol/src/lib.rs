@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod catalog;
 mod diff;
 mod error;
 mod event;
@@ -26,6 +27,7 @@ mod limits;
 mod participant;
 mod request;
 
+pub use catalog::{event_names, method_names};
 pub use diff::{participant_delta, user_list_diff};
 pub use error::{ErrorBody, ErrorCode, ErrorType};
 pub use event::{ActiveSpeaker, ChatMessage, ChatUser, CommandChannelMsg, ConnectionState, Event};

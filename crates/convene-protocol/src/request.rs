@@ -457,11 +457,23 @@ pub struct Reply {
     /// Success.
     pub ok: bool,
     /// The result on success (`null` for plain acknowledgements).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result: Option<serde_json::Value>,
     /// The failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorBody>,
+}
+
+/// A present `result` stays `Some` even when it is `null` (the reply of a call with no
+/// answer), so a reply decodes to what was sent.
+fn present_value<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(d).map(Some)
 }
 
 impl Reply {

@@ -1046,6 +1046,8 @@ fn leaving_drops_the_media_peer() {
     h.req(a, ClientMsg::Leave { end: true }).unwrap();
 }
 
+mod transcript;
+
 mod props {
     use super::*;
     use proptest::prelude::*;

@@ -8,6 +8,14 @@
 //! The core is a plain state machine. It never reads a clock, touches a socket or spawns a
 //! task: time comes in as an argument, and everything it wants done comes out as [`Output`].
 //!
+//! Its nouns: a [`Core`] holds sessions (each with an id, a
+//! [`SessionId`](convene_protocol::SessionId), and its users, each a
+//! [`UserId`](convene_protocol::UserId)); a driver numbers its signaling connections
+//! ([`ConnId`]) and feeds [`Input`]s (verified joins with their [`JoinToken`], requests,
+//! dropped connections, time, what the media plane saw). The core answers with [`Output`]s:
+//! messages to send (one message, many recipients: serialise once), connections to close,
+//! and [`MediaAction`]s, the media rules the SFU carries out. [`Config`] holds the limits.
+//!
 //! ```
 //! use convene_session::{Config, Core, Input, Output, ConnId};
 //! use std::time::Instant;
@@ -22,22 +30,39 @@
 //!         Output::Media(action) => { /* hand it to the media plane */ }
 //!     }
 //! }
+//! assert!(core.is_empty());
 //! // Then wait until `core.poll_timeout()` (or the next input) and feed `Input::Timeout`.
 //! ```
 //!
 //! The driver contract (as in str0m): after **each** [`Core::handle`], drain
 //! [`Core::poll_output`] until it returns `None`, then sleep until [`Core::poll_timeout`].
 //!
+//! Inside: `core` (state, dispatch, fan-out), `handlers/*` (one module per concern: join,
+//! roles, chat, audio, share, media), `privilege` (each rule of who may do what, once),
+//! `timers` (idle timeout, failover expiry), `reply` (typed replies, turned into JSON in one
+//! place), `session` (one session instance and its users).
+//!
 //! ## Errors and panics
-//! Peer input never panics: every refusal is an [`ErrorBody`] reply with the reference SDK's
-//! code, sent to the caller only. A panic here is a bug.
+//! Peer input never panics: every refusal is an
+//! [`ErrorBody`](convene_protocol::ErrorBody) reply with the reference SDK's code, sent to
+//! the caller only. A panic here is a bug: each `expect` names the invariant it relies on.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod config;
 mod core;
+mod handlers;
+mod input;
+mod output;
+mod privilege;
+mod reply;
 mod session;
+mod timers;
 
-pub use crate::core::{Config, ConnId, Core, Input, JoinToken, MediaAction, MediaState, Output};
+pub use crate::config::Config;
+pub use crate::core::Core;
+pub use crate::input::{ConnId, Input, JoinToken};
+pub use crate::output::{MediaAction, MediaState, Output};
 pub use convene_protocol::{normalize_user_name, validate_join_params, ValidJoin};
 
 #[cfg(test)]

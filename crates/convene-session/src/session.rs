@@ -1,8 +1,11 @@
-//! One session instance and its users: plain data plus the role rules that need only it.
+//! One session instance and its users: plain data plus the role changes that need only it.
+//! Who may do what is in [`crate::privilege`].
 
-use crate::core::ConnId;
+use crate::input::ConnId;
+use crate::output::MediaState;
 use convene_protocol::{
-    AudioKind, ChatMessage, ChatPrivilege, Participant, ParticipantUpdate, SharePrivilege, UserId,
+    AudioKind, ChatMessage, ChatPrivilege, Participant, ParticipantUpdate, SessionId,
+    SharePrivilege, UserId,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -35,12 +38,38 @@ pub(crate) struct User {
     pub(crate) quality: Option<(u8, u8)>,
 }
 
+/// How joins find a session instance: sessions of different apps never meet, and topics
+/// match case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct SessionKey {
+    /// The token's app key.
+    pub(crate) app: String,
+    /// The lower-cased topic.
+    pub(crate) topic: String,
+}
+
+impl User {
+    /// Its audio is forwarded only while it is in computer audio and unmuted.
+    pub(crate) fn audio_forwarded(&self) -> bool {
+        self.p.audio == AudioKind::Computer && self.p.muted == Some(false)
+    }
+
+    /// What the media plane must know about it, see [`crate::Core::media_state`].
+    pub(crate) fn media_state(&self) -> MediaState {
+        MediaState {
+            audio_allowed: self.audio_forwarded(),
+            video_allowed: self.p.b_video_on,
+            share_allowed: self.p.sharer_on,
+            attached: self.attached.iter().map(|(k, v)| (*k, *v)).collect(),
+        }
+    }
+}
+
 /// One instance of a session (a fresh one each time the topic is started).
 #[derive(Debug)]
 pub(crate) struct Session {
-    pub(crate) id: String,
-    /// (app key, lower-cased topic): how joins find this instance.
-    pub(crate) key: (String, String),
+    pub(crate) id: SessionId,
+    pub(crate) key: SessionKey,
     pub(crate) topic: String,
     pub(crate) passcode: Option<String>,
     pub(crate) session_key: Option<String>,
@@ -64,7 +93,7 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    pub(crate) fn new(id: String, topic: String, key: (String, String)) -> Self {
+    pub(crate) fn new(id: SessionId, topic: String, key: SessionKey) -> Self {
         Session {
             id,
             key,
@@ -98,16 +127,6 @@ impl Session {
 
     pub(crate) fn participants(&self) -> Vec<Participant> {
         self.users.values().map(|u| u.p.clone()).collect()
-    }
-
-    pub(crate) fn is_privileged(&self, id: UserId) -> bool {
-        self.users
-            .get(&id)
-            .is_some_and(|u| u.p.is_host || u.p.is_manager)
-    }
-
-    pub(crate) fn is_host(&self, id: UserId) -> bool {
-        self.host == Some(id)
     }
 
     /// Sets `id`'s host/manager flags, recording the delta in `updates`.

@@ -415,7 +415,7 @@ fn script() -> String {
     s.req(
         5,
         ClientMsg::Resume(ResumeParams {
-            session_id: sid.clone().into(),
+            session_id: sid.clone(),
             user_id: UserId(3),
             resume_token: mia.clone(),
         }),
@@ -423,7 +423,7 @@ fn script() -> String {
     s.req(
         11,
         ClientMsg::Resume(ResumeParams {
-            session_id: sid.clone().into(),
+            session_id: sid.clone(),
             user_id: UserId(3),
             resume_token: mia,
         }),
@@ -432,7 +432,7 @@ fn script() -> String {
     s.req(
         5,
         ClientMsg::Resume(ResumeParams {
-            session_id: sid.clone().into(),
+            session_id: sid.clone(),
             user_id: UserId(3),
             resume_token: "bad".into(),
         }),

@@ -1,0 +1,29 @@
+//! Limits and durations of the core.
+
+use convene_protocol::{DEFAULT_MAX_USERS_PER_SESSION, FAILOVER_WINDOW_SECS};
+use std::time::Duration;
+
+/// Limits and durations. `Default` is the product's defaults.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Session capacity (4005 past it).
+    pub max_users_per_session: usize,
+    /// How long a dropped user is kept.
+    pub failover_window: Duration,
+    /// The length of one idle-timeout "minute". Always 60 s in production; tests may
+    /// shorten it to exercise the idle timeout over real sockets.
+    pub idle_minute: Duration,
+    /// Command channel messages allowed per user per second.
+    pub command_rate_per_sec: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_users_per_session: DEFAULT_MAX_USERS_PER_SESSION,
+            failover_window: Duration::from_secs(FAILOVER_WINDOW_SECS),
+            idle_minute: Duration::from_secs(60),
+            command_rate_per_sec: 10,
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! Membership: join, resume, leave, end, removal of a user, dropped connections (failover).
+
+use crate::core::Core;
+use crate::input::{ConnId, JoinToken};
+use crate::output::{MediaAction, Output};
+use crate::reply::{Handled, Payload};
+use crate::session::{Session, SessionKey, User};
+use convene_protocol::{
+    validate_join_params, ConnectionState, ErrorBody, ErrorCode, Event, JoinParams, JoinResult,
+    Participant, ParticipantUpdate, ResumeParams, SessionId, UserId, ValidJoin,
+};
+use std::time::Instant;
+
+impl Core {
+    /// Joins (or starts) the session of `(app, topic)`.
+    pub(crate) fn join(
+        &mut self,
+        now: Instant,
+        conn: ConnId,
+        p: &JoinParams,
+        token: JoinToken,
+    ) -> Handled {
+        if self.conns.contains_key(&conn) {
+            return Err(ErrorBody::new(
+                ErrorCode::DuplicatedJoin,
+                "already in a session",
+            ));
+        }
+        let v = validate_join_params(p)?;
+        let key = SessionKey {
+            app: token.app_key.clone(),
+            topic: v.topic_key.clone(),
+        };
+        let sid = match self.by_key.get(&key) {
+            Some(sid) => sid.clone(),
+            None => {
+                let sid = SessionId(self.token());
+                let mut s = Session::new(sid.clone(), v.topic.clone(), key.clone());
+                s.passcode = v.passcode.clone();
+                s.session_key = token.session_key.clone();
+                self.sessions.insert(sid.clone(), s);
+                self.by_key.insert(key, sid.clone());
+                sid
+            }
+        };
+        let max = self.config.max_users_per_session;
+        let resume_token = self.token();
+        // unwrap is ok because sid was just looked up or inserted.
+        let s = self.sessions.get_mut(&sid).expect("session exists");
+        if let Err(e) = admit(s, &v, &token, max) {
+            // A refused starter leaves no session behind.
+            if s.users.is_empty() {
+                self.drop_session(&sid);
+            }
+            return Err(e);
+        }
+        let uid = UserId(s.next_user_id);
+        s.next_user_id += 1;
+        let is_host = token.role_host && s.host.is_none();
+        let is_manager = token.role_host && !is_host;
+        let p = Participant {
+            is_host,
+            is_manager,
+            user_identity: token.user_identity.clone(),
+            ..Participant::new(uid, v.user_name.clone())
+        };
+        if is_host {
+            s.host = Some(uid);
+        }
+        if token.role_host && s.original_host.is_none() {
+            s.original_host = Some(uid);
+        }
+        let others = s.conns_except(None);
+        s.users.insert(
+            uid,
+            User {
+                p: p.clone(),
+                conn: Some(conn),
+                role1: token.role_host,
+                idle_timeout_mins: v.idle_timeout_mins,
+                resume_token,
+                failover_deadline: None,
+                cmd_window: (None, 0),
+                history: Vec::new(),
+                token_fingerprint: token.fingerprint,
+                attached: Default::default(),
+                quality: None,
+            },
+        );
+        self.conns.insert(conn, (sid.clone(), uid));
+        self.users_total += 1;
+        self.send(others, Event::UserAdded(vec![p]));
+        self.rearm_idle(now, &sid);
+        Ok(self.joined(&sid, uid))
+    }
+
+    /// The reply to a join or resume.
+    fn joined(&self, sid: &SessionId, uid: UserId) -> Payload {
+        // unwrap is ok because callers pass a live session and user.
+        let s = &self.sessions[sid];
+        let u = &s.users[&uid];
+        Payload::Joined(Box::new(JoinResult {
+            session_id: s.id.clone(),
+            topic: s.topic.clone(),
+            user_id: uid,
+            password: s.passcode.clone().unwrap_or_default(),
+            is_original_host: s.original_host == Some(uid),
+            users: s.participants(),
+            chat_privilege: s.chat_privilege,
+            share_privilege: s.share_privilege,
+            rename_allowed: s.rename_allowed,
+            resume_token: u.resume_token.clone(),
+        }))
+    }
+
+    /// Binds a user kept in failover (or still bound to a connection not yet known dead)
+    /// to `conn`.
+    pub(crate) fn resume(&mut self, conn: ConnId, r: &ResumeParams) -> Handled {
+        if self.conns.contains_key(&conn) {
+            return Err(ErrorBody::new(
+                ErrorCode::DuplicatedJoin,
+                "already in a session",
+            ));
+        }
+        let Some(s) = self.sessions.get_mut(&r.session_id) else {
+            return Err(ErrorBody::new(ErrorCode::SessionEnded, "session has ended"));
+        };
+        let Some(u) = s.users.get_mut(&r.user_id) else {
+            return Err(ErrorBody::new(
+                ErrorCode::SessionEnded,
+                "no longer in this session (failover window passed)",
+            ));
+        };
+        if u.resume_token != r.resume_token {
+            return Err(ErrorBody::new(
+                ErrorCode::SessionFetchInfoError,
+                "bad resume token",
+            ));
+        }
+        let old = u.conn.replace(conn);
+        u.failover_deadline = None;
+        let was_failover = std::mem::replace(&mut u.p.is_in_failover, false);
+        if let Some(old) = old {
+            // The old socket is not known dead yet: it is now.
+            self.conns.remove(&old);
+            self.out.push_back(Output::Close { conn: old });
+        }
+        self.conns.insert(conn, (r.session_id.clone(), r.user_id));
+        if was_failover {
+            // The resumer learns its state from the reply; the others from this delta.
+            let mut d = ParticipantUpdate::new(r.user_id);
+            d.is_in_failover = Some(false);
+            let to = self.sessions[&r.session_id].conns_except(Some(r.user_id));
+            self.send(to, Event::UserUpdated(vec![d]));
+        }
+        Ok(self.joined(&r.session_id, r.user_id))
+    }
+
+    /// `leave`, or `leave(end)` by the host. The connection closes after the reply.
+    pub(crate) fn leave(
+        &mut self,
+        now: Instant,
+        conn: ConnId,
+        sid: &SessionId,
+        me: UserId,
+        end: bool,
+    ) -> Handled {
+        if end {
+            self.session_mut(sid)?.require_may_end(me)?;
+            self.end_session(sid, "ended by host", Some(me));
+            // end_session queued the close of our own connection already; the reply to
+            // this request is queued after it, so move our close behind the reply.
+            self.out
+                .retain(|o| !matches!(o, Output::Close { conn: c } if *c == conn));
+        } else {
+            self.remove_user(now, sid, me);
+        }
+        self.pending_close = Some(conn);
+        Ok(Payload::Ack)
+    }
+
+    /// Removes a user from its session (left, removed, or failover expired) and tells the
+    /// others. Ends the session when it was the last user.
+    pub(crate) fn remove_user(&mut self, now: Instant, sid: &SessionId, uid: UserId) {
+        let Some(s) = self.sessions.get_mut(sid) else {
+            return;
+        };
+        let Some(u) = s.users.remove(&uid) else {
+            return;
+        };
+        self.users_total -= 1;
+        if let Some(c) = u.conn {
+            self.conns.remove(&c);
+        }
+        s.sharers.retain(|x| *x != uid);
+        for other in s.users.values_mut() {
+            other.attached.remove(&uid);
+        }
+        let empty = s.users.is_empty();
+        self.media(MediaAction::UserGone {
+            session: sid.clone(),
+            user: uid,
+        });
+        if empty {
+            self.drop_session(sid);
+            return;
+        }
+        let Some(s) = self.sessions.get_mut(sid) else {
+            return;
+        };
+        let mut updates = Vec::new();
+        if s.host == Some(uid) {
+            s.host = None;
+            s.elect_host(&mut updates);
+        }
+        let to = s.conns_except(None);
+        let mut gone = ParticipantUpdate::new(uid);
+        gone.display_name = Some(u.p.display_name);
+        self.send(to, Event::UserRemoved(vec![gone]));
+        self.broadcast_updates(sid, updates);
+        self.rearm_idle(now, sid);
+    }
+
+    /// Forgets a session and its users (their media peers go too).
+    fn drop_session(&mut self, sid: &SessionId) {
+        let Some(s) = self.sessions.remove(sid) else {
+            return;
+        };
+        self.by_key.remove(&s.key);
+        self.users_total -= s.users.len();
+        for u in s.users.values() {
+            if let Some(c) = u.conn {
+                self.conns.remove(&c);
+            }
+            self.media(MediaAction::UserGone {
+                session: sid.clone(),
+                user: u.p.user_id,
+            });
+        }
+    }
+
+    /// Ends a session for everyone: each user but `except` gets `Closed` with `reason`, and
+    /// every connection is closed.
+    pub(crate) fn end_session(&mut self, sid: &SessionId, reason: &str, except: Option<UserId>) {
+        let Some(s) = self.sessions.get(sid) else {
+            return;
+        };
+        let to = s.conns_except(except);
+        let all = s.conns_except(None);
+        self.send(
+            to,
+            Event::ConnectionChange {
+                state: ConnectionState::Closed,
+                reason: Some(reason.to_owned()),
+            },
+        );
+        for c in all {
+            self.out.push_back(Output::Close { conn: c });
+        }
+        self.drop_session(sid);
+    }
+
+    /// The connection is gone without a `leave`: the user stays, in failover, until it
+    /// resumes or the window passes.
+    pub(crate) fn disconnected(&mut self, now: Instant, conn: ConnId) {
+        let Some((sid, uid)) = self.conns.remove(&conn) else {
+            return;
+        };
+        let at = now + self.config.failover_window;
+        let Some(u) = self
+            .sessions
+            .get_mut(&sid)
+            .and_then(|s| s.users.get_mut(&uid))
+        else {
+            return;
+        };
+        u.conn = None;
+        u.p.is_in_failover = true;
+        u.failover_deadline = Some(at);
+        self.arm_failover(at, &sid, uid);
+        let mut d = ParticipantUpdate::new(uid);
+        d.is_in_failover = Some(true);
+        self.broadcast_updates(&sid, vec![d]);
+    }
+}
+
+/// The checks a joiner passes on a session it did not create (passcode, session key,
+/// removal, capacity).
+fn admit(s: &Session, v: &ValidJoin, token: &JoinToken, max: usize) -> Result<(), ErrorBody> {
+    if let Some(pc) = &s.passcode {
+        if v.passcode.as_deref() != Some(pc.as_str()) {
+            return Err(ErrorBody::new(
+                ErrorCode::IncorrectPasscode,
+                "wrong passcode",
+            ));
+        }
+    }
+    if let Some(sk) = &s.session_key {
+        if token.session_key.as_deref() != Some(sk.as_str()) {
+            return Err(ErrorBody::new(
+                ErrorCode::SessionFetchInfoError,
+                "invalid session key: the token's session_key does not match the session's",
+            ));
+        }
+    }
+    let removed = token
+        .user_identity
+        .as_ref()
+        .is_some_and(|i| s.removed_identities.contains(i))
+        || s.removed_tokens.contains(&token.fingerprint);
+    if removed {
+        return Err(ErrorBody::new(
+            ErrorCode::UserRemoved,
+            "you were removed from this session and cannot rejoin",
+        ));
+    }
+    if s.users.len() >= max {
+        return Err(ErrorBody::new(
+            ErrorCode::SessionExceedCapacity,
+            format!("session is full ({max} users)"),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! The request handlers, one module per concern. Each is an `impl Core` block: it checks
+//! the rules (see [`crate::privilege`]), changes the state, queues the events and media
+//! actions, and returns a typed [`crate::reply::Payload`] or the refusal.
+
+mod audio;
+mod chat;
+mod join;
+mod media;
+mod roles;
+mod share;

@@ -1,0 +1,110 @@
+//! What comes out of the core: messages to send, connections to close, and instructions
+//! for the media plane.
+
+use crate::input::ConnId;
+use convene_protocol::{RtcOffer, ServerMsg, SessionId, UserId};
+
+/// What the driver must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// Send `msg` to every connection in `to` (serialise once).
+    Send {
+        /// Recipients.
+        to: Vec<ConnId>,
+        /// The message.
+        msg: ServerMsg,
+    },
+    /// Close the connection (after sending what was queued before it).
+    Close {
+        /// Connection.
+        conn: ConnId,
+    },
+    /// Something the media plane must do.
+    Media(MediaAction),
+}
+
+/// A user's media rules, see [`crate::Core::media_state`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaState {
+    /// Forward its audio.
+    pub audio_allowed: bool,
+    /// Forward its camera.
+    pub video_allowed: bool,
+    /// Forward its screen share.
+    pub share_allowed: bool,
+    /// Cameras it receives: (publisher, quality).
+    pub attached: Vec<(UserId, u8)>,
+}
+
+/// Instructions for the media plane, keyed by session id and user id. The core decides every
+/// rule (who may be heard, who may share, the 25-video cap); the SFU only carries them out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MediaAction {
+    /// Answer this SDP offer, then reply to request `id` on `conn` with the answer.
+    Offer {
+        /// Session id.
+        session: SessionId,
+        /// The offering user.
+        user: UserId,
+        /// Where the reply goes.
+        conn: ConnId,
+        /// The request id to reply to.
+        id: u64,
+        /// The offer.
+        offer: RtcOffer,
+    },
+    /// Forward (or stop forwarding) this user's audio: true only while in audio and unmuted.
+    AudioAllowed {
+        /// Session id.
+        session: SessionId,
+        /// Whose audio.
+        user: UserId,
+        /// Forward it.
+        allowed: bool,
+    },
+    /// Forward (or stop forwarding) this user's camera: true only while its video is on.
+    VideoAllowed {
+        /// Session id.
+        session: SessionId,
+        /// Whose camera.
+        user: UserId,
+        /// Forward it.
+        allowed: bool,
+    },
+    /// Forward (or stop forwarding) this user's screen share.
+    ShareAllowed {
+        /// Session id.
+        session: SessionId,
+        /// Whose share.
+        user: UserId,
+        /// Forward it.
+        allowed: bool,
+    },
+    /// `subscriber` wants `publisher`'s camera at `quality`.
+    Attach {
+        /// Session id.
+        session: SessionId,
+        /// Receiver.
+        subscriber: UserId,
+        /// Sender.
+        publisher: UserId,
+        /// 0 (90p) – 4 (1080p).
+        quality: u8,
+    },
+    /// `subscriber` no longer wants `publisher`'s camera.
+    Detach {
+        /// Session id.
+        session: SessionId,
+        /// Receiver.
+        subscriber: UserId,
+        /// Sender.
+        publisher: UserId,
+    },
+    /// The user is gone: drop its media peer.
+    UserGone {
+        /// Session id.
+        session: SessionId,
+        /// Who.
+        user: UserId,
+    },
+}

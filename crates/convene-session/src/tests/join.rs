@@ -1,0 +1,214 @@
+//! Joining, leaving, ending and resuming.
+
+use super::*;
+
+#[test]
+fn first_role1_is_host_later_ones_managers_participants_may_come_first() {
+    let mut h = H::new();
+    let p = h.join(&PART, "p");
+    let a = h.join(&HOST, "a");
+    let b = h.join(&HOST, "b");
+    let (pid, aid, bid) = (h.me(p), h.me(a), h.me(b));
+    assert!(!h.user(p, pid).is_host && !h.user(p, pid).is_manager);
+    assert!(h.user(p, aid).is_host);
+    assert!(h.user(p, bid).is_manager && !h.user(p, bid).is_host);
+    assert_eq!((pid.0, aid.0, bid.0), (1, 2, 3));
+}
+
+#[test]
+fn names_truncate_and_null() {
+    let mut h = H::new();
+    let a = h.join(&HOST, &"n".repeat(300));
+    let b = h.join(&PART, "");
+    let (aid, bid) = (h.me(a), h.me(b));
+    assert_eq!(h.user(b, aid).display_name.chars().count(), 200);
+    assert_eq!(h.user(a, bid).display_name, "null");
+}
+
+#[test]
+fn passcode_capacity_removal_and_topic_case() {
+    let mut h = H::with(Config {
+        max_users_per_session: 3,
+        ..Config::default()
+    });
+    let (host, _) = h
+        .join_full("app", "Room", &HOST, "h", Some("pw"), None, 1)
+        .unwrap();
+    let e = h
+        .join_full("app", "room", &PART, "x", Some("no"), None, 2)
+        .unwrap_err();
+    assert_eq!(e.error_code, 3004);
+    let e = h
+        .join_full("app", "ROOM", &PART, "x", None, None, 2)
+        .unwrap_err();
+    assert_eq!(e.error_code, 3004);
+    let ident = Who {
+        role_host: false,
+        identity: Some("alice"),
+    };
+    let (alice, jr) = h
+        .join_full("app", "rOOm", &ident, "alice", Some("pw"), None, 3)
+        .unwrap();
+    assert_eq!(jr.users.len(), 2, "same session despite case");
+    let (_c, _) = h
+        .join_full("app", "room", &PART, "c", Some("pw"), None, 4)
+        .unwrap();
+    let e = h
+        .join_full("app", "room", &PART, "d", Some("pw"), None, 5)
+        .unwrap_err();
+    assert_eq!(e.error_code, 4005);
+    let aid = h.me(alice);
+    h.req(host, ClientMsg::RemoveUser(target(aid))).unwrap();
+    assert_eq!(
+        h.last_close_reason(alice).as_deref(),
+        Some("kicked by host")
+    );
+    assert!(h.view(alice).closed);
+    // Same identity with another token, and the same token, are both refused.
+    let e = h
+        .join_full("app", "room", &ident, "alice", Some("pw"), None, 9)
+        .unwrap_err();
+    assert_eq!(e.error_code, 3009);
+    let e = h
+        .join_full("app", "room", &PART, "alice", Some("pw"), None, 3)
+        .unwrap_err();
+    assert_eq!(e.error_code, 3009);
+    // Another app with the same topic is another session.
+    let (_o, jr) = h
+        .join_full("other", "room", &PART, "o", None, None, 10)
+        .unwrap();
+    assert_eq!(jr.users.len(), 1);
+}
+
+#[test]
+fn double_join_on_one_connection_is_5012() {
+    let mut h = H::new();
+    let a = h.join(&HOST, "a");
+    h.core.handle(
+        h.now,
+        Input::Join {
+            conn: a,
+            id: 999,
+            params: JoinParams {
+                topic: "other".into(),
+                token: "t".into(),
+                user_name: "a".into(),
+                passcode: None,
+                idle_timeout_mins: None,
+            },
+            token: JoinToken {
+                app_key: "app".into(),
+                role_host: true,
+                user_identity: None,
+                session_key: None,
+                fingerprint: 1,
+            },
+        },
+    );
+    h.drain();
+    assert_eq!(h.take_reply(a, 999).unwrap_err().error_code, 5012);
+}
+
+#[test]
+fn requests_before_join_are_refused() {
+    let mut h = H::new();
+    h.views.insert(ConnId(77), View::default());
+    assert_eq!(h.code(ConnId(77), ClientMsg::ReclaimHost), 5002);
+    assert_eq!(h.code(ConnId(77), ClientMsg::Ping), 0);
+}
+
+#[test]
+fn end_by_host_closes_everyone_and_next_join_is_a_new_instance() {
+    let mut h = H::new();
+    let (a, jr1) = h.join_full("app", "t", &HOST, "a", None, None, 1).unwrap();
+    let (b, _) = h.join_full("app", "t", &PART, "b", None, None, 2).unwrap();
+    h.req(a, ClientMsg::Leave { end: true }).unwrap();
+    assert_eq!(h.last_close_reason(b).as_deref(), Some("ended by host"));
+    assert!(h.view(a).closed && h.view(b).closed);
+    assert_eq!(h.core.session_count(), 0);
+    let (_c, jr2) = h.join_full("app", "t", &PART, "c", None, None, 3).unwrap();
+    assert_ne!(jr1.session_id, jr2.session_id);
+    assert_eq!(jr2.user_id, UserId(1));
+}
+
+#[test]
+fn user_ids_are_never_reused_within_an_instance() {
+    let mut h = H::new();
+    let a = h.join(&HOST, "a");
+    let b = h.join(&PART, "b");
+    h.req(b, ClientMsg::Leave { end: false }).unwrap();
+    let c = h.join(&PART, "c");
+    assert_eq!(h.me(c), UserId(3));
+    let _ = a;
+}
+
+#[test]
+fn a_join_costs_each_other_user_one_message() {
+    let mut h = H::new();
+    let conns: Vec<ConnId> = (0..50).map(|i| h.join(&PART, &format!("u{i}"))).collect();
+    let before: Vec<usize> = conns.iter().map(|c| h.view(*c).events.len()).collect();
+    let mut msgs = 0;
+    let (last, jr) = h
+        .join_full("app", "Topic", &HOST, "late", None, None, 999)
+        .unwrap();
+    for (c, b) in conns.iter().zip(before) {
+        msgs += h.view(*c).events.len() - b;
+    }
+    assert_eq!(msgs, 50, "one user-added per other user");
+    assert_eq!(
+        jr.users.len(),
+        51,
+        "the new user gets the whole list at once"
+    );
+    let _ = last;
+}
+
+#[test]
+fn leave_reply_comes_before_close() {
+    let mut h = H::new();
+    let a = h.join(&HOST, "a");
+    let _b = h.join(&PART, "b");
+    // drain() asserts no message is sent after a close: the reply must precede it.
+    h.req(a, ClientMsg::Leave { end: true }).unwrap();
+    h.views.get_mut(&a).unwrap().closed = false;
+    let c = h.join(&HOST, "c");
+    h.req(c, ClientMsg::Leave { end: false }).unwrap();
+}
+
+#[test]
+fn failover_keeps_user_and_resume_restores_it() {
+    let mut h = H::new();
+    let (a, jr) = h.join_full("app", "t", &HOST, "a", None, None, 1).unwrap();
+    let (b, _) = h.join_full("app", "t", &PART, "b", None, None, 2).unwrap();
+    h.disconnect(a);
+    assert!(h.user(b, jr.user_id).is_in_failover);
+    h.advance(Duration::from_secs(60));
+    let c = ConnId(500);
+    h.views.insert(c, View::default());
+    let r = h
+        .req(
+            c,
+            ClientMsg::Resume(ResumeParams {
+                session_id: jr.session_id.clone(),
+                user_id: jr.user_id,
+                resume_token: jr.resume_token.clone(),
+            }),
+        )
+        .unwrap();
+    let jr2: JoinResult = serde_json::from_value(r).unwrap();
+    assert_eq!(jr2.user_id, jr.user_id);
+    assert!(!h.user(b, jr.user_id).is_in_failover);
+    assert!(h.user(b, jr.user_id).is_host, "role kept");
+    // The resumed connection works, and the old deadline no longer fires.
+    h.advance(Duration::from_secs(120));
+    assert_eq!(h.code(c, ClientMsg::MuteAllAudio), 0);
+    // A wrong token is refused.
+    let d = ConnId(501);
+    h.views.insert(d, View::default());
+    let bad = ClientMsg::Resume(ResumeParams {
+        session_id: jr.session_id,
+        user_id: jr.user_id,
+        resume_token: "x".into(),
+    });
+    assert_eq!(h.code(d, bad), 200);
+}

@@ -5,6 +5,7 @@
 use crate::core::Core;
 use crate::input::ConnId;
 use crate::reply::{Handled, Payload};
+use crate::session::Session;
 use convene_protocol::{
     AudioKind, ErrorBody, ErrorCode, Event, ParticipantUpdate, SessionId, UserId,
 };
@@ -27,6 +28,22 @@ fn ask_unmute() -> Event {
 }
 
 impl Core {
+    /// The session and the user a mute or unmute acts on (self when `None`), once `me` may
+    /// act on it.
+    fn audio_target(
+        &mut self,
+        sid: &SessionId,
+        me: UserId,
+        target: Option<UserId>,
+    ) -> Result<(&mut Session, UserId), ErrorBody> {
+        let s = self.session_mut(sid)?;
+        let target = target.unwrap_or(me);
+        if target != me {
+            s.require_may_act_on(me, target)?;
+        }
+        Ok((s, target))
+    }
+
     pub(crate) fn start_audio(&mut self, sid: &SessionId, me: UserId, mute: bool) -> Handled {
         let s = self.session_mut(sid)?;
         // unwrap is ok because `me` is bound to this session.
@@ -69,11 +86,7 @@ impl Core {
         me: UserId,
         target: Option<UserId>,
     ) -> Handled {
-        let s = self.session_mut(sid)?;
-        let target = target.unwrap_or(me);
-        if target != me {
-            s.require_may_act_on(me, target)?;
-        }
+        let (s, target) = self.audio_target(sid, me, target)?;
         if s.users[&target].p.audio == AudioKind::None {
             return Err(audio_not_started());
         }
@@ -98,10 +111,8 @@ impl Core {
         me: UserId,
         target: Option<UserId>,
     ) -> Handled {
-        let s = self.session_mut(sid)?;
-        let target = target.unwrap_or(me);
+        let (s, target) = self.audio_target(sid, me, target)?;
         if target != me {
-            s.require_may_act_on(me, target)?;
             // Never forced: the user is asked.
             let conn = s.users[&target].conn;
             self.send_one(conn, ask_unmute());

@@ -1,6 +1,6 @@
 //! The state machine: its state, the dispatch of each [`Input`] to its handler, the reply and
 //! fan-out plumbing, and the output queue the driver drains. The handlers themselves live in
-//! [`crate::handlers`], the timers in [`crate::timers`].
+//! [`crate::handlers`] (timeouts included), the deadline heap in [`crate::timers`].
 
 use crate::config::Config;
 use crate::input::{ConnId, Input};

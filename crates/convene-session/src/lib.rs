@@ -38,9 +38,9 @@
 //! [`Core::poll_output`] until it returns `None`, then sleep until [`Core::poll_timeout`].
 //!
 //! Inside: `core` (state, dispatch, fan-out), `handlers/*` (one module per concern: join,
-//! roles, chat, audio, share, media), `privilege` (each rule of who may do what, once),
-//! `timers` (idle timeout, failover expiry), `reply` (typed replies, turned into JSON in one
-//! place), `session` (one session instance and its users).
+//! roles, chat, audio, share, media, timeouts), `privilege` (each rule of who may do what,
+//! once), `timers` (the deadline heap: idle timeout, failover expiry), `reply` (typed
+//! replies, turned into JSON in one place), `session` (one session instance and its users).
 //!
 //! ## Errors and panics
 //! Peer input never panics: every refusal is an

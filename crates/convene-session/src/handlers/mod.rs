@@ -1,6 +1,7 @@
-//! The request handlers, one module per concern. Each is an `impl Core` block: it checks
-//! the rules (see [`crate::privilege`]), changes the state, queues the events and media
-//! actions, and returns a typed [`crate::reply::Payload`] or the refusal.
+//! The handlers of requests, timeouts and media-plane news, one module per concern. Each is
+//! an `impl Core` block: it checks the rules (see [`crate::privilege`]), changes the state,
+//! queues the events and media actions, and, for a request, returns a typed
+//! [`crate::reply::Payload`] or the refusal.
 
 mod audio;
 mod chat;
@@ -8,3 +9,4 @@ mod join;
 mod media;
 mod roles;
 mod share;
+mod timeouts;

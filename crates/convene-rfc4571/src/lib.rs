@@ -27,7 +27,7 @@
 
 use std::io;
 
-use bytes::{Bytes, BytesMut};
+pub use bytes::{Bytes, BytesMut};
 pub use tokio_util::codec::{Decoder, Encoder};
 use tokio_util::codec::{Framed, FramedRead, FramedWrite, LengthDelimitedCodec};
 

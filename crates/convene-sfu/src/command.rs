@@ -83,6 +83,4 @@ pub enum Command {
         /// The user whose camera to stop.
         publisher_user: u32,
     },
-    /// Ask for an [`Event::Stats`](crate::Event::Stats) snapshot of the forwarding counters.
-    Stats,
 }

@@ -67,8 +67,6 @@ pub enum Event {
         /// SFU → client.
         downlink: u8,
     },
-    /// Reply to [`Command::Stats`](crate::Command::Stats).
-    Stats(SfuStats),
 
     // ====================== errors ======================
     /// A command for `peer` failed, or the peer's connection failed.
@@ -78,22 +76,4 @@ pub enum Event {
         /// Why.
         reason: SfuError,
     },
-}
-
-/// Forwarding counters since the SFU started.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SfuStats {
-    /// RTP packets received from publishers.
-    pub rtp_in: u64,
-    /// RTP packets written to subscribers (one per subscriber slot).
-    pub rtp_out: u64,
-    /// Payload bytes written to subscribers.
-    pub bytes_out: u64,
-    /// Peers currently connected.
-    pub peers: u64,
-    /// Wall time the [`run`](crate::run) driver spent busy (handling input, sending
-    /// datagrams, excluding waits). Zero when the sans-IO [`Sfu`](crate::Sfu) is driven
-    /// directly. `rtp_out / driver_busy` estimates the forwarding capacity of one core.
-    pub driver_busy: std::time::Duration,
 }

@@ -18,10 +18,27 @@
 //! * **ICE over TCP** (RFC 6544) is the fallback where UDP is blocked: [`run_with_tcp`] also
 //!   takes a `TcpListener`, every peer is offered a passive TCP host candidate on it next to
 //!   the UDP one, and each accepted connection carries RFC 4571 frames (2-byte big-endian
-//!   length + one packet). In the core this is [`Sfu::set_tcp_addr`],
-//!   [`Sfu::handle_receive_tcp`] and [`Transmit::proto`]; a TCP connection is addressed by
-//!   its remote address like a UDP source. A broken connection (garbage, a length over
-//!   [`MAX_TCP_FRAME`], early close) only closes itself.
+//!   length + one packet, the codec of `convene-rfc4571`). In the core this is
+//!   [`Sfu::set_tcp_addr`], [`Sfu::handle_receive_tcp`] and [`Transmit::proto`]; a TCP
+//!   connection is addressed by its remote address like a UDP source. A broken connection
+//!   (garbage, a length over [`MAX_TCP_FRAME`], early close) only closes itself.
+//! * [`SfuStats`]: live counters (packets and bytes in and out by kind, forwarded packets,
+//!   NACKs, PLIs, keyframe requests, loop busy time) in relaxed atomics, shared through
+//!   [`SfuConfig::stats`] with whoever exports metrics; read with [`SfuStats::snapshot`].
+//!
+//! # Where things are
+//!
+//! | file | holds |
+//! |---|---|
+//! | `sfu.rs` | [`Sfu`]: state and entry points (`handle_*`, `poll_output`) |
+//! | `sfu/commands.rs` | [`Command`]s applied: peers, offers, candidates, permissions, attach |
+//! | `sfu/rtc_events.rs` | each `Rtc` drained; str0m's events acted upon |
+//! | `sfu/forward.rs` | the hot path: one RTP packet to every slot carrying it |
+//! | `sfu/slots.rs` | who goes into which slot; simulcast layer; keyframe requests; the tick |
+//! | `peer.rs` | one user's connection: published tracks, receive slots |
+//! | `quality.rs`, `speaker.rs`, `rewrite.rs`, `keyframe.rs` | pure policies and rewriters |
+//! | `driver.rs`, `tcp.rs` | the tokio driver: UDP socket, ICE-TCP connections |
+//! | `config.rs`, `output.rs`, `stats.rs`, `command.rs`, `event.rs`, `error.rs`, `types.rs` | nouns |
 //!
 //! # Negotiation: the client always offers
 //!
@@ -114,24 +131,31 @@
 #![deny(missing_docs)]
 
 mod command;
+mod config;
 mod driver;
 mod error;
 mod event;
 mod keyframe;
+mod output;
 mod peer;
 mod quality;
 mod rewrite;
 mod sfu;
 mod speaker;
+mod stats;
+mod tcp;
 #[cfg(test)]
 mod tests;
 mod types;
 
 pub use command::Command;
-pub use driver::{run, run_with_config, run_with_tcp, MAX_TCP_FRAME};
+pub use config::{SfuConfig, DEFAULT_AUDIO_SLOTS, MAX_ATTACHED_VIDEOS, SPEAKER_INTERVAL};
+pub use driver::{run, run_with_config, run_with_tcp};
 pub use error::SfuError;
-pub use event::{Event, SfuStats};
-pub use sfu::{Output, Sfu, SfuConfig, Transmit};
-pub use sfu::{DEFAULT_AUDIO_SLOTS, MAX_ATTACHED_VIDEOS, SPEAKER_INTERVAL};
+pub use event::Event;
+pub use output::{Output, Transmit};
+pub use sfu::Sfu;
+pub use stats::{SfuStats, SfuStatsSnapshot};
 pub use str0m::net::Protocol;
+pub use tcp::MAX_TCP_FRAME;
 pub use types::{PeerId, RoomId, TrackKind};

@@ -1,7 +1,7 @@
 //! One user's connection: its `Rtc`, what it publishes and its receive slots.
 
 use std::collections::{HashMap, HashSet};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use str0m::format::Codec;
 use str0m::media::{Mid, Pt, Rid};
@@ -9,6 +9,7 @@ use str0m::rtp::Ssrc;
 use str0m::Rtc;
 
 use crate::rewrite::{PictureIdRewriter, Rewriter};
+use crate::stats::ReportedTotals;
 use crate::{PeerId, RoomId, TrackKind};
 
 /// A track the client sends to the SFU.
@@ -172,6 +173,8 @@ pub(crate) struct Peer {
     pub(crate) bwe_target: Option<(u64, u64)>,
     /// Last reported (uplink, downlink) quality.
     pub(crate) quality: Option<(u8, u8)>,
+    /// str0m's last per-stream figures, to count their increase in [`crate::SfuStats`].
+    pub(crate) reported: ReportedTotals,
 }
 
 impl Peer {
@@ -193,6 +196,7 @@ impl Peer {
             bwe: None,
             bwe_target: None,
             quality: None,
+            reported: ReportedTotals::default(),
         }
     }
 
@@ -211,6 +215,3 @@ impl Peer {
             .count()
     }
 }
-
-/// How long a video slot waits for a keyframe before asking the publisher again.
-pub(crate) const KEYFRAME_RETRY: Duration = Duration::from_millis(1000);

@@ -232,6 +232,15 @@ fn audio_forwarded_bit_exact_and_host_mute_in_virtual_time() {
         e,
         Event::ActiveSpeakers { users, .. } if users == &[1]
     )));
+    // The counters saw it: audio in, one forwarded copy per packet (one listener), str0m's
+    // egress figures for the audio slot; no video or share.
+    let s = w.sfu.stats().snapshot();
+    assert_eq!(s.peers, 2);
+    assert!(s.rtp_packets_in[0] >= got.len() as u64, "{s:?}");
+    assert!(s.rtp_bytes_in[0] >= 48 * got.len() as u64, "{s:?}");
+    assert_eq!(s.forwarded_packets, s.rtp_packets_in[0], "{s:?}");
+    assert!(s.rtp_packets_out[0] > 0 && s.rtp_bytes_out[0] > 0, "{s:?}");
+    assert_eq!(s.rtp_packets_in[1] + s.rtp_packets_in[2], 0, "{s:?}");
 
     // Host mute: nothing more arrives.
     w.command(Command::SetAudioAllowed {
@@ -240,8 +249,13 @@ fn audio_forwarded_bit_exact_and_host_mute_in_virtual_time() {
     });
     w.run(Duration::from_millis(100), &[-20], &mut frame);
     let muted_at = w.clients[b].received.len();
+    let forwarded = w.sfu.stats().snapshot().forwarded_packets;
     w.run(Duration::from_secs(2), &[-20], &mut frame);
     assert_eq!(w.clients[b].received.len(), muted_at);
+    // Muted audio still comes in, but is not forwarded.
+    let s = w.sfu.stats().snapshot();
+    assert_eq!(s.forwarded_packets, forwarded, "{s:?}");
+    assert!(s.rtp_packets_in[0] > forwarded, "{s:?}");
 
     w.command(Command::SetAudioAllowed {
         peer: PeerId(1),

@@ -48,19 +48,20 @@ async fn bench_forwarding_packets_per_second() {
         keep.push(c);
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let s0 = sfu.stats().await;
+    let s0 = sfu.stats();
     let t0 = Instant::now();
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let s1 = sfu.stats().await;
+    let s1 = sfu.stats();
     let secs = t0.elapsed().as_secs_f64();
-    let out = (s1.rtp_out - s0.rtp_out) as f64;
-    let busy = (s1.driver_busy - s0.driver_busy).as_secs_f64();
+    let sum = |a: [u64; 3]| a.iter().sum::<u64>() as f64;
+    let out = (s1.forwarded_packets - s0.forwarded_packets) as f64;
+    let busy = (s1.loop_busy_ns - s0.loop_busy_ns) as f64 / 1e9;
     println!(
         "BENCH publishers={publishers} subscribers={subscribers}: in {:.0} pkt/s, out {:.0} pkt/s, \
          {:.1} Mbit/s payload out; SFU task busy {:.0}% of wall time => ~{:.0} forwarded pkt/s per busy second",
-        (s1.rtp_in - s0.rtp_in) as f64 / secs,
+        (sum(s1.rtp_packets_in) - sum(s0.rtp_packets_in)) / secs,
         out / secs,
-        (s1.bytes_out - s0.bytes_out) as f64 * 8.0 / secs / 1e6,
+        (sum(s1.rtp_bytes_out) - sum(s0.rtp_bytes_out)) * 8.0 / secs / 1e6,
         busy / secs * 100.0,
         out / busy.max(1e-9),
     );

@@ -68,6 +68,40 @@ async fn three_peers_exchange_audio_and_video_bit_exact() {
         assert_eq!(frames_from(&received, c.user, SynthKind::Audio), 0);
         assert_eq!(frames_from(&received, c.user, SynthKind::Video), 0);
     }
+    // The counters moved: packets in and out by kind (audio 0, video 1; no share), packets
+    // forwarded, keyframes asked for on attach, turns of the loop. Packets out come from
+    // str0m's statistics, so they may take one stats interval.
+    let (audio, video, share) = (0, 1, 2);
+    let s = sfu
+        .wait_stats("packets out", |s| {
+            s.rtp_packets_out[audio] > 0 && s.rtp_packets_out[video] > 0
+        })
+        .await;
+    assert_eq!(s.peers, 3);
+    assert!(
+        s.rtp_packets_in[audio] > 0 && s.rtp_packets_in[video] > 0,
+        "{s:?}"
+    );
+    assert!(
+        s.rtp_bytes_in[audio] > 0 && s.rtp_bytes_in[video] > 0,
+        "{s:?}"
+    );
+    assert!(
+        s.rtp_bytes_out[audio] > 0 && s.rtp_bytes_out[video] > 0,
+        "{s:?}"
+    );
+    assert_eq!(
+        s.rtp_packets_in[share] + s.rtp_packets_out[share],
+        0,
+        "{s:?}"
+    );
+    // Each packet goes to the two others: at least as many forwarded as received, give or
+    // take the packets that arrived before the attachments.
+    assert!(s.forwarded_packets > s.rtp_packets_in[audio], "{s:?}");
+    assert!(s.keyframe_requests > 0 && s.plis_sent > 0, "{s:?}");
+    assert!(s.loop_turns > 0 && s.loop_busy_ns > 0, "{s:?}");
+    drop(clients);
+    sfu.wait_stats("peers gone", |s| s.peers == 0).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use convene_media::{MediaPeer, MediaPeerConfig, Offer, OfferPlan, PeerSnapshot, SynthKind};
-use convene_sfu::{Command, Event, PeerId, RoomId, TrackKind};
+use convene_sfu::{
+    Command, Event, PeerId, RoomId, SfuConfig, SfuStats, SfuStatsSnapshot, TrackKind,
+};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, Notify};
 
@@ -20,6 +22,8 @@ pub(crate) struct TestSfu {
     pub(crate) tcp_addr: Option<SocketAddr>,
     cmds: mpsc::Sender<Command>,
     log: Arc<(Mutex<Vec<Event>>, Notify)>,
+    /// The SFU's live counters (the `Arc` of its [`SfuConfig::stats`]).
+    stats: Arc<SfuStats>,
 }
 
 impl TestSfu {
@@ -49,14 +53,11 @@ impl TestSfu {
             None
         };
         let tcp_addr = tcp.as_ref().map(|l| l.local_addr().unwrap());
-        if with_tcp {
-            let config = convene_sfu::SfuConfig::default();
-            tokio::spawn(convene_sfu::run_with_tcp(
-                socket, tcp, config, cmd_rx, ev_tx,
-            ));
-        } else {
-            tokio::spawn(convene_sfu::run(socket, cmd_rx, ev_tx));
-        }
+        let config = SfuConfig::default();
+        let stats = config.stats.clone();
+        tokio::spawn(convene_sfu::run_with_tcp(
+            socket, tcp, config, cmd_rx, ev_tx,
+        ));
         let log: Arc<(Mutex<Vec<Event>>, Notify)> = Arc::default();
         let l = log.clone();
         tokio::spawn(async move {
@@ -70,6 +71,7 @@ impl TestSfu {
             tcp_addr,
             cmds,
             log,
+            stats,
         }
     }
 
@@ -220,14 +222,29 @@ impl TestSfu {
         client
     }
 
-    pub(crate) async fn stats(&self) -> convene_sfu::SfuStats {
-        let from = self.log_len();
-        self.send(Command::Stats).await;
-        self.wait_event(from, |e| match e {
-            Event::Stats(s) => Some(*s),
-            _ => None,
-        })
-        .await
+    /// The SFU's counters now.
+    pub(crate) fn stats(&self) -> SfuStatsSnapshot {
+        self.stats.snapshot()
+    }
+
+    /// Poll the counters (every 20 ms) until `cond` holds; panics after [`WAIT`].
+    pub(crate) async fn wait_stats(
+        &self,
+        what: &str,
+        mut cond: impl FnMut(&SfuStatsSnapshot) -> bool,
+    ) -> SfuStatsSnapshot {
+        let end = tokio::time::Instant::now() + WAIT;
+        loop {
+            let s = self.stats();
+            if cond(&s) {
+                return s;
+            }
+            assert!(
+                tokio::time::Instant::now() < end,
+                "counters: {what} not seen within {WAIT:?}: {s:#?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 }
 

@@ -58,6 +58,12 @@ async fn nack_rtx_repairs_loss_on_both_legs() {
         "frames missing or out of order: {counters:?}"
     );
     assert!(assert_bit_exact(&snap, 1, &a.snapshot().await) >= 60);
+    // The counters saw the repair: NACKs from the subscriber (downlink loss) and NACKs the
+    // SFU sent the publisher (uplink loss), as str0m reports them every stats interval.
+    sfu.wait_stats("NACKs both ways", |s| {
+        s.nacks_received > 0 && s.nacks_sent > 0
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

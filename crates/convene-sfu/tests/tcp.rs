@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use convene_media::{MediaPeerConfig, SynthKind, Transport};
-use convene_sfu::{Command, TrackKind};
+use convene_sfu::{Command, Event, PeerId, TrackKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -161,8 +161,14 @@ async fn broken_tcp_connections_do_not_disturb_working_peers() {
     assert!(subscriber.snapshot().await.connected);
     assert!(publisher.snapshot().await.connected);
     // The SFU survived and still answers.
-    let stats = sfu.stats().await;
-    assert_eq!(stats.peers, 2);
+    let from = sfu.log_len();
+    sfu.send(Command::RemovePeer { peer: PeerId(999) }).await;
+    sfu.wait_event(from, |e| match e {
+        Event::Error { peer, .. } if *peer == PeerId(999) => Some(()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(sfu.stats().peers, 2);
     drop((garbage, idle));
     tokio::time::sleep(Duration::from_millis(10)).await;
 }

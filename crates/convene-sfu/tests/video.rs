@@ -18,6 +18,7 @@ async fn late_joiner_gets_keyframe_after_attach() {
     let b = sfu
         .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
         .await;
+    let counted_before = sfu.stats();
     let mid = sfu.attach(b.peer, 1, 2).await;
     let snap = b
         .media
@@ -35,6 +36,10 @@ async fn late_joiner_gets_keyframe_after_attach() {
     );
     assert!(a.snapshot().await.keyframe_requests > requests_before);
     assert!(assert_bit_exact(&snap, 1, &a.snapshot().await) >= 5);
+    // The attach asked for a keyframe, and the SFU counted its PLI to the publisher.
+    let counted = sfu.stats();
+    assert!(counted.keyframe_requests > counted_before.keyframe_requests);
+    assert!(counted.plis_sent > counted_before.plis_sent);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,12 @@
 //! The hot path: one incoming RTP packet to every slot that carries it.
 
-use super::*;
+use str0m::format::Codec;
+use str0m::media::{Mid, Pt};
+use str0m::rtp::{ExtensionValues, RtpPacket, RtpWrite, Vp8Descriptor, Vp8Patch};
+use str0m::Rtc;
+
+use super::Sfu;
+use crate::{Event, PeerId, TrackKind};
 
 impl Sfu {
     /// Recompute every room's `(publisher user, kind) → [(subscriber, slot index)]` table.
@@ -29,7 +35,6 @@ impl Sfu {
     /// Forward one incoming RTP packet to every slot that carries it.
     pub(super) fn on_rtp(&mut self, id: PeerId, packet: RtpPacket) {
         let now = self.now;
-        self.stats.rtp_in += 1;
         let Some(peer) = self.peers.get_mut(&id) else {
             return;
         };
@@ -50,6 +55,7 @@ impl Sfu {
             return;
         };
         let kind = track.kind;
+        self.stats.rtp_in(kind, packet.payload.len());
         let layer = track.layer_of(rid);
         track.meters[layer].add(packet.payload.len(), now);
         if !track.live[layer] {
@@ -181,8 +187,7 @@ impl Sfu {
                     continue;
                 };
                 tx.write_rtp(write);
-                self.stats.rtp_out += 1;
-                self.stats.bytes_out += packet.payload.len() as u64;
+                self.stats.forwarded();
             }
             // Every write is followed by a drain (str0m's single-mutation rule).
             self.drain(sub_id);

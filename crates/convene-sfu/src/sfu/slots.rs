@@ -1,7 +1,16 @@
 //! Which user's media goes into which slot: audio and share assignment, simulcast layer
 //! choice, keyframe requests, and the periodic re-evaluation.
 
-use super::*;
+use std::collections::VecDeque;
+
+use str0m::bwe::Bitrate;
+use str0m::media::KeyframeRequestKind;
+
+use super::Sfu;
+use crate::config::{AUDIO_RESERVE_BPS, KEYFRAME_RETRY};
+use crate::peer::Peer;
+use crate::quality::{fit_layer, layer_for_quality, live_at_or_below};
+use crate::{Event, PeerId, RoomId, TrackKind};
 
 impl Sfu {
     // ---------------------------------------------------------------- slot assignment
@@ -149,6 +158,7 @@ impl Sfu {
         kind: TrackKind,
         layer: usize,
     ) {
+        self.stats.keyframe_request();
         let Some(room) = self.peers.get(near).map(|p| p.room.clone()) else {
             return;
         };
@@ -165,6 +175,7 @@ impl Sfu {
         let mut api = peer.rtc.direct_api();
         if let Some(rx) = api.stream_rx_by_mid(mid, rid) {
             rx.request_keyframe(KeyframeRequestKind::Pli);
+            self.stats.pli_sent();
             self.drain(pub_id);
         }
     }

@@ -1,7 +1,7 @@
-//! The HTTP surface (SPEC §12): `/`, `/healthz`, `/metrics`, `/rtc/v1`, `/api/dev/token`.
+//! The HTTP surface (SPEC §12): `/`, `/healthz`, `/metrics`, `/rtc/v1`, `/api/dev/token`,
+//! `/api/dev/sessions`.
 
-use crate::hub::Hub;
-use crate::Config;
+use crate::state::AppState;
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -10,23 +10,7 @@ use axum::{Json, Router};
 use convene_protocol::MAX_FRAME_BYTES;
 use serde::Deserialize;
 use std::net::SocketAddr;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
-
-/// Shared by every request handler.
-#[derive(Debug)]
-pub struct AppState {
-    pub(crate) config: Config,
-    pub(crate) hub: Hub,
-    bound: SocketAddr,
-}
-
-impl AppState {
-    pub(crate) fn new(config: Config, bound: SocketAddr, media: crate::MediaSockets) -> Self {
-        let hub = Hub::spawn(config.session.clone(), media);
-        AppState { config, hub, bound }
-    }
-}
 
 /// The router (testable without a socket, e.g. with `tower::ServiceExt::oneshot`).
 pub fn app(state: Arc<AppState>) -> Router {
@@ -40,6 +24,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/metrics", get(metrics))
         .route("/rtc/v1", get(signaling))
         .route("/api/dev/token", post(dev_token))
+        .route("/api/dev/sessions", get(dev_sessions))
         .route("/api/v1/client-config", get(client_config))
         .with_state(state)
 }
@@ -89,22 +74,11 @@ async fn signaling(ws: WebSocketUpgrade, State(state): State<Arc<AppState>>) -> 
 }
 
 async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    let s = &state.hub.stats;
-    let g = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
-    let body = format!(
-        "# HELP convene_sessions Live sessions.\n# TYPE convene_sessions gauge\nconvene_sessions {}\n\
-         # HELP convene_users Users in sessions (including failover).\n# TYPE convene_users gauge\nconvene_users {}\n\
-         # HELP convene_connections Open signaling connections.\n# TYPE convene_connections gauge\nconvene_connections {}\n\
-         # HELP convene_messages_in_total Signaling messages received.\n# TYPE convene_messages_in_total counter\nconvene_messages_in_total {}\n\
-         # HELP convene_messages_out_total Signaling messages sent.\n# TYPE convene_messages_out_total counter\nconvene_messages_out_total {}\n\
-         # HELP convene_malformed_total Malformed signaling messages.\n# TYPE convene_malformed_total counter\nconvene_malformed_total {}\n",
-        g(&s.sessions),
-        g(&s.users),
-        g(&s.connections),
-        g(&s.messages_in),
-        g(&s.messages_out),
-        g(&s.malformed),
-    );
+    state
+        .metrics
+        .sessions
+        .set(state.router.local_sessions() as i64);
+    let body = state.metrics.render(state.media.stats());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }
 
@@ -132,6 +106,34 @@ struct DevTokenRequest {
     user_identity: Option<String>,
 }
 
+/// The dev app, when dev mode is on: no app was configured, the server is bound to loopback
+/// and the caller is on loopback.
+fn dev_app(state: &AppState, peer: SocketAddr) -> Option<&convene_auth::AppCredentials> {
+    let enabled = state.config.dev_token_endpoint
+        && state.bound.ip().is_loopback()
+        && peer.ip().is_loopback();
+    state.config.apps.first().filter(|_| enabled)
+}
+
+/// Dev mode only: the dev app's live sessions, `[{topic, sessionId, users}]` sorted by topic
+/// (what the router's listing shows; the demo and debugging use it).
+async fn dev_sessions(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Response {
+    let Some(app) = dev_app(&state, peer) else {
+        return (StatusCode::NOT_FOUND, "dev endpoints disabled").into_response();
+    };
+    let list: Vec<serde_json::Value> = state
+        .router
+        .list(&app.key)
+        .await
+        .into_iter()
+        .map(|s| serde_json::json!({ "topic": s.topic, "sessionId": s.session_id, "users": s.users }))
+        .collect();
+    Json(list).into_response()
+}
+
 /// Dev mode only: mints a token for the dev app. Served only when the server is bound to
 /// loopback and the caller is on loopback.
 async fn dev_token(
@@ -139,10 +141,7 @@ async fn dev_token(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(req): Json<DevTokenRequest>,
 ) -> Response {
-    let enabled = state.config.dev_token_endpoint
-        && state.bound.ip().is_loopback()
-        && peer.ip().is_loopback();
-    let Some(app) = state.config.apps.first().filter(|_| enabled) else {
+    let Some(app) = dev_app(&state, peer) else {
         return (StatusCode::NOT_FOUND, "dev token endpoint disabled").into_response();
     };
     if req.role > 1 {

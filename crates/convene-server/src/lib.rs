@@ -1,16 +1,26 @@
 //! # Convene server
 //!
-//! The async shell around the sans-IO [`convene_session::Core`]: an axum app with the
-//! signaling WebSocket (`/rtc/v1`), `/healthz`, `/metrics`, the dev token endpoint and the
-//! demo page, plus one *hub* task that owns the core.
+//! The async shell around the sans-IO [`convene_session::Core`] and the SFU: an axum app with
+//! the signaling WebSocket (`/rtc/v1`), `/healthz`, `/metrics`, the dev token endpoint, the
+//! browser SDK and the demo app; one task per session; one media plane for the node.
 //!
 //! ## Brief overview
-//! - Each WebSocket gets a connection task. It decodes frames, answers malformed ones itself
-//!   (error reply to that user only), verifies join tokens, and forwards everything else to
-//!   the hub as [`convene_session::Input`]s.
-//! - The hub task is the only owner of session state. After each input it drains the core's
-//!   outputs, serialises each message once, and hands the bytes to the recipients'
-//!   connection tasks. It sleeps until the core's next timer.
+//! - **Connection task** (`conn.rs`), one per WebSocket: decodes frames, answers malformed
+//!   ones itself (to that user only), verifies join tokens, and sends everything else to the
+//!   task of the session it is in.
+//! - **Router** (`router/`): finds or starts the task of a session, by `(app, topic)` for a
+//!   join and by session id for a resume. [`LocalRouter`](router) is the one-node default;
+//!   the seam is where several nodes will plug in.
+//! - **Session task** (`session_task.rs`), one per live session: the only owner of that
+//!   session's state (a sans-IO core holding one session). After each input it drains the
+//!   core's outputs, serialises each message once, and hands the bytes to the recipients'
+//!   connection queues; it sleeps until the core's next timer. It ends with its session.
+//! - **Media plane** (`media_plane.rs`): one SFU task for the node; session tasks send it
+//!   commands, and a dispatcher hands its events back to the session they concern.
+//! - **Metrics** (`metrics.rs`): Prometheus counters, `/metrics`.
+//!
+//! Errors: a client's mistake is answered with a typed error (`{type, reason, errorCode}`) to
+//! that client only; nothing a client sends can stop a task. A panic is a bug.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -21,11 +31,18 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(test)]
+mod tests;
+
 mod config;
 mod conn;
 mod http;
-mod hub;
 mod media;
+mod media_plane;
+mod metrics;
+mod router;
+mod session_task;
+mod state;
 
 pub use config::{parse_app, Config, ConfigError, FileApp, FileConfig, IceServer};
 pub use http::app;
@@ -42,6 +59,8 @@ pub struct Server {
     media_addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
+    #[cfg_attr(not(test), allow(dead_code))]
+    state: Arc<state::AppState>,
 }
 
 impl Server {
@@ -84,8 +103,9 @@ pub async fn spawn(config: Config) -> std::io::Result<Server> {
         Some(t) => tracing::info!("media on udp {media_addr}, ICE-TCP on {}", t.local_addr()?),
         None => tracing::info!("media on udp {media_addr} (no ICE-TCP: port taken)"),
     }
-    let state = Arc::new(http::AppState::new(config, addr, media));
+    let state = Arc::new(state::AppState::new(config, addr, media));
     let app = app(state.clone());
+    let kept = state.clone();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let serve = axum::serve(
@@ -98,13 +118,14 @@ pub async fn spawn(config: Config) -> std::io::Result<Server> {
         if let Err(e) = serve.await {
             tracing::error!("server error: {e}");
         }
-        state.hub.shutdown().await;
+        let _ = state.shutdown.send(true);
     });
     Ok(Server {
         addr,
         media_addr,
         shutdown: Some(tx),
         task,
+        state: kept,
     })
 }
 

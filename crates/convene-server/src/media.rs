@@ -1,30 +1,30 @@
-//! Glue between the session core and the SFU: maps (session, user) to SFU peers, carries out
-//! the core's [`MediaAction`]s, and turns SFU events back into core inputs or replies.
+//! One session's slice of the media plane: maps its users to SFU peers, carries out the
+//! core's [`MediaAction`]s, and turns SFU events back into core inputs or replies. Owned by
+//! the session's task.
 
-use convene_protocol::{ErrorBody, ErrorCode, Reply, RtcAnswer, UserId};
+use convene_protocol::{ErrorBody, ErrorCode, Reply, RtcAnswer, SessionId, UserId};
 use convene_session::{ConnId, Core, Input, MediaAction};
 use convene_sfu::{Command, Event as SfuEvent, PeerId, RoomId, TrackKind};
 use std::collections::{HashMap, VecDeque};
-use tokio::sync::mpsc;
 
-/// Queue depth towards the SFU task. The hub never waits on it (the SFU waits on the hub
-/// for events, so waiting both ways could deadlock); a full queue drops the command.
-pub(crate) const SFU_QUEUE: usize = 65_536;
+use crate::media_plane::MediaPlane;
+use crate::router::SessionHandle;
 
-type UserKey = (String, UserId);
+type UserKey = (SessionId, UserId);
 
-/// The hub's view of the media plane.
+/// A session task's view of the media plane.
 #[derive(Debug)]
 pub(crate) struct Media {
-    tx: mpsc::Sender<Command>,
-    next_peer: u64,
+    plane: MediaPlane,
+    /// The session this slice belongs to (the owner of every peer it adds).
+    session: SessionHandle,
     peers: HashMap<UserKey, PeerId>,
     users: HashMap<PeerId, UserKey>,
     /// Offers waiting for their answer: where to send the reply.
     pending: HashMap<PeerId, VecDeque<(ConnId, u64)>>,
 }
 
-/// What the hub must do after an SFU event.
+/// What the session task must do after an SFU event.
 pub(crate) enum Effect {
     /// Feed this to the core.
     Input(Input),
@@ -35,10 +35,10 @@ pub(crate) enum Effect {
 }
 
 impl Media {
-    pub(crate) fn new(tx: mpsc::Sender<Command>) -> Self {
+    pub(crate) fn new(plane: MediaPlane, session: SessionHandle) -> Self {
         Media {
-            tx,
-            next_peer: 1,
+            plane,
+            session,
             peers: HashMap::new(),
             users: HashMap::new(),
             pending: HashMap::new(),
@@ -46,9 +46,16 @@ impl Media {
     }
 
     fn send(&self, c: Command) {
-        if let Err(e) = self.tx.try_send(c) {
-            tracing::error!("media plane queue full or gone; dropped a command: {e}");
+        self.plane.send(c);
+    }
+
+    /// Drops every peer of the session (it ended).
+    pub(crate) fn close(&mut self) {
+        for (peer, _) in self.users.drain() {
+            self.plane.remove_peer(peer);
         }
+        self.peers.clear();
+        self.pending.clear();
     }
 
     fn remove_peer(&mut self, key: &UserKey) -> Vec<(ConnId, u64)> {
@@ -56,7 +63,7 @@ impl Media {
             return Vec::new();
         };
         self.users.remove(&peer);
-        self.send(Command::RemovePeer { peer });
+        self.plane.remove_peer(peer);
         self.pending
             .remove(&peer)
             .map(Vec::from)
@@ -84,13 +91,12 @@ impl Media {
                 let peer = match self.peers.get(&key) {
                     Some(p) => *p,
                     None => {
-                        let peer = PeerId(self.next_peer);
-                        self.next_peer += 1;
+                        let peer = self.plane.add_peer(&self.session);
                         self.peers.insert(key.clone(), peer);
                         self.users.insert(peer, key.clone());
                         self.send(Command::AddPeer {
                             peer,
-                            room: RoomId(session.clone()),
+                            room: RoomId(session.0.clone()),
                             user_id: user.0,
                         });
                         // A new peer starts from the core's rules, not the SFU's defaults.
@@ -183,13 +189,13 @@ impl Media {
 
     /// Sends the command `make` builds for `user`'s peer. Without a peer (no offer yet)
     /// there is nothing to do: the peer starts from the core's state when it is created.
-    fn to_peer(&self, session: String, user: UserId, make: impl FnOnce(PeerId) -> Command) {
+    fn to_peer(&self, session: SessionId, user: UserId, make: impl FnOnce(PeerId) -> Command) {
         if let Some(&peer) = self.peers.get(&(session, user)) {
             self.send(make(peer));
         }
     }
 
-    /// Turns one SFU event into what the hub must do.
+    /// Turns one SFU event into what the session task must do.
     pub(crate) fn on_event(&mut self, ev: SfuEvent) -> Effect {
         match ev {
             SfuEvent::Answer { peer, sdp } => match self.pop_pending(peer) {
@@ -232,7 +238,7 @@ impl Media {
                 None => Effect::None,
             },
             SfuEvent::ActiveSpeakers { room, users } => Effect::Input(Input::ActiveSpeakers {
-                session: room.0,
+                session: SessionId(room.0),
                 users: users.into_iter().map(UserId).collect(),
             }),
             SfuEvent::NetworkQuality {

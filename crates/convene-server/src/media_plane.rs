@@ -1,0 +1,127 @@
+//! The node's media plane as the session tasks see it: one SFU task for every session, its
+//! command queue, and the dispatcher that hands each SFU event to the session it concerns.
+
+use crate::router::{Router, SessionHandle};
+use crate::session_task::SessionMsg;
+use convene_protocol::SessionId;
+use convene_sfu::{Command, Event, PeerId};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use tokio::sync::mpsc;
+
+/// Queue depth towards the SFU task. Session tasks never wait on it (the SFU waits on them
+/// for events, so waiting both ways could deadlock); a full queue drops the command.
+pub(crate) const SFU_QUEUE: usize = 65_536;
+
+/// Queue depth of SFU events towards the dispatcher.
+const EVENT_QUEUE: usize = 4096;
+
+/// A cheap handle to the node's media plane.
+#[derive(Debug, Clone)]
+pub(crate) struct MediaPlane {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    tx: mpsc::Sender<Command>,
+    next_peer: AtomicU64,
+    /// Which session owns each peer, for routing the SFU's per-peer events.
+    peers: Mutex<HashMap<PeerId, SessionHandle>>,
+    /// The SFU's live counters.
+    stats: Arc<convene_sfu::SfuStats>,
+}
+
+impl MediaPlane {
+    /// Starts the SFU on `sockets` and the event dispatcher, which finds sessions for
+    /// room-wide events through `router` (set once the router exists).
+    pub(crate) fn spawn(
+        sockets: crate::MediaSockets,
+        router: Arc<OnceLock<Arc<dyn Router>>>,
+    ) -> MediaPlane {
+        let (tx, rx) = mpsc::channel(SFU_QUEUE);
+        let (ev_tx, ev_rx) = mpsc::channel(EVENT_QUEUE);
+        let config = convene_sfu::SfuConfig::default();
+        let stats = config.stats.clone();
+        tokio::spawn(async move {
+            let run = convene_sfu::run_with_tcp(sockets.udp, sockets.tcp, config, rx, ev_tx);
+            if let Err(e) = run.await {
+                tracing::error!("media plane stopped: {e}");
+            }
+        });
+        let plane = MediaPlane {
+            inner: Arc::new(Inner {
+                tx,
+                next_peer: AtomicU64::new(1),
+                peers: Mutex::new(HashMap::new()),
+                stats,
+            }),
+        };
+        tokio::spawn(dispatch(plane.clone(), router, ev_rx));
+        plane
+    }
+
+    fn peers(&self) -> MutexGuard<'_, HashMap<PeerId, SessionHandle>> {
+        // A panic while holding this lock is a bug elsewhere; the map itself stays valid.
+        self.inner.peers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new peer id, unique on this node, owned by `session`.
+    pub(crate) fn add_peer(&self, session: &SessionHandle) -> PeerId {
+        let peer = PeerId(self.inner.next_peer.fetch_add(1, Ordering::Relaxed));
+        self.peers().insert(peer, session.clone());
+        peer
+    }
+
+    /// Forgets `peer` and tells the SFU to drop it.
+    pub(crate) fn remove_peer(&self, peer: PeerId) {
+        self.peers().remove(&peer);
+        self.send(Command::RemovePeer { peer });
+    }
+
+    /// Queues a command for the SFU; never waits.
+    pub(crate) fn send(&self, c: Command) {
+        if let Err(e) = self.inner.tx.try_send(c) {
+            tracing::error!("media plane queue full or gone; dropped a command: {e}");
+        }
+    }
+
+    /// The SFU's counters now.
+    pub(crate) fn stats(&self) -> convene_sfu::SfuStatsSnapshot {
+        self.inner.stats.snapshot()
+    }
+}
+
+/// Hands each SFU event to its session's task without ever waiting on one: a session whose
+/// inbox is full loses that event (speaker and quality events are refreshed anyway).
+async fn dispatch(
+    plane: MediaPlane,
+    router: Arc<OnceLock<Arc<dyn Router>>>,
+    mut events: mpsc::Receiver<Event>,
+) {
+    while let Some(ev) = events.recv().await {
+        let session = match &ev {
+            Event::ActiveSpeakers { room, .. } => match router.get() {
+                Some(r) => r.find(&SessionId(room.0.clone())).await,
+                None => None,
+            },
+            Event::Answer { peer, .. }
+            | Event::Connected { peer, .. }
+            | Event::Disconnected { peer, .. }
+            | Event::SlotAssigned { peer, .. }
+            | Event::PublisherTrack { peer, .. }
+            | Event::NetworkQuality { peer, .. }
+            | Event::Error { peer, .. } => plane.peers().get(peer).cloned(),
+            _ => None,
+        };
+        match session {
+            Some(s) => {
+                if s.tx.try_send(SessionMsg::Media(ev)).is_err() {
+                    tracing::warn!("session inbox full or closed; dropped a media event");
+                }
+            }
+            None => tracing::debug!("media event for no session: {ev:?}"),
+        }
+    }
+}

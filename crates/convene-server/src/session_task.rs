@@ -1,0 +1,350 @@
+//! One task per session: it owns the session's sans-IO [`Core`], its slice of the media plane
+//! and the outgoing queues of its connections, and nothing else. A busy or flooded session
+//! only ever delays itself.
+//!
+//! The task starts when the router first routes a join to its topic, and stops when its
+//! session ends (or when no join started it within [`UNSTARTED_LIFETIME`]). Before stopping it
+//! leaves the directory, then bounces the joins still queued in its inbox back to their
+//! connections, which route them again (to a new session).
+
+use crate::media::{Effect, Media};
+use crate::media_plane::MediaPlane;
+use crate::metrics::Metrics;
+use crate::router::{Registry, SessionHandle, SessionKey, SessionShared};
+use axum::extract::ws::Utf8Bytes;
+use convene_protocol::{JoinParams, Reply, ResumeParams, ServerMsg};
+use convene_session::{ConnId, Core, Input, JoinToken, Output};
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, OnceLock, Weak};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::sync::mpsc;
+
+/// Inbox depth of one session task. Connections wait when it is full (back-pressure on the
+/// senders of that session only); the media plane never waits and drops instead.
+pub(crate) const SESSION_INBOX: usize = 1024;
+
+/// Per-connection outgoing queue depth; a client that falls this far behind is dropped.
+pub(crate) const CONN_QUEUE: usize = 4096;
+
+/// A task that no join started within this long stops.
+pub(crate) const UNSTARTED_LIFETIME: Duration = Duration::from_secs(10);
+
+/// What a session task tells a connection task.
+#[derive(Debug)]
+pub(crate) enum ToConn {
+    /// Write this text frame.
+    Text(Utf8Bytes),
+    /// Close the socket (after the frames before it).
+    Close,
+    /// The join or resume failed: the connection is in no session.
+    Unbound,
+    /// This session ended before it could take the join: route it again.
+    Reroute(u64, Attach),
+}
+
+/// A join or a resume: the requests that bring a connection into a session.
+#[derive(Debug)]
+pub(crate) enum Attach {
+    /// A join whose parameters and token the connection task has checked.
+    Join {
+        /// The parameters.
+        params: JoinParams,
+        /// The verified token.
+        token: JoinToken,
+    },
+    /// A failover resume.
+    Resume(ResumeParams),
+}
+
+/// A session task's inbox.
+#[derive(Debug)]
+pub(crate) enum SessionMsg {
+    /// A connection asks in: its queue, the request id, the request, and when it arrived.
+    Attach {
+        conn: ConnId,
+        tx: mpsc::Sender<ToConn>,
+        id: u64,
+        attach: Attach,
+        received: Instant,
+    },
+    /// A request or a disconnect from a connection in this session.
+    Input(Input),
+    /// An event of the media plane about this session.
+    Media(convene_sfu::Event),
+    /// Test hook: the task stops working until the sender is dropped or fires.
+    #[cfg(test)]
+    Stall(tokio::sync::oneshot::Receiver<()>),
+}
+
+/// What every session task shares: config, media plane, metrics.
+#[derive(Debug, Clone)]
+pub(crate) struct TaskContext {
+    pub(crate) config: convene_session::Config,
+    pub(crate) media: MediaPlane,
+    pub(crate) metrics: Arc<Metrics>,
+}
+
+/// Starts the task of the session `key` and returns its handle.
+pub(crate) fn spawn(
+    key: SessionKey,
+    ctx: TaskContext,
+    registry: Weak<dyn Registry>,
+) -> SessionHandle {
+    let (tx, rx) = mpsc::channel(SESSION_INBOX);
+    let handle = SessionHandle {
+        tx,
+        shared: Arc::new(SessionShared {
+            key,
+            id: OnceLock::new(),
+            topic: OnceLock::new(),
+            users: Default::default(),
+        }),
+    };
+    let now = Instant::now();
+    let epoch_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    let task = SessionTask {
+        core: Core::new(ctx.config.clone(), now, epoch_ms, rand::random()),
+        media: Media::new(ctx.media.clone(), handle.clone()),
+        conns: HashMap::new(),
+        attaching: HashSet::new(),
+        join_received: None,
+        starting: None,
+        users_reported: 0,
+        metrics: ctx.metrics.clone(),
+        handle: handle.clone(),
+        registry,
+    };
+    tokio::spawn(task.run(rx));
+    handle
+}
+
+struct SessionTask {
+    core: Core,
+    media: Media,
+    conns: HashMap<ConnId, mpsc::Sender<ToConn>>,
+    /// Joins and resumes whose reply is still to come: `(conn, request id)`.
+    attaching: HashSet<(ConnId, u64)>,
+    /// When the join handled in this turn arrived, for the join latency histogram.
+    join_received: Option<Instant>,
+    /// Set when the first join started the session: its id and topic, to publish.
+    starting: Option<(convene_protocol::SessionId, String)>,
+    /// The user count last added to the node's gauge.
+    users_reported: usize,
+    metrics: Arc<Metrics>,
+    handle: SessionHandle,
+    registry: Weak<dyn Registry>,
+}
+
+impl SessionTask {
+    async fn run(mut self, mut rx: mpsc::Receiver<SessionMsg>) {
+        let born = Instant::now();
+        let far = || Instant::now() + Duration::from_secs(3600);
+        loop {
+            let deadline = match self.core.poll_timeout() {
+                Some(t) => t,
+                None if self.started() => far(),
+                None => born + UNSTARTED_LIFETIME,
+            };
+            tokio::select! {
+                msg = rx.recv() => {
+                    let Some(msg) = msg else { break };
+                    self.metrics.session_inbox_depth.observe(rx.len() as f64);
+                    self.on_msg(msg).await;
+                }
+                _ = tokio::time::sleep_until(deadline.into()) => {
+                    self.core.handle(Instant::now(), Input::Timeout);
+                }
+            }
+            self.drain();
+            if self.core.session_count() == 0
+                && (self.started() || born.elapsed() >= UNSTARTED_LIFETIME)
+            {
+                break;
+            }
+        }
+        self.stop(rx);
+    }
+
+    fn started(&self) -> bool {
+        self.handle.shared.id.get().is_some()
+    }
+
+    async fn on_msg(&mut self, msg: SessionMsg) {
+        let now = Instant::now();
+        match msg {
+            SessionMsg::Attach {
+                conn,
+                tx,
+                id,
+                attach,
+                received,
+            } => {
+                self.conns.insert(conn, tx);
+                self.attaching.insert((conn, id));
+                let input = match attach {
+                    Attach::Join { params, token } => {
+                        self.join_received = Some(received);
+                        Input::Join {
+                            conn,
+                            id,
+                            params,
+                            token,
+                        }
+                    }
+                    Attach::Resume(r) => Input::Request {
+                        conn,
+                        id,
+                        msg: convene_protocol::ClientMsg::Resume(r),
+                    },
+                };
+                self.core.handle(now, input);
+            }
+            SessionMsg::Input(input) => {
+                if let Input::Disconnected { conn } = &input {
+                    self.conns.remove(conn);
+                }
+                self.core.handle(now, input);
+            }
+            SessionMsg::Media(ev) => match self.media.on_event(ev) {
+                Effect::Input(i) => self.core.handle(now, i),
+                Effect::Reply(c, r) => self.send_reply(c, r),
+                Effect::None => {}
+            },
+            #[cfg(test)]
+            SessionMsg::Stall(until) => {
+                let _ = until.await;
+            }
+        }
+    }
+
+    fn send_reply(&self, c: ConnId, r: Reply) {
+        if let (Some(tx), Ok(text)) = (
+            self.conns.get(&c),
+            serde_json::to_string(&ServerMsg::Reply(r)),
+        ) {
+            let _ = tx.try_send(ToConn::Text(text.into()));
+        }
+    }
+
+    /// Carries out everything the core wants done, then publishes the session's state.
+    fn drain(&mut self) {
+        let mut slow = Vec::new();
+        while let Some(out) = self.core.poll_output() {
+            match out {
+                Output::Send { to, msg } => self.send(to, &msg, &mut slow),
+                Output::Close { conn } => {
+                    if let Some(tx) = self.conns.remove(&conn) {
+                        let _ = tx.try_send(ToConn::Close);
+                    }
+                }
+                Output::Media(action) => {
+                    for (c, r) in self.media.apply(&self.core, action) {
+                        self.send_reply(c, r);
+                    }
+                }
+            }
+        }
+        // A connection that cannot keep up is dropped; it fails over like any lost socket.
+        if !slow.is_empty() {
+            for c in slow {
+                if let Some(tx) = self.conns.remove(&c) {
+                    tracing::warn!("connection {c:?} too slow; dropping it");
+                    drop(tx);
+                    self.core
+                        .handle(Instant::now(), Input::Disconnected { conn: c });
+                }
+            }
+            return self.drain();
+        }
+        self.publish();
+    }
+
+    /// Sends one message to its recipients, serialised once.
+    fn send(&mut self, to: Vec<ConnId>, msg: &ServerMsg, slow: &mut Vec<ConnId>) {
+        let text: Utf8Bytes = match serde_json::to_string(msg) {
+            Ok(s) => s.into(),
+            Err(e) => {
+                tracing::error!("cannot serialise {msg:?}: {e}");
+                return;
+            }
+        };
+        // The reply to a join or resume tells whether the connection is now in the session.
+        let refused = match msg {
+            ServerMsg::Reply(r) if to.len() == 1 && self.attaching.remove(&(to[0], r.id)) => {
+                if r.ok {
+                    self.joined(r.result.as_ref());
+                } else {
+                    self.join_received = None;
+                }
+                !r.ok
+            }
+            _ => false,
+        };
+        for c in to {
+            let Some(tx) = self.conns.get(&c) else {
+                continue;
+            };
+            self.metrics.messages_out.inc();
+            if tx.try_send(ToConn::Text(text.clone())).is_err() {
+                slow.push(c);
+            } else if refused {
+                let _ = tx.try_send(ToConn::Unbound);
+                self.conns.remove(&c);
+            }
+        }
+    }
+
+    /// A join or resume succeeded: time it, and take the session's id and topic from the
+    /// first (the core's own answer, so the directory shows exactly what users see).
+    fn joined(&mut self, result: Option<&serde_json::Value>) {
+        if let Some(t) = self.join_received.take() {
+            self.metrics.join_seconds.observe(t.elapsed().as_secs_f64());
+        }
+        if self.started() || self.starting.is_some() {
+            return;
+        }
+        let Some(r) = result else { return };
+        if let (Some(id), Some(topic)) = (r["sessionId"].as_str(), r["topic"].as_str()) {
+            self.starting = Some((id.into(), topic.to_owned()));
+        }
+    }
+
+    /// Tells the directory and the node's gauges what changed.
+    fn publish(&mut self) {
+        if let Some((id, topic)) = self.starting.take() {
+            let _ = self.handle.shared.topic.set(topic);
+            let _ = self.handle.shared.id.set(id);
+            if let Some(r) = self.registry.upgrade() {
+                r.started(&self.handle);
+            }
+        }
+        let users = self.core.user_count();
+        self.handle.shared.users.store(users, Ordering::Relaxed);
+        self.metrics
+            .users
+            .add(users as i64 - self.users_reported as i64);
+        self.users_reported = users;
+    }
+
+    /// Leaves the directory, then sends queued joins back to be routed again.
+    fn stop(mut self, mut rx: mpsc::Receiver<SessionMsg>) {
+        if let Some(r) = self.registry.upgrade() {
+            r.ended(&self.handle);
+        }
+        rx.close();
+        while let Ok(msg) = rx.try_recv() {
+            if let SessionMsg::Attach { tx, id, attach, .. } = msg {
+                let _ = tx.try_send(ToConn::Reroute(id, attach));
+            }
+        }
+        self.media.close();
+        for tx in self.conns.values() {
+            let _ = tx.try_send(ToConn::Close);
+        }
+        self.metrics.users.sub(self.users_reported as i64);
+    }
+}

@@ -1,0 +1,54 @@
+//! [`AppState`]: what every HTTP handler and connection task shares.
+
+use crate::media_plane::MediaPlane;
+use crate::metrics::Metrics;
+use crate::router::{LocalRouter, Router};
+use crate::session_task::TaskContext;
+use crate::Config;
+use convene_session::ConnId;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+/// Shared by every request handler and connection task.
+#[derive(Debug)]
+pub struct AppState {
+    pub(crate) config: Config,
+    pub(crate) router: Arc<dyn Router>,
+    pub(crate) media: MediaPlane,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) bound: SocketAddr,
+    /// Set to `true` when the server stops: every connection closes.
+    pub(crate) shutdown: tokio::sync::watch::Sender<bool>,
+    next_conn: AtomicU64,
+}
+
+impl AppState {
+    /// Starts the media plane on `media` and a [`LocalRouter`] over it.
+    pub(crate) fn new(config: Config, bound: SocketAddr, media: crate::MediaSockets) -> Self {
+        let metrics = Arc::new(Metrics::new());
+        let router_cell = Arc::new(OnceLock::new());
+        let plane = MediaPlane::spawn(media, router_cell.clone());
+        let ctx = TaskContext {
+            config: config.session.clone(),
+            media: plane.clone(),
+            metrics: metrics.clone(),
+        };
+        let router: Arc<dyn Router> = Arc::new(LocalRouter::new(ctx));
+        let _ = router_cell.set(router.clone());
+        AppState {
+            config,
+            router,
+            media: plane,
+            metrics,
+            bound,
+            shutdown: tokio::sync::watch::Sender::new(false),
+            next_conn: AtomicU64::new(1),
+        }
+    }
+
+    /// A connection id unique on this node.
+    pub(crate) fn next_conn(&self) -> ConnId {
+        ConnId(self.next_conn.fetch_add(1, Ordering::Relaxed))
+    }
+}

@@ -1,6 +1,8 @@
 //! Limits and durations of the core.
 
-use convene_protocol::{DEFAULT_MAX_USERS_PER_SESSION, FAILOVER_WINDOW_SECS};
+use convene_protocol::{
+    COMMAND_RATE_PER_WINDOW, DEFAULT_MAX_USERS_PER_SESSION, FAILOVER_WINDOW_SECS,
+};
 use std::time::Duration;
 
 /// Limits and durations. `Default` is the product's defaults.
@@ -13,7 +15,8 @@ pub struct Config {
     /// The length of one idle-timeout "minute". Always 60 s in production; tests may
     /// shorten it to exercise the idle timeout over real sockets.
     pub idle_minute: Duration,
-    /// Command channel messages allowed per user per second.
+    /// Command channel messages allowed per user per second (the protocol's
+    /// `COMMAND_RATE_PER_WINDOW` by default; tests may lower it).
     pub command_rate_per_sec: u32,
 }
 
@@ -23,7 +26,7 @@ impl Default for Config {
             max_users_per_session: DEFAULT_MAX_USERS_PER_SESSION,
             failover_window: Duration::from_secs(FAILOVER_WINDOW_SECS),
             idle_minute: Duration::from_secs(60),
-            command_rate_per_sec: 10,
+            command_rate_per_sec: COMMAND_RATE_PER_WINDOW,
         }
     }
 }

@@ -88,6 +88,7 @@ impl Session {
                 "cannot remove yourself; use leave",
             ));
         }
+        // Indexing is ok because require_may_act_on checked the target is present.
         let t = &self.users[&target];
         if !self.is_host(me) && (t.p.is_host || t.p.is_manager) {
             return Err(ErrorBody::new(

@@ -22,6 +22,13 @@ cargo xtask check
 cargo build -p convene
 cargo test --workspace
 
+# Browser SDK: types and protocol fixtures
+# The SDK's JSDoc types and the shipped convene.d.ts checked by tsc, and the SDK's codec and
+# rules run in plain Node against fixtures/protocol/ (the same files the Rust tests read).
+(cd sdk/js && npm ci --no-audit --no-fund --silent && npx --no-install tsc -p tsconfig.json)
+node --test sdk/js/test/
+# End of the browser SDK block.
+
 # Browser tests: Debian's Chromium driven by playwright-core (tests/e2e), run inside a
 # loopback-only network namespace by tests/e2e/run.sh.
 if [ ! -x /usr/bin/chromium ]; then

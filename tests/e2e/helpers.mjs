@@ -3,13 +3,15 @@
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
 
 export const URL_ = process.env.CONVENE_URL || 'http://127.0.0.1:18480';
 const KEY = process.env.CONVENE_KEY || 'e2e-key';
 const SECRET = process.env.CONVENE_SECRET || 'e2e-secret-0123456789abcdef';
 const BIN = process.env.CONVENE_BIN || 'target/debug/convene';
-// Development aid: serve the SDK from this file instead of the copy built into the server.
-const SDK_FILE = process.env.CONVENE_SDK_FILE;
+// Development aid: serve the SDK's modules from this directory (sdk/js/src) instead of the
+// copies built into the server.
+const SDK_DIR = process.env.CONVENE_SDK_DIR;
 
 let seq = 0;
 /** A topic unique to this run. */
@@ -45,9 +47,11 @@ const EVENTS = ['connection-change', 'user-added', 'user-updated', 'user-removed
 export async function newPage(browser) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
-  if (SDK_FILE) {
-    const body = readFileSync(SDK_FILE, 'utf8');
-    await page.route('**/sdk/convene.js', (r) => r.fulfill({ status: 200, contentType: 'text/javascript', body }));
+  if (SDK_DIR) {
+    await page.route('**/sdk/*.js', (r) => {
+      const file = new URL(r.request().url()).pathname.slice('/sdk/'.length);
+      r.fulfill({ status: 200, contentType: 'text/javascript', body: readFileSync(joinPath(SDK_DIR, file), 'utf8') });
+    });
   }
   page.on('pageerror', (e) => console.error('[pageerror]', e.message));
   // A blank page on the server's origin: the demo app at `/` uses the same singleton client.

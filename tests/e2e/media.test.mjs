@@ -151,7 +151,7 @@ test('media survives a signaling failover', async () => {
     document.body.appendChild(el);
   }, aid);
   await waitFor(b, () => document.getElementById('remote').videoWidth > 0, undefined, 20000);
-  await b.evaluate(() => { window.events = []; window.client._ws.close(); });
+  await b.evaluate(() => { window.events = []; window.client._sig._ws.close(); });
   await waitEvent(b, 'connection-change', (p) => p.state === 'Connected');
   // The new peer connection gets A's video again into the same element.
   await waitFor(b, async () => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Browser end-to-end tests of the JS SDK (sdk/js/convene.js) in headless Chromium.
+# Browser end-to-end tests of the JS SDK (sdk/js/src, served at /sdk/convene.js) in headless Chromium.
 #
 # Usage (from anywhere):  bash tests/e2e/run.sh [extra node --test args]
 # Needs: the server binary (env CONVENE_BIN, default target/debug/convene from the repo

@@ -234,7 +234,7 @@ test('failover: a dropped socket reconnects with the same userId', async () => {
   assert.equal(await join(a, t, 1, 'A'), '');
   assert.equal(await join(b, t, 0, 'B'), '');
   const bid = await call(b, (c) => c.getCurrentUserInfo().userId);
-  await b.evaluate(() => { window.events = []; window.client._ws.close(); });
+  await b.evaluate(() => { window.events = []; window.client._sig._ws.close(); });
   await waitEvent(b, 'connection-change', (p) => p.state === 'Reconnecting' && p.reason === 'failover');
   await waitEvent(b, 'connection-change', (p) => p.state === 'Connected');
   assert.equal(await call(b, (c) => c.getCurrentUserInfo().userId), bid);
@@ -271,7 +271,7 @@ test('others see isInFailover while a user reconnects; a refused resume ends in 
     window.events = [];
     window.RealWebSocket = window.WebSocket;
     window.WebSocket = function Blocked() { throw new Error('blocked by the test'); };
-    window.client._ws.close();
+    window.client._sig._ws.close();
   });
   await waitEvent(b, 'connection-change', (p) => p.state === 'Reconnecting' && p.reason === 'failover');
   await waitEvent(a, 'user-updated', `(p) => p.some((u) => u.userId === ${bid} && u.isInFailover === true)`);

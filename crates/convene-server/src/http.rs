@@ -2,6 +2,9 @@
 //! `/api/dev/sessions`.
 
 use crate::state::AppState;
+// The browser SDK's files (a sibling module, declared here so lib.rs need not change).
+#[path = "assets.rs"]
+mod assets;
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -18,7 +21,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/", get(demo_index))
         .route("/sdk/", get(sdk_page))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/sdk/convene.js", get(sdk))
+        .route("/sdk/{file}", get(assets::sdk_module))
         .route("/demo/app.js", get(demo_js))
         .route("/demo/style.css", get(demo_css))
         .route("/metrics", get(metrics))
@@ -53,17 +56,6 @@ async fn demo_css() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         include_str!("../../../apps/demo/style.css"),
-    )
-}
-
-/// The browser SDK: an ES module whose default export is the `createClient` namespace.
-async fn sdk() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        include_str!("../../../sdk/js/convene.js"),
     )
 }
 

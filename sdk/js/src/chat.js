@@ -1,0 +1,39 @@
+// `client.getChatClient()`: chat to everyone or one user; the history comes from the server.
+import { CHAT_PRIVILEGE } from './protocol.gen.js';
+
+/** @typedef {import('./types.js').ChatMessage} ChatMessage */
+/** @typedef {import('./client.js').VideoClient} VideoClient */
+
+export class ChatClient {
+  /** @param {VideoClient} client */
+  constructor(client) { this._c = client; }
+
+  /** @param {string} text @param {number} userId @returns {Promise<ChatMessage>} */
+  send(text, userId) { return this._c._ask('chat.send', { text: String(text ?? ''), userId }); }
+  /** @param {string} text @returns {Promise<ChatMessage>} */
+  sendToAll(text) { return this._c._ask('chat.sendToAll', { text: String(text ?? '') }); }
+  /**
+   * The messages this user saw while present, oldest first, as the server kept them (the
+   * same list the Rust SDK gets). Asking the server makes this asynchronous.
+   * @returns {Promise<ChatMessage[]>}
+   */
+  getHistory() { return this._c._ask('chat.getHistory'); }
+  /** @param {1|4|5} privilege `ChatPrivilege` @returns {Promise<''>} */
+  async setPrivilege(privilege) {
+    await this._c._call('chat.setPrivilege', { privilege });
+    if (this._c._session) this._c._session.chatPrivilege = privilege;
+    return '';
+  }
+  /** @returns {1|4|5} `ChatPrivilege` */
+  getPrivilege() { const s = this._c._session; return s ? s.chatPrivilege : CHAT_PRIVILEGE.All; }
+  /** Who can be messaged: everyone (userId 0) and each other user. */
+  getReceivers() {
+    const s = this._c._session;
+    if (!s) return [];
+    const out = [{ userId: 0, displayName: 'Everyone', isHost: false, isManager: false }];
+    for (const u of s.sortedUsers()) {
+      if (u.userId !== s.userId) out.push({ userId: u.userId, displayName: u.displayName, isHost: u.isHost, isManager: u.isManager });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,515 @@
+// The `VideoClient`: lifecycle (init, join, leave), users and moderation, events, and the
+// failover that keeps a dropped session alive (SPEC §3, §8).
+import { asFailure, failure, isTransient, mediaNotJoined, notInitialized, notJoined, reconnecting } from './errors.js';
+import { LIMITS } from './protocol.gen.js';
+import { validateJoin, userListDiff } from './rules.js';
+import { SessionState, clone } from './session-state.js';
+import { Signaling } from './signaling.js';
+import { Emitter } from './emitter.js';
+import { fetchIceServers, signalingUrl } from './endpoint.js';
+import { ChatClient } from './chat.js';
+import { CommandClient } from './command.js';
+import { Stream } from './stream.js';
+
+/** @typedef {import('./types.js').Participant} Participant */
+/** @typedef {import('./types.js').SessionInfo} SessionInfo */
+/** @typedef {import('./types.js').JoinResult} JoinResult */
+
+const REQUEST_TIMEOUT_MS = 15000;
+const JOIN_TIMEOUT_MS = 15000;
+const LEAVE_TIMEOUT_MS = 3000;
+const PING_EVERY_MS = 15000;
+const PING_TIMEOUT_MS = 10000;
+const RESUME_TIMEOUT_MS = 10000;
+const BACKOFF_START_MS = 100;
+const BACKOFF_MAX_MS = 2000;
+
+/** The `VideoClient`: one per page (see `createClient`). */
+export class VideoClient extends Emitter {
+  constructor() {
+    super();
+    this._initialized = false;
+    /** @type {{webEndpoint?: string, stayAwake?: boolean, leaveOnPageUnload?: boolean, [k: string]: any}} */
+    this._options = {};
+    this._destroyed = false;
+    /** @type {'idle'|'joining'|'joined'|'reconnecting'} */
+    this._phase = 'idle';
+    /** @type {Signaling|null} */
+    this._sig = null;
+    /** @type {SessionState|null} */
+    this._session = null;
+    /** Events that arrived before the join/resume reply was applied. @type {[string, any][]} */
+    this._earlyEvents = [];
+    this._pingTimer = null;
+    this._reconnectTimer = null;
+    this._leaving = false;
+    /** @type {Stream|null} */
+    this._stream = null;
+    /** @type {ChatClient|null} */
+    this._chat = null;
+    /** @type {CommandClient|null} */
+    this._command = null;
+    /** @type {any} */
+    this._wakeLock = null;
+    /** @type {RTCIceServer[]} */
+    this._iceServers = [];
+    this._url = '';
+    this._failoverSince = 0;
+    this._backoff = BACKOFF_START_MS;
+    /** @type {string|undefined} */
+    this._lastResumeError = undefined;
+    this._pagehideBound = false;
+    /** @type {(() => void)|null} */
+    this._onDeviceChange = null;
+    this._onPageHide = () => {
+      if (this._options.leaveOnPageUnload && this._sig && this._phase === 'joined') {
+        this._sig.notify('leave', { end: false });
+      }
+    };
+  }
+
+  // ---- init / join / leave ---------------------------------------------------------------
+
+  /**
+   * Prepares the client. Resolves `''`. Options: `webEndpoint`, `stayAwake`,
+   * `leaveOnPageUnload`, `patchJsMedia` (accepted and ignored: nothing to patch),
+   * `enforceMultipleVideos` (accepted; multiple videos always work under WebRTC).
+   * @param {string} [language]
+   * @param {string} [dependentAssets]
+   * @param {object} [options]
+   * @returns {Promise<''>}
+   */
+  async init(language = 'en-US', dependentAssets = 'Global', options = {}) {
+    if (this._destroyed) throw failure(5000, 'the client was destroyed; create a new one');
+    this._language = language;
+    this._dependentAssets = dependentAssets;
+    this._options = Object.assign({}, options || {});
+    try {
+      this._url = signalingUrl(this._options.webEndpoint);
+    } catch (e) {
+      throw asFailure(e);
+    }
+    this._iceServers = await fetchIceServers(this._url);
+    if (typeof window !== 'undefined' && !this._pagehideBound) {
+      window.addEventListener('pagehide', this._onPageHide);
+      this._pagehideBound = true;
+      if (typeof navigator !== 'undefined' && navigator.mediaDevices && navigator.mediaDevices.addEventListener) {
+        this._onDeviceChange = () => this._emit('device-change');
+        navigator.mediaDevices.addEventListener('devicechange', this._onDeviceChange);
+      }
+    }
+    this._initialized = true;
+    return '';
+  }
+
+  /**
+   * Joins (or starts) a session. Resolves `''`; rejects with `{type, reason, errorCode}`.
+   * @param {string} topic
+   * @param {string} token
+   * @param {string} userName
+   * @param {string} [passcode]
+   * @param {number} [idleTimeoutMins]
+   * @returns {Promise<''>}
+   */
+  async join(topic, token, userName, passcode, idleTimeoutMins) {
+    if (!this._initialized || this._destroyed) throw notInitialized();
+    if (this._phase !== 'idle') throw failure(5012, 'duplicated operation: already in a session');
+    if (typeof topic !== 'string') throw failure(5013, 'invalid parameters: topic must be a string');
+    if (typeof token !== 'string' || token.length === 0) {
+      throw failure(5013, 'invalid parameters: token must be a non-empty string');
+    }
+    if (userName === undefined || userName === null) userName = '';
+    if (typeof userName !== 'string') throw failure(5013, 'invalid parameters: userName must be a string');
+    /** @type {any} */
+    let pc = passcode;
+    if (pc === null || pc === '') pc = undefined;
+    if (typeof pc === 'number') pc = String(pc);
+    if (pc !== undefined && typeof pc !== 'string') throw failure(5013, 'invalid parameters: passcode must be a string');
+    if (idleTimeoutMins === null) idleTimeoutMins = undefined;
+    /** @type {{topic: string, token: string, userName: string, passcode?: string, idleTimeoutMins?: number}} */
+    const params = { topic, token, userName };
+    if (pc !== undefined) params.passcode = pc;
+    if (idleTimeoutMins !== undefined) params.idleTimeoutMins = idleTimeoutMins;
+    const invalid = validateJoin(params);
+    if (invalid) throw invalid;
+    this._phase = 'joining';
+    this._earlyEvents = [];
+    let result;
+    try {
+      const sig = await this._connect();
+      result = await sig.request('join', params, JOIN_TIMEOUT_MS);
+    } catch (e) {
+      this._teardown();
+      throw asFailure(e);
+    }
+    this._session = new SessionState(result);
+    this._phase = 'joined';
+    this._startPing();
+    this._acquireWakeLock();
+    this._emit('connection-change', { state: 'Connected' });
+    this._flushEarly();
+    return '';
+  }
+
+  /**
+   * Leaves; `end = true` ends the session for everyone (host only, 5007).
+   * @param {boolean} [end]
+   * @returns {Promise<''>}
+   */
+  async leave(end = false) {
+    if (this._phase === 'reconnecting') {
+      if (end) throw reconnecting();
+      this._teardown();
+      return '';
+    }
+    if (this._phase !== 'joined') throw notJoined();
+    if (end && !this.isHost()) {
+      // Checked locally for a clean error; the server checks again.
+      throw failure(5007, 'only the host can end the session');
+    }
+    this._leaving = true;
+    try {
+      await this._request('leave', { end: !!end }, LEAVE_TIMEOUT_MS);
+    } catch (e) {
+      const f = asFailure(e);
+      if (f.errorCode !== 1 && f.errorCode !== 3) {
+        this._leaving = false;
+        throw f;
+      }
+    }
+    this._teardown();
+    return '';
+  }
+
+  // ---- users -----------------------------------------------------------------------------
+
+  /** @returns {Participant|undefined} */
+  getCurrentUserInfo() {
+    return this._session ? clone(this._session.me()) : undefined;
+  }
+
+  /** @returns {Participant[]} */
+  getAllUser() {
+    return this._session ? this._session.sortedUsers().map(clone) : [];
+  }
+
+  /** @param {number} userId @returns {Participant|undefined} */
+  getUser(userId) {
+    return this._session ? clone(this._session.users.get(Number(userId))) : undefined;
+  }
+
+  /** @returns {SessionInfo} */
+  getSessionInfo() {
+    const s = this._session;
+    if (!s) return { topic: '', password: '', userName: '', userId: 0, isInMeeting: false, sessionId: '' };
+    const me = s.me();
+    return {
+      topic: s.topic,
+      password: s.password,
+      userName: me ? me.displayName : '',
+      userId: s.userId,
+      isInMeeting: this._phase === 'joined',
+      sessionId: s.sessionId,
+    };
+  }
+
+  /** @returns {Participant|undefined} */
+  getSessionHost() {
+    return this._session ? clone([...this._session.users.values()].find((u) => u.isHost)) : undefined;
+  }
+
+  isHost() { const me = this._session && this._session.me(); return !!(me && me.isHost); }
+  isManager() { const me = this._session && this._session.me(); return !!(me && me.isManager); }
+  isOriginalHost() { return !!(this._session && this._session.isOriginalHost); }
+  /** Participants may rename themselves (Convene; set by `allowParticipantsToRename`). */
+  isAllowToRename() { return !!(this._session && this._session.renameAllowed); }
+
+  /** @param {string} name @param {number} [userId] */
+  changeName(name, userId) {
+    /** @type {{name: string, userId?: number}} */
+    const p = { name: String(name) };
+    if (userId !== undefined && userId !== null) p.userId = userId;
+    return this._call('changeName', p);
+  }
+  /** Host/manager: allow or forbid participants renaming themselves. @param {boolean} allowed @returns {Promise<''>} */
+  async allowParticipantsToRename(allowed) {
+    await this._call('allowParticipantsToRename', { allowed: !!allowed });
+    if (this._session) this._session.renameAllowed = !!allowed;
+    return '';
+  }
+  /** @param {number} userId */
+  removeUser(userId) { return this._call('removeUser', { userId }); }
+  /** @param {number} userId */
+  makeHost(userId) { return this._call('makeHost', { userId }); }
+  /** @param {number} userId */
+  makeManager(userId) { return this._call('makeManager', { userId }); }
+  /** @param {number} userId */
+  revokeManager(userId) { return this._call('revokeManager', { userId }); }
+  reclaimHost() { return this._call('reclaimHost', undefined); }
+
+  // ---- sub-clients -----------------------------------------------------------------------
+
+  /** The chat client. */
+  getChatClient() {
+    if (!this._chat) this._chat = new ChatClient(this);
+    return this._chat;
+  }
+
+  /** The command channel client. */
+  getCommandClient() {
+    if (!this._command) this._command = new CommandClient(this);
+    return this._command;
+  }
+
+  /**
+   * The media stream of the joined session. Throws 6002 before join (SPEC §3).
+   * @returns {Stream}
+   */
+  getMediaStream() {
+    if (this._phase === 'idle' || this._phase === 'joining' || !this._session) throw mediaNotJoined();
+    if (!this._stream) this._stream = new Stream(this);
+    return this._stream;
+  }
+
+  // ---- internals: requests ---------------------------------------------------------------
+
+  /**
+   * A session call's result: not joined → 5002, reconnecting → 5003.
+   * @param {string} method
+   * @param {object} [params]
+   * @returns {Promise<any>}
+   */
+  async _ask(method, params) {
+    if (this._phase === 'reconnecting') throw reconnecting();
+    if (this._phase !== 'joined') throw notJoined();
+    return this._request(method, params);
+  }
+
+  /**
+   * A session call that resolves `''`.
+   * @param {string} method
+   * @param {object} [params]
+   * @returns {Promise<''>}
+   */
+  async _call(method, params) {
+    await this._ask(method, params);
+    return '';
+  }
+
+  /**
+   * Sends one request on the current socket.
+   * @param {string} method
+   * @param {object} [params]
+   * @param {number} [timeoutMs]
+   * @returns {Promise<any>}
+   */
+  _request(method, params, timeoutMs = REQUEST_TIMEOUT_MS) {
+    if (!this._sig || !this._sig.isOpen()) {
+      return Promise.reject(this._phase === 'reconnecting' ? reconnecting() : notJoined());
+    }
+    return this._sig.request(method, params, timeoutMs);
+  }
+
+  /**
+   * Opens a new signaling socket (the client's current one); resolves it when open.
+   * @returns {Promise<Signaling>}
+   */
+  async _connect() {
+    /** @type {Signaling} */
+    const sig = new Signaling(this._url, {
+      onEvent: (name, payload) => { if (this._sig === sig) this._onEvent(name, payload); },
+      onClose: () => { if (this._sig === sig) this._onClose(); },
+    });
+    this._sig = sig;
+    await sig.open(JOIN_TIMEOUT_MS);
+    return sig;
+  }
+
+  /** @param {string} name @param {any} payload */
+  _onEvent(name, payload) {
+    if (this._phase === 'joining' || this._phase === 'reconnecting') {
+      this._earlyEvents.push([name, payload]);
+      return;
+    }
+    if (this._phase !== 'joined') return;
+    this._deliver(name, payload);
+  }
+
+  _flushEarly() {
+    const early = this._earlyEvents;
+    this._earlyEvents = [];
+    for (const [n, p] of early) {
+      if (this._phase === 'joined') this._deliver(n, p);
+    }
+  }
+
+  /**
+   * Applies an event to the local state, then hands it to the app.
+   * @param {string} name
+   * @param {any} payload
+   */
+  _deliver(name, payload) {
+    this._session.apply(name, payload);
+    if (name === 'user-removed' && this._stream) {
+      for (const d of payload || []) this._stream._onUserGone(d.userId);
+    }
+    if (name === 'media-slot') {
+      // Convene-internal: which remote media a receive slot carries; not an app event.
+      if (this._stream) this._stream._onSlot(payload);
+      return;
+    }
+    if (name === 'connection-change' && payload && (payload.state === 'Closed' || payload.state === 'Fail')) {
+      this._teardown();
+      this._emit(name, payload);
+      return;
+    }
+    if (this._stream) this._stream._onEvent(name, payload);
+    this._emit(name, payload);
+  }
+
+  // ---- internals: keep-alive and failover ---------------------------------------------------
+
+  _startPing() {
+    clearInterval(this._pingTimer);
+    this._pingTimer = setInterval(() => {
+      if (this._phase !== 'joined') return;
+      this._request('ping', undefined, PING_TIMEOUT_MS).catch((e) => {
+        // No reply: the connection is dead even if the socket does not know yet.
+        if (e && e.errorCode === 1 && this._sig && this._phase === 'joined') {
+          const sig = this._sig;
+          this._onClose();
+          sig.close();
+        }
+      });
+    }, PING_EVERY_MS);
+  }
+
+  /** The socket closed. While joined and not leaving: failover. */
+  _onClose() {
+    const sig = this._sig;
+    this._sig = null;
+    if (sig) sig.close();
+    const cut = (/** @type {string} */ why) => { if (sig) sig.rejectAll(failure(3, why)); };
+    if (this._phase === 'joined' && !this._leaving) {
+      cut('operation cancelled: connection lost');
+      this._phase = 'reconnecting';
+      this._failoverSince = Date.now();
+      this._backoff = BACKOFF_START_MS;
+      this._emit('connection-change', { state: 'Reconnecting', reason: 'failover' });
+      this._scheduleReconnect();
+    } else if (this._phase === 'reconnecting') {
+      cut('operation cancelled: connection lost');
+      this._scheduleReconnect();
+    } else if (this._phase === 'joined' && this._leaving) {
+      // The server closed right after our leave; leave() finishes the teardown.
+      cut('operation cancelled');
+    } else if (sig) {
+      sig.rejectAll(failure(1, 'connection error: the signaling socket closed'));
+    }
+  }
+
+  _scheduleReconnect() {
+    clearTimeout(this._reconnectTimer);
+    if (Date.now() - this._failoverSince > LIMITS.FAILOVER_WINDOW_SECS * 1000) {
+      this._giveUp(this._lastResumeError || 'failover timeout');
+      return;
+    }
+    const delay = this._backoff;
+    this._backoff = Math.min(this._backoff * 2, BACKOFF_MAX_MS);
+    this._reconnectTimer = setTimeout(() => this._tryResume(), delay);
+  }
+
+  async _tryResume() {
+    if (this._phase !== 'reconnecting' || !this._session) return;
+    const s = this._session;
+    let sig;
+    try {
+      sig = await this._connect();
+    } catch (e) {
+      if (this._phase === 'reconnecting' && !this._sig) this._scheduleReconnect();
+      return;
+    }
+    let result;
+    try {
+      result = await sig.request('resume', { sessionId: s.sessionId, userId: s.userId, resumeToken: s.resumeToken }, RESUME_TIMEOUT_MS);
+    } catch (e) {
+      const f = asFailure(e);
+      if (this._phase !== 'reconnecting') return;
+      if (isTransient(f)) {
+        this._lastResumeError = f.reason;
+        const sig = this._sig;
+        this._sig = null;
+        if (sig) sig.close();
+        this._scheduleReconnect();
+      } else {
+        this._giveUp(f.reason);
+      }
+      return;
+    }
+    if (this._phase !== 'reconnecting') return;
+    // Tell the app what changed while away, as deltas.
+    const old = [...s.users.values()];
+    this._session = new SessionState(result);
+    this._phase = 'joined';
+    this._startPing();
+    for (const ev of userListDiff(old, result.users || [])) this._emit(ev.event, ev.payload);
+    this._emit('connection-change', { state: 'Connected' });
+    this._flushEarly();
+    if (this._stream) this._stream._afterResume();
+  }
+
+  /** @param {string} reason */
+  _giveUp(reason) {
+    this._teardown();
+    this._emit('connection-change', { state: 'Fail', reason: String(reason || 'failover failed') });
+  }
+
+  /** Back to idle: no socket, no session, no media. */
+  _teardown() {
+    clearInterval(this._pingTimer);
+    clearTimeout(this._reconnectTimer);
+    this._pingTimer = null;
+    const sig = this._sig;
+    this._sig = null;
+    if (sig) {
+      sig.close(1000);
+      sig.rejectAll(failure(3, 'operation cancelled'));
+    }
+    this._phase = 'idle';
+    this._leaving = false;
+    this._session = null;
+    this._earlyEvents = [];
+    if (this._stream) {
+      this._stream._close();
+      this._stream = null;
+    }
+    this._releaseWakeLock();
+  }
+
+  _acquireWakeLock() {
+    const nav = /** @type {any} */ (typeof navigator !== 'undefined' ? navigator : null);
+    if (!this._options.stayAwake || !nav || !nav.wakeLock) return;
+    nav.wakeLock.request('screen').then((/** @type {any} */ l) => { this._wakeLock = l; }, () => {});
+  }
+
+  _releaseWakeLock() {
+    if (this._wakeLock) {
+      this._wakeLock.release().catch(() => {});
+      this._wakeLock = null;
+    }
+  }
+
+  /** Leaves if needed and stops listening to the page; the client cannot be used again. */
+  async _destroy() {
+    if (this._phase === 'joined') {
+      try { await this.leave(); } catch (_) { /* leaving anyway */ }
+    }
+    this._teardown();
+    if (typeof window !== 'undefined' && this._pagehideBound) {
+      window.removeEventListener('pagehide', this._onPageHide);
+      if (this._onDeviceChange) navigator.mediaDevices.removeEventListener('devicechange', this._onDeviceChange);
+    }
+    this._destroyed = true;
+    this._listeners.clear();
+  }
+}

@@ -1,0 +1,272 @@
+// The media side of the stream: one RTCPeerConnection to the SFU. The client always offers
+// (`rtc.offer`) and the SFU answers. Receive slots (3 audio, 1 share, one video per attached
+// user) are recvonly transceivers whose sender the server names in `media-slot` events;
+// rendering binds each attached user's slot track to its element.
+import { mediaNotJoined, reconnecting } from './errors.js';
+
+/** @typedef {import('./client.js').VideoClient} VideoClient */
+
+const AUDIO_SLOTS = 3;
+const SHARE_SLOTS = 1;
+
+export class MediaPeer {
+  /** @param {VideoClient} client */
+  constructor(client) {
+    this._c = client;
+    this._closed = false;
+    this._pc = null;
+    this._negotiating = Promise.resolve();
+    this._needReset = true;
+    /** mid → {userId, kind} from `media-slot` */
+    this._slots = new Map();
+    this._audioSlots = [];
+    this._shareSlots = [];
+    this._videoSlots = [];
+    this._audioEls = new Map(); // mid → <audio>
+    /** userId → {element, quality} */
+    this._attached = new Map();
+    this._micTrack = null;
+    this._micSender = null;
+    this._camTrack = null;
+    this._camTransceiver = null;
+    this._shareTrack = null;
+    this._shareTransceiver = null;
+    this._audioStarted = false;
+    this._shareEl = null;
+  }
+
+  _check() {
+    if (this._closed || this._c._phase !== 'joined') {
+      if (this._c._phase === 'reconnecting' && !this._closed) throw reconnecting();
+      throw mediaNotJoined();
+    }
+  }
+
+  async _req(method, params) {
+    this._check();
+    return this._c._request(method, params);
+  }
+
+  // ---- peer connection ---------------------------------------------------------------
+
+  _ensurePc() {
+    if (this._pc) return this._pc;
+    const pc = new RTCPeerConnection({
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+      iceServers: this._c._iceServers || [],
+    });
+    this._pc = pc;
+    this._needReset = true;
+    this._audioSlots = [];
+    this._shareSlots = [];
+    this._videoSlots = [];
+    for (let i = 0; i < AUDIO_SLOTS; i++) this._audioSlots.push(pc.addTransceiver('audio', { direction: 'recvonly' }));
+    for (let i = 0; i < SHARE_SLOTS; i++) this._shareSlots.push(pc.addTransceiver('video', { direction: 'recvonly' }));
+    pc.ontrack = (ev) => {
+      const t = ev.transceiver;
+      if (t && t.receiver.track.kind === 'audio') this._playAudio(t);
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'failed' && this._pc === pc && !this._closed && this._c._phase === 'joined') {
+        // Media path lost while signaling is fine: start over with a fresh peer.
+        this._restartPeer().catch(() => {});
+      }
+    };
+    return pc;
+  }
+
+  _playAudio(t) {
+    if (typeof document === 'undefined' || !t.mid) return;
+    let el = this._audioEls.get(t.mid);
+    if (!el) {
+      el = document.createElement('audio');
+      el.autoplay = true;
+      el.style.display = 'none';
+      el.dataset.conveneMid = t.mid;
+      (document.body || document.documentElement).appendChild(el);
+      this._audioEls.set(t.mid, el);
+    }
+    el.srcObject = new MediaStream([t.receiver.track]);
+    const p = el.play();
+    if (p && p.catch) p.catch(() => this._c._emit('auto-play-audio-failed'));
+  }
+
+  /** Offers the current transceivers to the SFU and applies its answer (serialised). */
+  _renegotiate() {
+    const run = async () => {
+      const pc = this._ensurePc();
+      const reset = this._needReset;
+      const offer = await pc.createOffer();
+      await pc.setLocalDescription(offer);
+      const shareMids = [];
+      if (this._shareTransceiver && this._shareTransceiver.mid) shareMids.push(this._shareTransceiver.mid);
+      for (const t of this._shareSlots) if (t.mid) shareMids.push(t.mid);
+      let answer;
+      try {
+        answer = await this._c._request('rtc.offer', { sdp: pc.localDescription.sdp, reset, shareMids });
+      } catch (e) {
+        if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
+        throw e;
+      }
+      if (this._pc !== pc) return;
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+      this._needReset = false;
+      for (const t of this._audioSlots) if (t.currentDirection && t.receiver.track) this._playAudio(t);
+      this._bindAll();
+    };
+    const p = this._negotiating.then(run, run);
+    this._negotiating = p.catch(() => {});
+    return p;
+  }
+
+  async _restartPeer() {
+    const old = this._pc;
+    this._pc = null;
+    if (old) try { old.close(); } catch (_) { /* ignore */ }
+    this._slots.clear();
+    this._micSender = null;
+    this._camTransceiver = null;
+    this._shareTransceiver = null;
+    const pc = this._ensurePc();
+    if (this._micTrack) this._micSender = pc.addTransceiver(this._micTrack, { direction: 'sendonly' }).sender;
+    if (this._camTrack) this._camTransceiver = this._addCamera(pc, this._camTrack);
+    if (this._shareTrack) this._shareTransceiver = pc.addTransceiver(this._shareTrack, { direction: 'sendonly' });
+    while (this._videoSlots.length < this._attached.size) this._videoSlots.push(pc.addTransceiver('video', { direction: 'recvonly' }));
+    await this._renegotiate();
+  }
+
+  /** After a signaling failover the server dropped our media peer: build a new one. */
+  _afterResume() {
+    if (this._pc) this._restartPeer().catch(() => {});
+  }
+
+  _addCamera(pc, track) {
+    const encodings = [
+      { rid: 'l', scaleResolutionDownBy: 4, maxBitrate: 150000 },
+      { rid: 'm', scaleResolutionDownBy: 2, maxBitrate: 500000 },
+      { rid: 'h', scaleResolutionDownBy: 1, maxBitrate: 1500000 },
+    ];
+    try {
+      return pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: encodings });
+    } catch (_) {
+      return pc.addTransceiver(track, { direction: 'sendonly' });
+    }
+  }
+
+  // ---- slots and rendering -------------------------------------------------------------
+
+  _onSlot(slot) {
+    if (!slot || !slot.mid) return;
+    if (slot.userId === undefined || slot.userId === null) this._slots.delete(slot.mid);
+    else this._slots.set(slot.mid, { userId: slot.userId, kind: slot.kind });
+    this._bindAll();
+  }
+
+  _transceiverOf(mid) {
+    if (!this._pc) return null;
+    return this._pc.getTransceivers().find((t) => t.mid === mid) || null;
+  }
+
+  /** Puts each attached user's slot track into its element. */
+  _bindAll() {
+    for (const [userId, a] of this._attached) {
+      let mid = null;
+      for (const [m, s] of this._slots) if (s.userId === userId && s.kind === 'video') mid = m;
+      if (!mid) continue;
+      const t = this._transceiverOf(mid);
+      if (!t) continue;
+      const track = t.receiver.track;
+      const cur = a.element.srcObject;
+      if (!cur || cur.getVideoTracks()[0] !== track) {
+        a.element.srcObject = new MediaStream([track]);
+        const p = a.element.play();
+        if (p && p.catch) p.catch(() => {});
+      }
+      a.mid = mid;
+    }
+  }
+
+  _onUserGone(userId) {
+    const a = this._attached.get(userId);
+    if (a) {
+      this._attached.delete(userId);
+      a.element.srcObject = null;
+    }
+  }
+
+  /** Stops sending the screen share. */
+  _stopShareTrack() {
+    if (this._shareTrack) { this._shareTrack.stop(); this._shareTrack = null; }
+    if (this._shareTransceiver) this._shareTransceiver.sender.replaceTrack(null).catch(() => {});
+    if (this._shareEl) { this._shareEl.srcObject = null; this._shareEl = null; }
+  }
+
+  _onEvent(name, payload) {
+    if (name === 'passively-stop-share' && this._shareTrack) {
+      this._stopShareTrack();
+    }
+    if (name === 'user-updated' && this._micTrack) {
+      // Muted by the host (or unmuted by ourselves): the mic track follows the server state.
+      const me = (payload || []).find((u) => u.userId === this._c._session.userId);
+      if (me && typeof me.muted === 'boolean') this._micTrack.enabled = !me.muted;
+    }
+  }
+
+  async _stats(kind) {
+    const out = { encode: null, decode: [] };
+    if (!this._pc) return out;
+    const report = await this._pc.getStats();
+    const byId = new Map();
+    report.forEach((r) => byId.set(r.id, r));
+    report.forEach((r) => {
+      if (r.kind !== kind && r.mediaType !== kind) return;
+      if (r.type === 'outbound-rtp') {
+        const remote = r.remoteId ? byId.get(r.remoteId) : null;
+        const e = out.encode || { encoding: true, bitrate: 0, bytes: 0, packets: 0, width: 0, height: 0, fps: 0, rtt: 0, avg_loss: 0, jitter: 0 };
+        e.bytes += r.bytesSent || 0;
+        e.packets += r.packetsSent || 0;
+        e.width = Math.max(e.width, r.frameWidth || 0);
+        e.height = Math.max(e.height, r.frameHeight || 0);
+        e.fps = Math.max(e.fps, r.framesPerSecond || 0);
+        if (remote) {
+          e.rtt = Math.round((remote.roundTripTime || 0) * 1000);
+          e.jitter = Math.round((remote.jitter || 0) * 1000);
+          e.avg_loss = remote.fractionLost || 0;
+        }
+        out.encode = e;
+      } else if (r.type === 'inbound-rtp') {
+        let slot = null;
+        for (const t of this._pc.getTransceivers()) if (t.mid === r.mid) slot = this._slots.get(t.mid) || null;
+        out.decode.push({
+          encoding: false,
+          mid: r.mid,
+          userId: slot ? slot.userId : undefined,
+          packets: r.packetsReceived || 0,
+          packetsLost: r.packetsLost || 0,
+          bytes: r.bytesReceived || 0,
+          jitter: Math.round((r.jitter || 0) * 1000),
+          framesDecoded: r.framesDecoded || 0,
+          width: r.frameWidth || 0,
+          height: r.frameHeight || 0,
+          fps: r.framesPerSecond || 0,
+          sample_rate: kind === 'audio' ? 48000 : undefined,
+        });
+      }
+    });
+    return out;
+  }
+
+  _close() {
+    this._closed = true;
+    for (const t of [this._micTrack, this._camTrack, this._shareTrack]) if (t) t.stop();
+    this._micTrack = this._camTrack = this._shareTrack = null;
+    if (this._pc) try { this._pc.close(); } catch (_) { /* ignore */ }
+    this._pc = null;
+    for (const el of this._audioEls.values()) { el.srcObject = null; el.remove(); }
+    this._audioEls.clear();
+    for (const a of this._attached.values()) a.element.srcObject = null;
+    this._attached.clear();
+    this._slots.clear();
+  }
+}

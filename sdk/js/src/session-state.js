@@ -1,0 +1,73 @@
+// The joined session as this client knows it: built from a `join`/`resume` result and kept
+// current by the server's events.
+
+/** @typedef {import('./types.js').Participant} Participant */
+/** @typedef {import('./types.js').JoinResult} JoinResult */
+
+/**
+ * A deep copy (so the app cannot change the SDK's state through what it was given).
+ * @template T
+ * @param {T} o
+ * @returns {T}
+ */
+export const clone = (o) => (o === undefined ? undefined : JSON.parse(JSON.stringify(o)));
+
+export class SessionState {
+  /** @param {JoinResult} r */
+  constructor(r) {
+    /** @type {Map<number, Participant>} */
+    this.users = new Map();
+    for (const u of r.users || []) this.users.set(u.userId, Object.assign({}, u));
+    this.sessionId = r.sessionId;
+    this.topic = r.topic;
+    this.userId = r.userId;
+    this.password = r.password || '';
+    this.isOriginalHost = !!r.isOriginalHost;
+    this.chatPrivilege = r.chatPrivilege;
+    this.sharePrivilege = r.sharePrivilege;
+    this.renameAllowed = r.renameAllowed;
+    this.resumeToken = r.resumeToken;
+  }
+
+  /** Ourselves. @returns {Participant|undefined} */
+  me() {
+    return this.users.get(this.userId);
+  }
+
+  /** Everyone, by user id. @returns {Participant[]} */
+  sortedUsers() {
+    return [...this.users.values()].sort((a, b) => a.userId - b.userId);
+  }
+
+  /**
+   * Applies a server event to the state (events that change no state are ignored).
+   * @param {string} name
+   * @param {any} payload
+   */
+  apply(name, payload) {
+    switch (name) {
+      case 'user-added':
+        for (const u of payload || []) this.users.set(u.userId, Object.assign({}, u));
+        break;
+      case 'user-updated':
+        for (const d of payload || []) {
+          const u = this.users.get(d.userId);
+          if (!u) continue;
+          Object.assign(u, d);
+          if (d.audio === '') delete u.muted;
+        }
+        break;
+      case 'user-removed':
+        for (const d of payload || []) this.users.delete(d.userId);
+        break;
+      case 'chat-privilege-change':
+        this.chatPrivilege = payload.chatPrivilege;
+        break;
+      case 'share-privilege-change':
+        this.sharePrivilege = payload.privilege;
+        break;
+      default:
+        break;
+    }
+  }
+}

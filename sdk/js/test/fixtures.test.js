@@ -1,0 +1,66 @@
+// The browser SDK against the protocol's golden fixtures (fixtures/protocol/, written from the
+// Rust types): the same modules the browser loads, run in plain Node.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { decodeServerMessage, encodeRequest, encodeServerMessage } from '../src/codec.js';
+import { userListDiff, validateJoin } from '../src/rules.js';
+import { EVENTS, METHODS } from '../src/protocol.gen.js';
+
+const FIXTURES = fileURLToPath(new URL('../../../fixtures/protocol/', import.meta.url));
+/** @param {string} dir */
+const files = (dir) => readdirSync(FIXTURES + dir).filter((f) => f.endsWith('.json')).sort();
+/** @param {string} path */
+const load = (path) => JSON.parse(readFileSync(FIXTURES + path, 'utf8'));
+
+test('every client fixture is what the request encoder writes', () => {
+  const seen = new Set();
+  for (const f of files('client')) {
+    const want = load(`client/${f}`);
+    assert.ok(METHODS.includes(want.method), `${f}: ${want.method} is a protocol method`);
+    assert.equal(f, `${want.method}.json`);
+    assert.equal(encodeRequest(want.id, want.method, want.params), JSON.stringify(want), f);
+    seen.add(want.method);
+  }
+  assert.deepEqual(METHODS.filter((m) => !seen.has(m)), [], 'a fixture for every method');
+});
+
+test('every server fixture decodes to its kind and re-encodes to the same JSON', () => {
+  const events = new Set();
+  for (const f of files('server')) {
+    const text = readFileSync(`${FIXTURES}server/${f}`, 'utf8');
+    const msg = decodeServerMessage(text);
+    assert.ok(msg, f);
+    if (f.startsWith('event.')) {
+      assert.equal(msg.kind, 'event', f);
+      assert.equal(`event.${msg.event}.json`, f);
+      assert.ok(EVENTS.includes(msg.event), `${f}: ${msg.event} is a protocol event`);
+      events.add(msg.event);
+    } else {
+      assert.ok(f.startsWith('reply.'), f);
+      assert.equal(msg.kind, 'reply', f);
+      assert.equal(typeof msg.id, 'number', f);
+    }
+    assert.deepEqual(JSON.parse(encodeServerMessage(msg)), JSON.parse(text), f);
+  }
+  assert.deepEqual(EVENTS.filter((e) => !events.has(e)), [], 'a fixture for every event');
+});
+
+test('frames that are neither a reply nor an event are ignored', () => {
+  for (const text of ['not json', '[]', '42', '{"ok":true}', 'null']) assert.equal(decodeServerMessage(text), null, text);
+});
+
+test('join validation accepts and refuses exactly as the protocol crate', () => {
+  for (const c of load('rules/join-validation.json')) {
+    const got = validateJoin(c.params);
+    assert.equal(got ? got.errorCode : null, c.errorCode, c.name);
+    if (got) assert.equal(got.type, 'INVALID_PARAMETERS', c.name);
+  }
+});
+
+test('the resume diff gives exactly the protocol crate\'s events', () => {
+  for (const c of load('rules/resume-diff.json')) {
+    assert.deepEqual(userListDiff(c.old, c.new), c.events, c.name);
+  }
+});

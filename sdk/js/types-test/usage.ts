@@ -1,0 +1,41 @@
+// A TypeScript app using the SDK through convene.d.ts: `tsc` fails when the types go wrong.
+import ConveneVideo, { type ExecutedFailure, type Participant, VideoQuality } from '../convene.js';
+
+export async function app(token: string): Promise<void> {
+  const client = ConveneVideo.createClient();
+  await client.init('en-US', 'Global', { patchJsMedia: true, leaveOnPageUnload: true });
+  try {
+    await client.join('Demo Room', token, 'Ann', undefined, 30);
+  } catch (e) {
+    const f = e as ExecutedFailure;
+    if (f.errorCode === 3004) return;
+  }
+  client.on('user-added', (users) => users.forEach((u) => u.userId.toFixed()));
+  client.on('connection-change', ({ state, reason }) => console.log(state, reason?.length));
+  client.on('chat-on-message', (m) => console.log(m.sender.name, m.message));
+  const all: Participant[] = client.getAllUser();
+  const history = await client.getChatClient().getHistory();
+  console.log(all.length, history.map((m) => m.timestamp));
+  await client.getCommandClient().send('hi', all[0]?.userId);
+  const stream = client.getMediaStream();
+  await stream.startAudio({ mute: true });
+  await stream.startVideo({ hd: true });
+  const video: HTMLVideoElement = await stream.attachVideo(2, VideoQuality.Video_360P);
+  document.body.append(video);
+  await stream.setSharePrivilege(ConveneVideo.SharePrivilege.Locked);
+  await client.leave(client.isHost());
+  await ConveneVideo.destroyClient();
+}
+
+// Wrong uses must not type-check.
+export function wrong(): void {
+  const client = ConveneVideo.createClient();
+  // @ts-expect-error: join needs a topic, a token and a user name
+  void client.join('only a topic');
+  // @ts-expect-error: no such event
+  client.on('user-joined', () => {});
+  // @ts-expect-error: user-removed carries an array
+  client.on('user-removed', (u: Participant) => u);
+  // @ts-expect-error: 2 is no SharePrivilege
+  void client.getMediaStream().setSharePrivilege(2);
+}

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use crate::{MAX_ID_CHARS, MAX_LIFETIME_SECS, MIN_LIFETIME_SECS};
+use crate::{MAX_LIFETIME_SECS, MIN_LIFETIME_SECS};
+use convene_protocol::MAX_IDENTITY_CHARS;
 
 /// Why a token was refused.
 ///
@@ -30,7 +31,7 @@ pub enum TokenError {
     MissingClaim(&'static str),
     /// A claim has the wrong JSON type or a forbidden value: the claim name, then the rule.
     InvalidClaim(&'static str, String),
-    /// A string claim is longer than [`MAX_ID_CHARS`] characters.
+    /// A string claim is longer than [`MAX_IDENTITY_CHARS`] characters.
     TooLong(&'static str),
     /// The `tpc` claim is not the topic being joined, even ignoring case.
     TopicMismatch {
@@ -72,7 +73,7 @@ impl fmt::Display for TokenError {
             TokenError::MissingClaim(claim) => write!(f, "missing claim {claim}"),
             TokenError::InvalidClaim(claim, why) => write!(f, "invalid claim {claim}: {why}"),
             TokenError::TooLong(claim) => {
-                write!(f, "{claim} longer than {MAX_ID_CHARS} characters")
+                write!(f, "{claim} longer than {MAX_IDENTITY_CHARS} characters")
             }
             TokenError::TopicMismatch { got, .. } => {
                 write!(f, "topic mismatch: token is for '{got}'")

@@ -18,8 +18,8 @@
 //! | `role_type` | required; the JSON number `1` ([`Role::Host`]) or `0` ([`Role::Participant`]) |
 //! | `version` | optional; `1` when present |
 //! | `iat`, `exp` | required seconds; `exp > now`; `exp - iat` within [[`MIN_LIFETIME_SECS`], [`MAX_LIFETIME_SECS`]]; `iat <= now + `[`MAX_CLOCK_SKEW_SECS`] |
-//! | `user_identity` / `user_key` | optional; at most [`MAX_ID_CHARS`] characters; `user_key` is used when `user_identity` is absent |
-//! | `session_key` | optional; at most [`MAX_ID_CHARS`] characters |
+//! | `user_identity` / `user_key` | optional; at most [`MAX_IDENTITY_CHARS`](convene_protocol::MAX_IDENTITY_CHARS) characters; `user_key` is used when `user_identity` is absent |
+//! | `session_key` | optional; at most [`MAX_IDENTITY_CHARS`](convene_protocol::MAX_IDENTITY_CHARS) characters |
 //!
 //! Time is always passed in (`now_secs`, Unix seconds): this crate never reads the clock, so
 //! every rule is deterministic and testable at its exact boundary.
@@ -66,8 +66,6 @@ pub const MIN_LIFETIME_SECS: u64 = 1800;
 pub const MAX_LIFETIME_SECS: u64 = 48 * 3600;
 /// How far in the future `iat` may be, in seconds, to tolerate clocks that disagree.
 pub const MAX_CLOCK_SKEW_SECS: u64 = 60;
-/// The most characters (not bytes) allowed in `user_identity`, `user_key` and `session_key`.
-pub const MAX_ID_CHARS: usize = 36;
 
 /// One app: an SDK key and the secret that signs its tokens.
 #[derive(Clone, PartialEq, Eq)]

@@ -4,9 +4,10 @@ use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::{Map, Value};
 
 use crate::{
-    AppCredentials, Role, TokenClaims, TokenError, MAX_CLOCK_SKEW_SECS, MAX_ID_CHARS,
-    MAX_LIFETIME_SECS, MIN_LIFETIME_SECS,
+    AppCredentials, Role, TokenClaims, TokenError, MAX_CLOCK_SKEW_SECS, MAX_LIFETIME_SECS,
+    MIN_LIFETIME_SECS,
 };
+use convene_protocol::MAX_IDENTITY_CHARS;
 
 type Claims = Map<String, Value>;
 
@@ -168,13 +169,13 @@ fn required_secs(claims: &Claims, name: &'static str) -> Result<u64, TokenError>
     }
 }
 
-/// An optional identifier claim: a string of at most [`MAX_ID_CHARS`] characters; an empty
+/// An optional identifier claim: a string of at most [`MAX_IDENTITY_CHARS`] characters; an empty
 /// string counts as absent.
 fn optional_id(claims: &Claims, name: &'static str) -> Result<Option<String>, TokenError> {
     match present(claims, name) {
         None => Ok(None),
         Some(Value::String(text)) if text.is_empty() => Ok(None),
-        Some(Value::String(text)) if text.chars().count() > MAX_ID_CHARS => {
+        Some(Value::String(text)) if text.chars().count() > MAX_IDENTITY_CHARS => {
             Err(TokenError::TooLong(name))
         }
         Some(Value::String(text)) => Ok(Some(text.clone())),

@@ -1,13 +1,13 @@
 //! [`Client`]: the cheap, cloneable handle an app calls.
 
-use crate::driver::{Command, Driver, Reply, Shared};
+use crate::client_core::{Call, Outcome};
+use crate::driver::{Command, Driver};
+use crate::shared::Shared;
 use crate::url::parse_server_url;
 use crate::{ClientError, Events, SessionInfo};
 use convene_protocol::{
-    ChatMessage, ChatPrivilege, ClientMsg, CommandChannelMsg, JoinParams, Participant,
-    SharePrivilege, TargetOpt, TargetParams, UserId, MAX_PASSCODE_CHARS, MAX_TOPIC_CHARS,
+    validate_join_params, ChatPrivilege, ClientMsg, JoinParams, Participant, SharePrivilege, UserId,
 };
-use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -20,8 +20,9 @@ const INIT_REACH_TIMEOUT: Duration = Duration::from_secs(5);
 /// A Convene client: one user in at most one session at a time.
 ///
 /// Cheap to clone; every clone is the same client (same session, same events). The state and
-/// the socket belong to one background task, started by [`Client::init`]; methods message it
-/// and await its answer, so none of them blocks another for long.
+/// the socket belong to one background task, started by [`Client::init`], which drives the
+/// client's sans-IO core; methods message it and await its answer, so none of them blocks
+/// another for long.
 ///
 /// Lifecycle (SPEC §3): [`Client::new`] → [`Client::init`] → [`Client::join`] → calls →
 /// [`Client::leave`] → [`Client::destroy`]. Dropping the last handle also leaves (best effort,
@@ -57,39 +58,13 @@ impl Default for Client {
     }
 }
 
-/// The local "not in a session" error for a method: media-stream calls report 6002 like the
-/// reference's `getMediaStream()` before join, the rest 5002.
-pub(crate) fn not_joined_error(msg: &ClientMsg) -> ClientError {
-    if msg.is_media() {
-        ClientError::MediaNotJoined
-    } else {
-        ClientError::NotJoined
-    }
-}
-
-/// The join checks of SPEC §4 that need no server, for an early and clear error (5013). The
-/// server checks the same rules again.
+/// The join checks that need no server, for an early and clear error (5013): the rules of
+/// SPEC §4 as [`convene_protocol::validate_join_params`] defines them for everyone, plus a
+/// token, which only a client can require before sending (the server answers 200).
 fn check_join_params(p: &JoinParams) -> Result<(), ClientError> {
-    let topic_len = p.topic.chars().count();
-    if topic_len == 0 || topic_len > MAX_TOPIC_CHARS {
-        return Err(ClientError::InvalidJoinParameter(format!(
-            "topic must be 1 to {MAX_TOPIC_CHARS} characters"
-        )));
-    }
+    validate_join_params(p).map_err(|e| ClientError::InvalidJoinParameter(e.reason))?;
     if p.token.is_empty() {
         return Err(ClientError::InvalidJoinParameter("token is empty".into()));
-    }
-    if let Some(pw) = &p.passcode {
-        if pw.chars().count() > MAX_PASSCODE_CHARS || !pw.bytes().all(|b| (32..=126).contains(&b)) {
-            return Err(ClientError::InvalidJoinParameter(format!(
-                "passcode must be at most {MAX_PASSCODE_CHARS} printable ASCII characters"
-            )));
-        }
-    }
-    if p.idle_timeout_mins == Some(0.0) {
-        return Err(ClientError::InvalidJoinParameter(
-            "idleTimeoutMins must be a positive number of minutes".into(),
-        ));
     }
     Ok(())
 }
@@ -136,10 +111,7 @@ impl Client {
             tokio::spawn(Driver::new(self.inner.shared.clone(), rx).run());
             tx
         });
-        let (reply, rx) = oneshot::channel();
-        tx.send(Command::Init { url, reply })
-            .map_err(|_| ClientError::Destroyed)?;
-        rx.await.map_err(|_| ClientError::Destroyed)?
+        send(tx, Call::Init { ws_url: url.ws }).await.map(drop)
     }
 
     /// Joins (or starts) a session. Fails with `NotInitialized` before `init`, 5012 when
@@ -169,14 +141,19 @@ impl Client {
             // A peer left over from an ended session is no use in a new one.
             self.inner.shared.media.close().await;
         }
-        self.send(&tx, |reply| Command::Join { params, reply })
-            .await
+        match send(&tx, Call::Join(params)).await? {
+            Outcome::Joined(info) => Ok(info),
+            // The core finishes a join with `Joined` or an error; anything else is a bug.
+            other => Err(ClientError::Protocol(format!(
+                "join finished with {other:?}"
+            ))),
+        }
     }
 
     /// Leaves the session; `end: true` ends it for everyone (host only, else 5007 and we stay).
     pub async fn leave(&self, end: bool) -> Result<(), ClientError> {
         let tx = self.driver()?.ok_or(ClientError::NotJoined)?;
-        let r = self.send(&tx, |reply| Command::Leave { end, reply }).await;
+        let r = send(&tx, Call::Leave { end }).await.map(drop);
         if r.is_ok() {
             self.inner.shared.media.close().await;
         }
@@ -189,15 +166,7 @@ impl Client {
         if self.inner.destroyed.swap(true, Ordering::SeqCst) {
             return Ok(());
         }
-        match self.inner.driver.get() {
-            Some(tx) => {
-                let (reply, rx) = oneshot::channel();
-                if tx.send(Command::Destroy { reply }).is_ok() {
-                    let _ = rx.await;
-                }
-            }
-            None => self.inner.shared.subscribers.close(),
-        }
+        self.stop(Call::Destroy).await;
         self.inner.shared.media.close().await;
         Ok(())
     }
@@ -295,179 +264,14 @@ impl Client {
             _ => {}
         }
         let Some(tx) = self.driver()? else {
-            return Err(not_joined_error(&msg));
+            return Err(ClientError::not_joined_for(&msg));
         };
-        self.send(&tx, |reply| Command::Request { msg, reply })
+        send(&tx, Call::Request(msg))
             .await
-    }
-
-    async fn call<T: DeserializeOwned>(&self, msg: ClientMsg) -> Result<T, ClientError> {
-        let method = msg.method();
-        let v = self.request(msg).await?;
-        serde_json::from_value(v)
-            .map_err(|e| ClientError::Protocol(format!("{method} result: {e}")))
-    }
-
-    async fn call_unit(&self, msg: ClientMsg) -> Result<(), ClientError> {
-        self.request(msg).await.map(drop)
-    }
-
-    /// The server's user list (`getAllUser` on the wire). Apps use [`Client::get_all_user`];
-    /// this is for checking the local list against the server.
-    pub async fn fetch_all_users(&self) -> Result<Vec<Participant>, ClientError> {
-        self.call(ClientMsg::GetAllUser).await
-    }
-
-    /// Renames ourselves (`user_id: None`) or, as host or manager, another user.
-    pub async fn change_name(
-        &self,
-        name: &str,
-        user_id: Option<UserId>,
-    ) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::ChangeName {
-            name: name.to_string(),
-            user_id,
-        })
-        .await
-    }
-
-    /// Host/manager: allow or forbid participants to rename themselves.
-    pub async fn allow_participants_to_rename(&self, allowed: bool) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::AllowParticipantsToRename { allowed })
-            .await
-    }
-
-    /// Joins computer audio, muted when `mute`.
-    pub async fn start_audio(&self, mute: bool) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::StartAudio { mute }).await
-    }
-
-    /// Leaves computer audio.
-    pub async fn stop_audio(&self) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::StopAudio).await
-    }
-
-    /// Mutes ourselves (`None`) or, as host or manager, another user.
-    pub async fn mute_audio(&self, user_id: Option<UserId>) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::MuteAudio(TargetOpt { user_id }))
-            .await
-    }
-
-    /// Unmutes ourselves (`None`) or, as host or manager, asks another user to unmute.
-    pub async fn unmute_audio(&self, user_id: Option<UserId>) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::UnmuteAudio(TargetOpt { user_id }))
-            .await
-    }
-
-    /// Host/manager: mutes everyone else.
-    pub async fn mute_all_audio(&self) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::MuteAllAudio).await
-    }
-
-    /// Host/manager: asks everyone muted to unmute.
-    pub async fn unmute_all_audio(&self) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::UnmuteAllAudio).await
-    }
-
-    /// Camera on.
-    pub async fn start_video(&self) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::StartVideo).await
-    }
-
-    /// Camera off.
-    pub async fn stop_video(&self) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::StopVideo).await
-    }
-
-    /// Starts sharing the screen (checked against the share privilege).
-    pub async fn start_share_screen(&self) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::StartShareScreen).await
-    }
-
-    /// Stops sharing.
-    pub async fn stop_share_screen(&self) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::StopShareScreen).await
-    }
-
-    /// Host: hands the host role to `user_id`.
-    pub async fn make_host(&self, user_id: UserId) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::MakeHost(TargetParams { user_id }))
-            .await
-    }
-
-    /// Host: makes `user_id` a manager.
-    pub async fn make_manager(&self, user_id: UserId) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::MakeManager(TargetParams { user_id }))
-            .await
-    }
-
-    /// Host: revokes `user_id`'s manager role.
-    pub async fn revoke_manager(&self, user_id: UserId) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::RevokeManager(TargetParams { user_id }))
-            .await
-    }
-
-    /// Original host: takes the host role back.
-    pub async fn reclaim_host(&self) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::ReclaimHost).await
-    }
-
-    /// Host/manager: removes `user_id`, who cannot rejoin this session instance.
-    pub async fn remove_user(&self, user_id: UserId) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::RemoveUser(TargetParams { user_id }))
-            .await
-    }
-
-    /// Host/manager: locks (or unlocks) screen share.
-    pub async fn lock_share(&self, is_locked: bool) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::LockShare { is_locked }).await
-    }
-
-    /// Host/manager: sets the share privilege.
-    pub async fn set_share_privilege(&self, privilege: SharePrivilege) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::SetSharePrivilege { privilege })
-            .await
-    }
-
-    /// Chats privately to `user_id`.
-    pub async fn chat_send(&self, text: &str, user_id: UserId) -> Result<ChatMessage, ClientError> {
-        self.call(ClientMsg::ChatSend {
-            text: text.to_string(),
-            user_id,
-        })
-        .await
-    }
-
-    /// Chats to everyone.
-    pub async fn chat_send_to_all(&self, text: &str) -> Result<ChatMessage, ClientError> {
-        self.call(ClientMsg::ChatSendToAll {
-            text: text.to_string(),
-        })
-        .await
-    }
-
-    /// Host/manager: sets the chat privilege.
-    pub async fn chat_set_privilege(&self, privilege: ChatPrivilege) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::ChatSetPrivilege { privilege })
-            .await
-    }
-
-    /// The chat messages we saw while present.
-    pub async fn chat_get_history(&self) -> Result<Vec<ChatMessage>, ClientError> {
-        self.call(ClientMsg::ChatGetHistory).await
-    }
-
-    /// Sends a command channel message to `user_id`, or to everyone when `None`.
-    pub async fn command_send(
-        &self,
-        text: &str,
-        user_id: Option<UserId>,
-    ) -> Result<CommandChannelMsg, ClientError> {
-        self.call(ClientMsg::CommandSend {
-            text: serde_json::Value::String(text.to_string()),
-            user_id,
-        })
-        .await
+            .map(|outcome| match outcome {
+                Outcome::Value(v) => v,
+                Outcome::Joined(_) | Outcome::Done => serde_json::Value::Null,
+            })
     }
 
     // ---- test hooks --------------------------------------------------------------------
@@ -477,9 +281,7 @@ impl Client {
     #[doc(hidden)]
     pub async fn debug_drop_connection(&self) {
         if let Ok(Some(tx)) = self.driver() {
-            let _ = self
-                .send(&tx, |reply| Command::DropConnection { reply })
-                .await;
+            let _ = send(&tx, Call::DropConnection).await;
         }
     }
 
@@ -490,20 +292,12 @@ impl Client {
         if self.inner.destroyed.swap(true, Ordering::SeqCst) {
             return;
         }
-        match self.inner.driver.get() {
-            Some(tx) => {
-                let (reply, rx) = oneshot::channel();
-                if tx.send(Command::Kill { reply }).is_ok() {
-                    let _ = rx.await;
-                }
-            }
-            None => self.inner.shared.subscribers.close(),
-        }
+        self.stop(Call::Kill).await;
     }
 
     // ---- plumbing ----------------------------------------------------------------------
 
-    fn check_alive(&self) -> Result<(), ClientError> {
+    pub(crate) fn check_alive(&self) -> Result<(), ClientError> {
         if self.inner.destroyed.load(Ordering::SeqCst) {
             Err(ClientError::Destroyed)
         } else {
@@ -517,15 +311,30 @@ impl Client {
         Ok(self.inner.driver.get().cloned())
     }
 
-    async fn send<T>(
-        &self,
-        tx: &mpsc::UnboundedSender<Command>,
-        make: impl FnOnce(Reply<T>) -> Command,
-    ) -> Result<T, ClientError> {
-        let (reply, rx) = oneshot::channel();
-        tx.send(make(reply)).map_err(|_| ClientError::Destroyed)?;
-        rx.await.map_err(|_| ClientError::Destroyed)?
+    /// Sends `destroy` or `kill` (the `destroyed` flag is already set) and waits for the
+    /// driver to finish; before `init` there is no driver, only event streams to end.
+    async fn stop(&self, call: Call) {
+        match self.inner.driver.get() {
+            Some(tx) => {
+                let _ = send(tx, call).await;
+            }
+            None => self.inner.shared.subscribers.close(),
+        }
     }
+
+    /// Both handles are the same client.
+    #[cfg(test)]
+    pub(crate) fn same_as(&self, other: &Client) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+/// Hands a call to the driver and waits for its result.
+async fn send(tx: &mpsc::UnboundedSender<Command>, call: Call) -> Result<Outcome, ClientError> {
+    let (reply, rx) = oneshot::channel();
+    tx.send(Command { call, reply })
+        .map_err(|_| ClientError::Destroyed)?;
+    rx.await.map_err(|_| ClientError::Destroyed)?
 }
 
 #[cfg(test)]
@@ -553,6 +362,11 @@ mod tests {
             params("t", Some("pässe"), None),
             params("t", Some("tab\t"), None),
             params("t", None, Some(0.0)),
+            params("a\nb", None, None),
+            JoinParams {
+                token: String::new(),
+                ..params("t", None, None)
+            },
         ] {
             assert_eq!(
                 check_join_params(&bad).unwrap_err().code(),
@@ -560,22 +374,6 @@ mod tests {
                 "{bad:?}"
             );
         }
-    }
-
-    #[test]
-    fn media_calls_before_join_report_6002() {
-        assert_eq!(
-            not_joined_error(&ClientMsg::StartVideo),
-            ClientError::MediaNotJoined
-        );
-        assert_eq!(
-            not_joined_error(&ClientMsg::MuteAudio(TargetOpt::default())),
-            ClientError::MediaNotJoined
-        );
-        assert_eq!(
-            not_joined_error(&ClientMsg::ReclaimHost),
-            ClientError::NotJoined
-        );
     }
 
     #[tokio::test]
@@ -628,45 +426,5 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, ClientError::Transport(_)), "{err:?}");
         assert_eq!(err.to_error_body().error_code, 1);
-    }
-}
-
-/// The process's one client, as the browser SDK's `createClient()`: every call returns the
-/// same instance until [`destroy_client`]. Use [`Client::new`] for several independent
-/// clients in one process (bots, load tests).
-pub fn create_client() -> Client {
-    let mut slot = PROCESS_CLIENT.lock().unwrap_or_else(|e| e.into_inner());
-    slot.get_or_insert_with(Client::new).clone()
-}
-
-/// Destroys the process's client (leaving its session); the next [`create_client`] makes a
-/// new one that can join again.
-pub async fn destroy_client() {
-    let client = PROCESS_CLIENT
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .take();
-    if let Some(c) = client {
-        let _ = c.destroy().await;
-    }
-}
-
-static PROCESS_CLIENT: std::sync::Mutex<Option<Client>> = std::sync::Mutex::new(None);
-
-#[cfg(test)]
-mod process_client_tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn create_client_is_one_instance_until_destroyed() {
-        let a = create_client();
-        let b = create_client();
-        assert!(Arc::ptr_eq(&a.inner, &b.inner));
-        destroy_client().await;
-        let c = create_client();
-        assert!(!Arc::ptr_eq(&a.inner, &c.inner));
-        assert!(matches!(a.check_alive(), Err(ClientError::Destroyed)));
-        assert!(c.check_alive().is_ok());
-        destroy_client().await;
     }
 }

@@ -1,6 +1,6 @@
 //! [`ClientError`]: every way a client call can fail, each with a wire [`ErrorBody`].
 
-use convene_protocol::{ErrorBody, ErrorCode};
+use convene_protocol::{ClientMsg, ErrorBody, ErrorCode};
 use std::fmt;
 
 /// Why a [`crate::Client`] call failed.
@@ -65,6 +65,16 @@ impl ClientError {
             ClientError::Transport(_) | ClientError::Timeout => Some(ErrorCode::OperationTimeout),
             ClientError::Cancelled => Some(ErrorCode::OperationCancelled),
             ClientError::Protocol(_) | ClientError::Media(_) => Some(ErrorCode::InternalError),
+        }
+    }
+
+    /// The local "not in a session" error for a method: media-stream calls report 6002 like
+    /// the reference's `getMediaStream()` before join, the rest 5002.
+    pub(crate) fn not_joined_for(msg: &ClientMsg) -> ClientError {
+        if msg.is_media() {
+            ClientError::MediaNotJoined
+        } else {
+            ClientError::NotJoined
         }
     }
 
@@ -175,6 +185,24 @@ mod tests {
             assert!(!body.reason.is_empty());
             assert_eq!(err.code().map(ErrorCode::code), Some(code));
         }
+    }
+
+    #[test]
+    fn media_calls_before_join_report_6002() {
+        assert_eq!(
+            ClientError::not_joined_for(&ClientMsg::StartVideo),
+            ClientError::MediaNotJoined
+        );
+        assert_eq!(
+            ClientError::not_joined_for(&ClientMsg::MuteAudio(
+                convene_protocol::TargetOpt::default()
+            )),
+            ClientError::MediaNotJoined
+        );
+        assert_eq!(
+            ClientError::not_joined_for(&ClientMsg::ReclaimHost),
+            ClientError::NotJoined
+        );
     }
 
     #[test]

@@ -5,13 +5,22 @@
 //! names in snake case, and the same event names, payloads and error codes.
 //!
 //! ## Brief overview
-//! - [`Client`]: a cheap, cloneable handle. One background task per client owns the socket and
-//!   the state; methods send it a command and await the answer.
+//! - [`Client`]: a cheap, cloneable handle. Methods send a command to the client's one
+//!   background task and await the answer; the getters read the local copy of the session.
 //! - [`ClientEvent`] from [`Client::events`]: a [`futures_util::Stream`] (also readable with
 //!   [`Events::recv`]). Server events are passed on as [`convene_protocol::Event`], so their
 //!   names are defined once. The local user list is updated *before* an event is delivered.
 //! - [`ClientError`]: the server's `{type, reason, errorCode}` as is, or a local failure mapped
 //!   to the same shape ([`ClientError::to_error_body`]).
+//!
+//! ## Inside: a sans-IO core and a thin driver
+//! Every rule of the client (join, requests and their deadlines, keep-alive, failover with
+//! backoff, leave) lives in `ClientCore`, a plain state machine with no socket, clock or task:
+//! app calls, socket news and the passing of time go in, and "connect", "send", "close",
+//! "deliver this event", "finish this call" come out, with the next deadline. The background
+//! task (`driver`) only turns tokio-tungstenite I/O into those inputs and outputs back into
+//! I/O, sleeping until the next I/O or deadline (no polling tick). The core is tested in
+//! virtual time; the driver against a scripted and a real server (`tests/`).
 //!
 //! ## Lifecycle
 //! ```no_run
@@ -47,23 +56,32 @@
 //! reconnecting fail with 5003; calls pending when the drop happened fail with 3 (cancelled).
 //! A `ping` every 15 s keeps the connection alive; one unanswered for 10 s counts as a drop.
 //!
-//! ## Panics
-//! None on server input: an unknown or malformed message is logged and skipped.
+//! ## Errors and panics
+//! Every failed call returns a [`ClientError`], with the server's error kept verbatim and each
+//! local failure (not initialised, not joined, reconnecting, timeout, cancelled...) mapped to
+//! its reference code. Join parameters are checked before anything is sent, with the rules of
+//! [`convene_protocol::validate_join_params`]. No panic on server input: an unknown or
+//! malformed message is logged and skipped.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod calls;
 mod client;
+mod client_core;
 mod driver;
 mod error;
 mod event;
 mod media;
+mod process;
+mod shared;
 mod state;
 mod url;
 
-pub use client::{create_client, destroy_client, Client};
+pub use client::Client;
 pub use error::ClientError;
 pub use event::{ClientEvent, Events};
 pub use media::{MediaOptions, MediaStat, MediaStream, Transport};
+pub use process::{create_client, destroy_client};
 pub use state::SessionInfo;
 
 /// The wire types this crate speaks, re-exported so apps need no second dependency.

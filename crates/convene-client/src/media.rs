@@ -77,7 +77,7 @@ pub struct MediaStat {
 pub(crate) struct MediaShared {
     state: tokio::sync::Mutex<MediaState>,
     /// mid → (user, kind), from `media-slot` events; written by the driver.
-    pub(crate) slots: Mutex<HashMap<String, (Option<UserId>, String)>>,
+    slots: Mutex<HashMap<String, (Option<UserId>, String)>>,
 }
 
 #[derive(Default)]
@@ -102,6 +102,12 @@ impl MediaShared {
         st.plan = OfferPlan::default();
         st.attached.clear();
         self.slots_lock().clear();
+    }
+
+    /// Records which user and kind a receive slot carries now (a `media-slot` event).
+    pub(crate) fn set_slot(&self, mid: &str, user_id: Option<UserId>, kind: &str) {
+        self.slots_lock()
+            .insert(mid.to_owned(), (user_id, kind.to_owned()));
     }
 
     fn slots_lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Option<UserId>, String)>> {

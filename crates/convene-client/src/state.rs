@@ -1,7 +1,8 @@
 //! [`LocalState`]: the client's copy of the session, kept correct from the server's events.
 //!
-//! Pure data with no I/O, so every rule here is unit tested without a server. Only the driver
-//! task writes it; the getters of [`crate::Client`] read it.
+//! Pure data with no I/O, so every rule here is unit tested without a server. Owned by the
+//! sans-IO [`crate::client_core::ClientCore`], the only writer; the getters of
+//! [`crate::Client`] read it.
 
 use convene_protocol::{
     user_list_diff, ChatPrivilege, ConnectionState, Event, JoinResult, Participant, SessionId,
@@ -204,8 +205,6 @@ impl LocalState {
     }
 }
 
-/// The fields of `after` that differ from `before`, or `None` when nothing the delta type can
-/// carry changed.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -500,3 +500,23 @@ impl RawWs {
 pub fn raw_error_code(reply: &serde_json::Value) -> Option<u64> {
     reply["error"]["errorCode"].as_u64()
 }
+
+/// A raw HTTP/1.1 GET on the test server: (status line, body).
+pub async fn http_get(server: &TestServer, path: &str) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(server.addr())
+        .await
+        .expect("connect");
+    let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.expect("write");
+    let mut buf = Vec::new();
+    bounded("http response", s.read_to_end(&mut buf))
+        .await
+        .expect("read");
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (
+        head.lines().next().unwrap_or("").to_owned(),
+        body.to_owned(),
+    )
+}

@@ -291,24 +291,6 @@ async fn a_lone_non_host_uses_the_default_40_minutes() {
     );
 }
 
-/// A raw HTTP/1.1 GET on the test server: (status line, body).
-async fn http_get(server: &TestServer, path: &str) -> (String, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-    let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await.unwrap();
-    let mut buf = Vec::new();
-    bounded("http response", s.read_to_end(&mut buf))
-        .await
-        .unwrap();
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    (
-        head.lines().next().unwrap_or("").to_owned(),
-        body.to_owned(),
-    )
-}
-
 #[tokio::test]
 async fn init_gets_the_configured_ice_servers_and_the_sdk_is_served() {
     let server = TestServer::start_with(|c| {

@@ -352,3 +352,60 @@ async fn a_client_whose_udp_is_blocked_uses_ice_tcp() {
         assert_bit_exact(&got, &sent, tx.peer.id, SynthKind::Audio);
     }
 }
+
+/// One sample of `/metrics`: the value of `name` (with its labels, e.g.
+/// `convene_rtp_packets_in_total{kind="audio"}`), 0 when absent.
+async fn metric(server: &TestServer, name: &str) -> f64 {
+    let (status, body) = http_get(server, "/metrics").await;
+    assert!(status.contains("200"), "{status}");
+    body.lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            l.strip_prefix(name)
+                .filter(|rest| rest.starts_with(' '))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn metrics_move_while_media_flows() {
+    let server = TestServer::start().await;
+    let t = "media-metrics";
+    let a = media_peer(&server, t, Role::Host, "A").await;
+    let b = media_peer(&server, t, Role::Participant, "B").await;
+    let audio_in = r#"convene_rtp_packets_in_total{kind="audio"}"#;
+    let video_out = r#"convene_rtp_packets_out_total{kind="video"}"#;
+    let before = (
+        metric(&server, audio_in).await,
+        metric(&server, video_out).await,
+    );
+    assert_ok(a.stream.start_audio(false).await, "start audio");
+    assert_ok(a.stream.start_video().await, "start video");
+    assert_ok(b.stream.start_audio(false).await, "start audio");
+    assert_ok(b.stream.attach_video(a.peer.id, 2).await, "attach");
+    wait_frames(&b.stream, a.peer.id, SynthKind::Video, 10).await;
+    wait_frames(&b.stream, a.peer.id, SynthKind::Audio, 10).await;
+
+    // Egress counters come from str0m's statistics, refreshed about once a second.
+    for (name, floor) in [
+        (audio_in, before.0),
+        (video_out, before.1),
+        (r#"convene_rtp_bytes_out_total{kind="video"}"#, 0.0),
+        ("convene_forwarded_packets_total", 0.0),
+        ("convene_keyframe_requests_total", 0.0),
+        ("convene_plis_sent_total", 0.0),
+        ("convene_sfu_loop_busy_seconds_total", 0.0),
+    ] {
+        let deadline = tokio::time::Instant::now() + MEDIA_WAIT;
+        while metric(&server, name).await <= floor {
+            assert!(tokio::time::Instant::now() < deadline, "{name} never moved");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    assert_eq!(metric(&server, "convene_media_peers").await, 2.0);
+    assert_eq!(metric(&server, "convene_sessions").await, 1.0);
+    assert_eq!(metric(&server, "convene_users").await, 2.0);
+    assert!(metric(&server, "convene_join_duration_seconds_count").await >= 2.0);
+    assert!(metric(&server, "convene_session_inbox_depth_count").await >= 2.0);
+}

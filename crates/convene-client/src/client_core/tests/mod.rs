@@ -45,6 +45,15 @@ impl Harness {
         id
     }
 
+    /// A call the core must answer at once, with nothing else to do: its result.
+    fn call_now(&mut self, call: Call) -> Result<Outcome, ClientError> {
+        let id = self.call(call);
+        match self.drain().as_slice() {
+            [Output::Complete(done, result)] if *done == id => result.clone(),
+            other => panic!("expected only the answer to call {id}: {other:?}"),
+        }
+    }
+
     fn drain(&mut self) -> Vec<Output> {
         std::iter::from_fn(|| self.core.poll_output()).collect()
     }

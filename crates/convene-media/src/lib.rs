@@ -6,7 +6,8 @@
 //! * [`MediaPeer`] is a handle to a task that owns one `str0m::Rtc` and its own UDP socket
 //!   (127.0.0.1:0 by default). One task owns all state; the handle sends it messages.
 //!   Where UDP is blocked, [`Transport::Tcp`] makes it use ICE over TCP instead (an active
-//!   TCP candidate, RFC 4571 framing).
+//!   TCP candidate, RFC 4571 framing with the codec of `convene-rfc4571`, shared with the
+//!   SFU).
 //! * The peer always **offers** ([`MediaPeer::create_offer`] with an [`OfferPlan`]: which
 //!   tracks to publish, how many receive slots) and the SFU answers
 //!   ([`MediaPeer::apply_answer`]). Renegotiation is another offer.
@@ -21,21 +22,52 @@
 //!
 //! This crate does not depend on `convene-sfu`; signalling is the caller's job.
 //!
+//! # The task's run loop
+//!
+//! The task drains its `Rtc` to a timeout, sends the queued packets, then waits for the
+//! first of: a packet on its socket, a command from the handle, or the earlier of the `Rtc`'s
+//! deadline and the next frame due. Every write of a frame is followed by a drain (str0m's
+//! single-mutation rule). Dropping the handle closes the connection politely (RTCP BYE,
+//! DTLS close_notify) and ends the task.
+//!
+//! # Errors and panics
+//!
+//! Handle calls return [`MediaError`] (a refused offer or answer, a stopped task, a
+//! timeout). Network trouble is not an error: a failed send is a lost packet, a broken TCP
+//! connection stops the peer's traffic and shows as `connected: false` in its
+//! [`PeerSnapshot`]. Nothing the SFU sends can panic the task.
+//!
+//! # Where things are
+//!
+//! | file | holds |
+//! |---|---|
+//! | `peer.rs` | [`MediaPeer`], the handle |
+//! | `task.rs` | the task: the `Rtc`, its run loop, what it records |
+//! | `task/negotiate.rs`, `task/publish.rs` | offers and answers; frames sent on time |
+//! | `net.rs` | the UDP socket or the ICE-TCP connection |
+//! | `config.rs`, `offer.rs`, `snapshot.rs`, `error.rs` | nouns |
+//! | `synth.rs`, `ivf.rs`, `ogg.rs` | media to send: synthetic frames, IVF VP8, Ogg Opus |
+//!
 //! [str0m]: https://docs.rs/str0m
 
 #![deny(missing_docs)]
 
+mod config;
 mod error;
 mod ivf;
+mod net;
+mod offer;
 mod ogg;
 mod peer;
+mod snapshot;
 pub mod synth;
+mod task;
 
+pub use config::{MediaPeerConfig, Transport};
 pub use error::MediaError;
 pub use ivf::{read_ivf, IvfError, IvfFrame, IvfHeader};
+pub use offer::{Offer, OfferPlan, SIMULCAST_RIDS};
 pub use ogg::{read_ogg_opus, OggError};
-pub use peer::SIMULCAST_RIDS;
-pub use peer::{
-    FrameRecord, MediaPeer, MediaPeerConfig, Offer, OfferPlan, PeerSnapshot, TrackStats, Transport,
-};
+pub use peer::MediaPeer;
+pub use snapshot::{FrameRecord, PeerSnapshot, TrackStats};
 pub use synth::{fnv1a64, FrameTag, SynthKind};

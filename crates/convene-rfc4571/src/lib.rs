@@ -28,8 +28,8 @@
 use std::io;
 
 pub use bytes::{Bytes, BytesMut};
-pub use tokio_util::codec::{Decoder, Encoder};
-use tokio_util::codec::{Framed, FramedRead, FramedWrite, LengthDelimitedCodec};
+use tokio_util::codec::LengthDelimitedCodec;
+pub use tokio_util::codec::{Decoder, Encoder, Framed, FramedRead, FramedWrite};
 
 /// Largest frame Convene accepts or sends by default: as large as the UDP datagrams the SFU
 /// and the client read (WebRTC stays below ~1200 bytes).

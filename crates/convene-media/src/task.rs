@@ -1,0 +1,201 @@
+//! The peer task: one `Core` owns the `Rtc`, drives it from the socket, the clock and the
+//! handle's commands, and records what arrives. Negotiation and publishing are its
+//! submodules.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use str0m::change::SdpPendingOffer;
+use str0m::format::CodecExtra;
+use str0m::media::MediaData;
+use str0m::net::{Protocol, Receive};
+use str0m::{Event, IceConnectionState, Input, Output, Rtc};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::net::Net;
+use crate::synth::{fnv1a64, parse_frame, SynthKind};
+use crate::{FrameRecord, MediaError, MediaPeerConfig, Offer, OfferPlan, PeerSnapshot};
+
+mod negotiate;
+mod publish;
+
+use publish::Track;
+
+/// What the [`MediaPeer`](crate::MediaPeer) handle asks of its task.
+pub(crate) enum Cmd {
+    Offer(OfferPlan, oneshot::Sender<Result<Offer, MediaError>>),
+    Answer(String, oneshot::Sender<Result<(), MediaError>>),
+    AudioLevel(i8),
+    Sending(SynthKind, bool),
+    Snapshot(oneshot::Sender<PeerSnapshot>),
+}
+
+/// The state of one peer, owned by its task.
+pub(crate) struct Core {
+    rtc: Rtc,
+    config: MediaPeerConfig,
+    local_addr: SocketAddr,
+    pending: Option<SdpPendingOffer>,
+    offer: Offer,
+    tracks: Vec<Track>,
+    snapshot: PeerSnapshot,
+    timeout: Instant,
+    transmits: Vec<(Protocol, SocketAddr, Vec<u8>)>,
+}
+
+impl Core {
+    pub(crate) fn new(
+        rtc: Rtc,
+        config: MediaPeerConfig,
+        local_addr: SocketAddr,
+        now: Instant,
+    ) -> Self {
+        Core {
+            rtc,
+            config,
+            local_addr,
+            pending: None,
+            offer: Offer::default(),
+            tracks: Vec::new(),
+            snapshot: PeerSnapshot::default(),
+            timeout: now,
+            transmits: Vec::new(),
+        }
+    }
+
+    pub(crate) async fn run(mut self, mut net: Net, mut cmds: mpsc::Receiver<Cmd>) {
+        let mut buf = vec![0u8; 2048];
+        loop {
+            self.drain();
+            for (proto, dest, data) in std::mem::take(&mut self.transmits) {
+                net.send(proto, dest, &data).await;
+            }
+            let media_due = self.tracks.iter().map(|t| t.next_at).min();
+            let deadline = media_due.map_or(self.timeout, |m| m.min(self.timeout));
+            tokio::select! {
+                r = net.recv(&mut buf) => {
+                    if let Some((proto, source, n)) = r {
+                        let now = Instant::now();
+                        if let Ok(recv) = Receive::new(proto, source, self.local_addr, &buf[..n]) {
+                            if let Err(e) = self.rtc.handle_input(Input::Receive(now, recv)) {
+                                tracing::debug!("input rejected: {e}");
+                            }
+                        }
+                    }
+                }
+                c = cmds.recv() => match c {
+                    Some(c) => self.command(c),
+                    None => {
+                        // Handle dropped: say goodbye (RTCP BYE, DTLS close_notify).
+                        if self.rtc.close().is_ok() {
+                            self.drain();
+                            for (proto, dest, data) in std::mem::take(&mut self.transmits) {
+                                net.send(proto, dest, &data).await;
+                            }
+                        }
+                        return;
+                    }
+                },
+                _ = tokio::time::sleep_until(deadline.into()) => {
+                    let now = Instant::now();
+                    if self.timeout <= now {
+                        if let Err(e) = self.rtc.handle_input(Input::Timeout(now)) {
+                            tracing::debug!("timeout failed: {e}");
+                        }
+                    }
+                    self.drain();
+                    self.write_media(now);
+                }
+            }
+        }
+    }
+
+    fn command(&mut self, cmd: Cmd) {
+        match cmd {
+            Cmd::Offer(plan, reply) => {
+                let r = self.create_offer(&plan);
+                let _ = reply.send(r);
+            }
+            Cmd::Answer(sdp, reply) => {
+                let r = self.apply_answer(&sdp);
+                let _ = reply.send(r);
+            }
+            Cmd::AudioLevel(l) => self.config.audio_level = l,
+            Cmd::Sending(kind, on) => {
+                for t in self.tracks.iter_mut().filter(|t| t.kind == kind) {
+                    if on && t.paused {
+                        t.force_key = t.rids.iter().copied().collect();
+                    }
+                    t.paused = !on;
+                }
+            }
+            Cmd::Snapshot(reply) => {
+                let _ = reply.send(self.snapshot.clone());
+            }
+        }
+    }
+
+    fn drain(&mut self) {
+        loop {
+            match self.rtc.poll_output() {
+                Ok(Output::Timeout(t)) => {
+                    self.timeout = t;
+                    return;
+                }
+                Ok(Output::Transmit(t)) => {
+                    self.transmits
+                        .push((t.proto, t.destination, t.contents.into()));
+                }
+                Ok(Output::Event(e)) => self.event(e),
+                Err(e) => {
+                    tracing::warn!("rtc failed: {e}");
+                    self.snapshot.connected = false;
+                    self.timeout = Instant::now() + Duration::from_secs(3600);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn event(&mut self, e: Event) {
+        match e {
+            Event::Connected => self.snapshot.connected = true,
+            Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
+                self.snapshot.connected = false;
+            }
+            Event::MediaData(data) => self.record(data),
+            Event::KeyframeRequest(req) => {
+                self.snapshot.keyframe_requests += 1;
+                if let Some(t) = self.tracks.iter_mut().find(|t| t.mid == req.mid) {
+                    t.force_key.insert(req.rid);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn record(&mut self, data: MediaData) {
+        let packets = (**data.seq_range.end()).saturating_sub(**data.seq_range.start()) + 1;
+        let keyframe = data.is_keyframe();
+        let stats = self
+            .snapshot
+            .received
+            .entry(data.mid.to_string())
+            .or_default();
+        stats.packets += packets;
+        stats.frames += 1;
+        stats.bytes += data.data.len() as u64;
+        stats.keyframes += u64::from(keyframe);
+        stats.records.push(FrameRecord {
+            tag: parse_frame(&data.data),
+            keyframe,
+            checksum: fnv1a64(&data.data),
+            bytes: data.data.len(),
+            packets,
+            picture_id: match data.codec_extra {
+                CodecExtra::Vp8(v) => v.picture_id,
+                _ => None,
+            },
+        });
+    }
+}

@@ -97,10 +97,24 @@ error_codes! {
     StreamMismatchUser = 6001 => InvalidParameters,
     /// Media call before join.
     StreamSessionJoinRequired = 6002 => InvalidOperation,
+    /// The microphone could not be captured (browser).
+    AudioCaptureFailed = 6010 => InsufficientPrivileges,
     /// Mute/unmute before `startAudio`.
     AudioNotStarted = 6015 => InvalidOperation,
+    /// Camera permission denied (browser).
+    VideoCameraPermissionDenied = 6100 => InsufficientPrivileges,
+    /// No camera found (browser).
+    VideoNoCamera = 6101 => InvalidOperation,
+    /// The camera is not in the state the call needs (e.g. already started).
+    VideoMismatchState = 6109 => InvalidOperation,
+    /// The camera stream could not be established (browser).
+    VideoEstablishStreamError = 6110 => InternalError,
     /// Too many rendered videos.
     VideoRenderLimitExceed = 6111 => InvalidOperation,
+    /// The user declined the screen picker (browser).
+    ScreenShareUserDenied = 6200 => InsufficientPrivileges,
+    /// Screen capture is not supported here (browser).
+    ScreenShareUnsupported = 6202 => InvalidOperation,
     /// Screen share needs host or manager (share locked).
     ShareHostPrivilegeRequired = 6204 => InsufficientPrivileges,
     /// Someone else is sharing.

@@ -2,9 +2,6 @@
 //! `/api/dev/sessions`.
 
 use crate::state::AppState;
-// The browser SDK's files (a sibling module, declared here so lib.rs need not change).
-#[path = "assets.rs"]
-mod assets;
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -21,7 +18,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/", get(demo_index))
         .route("/sdk/", get(sdk_page))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/sdk/{file}", get(assets::sdk_module))
+        .route("/sdk/{file}", get(crate::assets::sdk_module))
         .route("/demo/app.js", get(demo_js))
         .route("/demo/style.css", get(demo_css))
         .route("/metrics", get(metrics))

@@ -34,6 +34,7 @@
 #[cfg(test)]
 mod tests;
 
+mod assets;
 mod config;
 mod conn;
 mod http;

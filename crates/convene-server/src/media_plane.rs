@@ -7,7 +7,7 @@ use convene_protocol::SessionId;
 use convene_sfu::{Command, Event, PeerId};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use tokio::sync::mpsc;
 
 /// Queue depth towards the SFU task. Session tasks never wait on it (the SFU waits on them
@@ -25,21 +25,30 @@ pub(crate) struct MediaPlane {
 
 #[derive(Debug)]
 struct Inner {
+    /// The SFU runs until the last clone of this sender is gone (so the dispatcher, which
+    /// lives as long as the SFU, must not hold one).
     tx: mpsc::Sender<Command>,
     next_peer: AtomicU64,
-    /// Which session owns each peer, for routing the SFU's per-peer events.
-    peers: Mutex<HashMap<PeerId, SessionHandle>>,
+    peers: Arc<PeerOwners>,
     /// The SFU's live counters.
     stats: Arc<convene_sfu::SfuStats>,
+}
+
+/// Which session owns each peer, for routing the SFU's per-peer events.
+type PeerOwners = Mutex<HashMap<PeerId, SessionHandle>>;
+
+/// The router, for room-wide events; weak because the router owns the media plane.
+pub(crate) type RouterCell = Arc<OnceLock<Weak<dyn Router>>>;
+
+fn owners(peers: &PeerOwners) -> MutexGuard<'_, HashMap<PeerId, SessionHandle>> {
+    // A panic while holding this lock is a bug elsewhere; the map itself stays valid.
+    peers.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl MediaPlane {
     /// Starts the SFU on `sockets` and the event dispatcher, which finds sessions for
     /// room-wide events through `router` (set once the router exists).
-    pub(crate) fn spawn(
-        sockets: crate::MediaSockets,
-        router: Arc<OnceLock<Arc<dyn Router>>>,
-    ) -> MediaPlane {
+    pub(crate) fn spawn(sockets: crate::MediaSockets, router: RouterCell) -> MediaPlane {
         let (tx, rx) = mpsc::channel(SFU_QUEUE);
         let (ev_tx, ev_rx) = mpsc::channel(EVENT_QUEUE);
         let config = convene_sfu::SfuConfig::default();
@@ -50,21 +59,20 @@ impl MediaPlane {
                 tracing::error!("media plane stopped: {e}");
             }
         });
-        let plane = MediaPlane {
+        let peers = Arc::new(Mutex::new(HashMap::new()));
+        tokio::spawn(dispatch(peers.clone(), router, ev_rx));
+        MediaPlane {
             inner: Arc::new(Inner {
                 tx,
                 next_peer: AtomicU64::new(1),
-                peers: Mutex::new(HashMap::new()),
+                peers,
                 stats,
             }),
-        };
-        tokio::spawn(dispatch(plane.clone(), router, ev_rx));
-        plane
+        }
     }
 
     fn peers(&self) -> MutexGuard<'_, HashMap<PeerId, SessionHandle>> {
-        // A panic while holding this lock is a bug elsewhere; the map itself stays valid.
-        self.inner.peers.lock().unwrap_or_else(|e| e.into_inner())
+        owners(&self.inner.peers)
     }
 
     /// A new peer id, unique on this node, owned by `session`.
@@ -95,14 +103,10 @@ impl MediaPlane {
 
 /// Hands each SFU event to its session's task without ever waiting on one: a session whose
 /// inbox is full loses that event (speaker and quality events are refreshed anyway).
-async fn dispatch(
-    plane: MediaPlane,
-    router: Arc<OnceLock<Arc<dyn Router>>>,
-    mut events: mpsc::Receiver<Event>,
-) {
+async fn dispatch(peers: Arc<PeerOwners>, router: RouterCell, mut events: mpsc::Receiver<Event>) {
     while let Some(ev) = events.recv().await {
         let session = match &ev {
-            Event::ActiveSpeakers { room, .. } => match router.get() {
+            Event::ActiveSpeakers { room, .. } => match router.get().and_then(Weak::upgrade) {
                 Some(r) => r.find(&SessionId(room.0.clone())).await,
                 None => None,
             },
@@ -112,7 +116,7 @@ async fn dispatch(
             | Event::SlotAssigned { peer, .. }
             | Event::PublisherTrack { peer, .. }
             | Event::NetworkQuality { peer, .. }
-            | Event::Error { peer, .. } => plane.peers().get(peer).cloned(),
+            | Event::Error { peer, .. } => owners(&peers).get(peer).cloned(),
             _ => None,
         };
         match session {

@@ -83,6 +83,8 @@ pub(crate) struct TaskContext {
     pub(crate) config: convene_session::Config,
     pub(crate) media: MediaPlane,
     pub(crate) metrics: Arc<Metrics>,
+    /// Turns `true` when the server stops: every session task stops with it.
+    pub(crate) shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
 /// Starts the task of the session `key` and returns its handle.
@@ -118,8 +120,15 @@ pub(crate) fn spawn(
         handle: handle.clone(),
         registry,
     };
-    tokio::spawn(task.run(rx));
+    tokio::spawn(task.run(rx, ctx.shutdown));
     handle
+}
+
+/// Resolves when the server stops (never, if nobody can stop it any more).
+async fn stopping(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
+    if shutdown.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 struct SessionTask {
@@ -140,7 +149,11 @@ struct SessionTask {
 }
 
 impl SessionTask {
-    async fn run(mut self, mut rx: mpsc::Receiver<SessionMsg>) {
+    async fn run(
+        mut self,
+        mut rx: mpsc::Receiver<SessionMsg>,
+        mut shutdown: tokio::sync::watch::Receiver<bool>,
+    ) {
         let born = Instant::now();
         let far = || Instant::now() + Duration::from_secs(3600);
         loop {
@@ -158,6 +171,7 @@ impl SessionTask {
                 _ = tokio::time::sleep_until(deadline.into()) => {
                     self.core.handle(Instant::now(), Input::Timeout);
                 }
+                _ = stopping(&mut shutdown) => break,
             }
             self.drain();
             if self.core.session_count() == 0

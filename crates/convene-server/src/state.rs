@@ -27,22 +27,24 @@ impl AppState {
     /// Starts the media plane on `media` and a [`LocalRouter`] over it.
     pub(crate) fn new(config: Config, bound: SocketAddr, media: crate::MediaSockets) -> Self {
         let metrics = Arc::new(Metrics::new());
+        let shutdown = tokio::sync::watch::Sender::new(false);
         let router_cell = Arc::new(OnceLock::new());
         let plane = MediaPlane::spawn(media, router_cell.clone());
         let ctx = TaskContext {
             config: config.session.clone(),
             media: plane.clone(),
             metrics: metrics.clone(),
+            shutdown: shutdown.subscribe(),
         };
         let router: Arc<dyn Router> = Arc::new(LocalRouter::new(ctx));
-        let _ = router_cell.set(router.clone());
+        let _ = router_cell.set(Arc::downgrade(&router));
         AppState {
             config,
             router,
             media: plane,
             metrics,
             bound,
-            shutdown: tokio::sync::watch::Sender::new(false),
+            shutdown,
             next_conn: AtomicU64::new(1),
         }
     }

@@ -3,7 +3,7 @@
 //! session inboxes, as connection tasks do.
 
 use super::{Router, SessionHandle, SessionKey};
-use crate::media_plane::MediaPlane;
+use crate::media_plane::{MediaPlane, RouterCell};
 use crate::metrics::Metrics;
 use crate::session_task::{Attach, SessionMsg, TaskContext, ToConn};
 use convene_protocol::{ClientMsg, JoinParams, SessionId};
@@ -20,9 +20,7 @@ const STUCK: Duration = Duration::from_secs(10);
 static NEXT_CONN: AtomicU64 = AtomicU64::new(1_000_000);
 
 /// A task context over a real media plane, for routers under test.
-pub(crate) async fn context(
-    config: convene_session::Config,
-) -> (TaskContext, Arc<OnceLock<Arc<dyn Router>>>) {
+pub(crate) async fn context(config: convene_session::Config) -> (TaskContext, RouterCell) {
     let udp = tokio::net::UdpSocket::bind("127.0.0.1:0")
         .await
         .expect("udp");
@@ -32,6 +30,7 @@ pub(crate) async fn context(
         config,
         media,
         metrics: Arc::new(Metrics::new()),
+        shutdown: tokio::sync::watch::Sender::new(false).subscribe(),
     };
     (ctx, cell)
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 async fn local(config: convene_session::Config) -> Arc<dyn Router> {
     let (ctx, cell) = context(config).await;
     let r: Arc<dyn Router> = Arc::new(LocalRouter::new(ctx));
-    let _ = cell.set(r.clone());
+    let _ = cell.set(Arc::downgrade(&r));
     r
 }
 

@@ -6,23 +6,19 @@ use std::time::Duration;
 pub(crate) fn quality_level(loss: Option<f32>, rtt: Option<Duration>) -> u8 {
     let loss = loss.unwrap_or(0.0).max(0.0);
     let rtt_ms = rtt.map_or(0, |r| r.as_millis());
-    let by_loss = match loss {
-        l if l < 0.01 => 5,
-        l if l < 0.03 => 4,
-        l if l < 0.06 => 3,
-        l if l < 0.12 => 2,
-        l if l < 0.25 => 1,
-        _ => 0,
-    };
-    let by_rtt = match rtt_ms {
-        r if r < 100 => 5,
-        r if r < 200 => 4,
-        r if r < 300 => 3,
-        r if r < 500 => 2,
-        r if r < 1000 => 1,
-        _ => 0,
-    };
+    let by_loss = level_below(loss, [0.01, 0.03, 0.06, 0.12, 0.25]);
+    let by_rtt = level_below(rtt_ms, [100, 200, 300, 500, 1000]);
     by_loss.min(by_rtt)
+}
+
+/// 5 below the first of the ascending `thresholds`, 4 below the second, … 0 from the last
+/// (and for a value that does not compare, such as NaN).
+fn level_below<T: PartialOrd>(value: T, thresholds: [T; 5]) -> u8 {
+    let passed = thresholds
+        .iter()
+        .take_while(|t| value.partial_cmp(t) != Some(std::cmp::Ordering::Less))
+        .count();
+    5 - passed as u8
 }
 
 /// The simulcast layer index (0 = lowest) wanted for a requested quality
@@ -84,6 +80,13 @@ mod tests {
             2
         );
         assert_eq!(quality_level(Some(0.5), None), 0);
+        // A threshold itself falls in the worse level.
+        assert_eq!(quality_level(Some(0.01), None), 4);
+        assert_eq!(quality_level(Some(0.25), None), 0);
+        assert_eq!(quality_level(None, Some(Duration::from_millis(99))), 5);
+        assert_eq!(quality_level(None, Some(Duration::from_millis(100))), 4);
+        assert_eq!(quality_level(None, Some(Duration::from_millis(999))), 1);
+        assert_eq!(quality_level(None, Some(Duration::from_secs(1))), 0);
     }
 
     #[test]

@@ -8,15 +8,9 @@ use crate::harness::{frames_from, plan, TestSfu, WAIT};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn host_mute_stops_audio_and_unmute_restores() {
     let sfu = TestSfu::start().await;
-    let a = sfu
-        .join(1, 1, plan(true, false, 0, 0), MediaPeerConfig::new(1))
-        .await;
-    let b = sfu
-        .join(2, 2, plan(false, false, 3, 0), MediaPeerConfig::new(2))
-        .await;
-    let c = sfu
-        .join(3, 3, plan(true, false, 3, 0), MediaPeerConfig::new(3))
-        .await;
+    let a = sfu.join_user(1, plan(true, false, 0, 0)).await;
+    let b = sfu.join_user(2, plan(false, false, 3, 0)).await;
+    let c = sfu.join_user(3, plan(true, false, 3, 0)).await;
     for l in [&b, &c] {
         sfu.wait_slot(l.peer, 1, TrackKind::Audio).await;
         l.media
@@ -75,9 +69,7 @@ async fn louder_publisher_is_reported_first() {
     loud.audio_level = -10;
     let a = sfu.join(1, 1, plan(true, false, 0, 0), quiet).await;
     let b = sfu.join(2, 2, plan(true, false, 0, 0), loud).await;
-    let _listener = sfu
-        .join(3, 3, plan(false, false, 3, 0), MediaPeerConfig::new(3))
-        .await;
+    let _listener = sfu.join_user(3, plan(false, false, 3, 0)).await;
 
     sfu.wait_event(0, |e| match e {
         Event::ActiveSpeakers { users, .. } if users == &[2, 1] => Some(()),
@@ -119,9 +111,7 @@ async fn at_most_n_loudest_speakers_are_forwarded() {
                 .await,
         );
     }
-    let listener = sfu
-        .join(9, 9, plan(false, false, 5, 0), MediaPeerConfig::new(9))
-        .await;
+    let listener = sfu.join_user(9, plan(false, false, 5, 0)).await;
     sfu.wait_event(0, |e| match e {
         Event::ActiveSpeakers { users, .. } if users.starts_with(&[1, 2, 3]) => Some(()),
         _ => None,

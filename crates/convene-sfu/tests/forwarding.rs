@@ -1,6 +1,6 @@
 //! Basic forwarding: three peers exchange audio and video, bit-exact.
 
-use convene_media::{MediaPeerConfig, SynthKind};
+use convene_media::SynthKind;
 use convene_sfu::{Command, Event, PeerId, RoomId, SfuError, TrackKind};
 
 use crate::harness::{assert_bit_exact, frames_from, plan, TestSfu, WAIT};
@@ -10,15 +10,7 @@ async fn three_peers_exchange_audio_and_video_bit_exact() {
     let sfu = TestSfu::start().await;
     let mut clients = Vec::new();
     for i in 1..=3u32 {
-        let c = sfu
-            .join(
-                u64::from(i),
-                i,
-                plan(true, true, 3, 2),
-                MediaPeerConfig::new(i),
-            )
-            .await;
-        clients.push(c);
+        clients.push(sfu.join_user(i, plan(true, true, 3, 2)).await);
     }
     for c in &clients {
         for other in &clients {
@@ -35,22 +27,9 @@ async fn three_peers_exchange_audio_and_video_bit_exact() {
     // Each one's frames arrive at the others, on the slot the SFU announced.
     for c in &clients {
         for other in &clients {
-            if other.user == c.user {
-                continue;
+            if other.user != c.user {
+                sfu.wait_receives(c, other).await;
             }
-            let vmid = sfu.wait_slot(c.peer, other.user, TrackKind::Video).await;
-            let amid = sfu.wait_slot(c.peer, other.user, TrackKind::Audio).await;
-            let u = other.user;
-            c.media
-                .wait_for(WAIT, |s| {
-                    let v = s.track(&vmid);
-                    v.frames >= 20
-                        && v.records.iter().all(|r| r.tag.is_some_and(|t| t.user == u))
-                        && frames_from(s, u, SynthKind::Audio) >= 30
-                })
-                .await
-                .unwrap_or_else(|_| panic!("user {} receives user {u}", c.user));
-            let _ = amid;
         }
     }
     // Bit-exact: every received frame's checksum equals the sender's.
@@ -109,10 +88,10 @@ async fn screen_share_reaches_share_slot_and_can_be_stopped() {
     let sfu = TestSfu::start().await;
     let mut p = plan(false, false, 0, 0);
     p.share = true;
-    let a = sfu.join(1, 1, p, MediaPeerConfig::new(1)).await;
+    let a = sfu.join_user(1, p).await;
     let mut p = plan(false, false, 0, 0);
     p.share_slots = 1;
-    let b = sfu.join(2, 2, p, MediaPeerConfig::new(2)).await;
+    let b = sfu.join_user(2, p).await;
     let mid = sfu.wait_slot(b.peer, 1, TrackKind::Share).await;
     let snap = b
         .media
@@ -137,12 +116,8 @@ async fn screen_share_reaches_share_slot_and_can_be_stopped() {
 async fn renegotiation_adds_tracks_and_slots() {
     let sfu = TestSfu::start().await;
     // A starts as a pure listener, B publishes audio.
-    let mut a = sfu
-        .join(1, 1, plan(false, false, 1, 0), MediaPeerConfig::new(1))
-        .await;
-    let mut b = sfu
-        .join(2, 2, plan(true, false, 0, 0), MediaPeerConfig::new(2))
-        .await;
+    let mut a = sfu.join_user(1, plan(false, false, 1, 0)).await;
+    let mut b = sfu.join_user(2, plan(true, false, 0, 0)).await;
     sfu.wait_slot(a.peer, 2, TrackKind::Audio).await;
 
     // A starts publishing audio and video: a new offer from the client, answered by the SFU.
@@ -164,12 +139,8 @@ async fn renegotiation_adds_tracks_and_slots() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn removing_a_publisher_frees_slots() {
     let sfu = TestSfu::start().await;
-    let a = sfu
-        .join(1, 1, plan(true, false, 0, 0), MediaPeerConfig::new(1))
-        .await;
-    let b = sfu
-        .join(2, 2, plan(false, false, 3, 0), MediaPeerConfig::new(2))
-        .await;
+    let a = sfu.join_user(1, plan(true, false, 0, 0)).await;
+    let b = sfu.join_user(2, plan(false, false, 3, 0)).await;
     sfu.wait_slot(b.peer, 1, TrackKind::Audio).await;
     sfu.send(Command::RemovePeer { peer: a.peer }).await;
     sfu.wait_no_slot(b.peer, 1, TrackKind::Audio).await;
@@ -230,12 +201,8 @@ async fn garbage_offers_and_candidates_are_errors_not_panics() {
         .await;
     }
     // The SFU still works.
-    let a = sfu
-        .join(2, 2, plan(true, false, 0, 0), MediaPeerConfig::new(2))
-        .await;
-    let b = sfu
-        .join(3, 3, plan(false, false, 1, 0), MediaPeerConfig::new(3))
-        .await;
+    let a = sfu.join_user(2, plan(true, false, 0, 0)).await;
+    let b = sfu.join_user(3, plan(false, false, 1, 0)).await;
     b.media
         .wait_for(WAIT, |s| frames_from(s, 2, SynthKind::Audio) >= 5)
         .await
@@ -246,12 +213,8 @@ async fn garbage_offers_and_candidates_are_errors_not_panics() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_leaving_is_reported_and_frees_slots() {
     let sfu = TestSfu::start().await;
-    let a = sfu
-        .join(1, 1, plan(true, false, 0, 0), MediaPeerConfig::new(1))
-        .await;
-    let b = sfu
-        .join(2, 2, plan(false, false, 3, 0), MediaPeerConfig::new(2))
-        .await;
+    let a = sfu.join_user(1, plan(true, false, 0, 0)).await;
+    let b = sfu.join_user(2, plan(false, false, 3, 0)).await;
     sfu.wait_slot(b.peer, 1, TrackKind::Audio).await;
     let from = sfu.log_len();
     drop(a); // the client closes its connection (DTLS close_notify)

@@ -189,6 +189,43 @@ impl TestSfu {
         self.join_via(id, user, plan, config, None).await
     }
 
+    /// [`TestSfu::join`] of `user` as peer `user`, with the default media config.
+    pub(crate) async fn join_user(&self, user: u32, plan: OfferPlan) -> Client {
+        self.join_user_via(user, plan, None).await
+    }
+
+    /// [`TestSfu::join_user`] with all the peer's traffic relayed by `proxy`.
+    pub(crate) async fn join_user_via(
+        &self,
+        user: u32,
+        plan: OfferPlan,
+        proxy: Option<SocketAddr>,
+    ) -> Client {
+        let config = MediaPeerConfig::new(user);
+        self.join_via(u64::from(user), user, plan, config, proxy)
+            .await
+    }
+
+    /// Wait until `sub` got 20 video frames (all from `publisher`, on the slot the SFU
+    /// announced) and 30 audio frames of `publisher`.
+    pub(crate) async fn wait_receives(&self, sub: &Client, publisher: &Client) {
+        let vmid = self
+            .wait_slot(sub.peer, publisher.user, TrackKind::Video)
+            .await;
+        self.wait_slot(sub.peer, publisher.user, TrackKind::Audio)
+            .await;
+        let u = publisher.user;
+        sub.media
+            .wait_for(WAIT, |s| {
+                let v = s.track(&vmid);
+                v.frames >= 20
+                    && v.records.iter().all(|r| r.tag.is_some_and(|t| t.user == u))
+                    && frames_from(s, u, SynthKind::Audio) >= 30
+            })
+            .await
+            .unwrap_or_else(|_| panic!("user {} receives user {u}", sub.user));
+    }
+
     /// Like [`TestSfu::join`], with all the peer's traffic relayed by `proxy`.
     pub(crate) async fn join_via(
         &self,

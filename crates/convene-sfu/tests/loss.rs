@@ -3,8 +3,6 @@
 
 use std::sync::atomic::Ordering;
 
-use convene_media::MediaPeerConfig;
-
 use crate::harness::{assert_bit_exact, capped_proxy, lossy_proxy, plan, TestSfu, WAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -14,22 +12,10 @@ async fn nack_rtx_repairs_loss_on_both_legs() {
     let (up, up_dropped) = lossy_proxy(sfu.addr, 5).await;
     let (down, down_dropped) = lossy_proxy(sfu.addr, 5).await;
     let a = sfu
-        .join_via(
-            1,
-            1,
-            plan(false, true, 0, 0),
-            MediaPeerConfig::new(1),
-            Some(up),
-        )
+        .join_user_via(1, plan(false, true, 0, 0), Some(up))
         .await;
     let b = sfu
-        .join_via(
-            2,
-            2,
-            plan(false, false, 0, 1),
-            MediaPeerConfig::new(2),
-            Some(down),
-        )
+        .join_user_via(2, plan(false, false, 0, 1), Some(down))
         .await;
     let mid = sfu.attach(b.peer, 1, 4).await;
     let snap = b
@@ -72,16 +58,10 @@ async fn a_bandwidth_cap_makes_the_sfu_pick_a_lower_layer() {
     let mut p = plan(false, true, 0, 0);
     p.simulcast = true;
     // Layers: 400 / 1200 / 3000 bytes at 20 fps = 64 / 192 / 480 kbit/s.
-    let a = sfu.join(1, 1, p, MediaPeerConfig::new(1)).await;
+    let a = sfu.join_user(1, p).await;
     let (down, dropped) = capped_proxy(sfu.addr, 300_000).await;
     let b = sfu
-        .join_via(
-            2,
-            2,
-            plan(false, false, 0, 1),
-            MediaPeerConfig::new(2),
-            Some(down),
-        )
+        .join_user_via(2, plan(false, false, 0, 1), Some(down))
         .await;
     // 1080p asks for the top layer, which does not fit through 300 kbit/s.
     let mid = sfu.attach(b.peer, 1, 4).await;

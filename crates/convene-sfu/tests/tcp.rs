@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use convene_media::{MediaPeerConfig, SynthKind, Transport};
-use convene_sfu::{Command, Event, PeerId, TrackKind};
+use convene_sfu::{Command, Event, PeerId};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -14,22 +14,6 @@ fn tcp_config(user: u32) -> MediaPeerConfig {
     let mut c = MediaPeerConfig::new(user);
     c.transport = Transport::Tcp;
     c
-}
-
-/// Attach each other's video and wait until `sub` got 20 video and 30 audio frames of `pubr`.
-async fn wait_receives(sfu: &TestSfu, sub: &Client, pubr: &Client) {
-    let vmid = sfu.wait_slot(sub.peer, pubr.user, TrackKind::Video).await;
-    sfu.wait_slot(sub.peer, pubr.user, TrackKind::Audio).await;
-    let u = pubr.user;
-    sub.media
-        .wait_for(WAIT, |s| {
-            let v = s.track(&vmid);
-            v.frames >= 20
-                && v.records.iter().all(|r| r.tag.is_some_and(|t| t.user == u))
-                && frames_from(s, u, SynthKind::Audio) >= 30
-        })
-        .await
-        .unwrap_or_else(|_| panic!("user {} receives user {u}", sub.user));
 }
 
 async fn attach(sfu: &TestSfu, sub: &Client, pubr: &Client) {
@@ -45,9 +29,7 @@ async fn attach(sfu: &TestSfu, sub: &Client, pubr: &Client) {
 async fn tcp_and_udp_peers_exchange_audio_and_video_bit_exact() {
     let sfu = TestSfu::start_with_tcp().await;
     let tcp_peer = sfu.join(1, 1, plan(true, true, 3, 1), tcp_config(1)).await;
-    let udp_peer = sfu
-        .join(2, 2, plan(true, true, 3, 1), MediaPeerConfig::new(2))
-        .await;
+    let udp_peer = sfu.join_user(2, plan(true, true, 3, 1)).await;
     // The TCP client offered nothing but its active TCP candidate (it has no UDP socket,
     // so being connected means ICE-TCP works).
     let cands: Vec<&str> = tcp_peer
@@ -66,8 +48,8 @@ async fn tcp_and_udp_peers_exchange_audio_and_video_bit_exact() {
     attach(&sfu, &udp_peer, &tcp_peer).await;
     attach(&sfu, &tcp_peer, &udp_peer).await;
     // TCP publisher → UDP subscriber, and UDP publisher → TCP subscriber.
-    wait_receives(&sfu, &udp_peer, &tcp_peer).await;
-    wait_receives(&sfu, &tcp_peer, &udp_peer).await;
+    sfu.wait_receives(&udp_peer, &tcp_peer).await;
+    sfu.wait_receives(&tcp_peer, &udp_peer).await;
     for (rx, tx) in [(&udp_peer, &tcp_peer), (&tcp_peer, &udp_peer)] {
         let received = rx.snapshot().await;
         let sent = tx.snapshot().await;
@@ -83,8 +65,8 @@ async fn two_tcp_peers_exchange_audio_and_video_bit_exact() {
     let b = sfu.join(2, 2, plan(true, true, 3, 1), tcp_config(2)).await;
     attach(&sfu, &a, &b).await;
     attach(&sfu, &b, &a).await;
-    wait_receives(&sfu, &a, &b).await;
-    wait_receives(&sfu, &b, &a).await;
+    sfu.wait_receives(&a, &b).await;
+    sfu.wait_receives(&b, &a).await;
     for (rx, tx) in [(&a, &b), (&b, &a)] {
         let n = assert_bit_exact(&rx.snapshot().await, tx.user, &tx.snapshot().await);
         assert!(n >= 50, "user {} compared only {n} frames", rx.user);
@@ -115,7 +97,7 @@ async fn broken_tcp_connections_do_not_disturb_working_peers() {
         .join(2, 2, plan(false, false, 3, 1), tcp_config(2))
         .await;
     attach(&sfu, &subscriber, &publisher).await;
-    wait_receives(&sfu, &subscriber, &publisher).await;
+    sfu.wait_receives(&subscriber, &publisher).await;
 
     // Garbage in well-formed frames (not STUN/DTLS/RTP): dropped, connection stays.
     let mut garbage = TcpStream::connect(listener).await.unwrap();

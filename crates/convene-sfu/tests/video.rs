@@ -1,6 +1,6 @@
 //! Video attach/detach, keyframes, simulcast, limits.
 
-use convene_media::{MediaPeerConfig, SynthKind};
+use convene_media::SynthKind;
 use convene_sfu::{Command, Event, SfuError, TrackKind, MAX_ATTACHED_VIDEOS};
 
 use crate::harness::{assert_bit_exact, plan, TestSfu, WAIT};
@@ -8,16 +8,12 @@ use crate::harness::{assert_bit_exact, plan, TestSfu, WAIT};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn late_joiner_gets_keyframe_after_attach() {
     let sfu = TestSfu::start().await;
-    let a = sfu
-        .join(1, 1, plan(false, true, 0, 0), MediaPeerConfig::new(1))
-        .await;
+    let a = sfu.join_user(1, plan(false, true, 0, 0)).await;
     // Let the publisher's only unsolicited keyframe (its first frame) pass long ago.
     a.wait_sent(SynthKind::Video, 40).await;
     let requests_before = a.snapshot().await.keyframe_requests;
 
-    let b = sfu
-        .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
-        .await;
+    let b = sfu.join_user(2, plan(false, false, 0, 1)).await;
     let counted_before = sfu.stats();
     let mid = sfu.attach(b.peer, 1, 2).await;
     let snap = b
@@ -45,12 +41,8 @@ async fn late_joiner_gets_keyframe_after_attach() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn detach_stops_delivery() {
     let sfu = TestSfu::start().await;
-    let a = sfu
-        .join(1, 1, plan(false, true, 0, 0), MediaPeerConfig::new(1))
-        .await;
-    let b = sfu
-        .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
-        .await;
+    let a = sfu.join_user(1, plan(false, true, 0, 0)).await;
+    let b = sfu.join_user(2, plan(false, false, 0, 1)).await;
     let mid = sfu.attach(b.peer, 1, 2).await;
     b.media
         .wait_for(WAIT, |s| s.track(&mid).frames >= 10)
@@ -90,12 +82,7 @@ async fn detach_stops_delivery() {
 async fn attach_limits() {
     let sfu = TestSfu::start().await;
     let b = sfu
-        .join(
-            1,
-            1,
-            plan(false, false, 0, MAX_ATTACHED_VIDEOS + 1),
-            MediaPeerConfig::new(1),
-        )
+        .join_user(1, plan(false, false, 0, MAX_ATTACHED_VIDEOS + 1))
         .await;
     for user in 100..100 + MAX_ATTACHED_VIDEOS as u32 {
         sfu.send(Command::AttachVideo {
@@ -124,9 +111,7 @@ async fn attach_limits() {
     assert_eq!(max, MAX_ATTACHED_VIDEOS);
 
     // More attachments than receive slots: the extra one waits for the next offer's slot.
-    let mut c = sfu
-        .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
-        .await;
+    let mut c = sfu.join_user(2, plan(false, false, 0, 1)).await;
     for user in [1, 3] {
         sfu.send(Command::AttachVideo {
             subscriber: c.peer,
@@ -145,10 +130,8 @@ async fn simulcast_quality_switches_layer() {
     let sfu = TestSfu::start().await;
     let mut p = plan(false, true, 0, 0);
     p.simulcast = true;
-    let a = sfu.join(1, 1, p, MediaPeerConfig::new(1)).await;
-    let b = sfu
-        .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
-        .await;
+    let a = sfu.join_user(1, p).await;
+    let b = sfu.join_user(2, plan(false, false, 0, 1)).await;
     let attach = |quality| Command::AttachVideo {
         subscriber: b.peer,
         publisher_user: 1,
@@ -196,9 +179,7 @@ async fn simulcast_quality_switches_layer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publisher_track_on_off_follows_sending() {
     let sfu = TestSfu::start().await;
-    let a = sfu
-        .join(1, 1, plan(false, true, 0, 0), MediaPeerConfig::new(1))
-        .await;
+    let a = sfu.join_user(1, plan(false, true, 0, 0)).await;
     let track = |on: bool| {
         move |e: &Event| match e {
             Event::PublisherTrack {
@@ -222,13 +203,9 @@ async fn publisher_track_on_off_follows_sending() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attach_before_the_publisher_joins() {
     let sfu = TestSfu::start().await;
-    let b = sfu
-        .join(2, 2, plan(false, false, 0, 1), MediaPeerConfig::new(2))
-        .await;
+    let b = sfu.join_user(2, plan(false, false, 0, 1)).await;
     let mid = sfu.attach(b.peer, 1, 2).await;
-    let a = sfu
-        .join(1, 1, plan(false, true, 0, 0), MediaPeerConfig::new(1))
-        .await;
+    let a = sfu.join_user(1, plan(false, true, 0, 0)).await;
     let snap = b
         .media
         .wait_for(WAIT, |s| s.track(&mid).frames >= 5)

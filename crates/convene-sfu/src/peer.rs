@@ -155,10 +155,9 @@ pub(crate) struct Peer {
     pub(crate) rtc: Rtc,
     /// When the `Rtc` next wants `Input::Timeout`.
     pub(crate) timeout: Instant,
-    pub(crate) audio_allowed: bool,
-    pub(crate) share_allowed: bool,
-    /// The camera may be forwarded (the user's video is on).
-    pub(crate) video_allowed: bool,
+    /// Per kind ([`TrackKind::index`]): may this peer's track be forwarded (audio: not host
+    /// muted; video: the user's camera is on; share: the share is allowed).
+    allowed: [bool; 3],
     /// Attachments waiting for a free video slot: (publisher user, quality).
     pub(crate) pending_attach: Vec<(u32, u8)>,
     pub(crate) share_mids: HashSet<Mid>,
@@ -185,9 +184,7 @@ impl Peer {
             user,
             rtc,
             timeout: now,
-            audio_allowed: true,
-            share_allowed: true,
-            video_allowed: true,
+            allowed: [true; 3],
             pending_attach: Vec::new(),
             share_mids: HashSet::new(),
             published: HashMap::new(),
@@ -206,6 +203,16 @@ impl Peer {
             .iter()
             .find(|(_, p)| p.kind == kind)
             .map(|(m, p)| (*m, p))
+    }
+
+    /// Whether this peer's `kind` track may be forwarded.
+    pub(crate) fn allowed(&self, kind: TrackKind) -> bool {
+        self.allowed[kind.index()]
+    }
+
+    /// Allow or forbid forwarding this peer's `kind` track.
+    pub(crate) fn set_allowed(&mut self, kind: TrackKind, allowed: bool) {
+        self.allowed[kind.index()] = allowed;
     }
 
     pub(crate) fn attached_videos(&self) -> usize {

@@ -90,7 +90,7 @@ impl SfuStats {
     }
 
     pub(crate) fn rtp_in(&self, kind: TrackKind, payload_bytes: usize) {
-        let k = kind_index(kind);
+        let k = kind.index();
         self.rtp_packets_in[k].fetch_add(1, Relaxed);
         self.rtp_bytes_in[k].fetch_add(payload_bytes as u64, Relaxed);
     }
@@ -115,14 +115,6 @@ impl SfuStats {
     }
 }
 
-fn kind_index(kind: TrackKind) -> usize {
-    match kind {
-        TrackKind::Audio => 0,
-        TrackKind::Video => 1,
-        TrackKind::Share => 2,
-    }
-}
-
 /// The cumulative per-stream figures str0m last reported for one peer, so each report adds
 /// only its increase to [`SfuStats`]. A stream whose figures restart (re-created) counts from
 /// its new values on.
@@ -138,7 +130,7 @@ impl ReportedTotals {
     /// Add a send stream's report (of a slot carrying `kind`) to `stats`.
     pub(crate) fn egress(&mut self, s: &MediaEgressStats, kind: TrackKind, stats: &SfuStats) {
         let last = self.egress.entry((s.mid, s.rid)).or_default();
-        let k = kind_index(kind);
+        let k = kind.index();
         stats.rtp_packets_out[k].fetch_add(s.packets.saturating_sub(last.0), Relaxed);
         stats.rtp_bytes_out[k].fetch_add(s.bytes.saturating_sub(last.1), Relaxed);
         stats

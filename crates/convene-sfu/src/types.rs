@@ -35,6 +35,17 @@ pub enum TrackKind {
     Share,
 }
 
+impl TrackKind {
+    /// Index in per-kind arrays: audio 0, video 1, share 2.
+    pub(crate) fn index(self) -> usize {
+        match self {
+            TrackKind::Audio => 0,
+            TrackKind::Video => 1,
+            TrackKind::Share => 2,
+        }
+    }
+}
+
 impl fmt::Display for TrackKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -132,11 +132,7 @@ impl Sfu {
             .peers
             .get_mut(&id)
             .ok_or((id, SfuError::UnknownPeer(id)))?;
-        match kind {
-            TrackKind::Audio => peer.audio_allowed = allowed,
-            TrackKind::Video => peer.video_allowed = allowed,
-            TrackKind::Share => peer.share_allowed = allowed,
-        }
+        peer.set_allowed(kind, allowed);
         let (room, user) = (peer.room.clone(), peer.user);
         if kind == TrackKind::Audio && !allowed {
             if let Some(r) = self.rooms.get_mut(&room) {

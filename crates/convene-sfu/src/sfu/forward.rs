@@ -72,11 +72,8 @@ impl Sfu {
         }
         let user = peer.user;
         let room_id = peer.room.clone();
-        match kind {
-            TrackKind::Audio if !peer.audio_allowed => return,
-            TrackKind::Share if !peer.share_allowed => return,
-            TrackKind::Video if !peer.video_allowed => return,
-            _ => {}
+        if !peer.allowed(kind) {
+            return;
         }
         let codec = peer
             .rtc

@@ -24,12 +24,7 @@ impl Sfu {
         let members = room.members.clone();
         // Everyone who may be heard, speakers first (loudest first), then join order.
         let mut candidates: Vec<u32> = Vec::new();
-        let publishers: Vec<u32> = members
-            .iter()
-            .filter_map(|id| self.peers.get(id))
-            .filter(|p| p.audio_allowed && p.track(TrackKind::Audio).is_some())
-            .map(|p| p.user)
-            .collect();
+        let publishers = self.publishers(&members, TrackKind::Audio);
         for u in room.speakers.ranking() {
             if publishers.contains(u) {
                 candidates.push(*u);
@@ -63,12 +58,7 @@ impl Sfu {
             return;
         };
         let members = room.members.clone();
-        let sharers: Vec<u32> = members
-            .iter()
-            .filter_map(|id| self.peers.get(id))
-            .filter(|p| p.share_allowed && p.track(TrackKind::Share).is_some())
-            .map(|p| p.user)
-            .collect();
+        let sharers = self.publishers(&members, TrackKind::Share);
         for id in members {
             let Some(peer) = self.peers.get_mut(&id) else {
                 continue;
@@ -80,6 +70,17 @@ impl Sfu {
                 self.request_keyframe(&id, user, TrackKind::Share, 0);
             }
         }
+    }
+
+    /// The users among `members` who publish a `kind` track that may be forwarded, in
+    /// `members` order.
+    fn publishers(&self, members: &[PeerId], kind: TrackKind) -> Vec<u32> {
+        members
+            .iter()
+            .filter_map(|id| self.peers.get(id))
+            .filter(|p| p.allowed(kind) && p.track(kind).is_some())
+            .map(|p| p.user)
+            .collect()
     }
 
     /// Re-decide the simulcast layer of a video slot; on change, ask for a keyframe.

@@ -5,8 +5,7 @@
 //! session would give: "join first"). A join is routed by `(app, topic)`, a resume by session
 //! id; from then on every request goes to that session's task.
 
-use crate::router::{SessionHandle, SessionKey};
-use crate::session_task::{Attach, SessionMsg, ToConn, CONN_QUEUE};
+use crate::handle::{Attach, SessionHandle, SessionKey, SessionMsg, ToConn, CONN_QUEUE};
 use crate::state::AppState;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use convene_protocol::{ClientMsg, ErrorBody, ErrorCode, Reply, Request, ServerMsg};

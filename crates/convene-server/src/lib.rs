@@ -15,8 +15,11 @@
 //!   session's state (a sans-IO core holding one session). After each input it drains the
 //!   core's outputs, serialises each message once, and hands the bytes to the recipients'
 //!   connection queues; it sleeps until the core's next timer. It ends with its session.
+//! - **Handle** (`handle.rs`): the way into a session task (its inbox messages and what it
+//!   sends back); every other module meets there, so the modules form no import circle.
 //! - **Media plane** (`media_plane.rs`): one SFU task for the node; session tasks send it
-//!   commands, and a dispatcher hands its events back to the session they concern.
+//!   commands, and a dispatcher hands its events back to the session that owns the peer or
+//!   room.
 //! - **Metrics** (`metrics.rs`): Prometheus counters, `/metrics`.
 //!
 //! Errors: a client's mistake is answered with a typed error (`{type, reason, errorCode}`) to
@@ -37,6 +40,7 @@ mod tests;
 mod assets;
 mod config;
 mod conn;
+mod handle;
 mod http;
 mod media;
 mod media_plane;

@@ -7,8 +7,8 @@ use convene_session::{ConnId, Core, Input, MediaAction};
 use convene_sfu::{Command, Event as SfuEvent, PeerId, RoomId, TrackKind};
 use std::collections::{HashMap, VecDeque};
 
+use crate::handle::SessionHandle;
 use crate::media_plane::MediaPlane;
-use crate::router::SessionHandle;
 
 type UserKey = (SessionId, UserId);
 
@@ -51,8 +51,8 @@ impl Media {
 
     /// Drops every peer of the session (it ended).
     pub(crate) fn close(&mut self) {
-        for (peer, _) in self.users.drain() {
-            self.plane.remove_peer(peer);
+        for (peer, (session, _)) in self.users.drain() {
+            self.plane.remove_peer(peer, &RoomId(session.0));
         }
         self.peers.clear();
         self.pending.clear();
@@ -63,7 +63,7 @@ impl Media {
             return Vec::new();
         };
         self.users.remove(&peer);
-        self.plane.remove_peer(peer);
+        self.plane.remove_peer(peer, &RoomId(key.0 .0.clone()));
         self.pending
             .remove(&peer)
             .map(Vec::from)
@@ -91,7 +91,9 @@ impl Media {
                 let peer = match self.peers.get(&key) {
                     Some(p) => *p,
                     None => {
-                        let peer = self.plane.add_peer(&self.session);
+                        let peer = self
+                            .plane
+                            .add_peer(&self.session, &RoomId(session.0.clone()));
                         self.peers.insert(key.clone(), peer);
                         self.users.insert(peer, key.clone());
                         self.send(Command::AddPeer {

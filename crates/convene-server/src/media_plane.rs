@@ -1,13 +1,11 @@
 //! The node's media plane as the session tasks see it: one SFU task for every session, its
 //! command queue, and the dispatcher that hands each SFU event to the session it concerns.
 
-use crate::router::{Router, SessionHandle};
-use crate::session_task::SessionMsg;
-use convene_protocol::SessionId;
-use convene_sfu::{Command, Event, PeerId};
+use crate::handle::{SessionHandle, SessionMsg};
+use convene_sfu::{Command, Event, PeerId, RoomId};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
 
 /// Queue depth towards the SFU task. Session tasks never wait on it (the SFU waits on them
@@ -29,26 +27,28 @@ struct Inner {
     /// lives as long as the SFU, must not hold one).
     tx: mpsc::Sender<Command>,
     next_peer: AtomicU64,
-    peers: Arc<PeerOwners>,
+    owners: Arc<Mutex<Owners>>,
     /// The SFU's live counters.
     stats: Arc<convene_sfu::SfuStats>,
 }
 
-/// Which session owns each peer, for routing the SFU's per-peer events.
-type PeerOwners = Mutex<HashMap<PeerId, SessionHandle>>;
+/// Which session owns each peer and each room (a room is a session's media), for routing
+/// the SFU's events.
+#[derive(Debug, Default)]
+struct Owners {
+    peers: HashMap<PeerId, SessionHandle>,
+    /// Each room with its number of peers; gone with its last peer.
+    rooms: HashMap<RoomId, (SessionHandle, usize)>,
+}
 
-/// The router, for room-wide events; weak because the router owns the media plane.
-pub(crate) type RouterCell = Arc<OnceLock<Weak<dyn Router>>>;
-
-fn owners(peers: &PeerOwners) -> MutexGuard<'_, HashMap<PeerId, SessionHandle>> {
-    // A panic while holding this lock is a bug elsewhere; the map itself stays valid.
-    peers.lock().unwrap_or_else(|e| e.into_inner())
+fn lock(owners: &Mutex<Owners>) -> MutexGuard<'_, Owners> {
+    // A panic while holding this lock is a bug elsewhere; the maps themselves stay valid.
+    owners.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl MediaPlane {
-    /// Starts the SFU on `sockets` and the event dispatcher, which finds sessions for
-    /// room-wide events through `router` (set once the router exists).
-    pub(crate) fn spawn(sockets: crate::MediaSockets, router: RouterCell) -> MediaPlane {
+    /// Starts the SFU on `sockets` and the dispatcher of its events.
+    pub(crate) fn spawn(sockets: crate::MediaSockets) -> MediaPlane {
         let (tx, rx) = mpsc::channel(SFU_QUEUE);
         let (ev_tx, ev_rx) = mpsc::channel(EVENT_QUEUE);
         let config = convene_sfu::SfuConfig::default();
@@ -59,32 +59,42 @@ impl MediaPlane {
                 tracing::error!("media plane stopped: {e}");
             }
         });
-        let peers = Arc::new(Mutex::new(HashMap::new()));
-        tokio::spawn(dispatch(peers.clone(), router, ev_rx));
+        let owners = Arc::new(Mutex::new(Owners::default()));
+        tokio::spawn(dispatch(owners.clone(), ev_rx));
         MediaPlane {
             inner: Arc::new(Inner {
                 tx,
                 next_peer: AtomicU64::new(1),
-                peers,
+                owners,
                 stats,
             }),
         }
     }
 
-    fn peers(&self) -> MutexGuard<'_, HashMap<PeerId, SessionHandle>> {
-        owners(&self.inner.peers)
-    }
-
-    /// A new peer id, unique on this node, owned by `session`.
-    pub(crate) fn add_peer(&self, session: &SessionHandle) -> PeerId {
+    /// A new peer id, unique on this node, in `room`, owned by `session`.
+    pub(crate) fn add_peer(&self, session: &SessionHandle, room: &RoomId) -> PeerId {
         let peer = PeerId(self.inner.next_peer.fetch_add(1, Ordering::Relaxed));
-        self.peers().insert(peer, session.clone());
+        let mut o = lock(&self.inner.owners);
+        o.peers.insert(peer, session.clone());
+        o.rooms
+            .entry(room.clone())
+            .or_insert_with(|| (session.clone(), 0))
+            .1 += 1;
         peer
     }
 
-    /// Forgets `peer` and tells the SFU to drop it.
-    pub(crate) fn remove_peer(&self, peer: PeerId) {
-        self.peers().remove(&peer);
+    /// Forgets `peer` of `room` and tells the SFU to drop it.
+    pub(crate) fn remove_peer(&self, peer: PeerId, room: &RoomId) {
+        {
+            let mut o = lock(&self.inner.owners);
+            o.peers.remove(&peer);
+            if let Some((_, n)) = o.rooms.get_mut(room) {
+                *n -= 1;
+                if *n == 0 {
+                    o.rooms.remove(room);
+                }
+            }
+        }
         self.send(Command::RemovePeer { peer });
     }
 
@@ -103,21 +113,21 @@ impl MediaPlane {
 
 /// Hands each SFU event to its session's task without ever waiting on one: a session whose
 /// inbox is full loses that event (speaker and quality events are refreshed anyway).
-async fn dispatch(peers: Arc<PeerOwners>, router: RouterCell, mut events: mpsc::Receiver<Event>) {
+async fn dispatch(owners: Arc<Mutex<Owners>>, mut events: mpsc::Receiver<Event>) {
     while let Some(ev) = events.recv().await {
-        let session = match &ev {
-            Event::ActiveSpeakers { room, .. } => match router.get().and_then(Weak::upgrade) {
-                Some(r) => r.find(&SessionId(room.0.clone())).await,
-                None => None,
-            },
-            Event::Answer { peer, .. }
-            | Event::Connected { peer, .. }
-            | Event::Disconnected { peer, .. }
-            | Event::SlotAssigned { peer, .. }
-            | Event::PublisherTrack { peer, .. }
-            | Event::NetworkQuality { peer, .. }
-            | Event::Error { peer, .. } => owners(&peers).get(peer).cloned(),
-            _ => None,
+        let session = {
+            let o = lock(&owners);
+            match &ev {
+                Event::ActiveSpeakers { room, .. } => o.rooms.get(room).map(|(s, _)| s.clone()),
+                Event::Answer { peer, .. }
+                | Event::Connected { peer, .. }
+                | Event::Disconnected { peer, .. }
+                | Event::SlotAssigned { peer, .. }
+                | Event::PublisherTrack { peer, .. }
+                | Event::NetworkQuality { peer, .. }
+                | Event::Error { peer, .. } => o.peers.get(peer).cloned(),
+                _ => None,
+            }
         };
         match session {
             Some(s) => {

@@ -7,75 +7,23 @@
 //! leaves the directory, then bounces the joins still queued in its inbox back to their
 //! connections, which route them again (to a new session).
 
+use crate::handle::{
+    Attach, Registry, SessionHandle, SessionKey, SessionMsg, SessionShared, ToConn, SESSION_INBOX,
+};
 use crate::media::{Effect, Media};
 use crate::media_plane::MediaPlane;
 use crate::metrics::Metrics;
-use crate::router::{Registry, SessionHandle, SessionKey, SessionShared};
 use axum::extract::ws::Utf8Bytes;
-use convene_protocol::{JoinParams, Reply, ResumeParams, ServerMsg};
-use convene_session::{ConnId, Core, Input, JoinToken, Output};
+use convene_protocol::{Reply, ServerMsg};
+use convene_session::{ConnId, Core, Input, Output};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
 
-/// Inbox depth of one session task. Connections wait when it is full (back-pressure on the
-/// senders of that session only); the media plane never waits and drops instead.
-pub(crate) const SESSION_INBOX: usize = 1024;
-
-/// Per-connection outgoing queue depth; a client that falls this far behind is dropped.
-pub(crate) const CONN_QUEUE: usize = 4096;
-
 /// A task that no join started within this long stops.
 pub(crate) const UNSTARTED_LIFETIME: Duration = Duration::from_secs(10);
-
-/// What a session task tells a connection task.
-#[derive(Debug)]
-pub(crate) enum ToConn {
-    /// Write this text frame.
-    Text(Utf8Bytes),
-    /// Close the socket (after the frames before it).
-    Close,
-    /// The join or resume failed: the connection is in no session.
-    Unbound,
-    /// This session ended before it could take the join: route it again.
-    Reroute(u64, Attach),
-}
-
-/// A join or a resume: the requests that bring a connection into a session.
-#[derive(Debug)]
-pub(crate) enum Attach {
-    /// A join whose parameters and token the connection task has checked.
-    Join {
-        /// The parameters.
-        params: JoinParams,
-        /// The verified token.
-        token: JoinToken,
-    },
-    /// A failover resume.
-    Resume(ResumeParams),
-}
-
-/// A session task's inbox.
-#[derive(Debug)]
-pub(crate) enum SessionMsg {
-    /// A connection asks in: its queue, the request id, the request, and when it arrived.
-    Attach {
-        conn: ConnId,
-        tx: mpsc::Sender<ToConn>,
-        id: u64,
-        attach: Attach,
-        received: Instant,
-    },
-    /// A request or a disconnect from a connection in this session.
-    Input(Input),
-    /// An event of the media plane about this session.
-    Media(convene_sfu::Event),
-    /// Test hook: the task stops working until the sender is dropped or fires.
-    #[cfg(test)]
-    Stall(tokio::sync::oneshot::Receiver<()>),
-}
 
 /// What every session task shares: config, media plane, metrics.
 #[derive(Debug, Clone)]

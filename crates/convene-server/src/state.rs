@@ -8,7 +8,7 @@ use crate::Config;
 use convene_session::ConnId;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// Shared by every request handler and connection task.
 #[derive(Debug)]
@@ -28,8 +28,7 @@ impl AppState {
     pub(crate) fn new(config: Config, bound: SocketAddr, media: crate::MediaSockets) -> Self {
         let metrics = Arc::new(Metrics::new());
         let shutdown = tokio::sync::watch::Sender::new(false);
-        let router_cell = Arc::new(OnceLock::new());
-        let plane = MediaPlane::spawn(media, router_cell.clone());
+        let plane = MediaPlane::spawn(media);
         let ctx = TaskContext {
             config: config.session.clone(),
             media: plane.clone(),
@@ -37,7 +36,6 @@ impl AppState {
             shutdown: shutdown.subscribe(),
         };
         let router: Arc<dyn Router> = Arc::new(LocalRouter::new(ctx));
-        let _ = router_cell.set(Arc::downgrade(&router));
         AppState {
             config,
             router,

@@ -1,6 +1,6 @@
 //! Whole-server tests that need to reach inside: a stalled session must not hold up others.
 
-use crate::session_task::SessionMsg;
+use crate::handle::SessionMsg;
 use convene_protocol::SessionId;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};

@@ -2,15 +2,16 @@
 //! real session tasks (and a real media plane on 127.0.0.1) and drives joins straight into
 //! session inboxes, as connection tasks do.
 
-use super::{Router, SessionHandle, SessionKey};
-use crate::media_plane::{MediaPlane, RouterCell};
+use super::Router;
+use crate::handle::{Attach, SessionHandle, SessionKey, SessionMsg, ToConn};
+use crate::media_plane::MediaPlane;
 use crate::metrics::Metrics;
-use crate::session_task::{Attach, SessionMsg, TaskContext, ToConn};
+use crate::session_task::TaskContext;
 use convene_protocol::{ClientMsg, JoinParams, SessionId};
 use convene_session::{ConnId, Input, JoinToken};
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -20,19 +21,17 @@ const STUCK: Duration = Duration::from_secs(10);
 static NEXT_CONN: AtomicU64 = AtomicU64::new(1_000_000);
 
 /// A task context over a real media plane, for routers under test.
-pub(crate) async fn context(config: convene_session::Config) -> (TaskContext, RouterCell) {
+pub(crate) async fn context(config: convene_session::Config) -> TaskContext {
     let udp = tokio::net::UdpSocket::bind("127.0.0.1:0")
         .await
         .expect("udp");
-    let cell = Arc::new(OnceLock::new());
-    let media = MediaPlane::spawn(crate::MediaSockets { udp, tcp: None }, cell.clone());
-    let ctx = TaskContext {
+    let media = MediaPlane::spawn(crate::MediaSockets { udp, tcp: None });
+    TaskContext {
         config,
         media,
         metrics: Arc::new(Metrics::new()),
         shutdown: tokio::sync::watch::Sender::new(false).subscribe(),
-    };
-    (ctx, cell)
+    }
 }
 
 /// A client of one session, speaking to its task as a connection task would.

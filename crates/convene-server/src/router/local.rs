@@ -1,7 +1,8 @@
 //! [`LocalRouter`]: every session on this node, in one small directory behind a lock that is
 //! held only to look up or change an entry (never across an await or a session's work).
 
-use super::{Registry, Router, SessionHandle, SessionKey, SessionSummary};
+use super::Router;
+use crate::handle::{Registry, SessionHandle, SessionKey, SessionSummary};
 use crate::session_task::{self, TaskContext};
 use convene_protocol::SessionId;
 use futures_util::future::BoxFuture;

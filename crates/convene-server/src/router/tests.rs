@@ -5,10 +5,7 @@ use super::{LocalRouter, Router};
 use std::sync::Arc;
 
 async fn local(config: convene_session::Config) -> Arc<dyn Router> {
-    let (ctx, cell) = context(config).await;
-    let r: Arc<dyn Router> = Arc::new(LocalRouter::new(ctx));
-    let _ = cell.set(Arc::downgrade(&r));
-    r
+    Arc::new(LocalRouter::new(context(config).await))
 }
 
 #[tokio::test]

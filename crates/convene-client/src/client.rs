@@ -2,6 +2,7 @@
 
 use crate::client_core::{Call, Outcome};
 use crate::driver::{Command, Driver};
+use crate::media_state::MediaShared;
 use crate::shared::Shared;
 use crate::url::parse_server_url;
 use crate::{ClientError, Events, SessionInfo};
@@ -171,18 +172,6 @@ impl Client {
         Ok(())
     }
 
-    /// The media stream of the joined session (audio, video, share); 6002 before join.
-    pub fn get_media_stream(&self) -> Result<crate::MediaStream, ClientError> {
-        self.check_alive()?;
-        if !self.get_session_info().is_in_meeting {
-            return Err(ClientError::MediaNotJoined);
-        }
-        Ok(crate::MediaStream::new(
-            self.clone(),
-            self.inner.shared.media.clone(),
-        ))
-    }
-
     /// Every event from now on. Call before `join` to see everything the session does.
     pub fn events(&self) -> Events {
         self.inner.shared.subscribers.subscribe()
@@ -320,6 +309,11 @@ impl Client {
             }
             None => self.inner.shared.subscribers.close(),
         }
+    }
+
+    /// The client's media peer and receive slots.
+    pub(crate) fn media(&self) -> Arc<MediaShared> {
+        self.inner.shared.media.clone()
     }
 
     /// Both handles are the same client.

@@ -72,6 +72,7 @@ mod driver;
 mod error;
 mod event;
 mod media;
+mod media_state;
 mod process;
 mod shared;
 mod state;
@@ -80,7 +81,8 @@ mod url;
 pub use client::Client;
 pub use error::ClientError;
 pub use event::{ClientEvent, Events};
-pub use media::{MediaOptions, MediaStat, MediaStream, Transport};
+pub use media::{MediaStat, MediaStream, Transport};
+pub use media_state::MediaOptions;
 pub use process::{create_client, destroy_client};
 pub use state::SessionInfo;
 

@@ -11,46 +11,18 @@
 //! Published media is synthetic unless [`MediaOptions`] gives encoded frames (IVF VP8 /
 //! Ogg Opus files through the bot's `--publish-video` / `--publish-audio`).
 
+use crate::media_state::{MediaOptions, MediaShared};
 use crate::{Client, ClientError};
 pub use convene_media::Transport;
 use convene_media::{MediaPeer, MediaPeerConfig, OfferPlan, PeerSnapshot, SynthKind};
 use convene_protocol::{ClientMsg, RtcAnswer, RtcOffer, TargetOpt, UserId};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Audio receive slots: the SFU sends the N loudest speakers through these.
 const AUDIO_SLOTS: usize = 3;
 /// Screen share receive slots.
 const SHARE_SLOTS: usize = 1;
-
-/// What to publish. Set before the first media call ([`MediaStream::set_options`]).
-#[derive(Debug, Clone)]
-pub struct MediaOptions {
-    /// Encoded VP8 frames to loop as the camera (e.g. from an IVF file); synthetic if `None`.
-    pub video_frames: Option<Vec<Vec<u8>>>,
-    /// Encoded Opus packets to loop as the microphone (20 ms each); synthetic if `None`.
-    pub audio_frames: Option<Vec<Vec<u8>>>,
-    /// RFC 6464 level sent with audio (0 loudest … -127 silent).
-    pub audio_level: i8,
-    /// Publish the camera as three simulcast layers.
-    pub simulcast: bool,
-    /// Media over UDP (default) or over TCP to the server's ICE-TCP candidate, for networks
-    /// that block UDP.
-    pub transport: Transport,
-}
-
-impl Default for MediaOptions {
-    fn default() -> Self {
-        MediaOptions {
-            video_frames: None,
-            audio_frames: None,
-            audio_level: -30,
-            simulcast: true,
-            transport: Transport::Udp,
-        }
-    }
-}
 
 /// What arrived from one remote user on one kind of track.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -72,50 +44,6 @@ pub struct MediaStat {
     pub keyframes: u64,
 }
 
-#[derive(Default)]
-/// The media state shared by a client's handles and its driver.
-pub(crate) struct MediaShared {
-    state: tokio::sync::Mutex<MediaState>,
-    /// mid → (user, kind), from `media-slot` events; written by the driver.
-    slots: Mutex<HashMap<String, (Option<UserId>, String)>>,
-}
-
-#[derive(Default)]
-struct MediaState {
-    peer: Option<MediaPeer>,
-    plan: OfferPlan,
-    options: MediaOptions,
-    attached: BTreeMap<UserId, u8>,
-}
-
-impl std::fmt::Debug for MediaShared {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MediaShared").finish_non_exhaustive()
-    }
-}
-
-impl MediaShared {
-    /// Drops the peer (leave, session over, new join).
-    pub(crate) async fn close(&self) {
-        let mut st = self.state.lock().await;
-        st.peer = None;
-        st.plan = OfferPlan::default();
-        st.attached.clear();
-        self.slots_lock().clear();
-    }
-
-    /// Records which user and kind a receive slot carries now (a `media-slot` event).
-    pub(crate) fn set_slot(&self, mid: &str, user_id: Option<UserId>, kind: &str) {
-        self.slots_lock()
-            .insert(mid.to_owned(), (user_id, kind.to_owned()));
-    }
-
-    fn slots_lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Option<UserId>, String)>> {
-        // A poisoned lock only means a panic elsewhere; the map is still usable.
-        self.slots.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
 /// Media of the joined session. Get it with [`Client::get_media_stream`]; cheap to clone.
 #[derive(Clone)]
 pub struct MediaStream {
@@ -129,11 +57,21 @@ impl std::fmt::Debug for MediaStream {
     }
 }
 
-impl MediaStream {
-    pub(crate) fn new(client: Client, shared: Arc<MediaShared>) -> Self {
-        MediaStream { client, shared }
+impl Client {
+    /// The media stream of the joined session (audio, video, share); 6002 before join.
+    pub fn get_media_stream(&self) -> Result<MediaStream, ClientError> {
+        self.check_alive()?;
+        if !self.get_session_info().is_in_meeting {
+            return Err(ClientError::MediaNotJoined);
+        }
+        Ok(MediaStream {
+            client: self.clone(),
+            shared: self.media(),
+        })
     }
+}
 
+impl MediaStream {
     /// What to publish from the next (re)negotiation on. Takes full effect when set before
     /// the first media call.
     pub async fn set_options(&self, options: MediaOptions) {

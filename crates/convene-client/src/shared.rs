@@ -2,7 +2,7 @@
 
 use crate::client_core::ClientCore;
 use crate::event::Subscribers;
-use crate::media::MediaShared;
+use crate::media_state::MediaShared;
 use crate::state::LocalState;
 use std::sync::{Arc, RwLock};
 

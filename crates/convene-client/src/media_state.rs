@@ -6,7 +6,7 @@ use convene_protocol::UserId;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
-/// What to publish. Set before the first media call ([`MediaStream::set_options`]).
+/// What to publish. Set before the first media call ([`crate::MediaStream::set_options`]).
 #[derive(Debug, Clone)]
 pub struct MediaOptions {
     /// Encoded VP8 frames to loop as the camera (e.g. from an IVF file); synthetic if `None`.
@@ -49,6 +49,7 @@ pub(crate) struct MediaState {
     pub(crate) peer: Option<MediaPeer>,
     /// What the last accepted offer negotiated.
     pub(crate) plan: OfferPlan,
+    /// What to publish.
     pub(crate) options: MediaOptions,
     /// Cameras received, with their requested quality.
     pub(crate) attached: BTreeMap<UserId, u8>,

@@ -44,6 +44,7 @@ pub(crate) struct Core {
 }
 
 impl Core {
+    /// A peer around `rtc` (its local candidate added), publishing nothing yet.
     pub(crate) fn new(
         rtc: Rtc,
         config: MediaPeerConfig,
@@ -63,6 +64,7 @@ impl Core {
         }
     }
 
+    /// The task: until the handle is dropped (see the crate docs for the loop).
     pub(crate) async fn run(mut self, mut net: Net, mut cmds: mpsc::Receiver<Cmd>) {
         let mut buf = vec![0u8; 2048];
         loop {

@@ -13,6 +13,7 @@ use crate::peer::Peer;
 use crate::{Event, PeerId, RoomId, SfuError, TrackKind};
 
 impl Sfu {
+    /// A new `Rtc` for `user` in `room`, offering our UDP (and ICE-TCP) host candidate.
     pub(super) fn add_peer(&mut self, id: PeerId, room: RoomId, user: u32) -> Result<(), SfuError> {
         if self.peers.contains_key(&id) {
             return Err(SfuError::PeerExists(id));
@@ -51,6 +52,7 @@ impl Sfu {
         Ok(())
     }
 
+    /// Close the peer politely and forget it; its room's slots are re-assigned.
     pub(super) fn remove_peer(&mut self, id: PeerId) {
         self.routes_dirty = true;
         let Some(mut peer) = self.peers.remove(&id) else {
@@ -82,6 +84,7 @@ impl Sfu {
         self.dirty.insert(room_id);
     }
 
+    /// Answer the client's offer; str0m's media events then register tracks and slots.
     pub(super) fn offer(
         &mut self,
         id: PeerId,
@@ -108,6 +111,7 @@ impl Sfu {
         Ok(())
     }
 
+    /// A trickled candidate; mDNS and end-of-candidates are ignored.
     pub(super) fn candidate(&mut self, id: PeerId, line: &str) -> Result<(), SfuError> {
         let peer = self.peers.get_mut(&id).ok_or(SfuError::UnknownPeer(id))?;
         let line = line.trim().trim_start_matches("a=");
@@ -122,6 +126,7 @@ impl Sfu {
         Ok(())
     }
 
+    /// Allow or forbid forwarding one of the peer's tracks (host mute, camera off, share lock).
     pub(super) fn set_allowed(
         &mut self,
         id: PeerId,
@@ -143,6 +148,8 @@ impl Sfu {
         Ok(())
     }
 
+    /// Put `user`'s camera in a free video slot of `sub` (or re-tune the one it has), or keep
+    /// the wish until the offer's slot appears.
     pub(super) fn attach(&mut self, sub: PeerId, user: u32, quality: u8) -> Result<(), SfuError> {
         self.routes_dirty = true;
         let peer = self.peers.get_mut(&sub).ok_or(SfuError::UnknownPeer(sub))?;
@@ -193,6 +200,7 @@ impl Sfu {
         Ok(())
     }
 
+    /// Free the video slot carrying `user`'s camera (or drop the pending wish).
     pub(super) fn detach(&mut self, sub: PeerId, user: u32) -> Result<(), SfuError> {
         self.routes_dirty = true;
         let peer = self.peers.get_mut(&sub).ok_or(SfuError::UnknownPeer(sub))?;

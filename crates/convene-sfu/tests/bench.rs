@@ -57,10 +57,12 @@ async fn bench_forwarding_packets_per_second() {
     let out = (s1.forwarded_packets - s0.forwarded_packets) as f64;
     let busy = (s1.loop_busy_ns - s0.loop_busy_ns) as f64 / 1e9;
     println!(
-        "BENCH publishers={publishers} subscribers={subscribers}: in {:.0} pkt/s, out {:.0} pkt/s, \
-         {:.1} Mbit/s payload out; SFU task busy {:.0}% of wall time => ~{:.0} forwarded pkt/s per busy second",
+        "BENCH publishers={publishers} subscribers={subscribers}: in {:.0} pkt/s, forwarded {:.0} pkt/s, \
+         sent {:.0} pkt/s with {:.1} Mbit/s payload (str0m's figures, retransmissions included); \
+         SFU task busy {:.0}% of wall time => ~{:.0} forwarded pkt/s per busy second",
         (sum(s1.rtp_packets_in) - sum(s0.rtp_packets_in)) / secs,
         out / secs,
+        (sum(s1.rtp_packets_out) - sum(s0.rtp_packets_out)) / secs,
         (sum(s1.rtp_bytes_out) - sum(s0.rtp_bytes_out)) * 8.0 / secs / 1e6,
         busy / secs * 100.0,
         out / busy.max(1e-9),

@@ -70,6 +70,110 @@ pub struct ActiveSpeaker {
     pub display_name: Option<String>,
 }
 
+/// `current-audio-change` action: what happened to your own audio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AudioAction {
+    /// Audio joined.
+    Join,
+    /// Audio left.
+    Leave,
+    /// Muted.
+    Muted,
+    /// Unmuted.
+    Unmuted,
+}
+
+/// Who caused a `current-audio-change`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AudioChangeSource {
+    /// You did.
+    #[serde(rename = "active")]
+    Active,
+    /// The host or a manager muted you.
+    #[serde(rename = "passive(mute one)")]
+    PassiveMuteOne,
+    /// The host or a manager muted everyone.
+    #[serde(rename = "passive(mute all)")]
+    PassiveMuteAll,
+}
+
+/// A camera or share went on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StartStop {
+    /// Started.
+    Start,
+    /// Stopped.
+    Stop,
+}
+
+impl StartStop {
+    /// `Start` when `on`.
+    pub fn from_on(on: bool) -> Self {
+        if on {
+            StartStop::Start
+        } else {
+            StartStop::Stop
+        }
+    }
+}
+
+/// State of the share you receive (`active-share-change`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ShareState {
+    /// Someone shares.
+    Active,
+    /// Nobody shares.
+    Inactive,
+}
+
+/// Which way a link goes (`network-quality-change`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkDirection {
+    /// Client → server.
+    Uplink,
+    /// Server → client.
+    Downlink,
+}
+
+/// The kind of media a receive slot carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaKind {
+    /// Microphone.
+    Audio,
+    /// Camera.
+    Video,
+    /// Screen share.
+    Share,
+}
+
+impl MediaKind {
+    /// The wire name (`audio`, `video`, `share`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaKind::Audio => "audio",
+            MediaKind::Video => "video",
+            MediaKind::Share => "share",
+        }
+    }
+}
+
+/// Why your share was stopped by someone else (`passively-stop-share`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StopShareReason {
+    /// The share privilege or lock no longer lets you share.
+    PrivilegeChange,
+}
+
+/// Why the host asks you to unmute (`host-ask-unmute-audio`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AskUnmuteReason {
+    /// The only reason the reference defines.
+    Unmute,
+}
+
 /// Events the server pushes, with the reference SDK's names and payloads.
 ///
 /// On the wire: `{"event": "<name>", "payload": <payload>}`.
@@ -102,16 +206,16 @@ pub enum Event {
     #[serde(rename = "host-ask-unmute-audio")]
     HostAskUnmuteAudio {
         /// Always `"Unmute"`.
-        reason: String,
+        reason: AskUnmuteReason,
     },
     /// Your own audio state changed.
     #[serde(rename = "current-audio-change")]
     CurrentAudioChange {
         /// `join`, `leave`, `muted`, `unmuted`.
-        action: String,
-        /// `active`, `passive(mute one)`, `passive(mute all)`...
+        action: AudioAction,
+        /// `active`, `passive(mute one)`, `passive(mute all)`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        source: Option<String>,
+        source: Option<AudioChangeSource>,
     },
     /// Current talkers, loudest first.
     #[serde(rename = "active-speaker")]
@@ -122,7 +226,7 @@ pub enum Event {
     #[serde(rename = "peer-video-state-change")]
     PeerVideoStateChange {
         /// `Start` or `Stop`.
-        action: String,
+        action: StartStop,
         /// Whose camera.
         #[serde(rename = "userId")]
         user_id: UserId,
@@ -131,7 +235,7 @@ pub enum Event {
     #[serde(rename = "active-share-change")]
     ActiveShareChange {
         /// `Active` or `Inactive`.
-        state: String,
+        state: ShareState,
         /// The sharer.
         #[serde(rename = "userId")]
         user_id: UserId,
@@ -143,7 +247,7 @@ pub enum Event {
         #[serde(rename = "userId")]
         user_id: UserId,
         /// `Start` or `Stop`.
-        action: String,
+        action: StartStop,
     },
     /// The share privilege changed.
     #[serde(rename = "share-privilege-change")]
@@ -153,7 +257,7 @@ pub enum Event {
     },
     /// Your share was stopped by someone else (`PrivilegeChange`).
     #[serde(rename = "passively-stop-share")]
-    PassivelyStopShare(String),
+    PassivelyStopShare(StopShareReason),
     /// Network quality level 0–5 of a user.
     #[serde(rename = "network-quality-change")]
     NetworkQualityChange {
@@ -162,7 +266,7 @@ pub enum Event {
         user_id: UserId,
         /// `uplink` or `downlink`.
         #[serde(rename = "type")]
-        kind: String,
+        kind: LinkDirection,
         /// 0 (bad) – 5 (excellent).
         level: u8,
     },
@@ -177,7 +281,7 @@ pub enum Event {
         #[serde(default, rename = "userId", skip_serializing_if = "Option::is_none")]
         user_id: Option<UserId>,
         /// `audio`, `video` or `share`.
-        kind: String,
+        kind: MediaKind,
     },
 
     // ---- messaging ----------------------------------------------------------------------

@@ -30,7 +30,11 @@ mod request;
 pub use catalog::{event_names, method_names};
 pub use diff::{participant_delta, user_list_diff};
 pub use error::{ErrorBody, ErrorCode, ErrorType};
-pub use event::{ActiveSpeaker, ChatMessage, ChatUser, CommandChannelMsg, ConnectionState, Event};
+pub use event::{
+    ActiveSpeaker, AskUnmuteReason, AudioAction, AudioChangeSource, ChatMessage, ChatUser,
+    CommandChannelMsg, ConnectionState, Event, LinkDirection, MediaKind, ShareState, StartStop,
+    StopShareReason,
+};
 pub use ids::{SessionId, UserId};
 pub use join::{normalize_user_name, validate_join_params, ValidJoin};
 pub use limits::*;

@@ -2,7 +2,7 @@
 //! core's [`MediaAction`]s, and turns SFU events back into core inputs or replies. Owned by
 //! the session's task.
 
-use convene_protocol::{ErrorBody, ErrorCode, Reply, RtcAnswer, SessionId, UserId};
+use convene_protocol::{ErrorBody, ErrorCode, MediaKind, Reply, RtcAnswer, SessionId, UserId};
 use convene_session::{ConnId, Core, Input, MediaAction};
 use convene_sfu::{Command, Event as SfuEvent, PeerId, RoomId, TrackKind};
 use std::collections::{HashMap, VecDeque};
@@ -235,7 +235,7 @@ impl Media {
                     user: *me,
                     mid,
                     from: user.map(UserId),
-                    kind: kind_name(kind).into(),
+                    kind: media_kind(kind),
                 }),
                 None => Effect::None,
             },
@@ -276,11 +276,11 @@ impl Media {
     }
 }
 
-fn kind_name(k: TrackKind) -> &'static str {
+fn media_kind(k: TrackKind) -> MediaKind {
     match k {
-        TrackKind::Audio => "audio",
-        TrackKind::Video => "video",
-        TrackKind::Share => "share",
+        TrackKind::Audio => MediaKind::Audio,
+        TrackKind::Video => MediaKind::Video,
+        TrackKind::Share => MediaKind::Share,
     }
 }
 

@@ -1,7 +1,7 @@
 //! What goes into the core: verified joins, requests, dropped connections, time, and what
 //! the media plane observed.
 
-use convene_protocol::{ClientMsg, JoinParams, SessionId, UserId};
+use convene_protocol::{ClientMsg, JoinParams, MediaKind, SessionId, UserId};
 
 /// A signaling connection, numbered by the driver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,6 +81,6 @@ pub enum Input {
         /// Whose media it carries now.
         from: Option<UserId>,
         /// `audio`, `video` or `share`.
-        kind: String,
+        kind: MediaKind,
     },
 }

@@ -176,7 +176,7 @@ async fn mute_and_ask_unmute() {
 
     // Mute another: host.
     assert_ok(r.host.client.mute_audio(Some(p)).await, "host mutes p");
-    r.p.wait_for(|e| matches!(e.as_session(), Some(Event::CurrentAudioChange { action, .. }) if action == "muted")).await;
+    r.p.wait_for(|e| matches!(e.as_session(), Some(Event::CurrentAudioChange { action, .. }) if *action == convene_protocol::AudioAction::Muted)).await;
     r.p2.wait_user(p, "p muted", |u| u.muted == Some(true))
         .await;
     assert_ok(r.p.client.unmute_audio(None).await, "p unmutes self");
@@ -200,7 +200,7 @@ async fn mute_and_ask_unmute() {
 
     // Ask to unmute: the user is asked, never forced.
     assert_ok(r.host.client.unmute_audio(Some(p)).await, "host asks p");
-    r.p.wait_for(|e| matches!(e.as_session(), Some(Event::HostAskUnmuteAudio { reason }) if reason == "Unmute")).await;
+    r.p.wait_for(|e| matches!(e.as_session(), Some(Event::HostAskUnmuteAudio { reason }) if *reason == convene_protocol::AskUnmuteReason::Unmute)).await;
     assert_eq!(
         r.p.client.get_current_user_info().unwrap().muted,
         Some(true),

@@ -7,23 +7,21 @@ use crate::input::ConnId;
 use crate::reply::{Handled, Payload};
 use crate::session::Session;
 use convene_protocol::{
-    AudioKind, ErrorBody, ErrorCode, Event, ParticipantUpdate, SessionId, UserId,
+    AskUnmuteReason, AudioAction, AudioChangeSource, AudioKind, ErrorBody, ErrorCode, Event,
+    ParticipantUpdate, SessionId, UserId,
 };
 
 fn audio_not_started() -> ErrorBody {
     ErrorBody::new(ErrorCode::AudioNotStarted, "audio is not started")
 }
 
-fn audio_change(action: &str, source: Option<&str>) -> Event {
-    Event::CurrentAudioChange {
-        action: action.into(),
-        source: source.map(Into::into),
-    }
+fn audio_change(action: AudioAction, source: Option<AudioChangeSource>) -> Event {
+    Event::CurrentAudioChange { action, source }
 }
 
 fn ask_unmute() -> Event {
     Event::HostAskUnmuteAudio {
-        reason: "Unmute".into(),
+        reason: AskUnmuteReason::Unmute,
     }
 }
 
@@ -57,7 +55,7 @@ impl Core {
         let mut d = ParticipantUpdate::new(me);
         d.audio = Some(AudioKind::Computer);
         d.muted = Some(mute);
-        self.send_one(conn, audio_change("join", None));
+        self.send_one(conn, audio_change(AudioAction::Join, None));
         self.broadcast_updates(sid, vec![d]);
         Ok(Payload::Ack)
     }
@@ -74,7 +72,10 @@ impl Core {
         let conn = u.conn;
         let mut d = ParticipantUpdate::new(me);
         d.audio = Some(AudioKind::None);
-        self.send_one(conn, audio_change("leave", Some("active")));
+        self.send_one(
+            conn,
+            audio_change(AudioAction::Leave, Some(AudioChangeSource::Active)),
+        );
         self.broadcast_updates(sid, vec![d]);
         Ok(Payload::Ack)
     }
@@ -93,12 +94,12 @@ impl Core {
         let mut updates = Vec::new();
         if s.mute(target, &mut updates) {
             let source = if target == me {
-                "active"
+                AudioChangeSource::Active
             } else {
-                "passive(mute one)"
+                AudioChangeSource::PassiveMuteOne
             };
             let conn = s.users[&target].conn;
-            self.send_one(conn, audio_change("muted", Some(source)));
+            self.send_one(conn, audio_change(AudioAction::Muted, Some(source)));
             self.broadcast_updates(sid, updates);
         }
         Ok(Payload::Ack)
@@ -130,7 +131,10 @@ impl Core {
         let conn = u.conn;
         let mut d = ParticipantUpdate::new(me);
         d.muted = Some(false);
-        self.send_one(conn, audio_change("unmuted", Some("active")));
+        self.send_one(
+            conn,
+            audio_change(AudioAction::Unmuted, Some(AudioChangeSource::Active)),
+        );
         self.broadcast_updates(sid, vec![d]);
         Ok(Payload::Ack)
     }
@@ -146,7 +150,10 @@ impl Core {
                 told.extend(s.users[&id].conn);
             }
         }
-        self.send(told, audio_change("muted", Some("passive(mute all)")));
+        self.send(
+            told,
+            audio_change(AudioAction::Muted, Some(AudioChangeSource::PassiveMuteAll)),
+        );
         self.broadcast_updates(sid, updates);
         Ok(Payload::Ack)
     }

@@ -7,8 +7,8 @@ use crate::input::ConnId;
 use crate::output::MediaAction;
 use crate::reply::{Handled, Payload};
 use convene_protocol::{
-    ActiveSpeaker, ErrorBody, ErrorCode, Event, ParticipantUpdate, RtcOffer, SessionId, UserId,
-    MAX_ATTACHED_VIDEOS,
+    ActiveSpeaker, ErrorBody, ErrorCode, Event, LinkDirection, MediaKind, ParticipantUpdate,
+    RtcOffer, SessionId, StartStop, UserId, MAX_ATTACHED_VIDEOS,
 };
 
 impl Core {
@@ -27,7 +27,7 @@ impl Core {
         self.send(
             others,
             Event::PeerVideoStateChange {
-                action: if on { "Start" } else { "Stop" }.into(),
+                action: StartStop::from_on(on),
                 user_id: me,
             },
         );
@@ -144,16 +144,16 @@ impl Core {
         let (up, down) = (up.min(5), down.min(5));
         let old = u.quality.replace((up, down));
         let to = s.conns_except(None);
-        let level = |kind: &str, level| Event::NetworkQualityChange {
+        let level = |kind, level| Event::NetworkQualityChange {
             user_id: user,
-            kind: kind.into(),
+            kind,
             level,
         };
         if old.map(|o| o.0) != Some(up) {
-            self.send(to.clone(), level("uplink", up));
+            self.send(to.clone(), level(LinkDirection::Uplink, up));
         }
         if old.map(|o| o.1) != Some(down) {
-            self.send(to, level("downlink", down));
+            self.send(to, level(LinkDirection::Downlink, down));
         }
     }
 
@@ -164,7 +164,7 @@ impl Core {
         user: UserId,
         mid: String,
         from: Option<UserId>,
-        kind: String,
+        kind: MediaKind,
     ) {
         let conn = self
             .sessions

@@ -4,7 +4,10 @@
 use crate::core::Core;
 use crate::reply::{Handled, Payload};
 use crate::session::push_update;
-use convene_protocol::{Event, ParticipantUpdate, SessionId, SharePrivilege, UserId};
+use convene_protocol::{
+    Event, ParticipantUpdate, SessionId, SharePrivilege, ShareState, StartStop, StopShareReason,
+    UserId,
+};
 
 impl Core {
     /// Starts `me`'s share; a moderator takes over from the current sharer unless several
@@ -102,7 +105,10 @@ impl Core {
             .get(sid)
             .and_then(|s| s.users.get(&id))
             .and_then(|u| u.conn);
-        self.send_one(conn, Event::PassivelyStopShare("PrivilegeChange".into()));
+        self.send_one(
+            conn,
+            Event::PassivelyStopShare(StopShareReason::PrivilegeChange),
+        );
         self.announce_share(sid, id, false);
     }
 
@@ -116,13 +122,17 @@ impl Core {
             others.clone(),
             Event::PeerShareStateChange {
                 user_id: id,
-                action: if on { "Start" } else { "Stop" }.into(),
+                action: StartStop::from_on(on),
             },
         );
         self.send(
             others,
             Event::ActiveShareChange {
-                state: if on { "Active" } else { "Inactive" }.into(),
+                state: if on {
+                    ShareState::Active
+                } else {
+                    ShareState::Inactive
+                },
                 user_id: id,
             },
         );

@@ -20,7 +20,7 @@ fn host_mute_and_ask_unmute() {
     .unwrap();
     assert_eq!(h.user(host, pid).muted, Some(true), "never forced");
     assert!(h.view(p).events.contains(&Event::HostAskUnmuteAudio {
-        reason: "Unmute".into()
+        reason: convene_protocol::AskUnmuteReason::Unmute
     }));
     h.req(p, ClientMsg::UnmuteAudio(TargetOpt::default()))
         .unwrap();
@@ -89,10 +89,9 @@ fn share_lock_stops_participants_not_managers() {
     h.req(m, ClientMsg::StartShareScreen).unwrap();
     h.req(host, ClientMsg::LockShare { is_locked: true })
         .unwrap();
-    assert!(h
-        .view(p)
-        .events
-        .contains(&Event::PassivelyStopShare("PrivilegeChange".into())));
+    assert!(h.view(p).events.contains(&Event::PassivelyStopShare(
+        convene_protocol::StopShareReason::PrivilegeChange
+    )));
     assert!(!h.user(host, pid).sharer_on);
     let mid = h.me(m);
     assert!(h.user(host, mid).sharer_on, "manager keeps sharing");

@@ -392,7 +392,7 @@ fn script() -> String {
             user: UserId(1),
             mid: "3".into(),
             from: Some(UserId(2)),
-            kind: "video".into(),
+            kind: convene_protocol::MediaKind::Video,
         },
     );
     // Roles.

@@ -5,7 +5,7 @@
 //! session would give: "join first"). A join is routed by `(app, topic)`, a resume by session
 //! id; from then on every request goes to that session's task.
 
-use crate::handle::{Attach, SessionHandle, SessionKey, SessionMsg, ToConn, CONN_QUEUE};
+use crate::handle::{Attach, ConnTx, SessionHandle, SessionKey, SessionMsg, ToConn};
 use crate::state::AppState;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use convene_protocol::{ClientMsg, ErrorBody, ErrorCode, Reply, Request, ServerMsg};
@@ -24,7 +24,7 @@ const MAX_REROUTES: u32 = 8;
 pub(crate) async fn run(socket: WebSocket, state: Arc<AppState>) {
     state.metrics.connections.inc();
     let (sink, mut stream) = socket.split();
-    let (tx, mut from_session) = mpsc::channel(CONN_QUEUE);
+    let (tx, mut from_session, kicked) = ConnTx::new();
     let mut conn = Conn {
         id: state.next_conn(),
         state: state.clone(),
@@ -38,6 +38,12 @@ pub(crate) async fn run(socket: WebSocket, state: Arc<AppState>) {
     let mut shutdown = state.shutdown.subscribe();
     loop {
         tokio::select! {
+            _ = kicked.notified() => {
+                // The session dropped us for falling behind; it already counts us as gone.
+                closed_by_session = true;
+                let _ = conn.sink.send(Message::Close(Some(CloseFrame { code: 1013, reason: "too slow: outgoing queue full".into() }))).await;
+                break;
+            }
             _ = shutdown.changed() => {
                 closed_by_session = true;
                 let _ = conn.sink.send(Message::Close(Some(CloseFrame { code: 1001, reason: "server shutting down".into() }))).await;
@@ -96,7 +102,7 @@ struct Conn {
     state: Arc<AppState>,
     sink: SplitSink<WebSocket, Message>,
     /// This connection's queue, handed to the session it joins.
-    tx: mpsc::Sender<ToConn>,
+    tx: ConnTx,
     /// The session this connection is in (or is joining).
     bound: Option<SessionHandle>,
     /// Answers requests made outside any session; made on first use.

@@ -8,7 +8,7 @@ use convene_session::{ConnId, Input, JoinToken};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 
 /// Inbox depth of one session task. Connections wait when it is full (back-pressure on the
 /// senders of that session only); the media plane never waits and drops instead.
@@ -28,6 +28,41 @@ pub(crate) enum ToConn {
     Unbound,
     /// This session ended before it could take the join: route it again.
     Reroute(u64, Attach),
+}
+
+/// A connection's queue as session tasks hold it: bounded and never awaited, plus a way to
+/// drop the connection when it falls too far behind (its queue is full, so a message could
+/// not say it).
+#[derive(Debug, Clone)]
+pub(crate) struct ConnTx {
+    queue: mpsc::Sender<ToConn>,
+    kick: Arc<Notify>,
+}
+
+impl ConnTx {
+    /// A new queue of [`CONN_QUEUE`] messages, and the connection task's ends of it.
+    pub(crate) fn new() -> (ConnTx, mpsc::Receiver<ToConn>, Arc<Notify>) {
+        let (queue, rx) = mpsc::channel(CONN_QUEUE);
+        let kick = Arc::new(Notify::new());
+        (
+            ConnTx {
+                queue,
+                kick: kick.clone(),
+            },
+            rx,
+            kick,
+        )
+    }
+
+    /// Queues `m`; `false` when the queue is full (the client does not keep up) or gone.
+    pub(crate) fn push(&self, m: ToConn) -> bool {
+        self.queue.try_send(m).is_ok()
+    }
+
+    /// Tells the connection task to close its socket at once.
+    pub(crate) fn kick(&self) {
+        self.kick.notify_one();
+    }
 }
 
 /// A join or a resume: the requests that bring a connection into a session.
@@ -50,7 +85,7 @@ pub(crate) enum SessionMsg {
     /// A connection asks in: its queue, the request id, the request, and when it arrived.
     Attach {
         conn: ConnId,
-        tx: mpsc::Sender<ToConn>,
+        tx: ConnTx,
         id: u64,
         attach: Attach,
         received: Instant,

@@ -24,6 +24,8 @@ pub(crate) struct Metrics {
     pub(crate) messages_out: IntCounter,
     /// Malformed signaling messages.
     pub(crate) malformed: IntCounter,
+    /// Connections dropped because they fell too far behind.
+    pub(crate) slow_drops: IntCounter,
     /// From a join's arrival to its successful reply.
     pub(crate) join_seconds: Histogram,
     /// Messages waiting in a session task's inbox, sampled as each is taken.
@@ -160,6 +162,11 @@ impl Metrics {
                 &r,
                 "convene_malformed_total",
                 "Malformed signaling messages.",
+            ),
+            slow_drops: counter(
+                &r,
+                "convene_slow_connections_dropped_total",
+                "Connections dropped because their outgoing queue was full.",
             ),
             join_seconds: histogram(
                 &r,

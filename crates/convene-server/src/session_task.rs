@@ -8,7 +8,8 @@
 //! connections, which route them again (to a new session).
 
 use crate::handle::{
-    Attach, Registry, SessionHandle, SessionKey, SessionMsg, SessionShared, ToConn, SESSION_INBOX,
+    Attach, ConnTx, Registry, SessionHandle, SessionKey, SessionMsg, SessionShared, ToConn,
+    SESSION_INBOX,
 };
 use crate::media::{Effect, Media};
 use crate::media_plane::MediaPlane;
@@ -82,7 +83,7 @@ async fn stopping(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
 struct SessionTask {
     core: Core,
     media: Media,
-    conns: HashMap<ConnId, mpsc::Sender<ToConn>>,
+    conns: HashMap<ConnId, ConnTx>,
     /// Joins and resumes whose reply is still to come: `(conn, request id)`.
     attaching: HashSet<(ConnId, u64)>,
     /// When the join handled in this turn arrived, for the join latency histogram.
@@ -188,39 +189,45 @@ impl SessionTask {
             self.conns.get(&c),
             serde_json::to_string(&ServerMsg::Reply(r)),
         ) {
-            let _ = tx.try_send(ToConn::Text(text.into()));
+            let _ = tx.push(ToConn::Text(text.into()));
         }
     }
 
-    /// Carries out everything the core wants done, then publishes the session's state.
+    /// Carries out everything the core wants done, then publishes the session's state. A
+    /// connection that cannot keep up is dropped (its socket closed at once) and fails over like
+    /// any lost socket; what that changes is drained in the same loop.
     fn drain(&mut self) {
-        let mut slow = Vec::new();
-        while let Some(out) = self.core.poll_output() {
-            match out {
-                Output::Send { to, msg } => self.send(to, &msg, &mut slow),
-                Output::Close { conn } => {
-                    if let Some(tx) = self.conns.remove(&conn) {
-                        let _ = tx.try_send(ToConn::Close);
+        loop {
+            let mut slow = Vec::new();
+            while let Some(out) = self.core.poll_output() {
+                match out {
+                    Output::Send { to, msg } => self.send(to, &msg, &mut slow),
+                    Output::Close { conn } => {
+                        if let Some(tx) = self.conns.remove(&conn) {
+                            if !tx.push(ToConn::Close) {
+                                tx.kick();
+                            }
+                        }
                     }
-                }
-                Output::Media(action) => {
-                    for (c, r) in self.media.apply(&self.core, action) {
-                        self.send_reply(c, r);
+                    Output::Media(action) => {
+                        for (c, r) in self.media.apply(&self.core, action) {
+                            self.send_reply(c, r);
+                        }
                     }
                 }
             }
-        }
-        // A connection that cannot keep up is dropped; it fails over like any lost socket.
-        if !slow.is_empty() {
+            if slow.is_empty() {
+                break;
+            }
             for c in slow {
                 if let Some(tx) = self.conns.remove(&c) {
                     tracing::warn!("connection {c:?} too slow; dropping it");
-                    drop(tx);
+                    self.metrics.slow_drops.inc();
+                    tx.kick();
                     self.core
                         .handle(Instant::now(), Input::Disconnected { conn: c });
                 }
             }
-            return self.drain();
         }
         self.publish();
     }
@@ -251,10 +258,10 @@ impl SessionTask {
                 continue;
             };
             self.metrics.messages_out.inc();
-            if tx.try_send(ToConn::Text(text.clone())).is_err() {
+            if !tx.push(ToConn::Text(text.clone())) {
                 slow.push(c);
             } else if refused {
-                let _ = tx.try_send(ToConn::Unbound);
+                let _ = tx.push(ToConn::Unbound);
                 self.conns.remove(&c);
             }
         }
@@ -300,12 +307,14 @@ impl SessionTask {
         rx.close();
         while let Ok(msg) = rx.try_recv() {
             if let SessionMsg::Attach { tx, id, attach, .. } = msg {
-                let _ = tx.try_send(ToConn::Reroute(id, attach));
+                let _ = tx.push(ToConn::Reroute(id, attach));
             }
         }
         self.media.close();
         for tx in self.conns.values() {
-            let _ = tx.try_send(ToConn::Close);
+            if !tx.push(ToConn::Close) {
+                tx.kick();
+            }
         }
         self.metrics.users.sub(self.users_reported as i64);
     }

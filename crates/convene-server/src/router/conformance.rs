@@ -3,7 +3,7 @@
 //! session inboxes, as connection tasks do.
 
 use super::Router;
-use crate::handle::{Attach, SessionHandle, SessionKey, SessionMsg, ToConn};
+use crate::handle::{Attach, ConnTx, SessionHandle, SessionKey, SessionMsg, ToConn};
 use crate::media_plane::MediaPlane;
 use crate::metrics::Metrics;
 use crate::session_task::TaskContext;
@@ -52,7 +52,7 @@ impl TestConn {
         name: &str,
     ) -> (TestConn, Value) {
         let conn = ConnId(NEXT_CONN.fetch_add(1, Ordering::Relaxed));
-        let (tx, rx) = mpsc::channel(1024);
+        let (tx, rx, _kicked) = ConnTx::new();
         let session = router.route(SessionKey::new(app, topic)).await;
         let params = JoinParams {
             topic: topic.to_owned(),

@@ -18,6 +18,16 @@ pub struct Config {
     /// Command channel messages allowed per user per second (the protocol's
     /// `COMMAND_RATE_PER_WINDOW` by default; tests may lower it).
     pub command_rate_per_sec: u32,
+    /// Chat messages (`chat.send`, `chat.sendToAll`) allowed per user per second; more are
+    /// refused with 7012, so one participant cannot flood everyone. Default 10.
+    pub chat_rate_per_sec: u32,
+    /// Chat messages a session keeps for `chat.getHistory`: the last this many (older ones
+    /// are forgotten). Default 1,000.
+    pub chat_history: usize,
+    /// How many closed connections a session core remembers in order to ignore what they
+    /// still send (a `join` sent just after a `leave`) until the driver reports them gone.
+    /// Default 16,384: more than a full session plus a full inbox of requests in flight.
+    pub closed_conns_kept: usize,
 }
 
 impl Default for Config {
@@ -27,6 +37,9 @@ impl Default for Config {
             failover_window: Duration::from_secs(FAILOVER_WINDOW_SECS),
             idle_minute: Duration::from_secs(60),
             command_rate_per_sec: COMMAND_RATE_PER_WINDOW,
+            chat_rate_per_sec: 10,
+            chat_history: 1_000,
+            closed_conns_kept: 16_384,
         }
     }
 }

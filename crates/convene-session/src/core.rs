@@ -2,6 +2,7 @@
 //! fan-out plumbing, and the output queue the driver drains. The handlers themselves live in
 //! [`crate::handlers`] (timeouts included), the deadline heap in [`crate::timers`].
 
+use crate::closed::ClosedConns;
 use crate::config::Config;
 use crate::input::{ConnId, Input};
 use crate::output::{MediaAction, MediaState, Output};
@@ -35,6 +36,8 @@ pub struct Core {
     pub(crate) out: VecDeque<Output>,
     /// A connection to close once the current request's reply is queued.
     pub(crate) pending_close: Option<ConnId>,
+    /// Connections closed by the core: their late inputs are ignored.
+    closed: ClosedConns,
     /// Users over all sessions (kept, not counted, so metrics cost nothing per message).
     pub(crate) users_total: usize,
 }
@@ -44,6 +47,7 @@ impl Core {
     /// `seed` seeds session ids and resume tokens (use OS entropy in production).
     pub fn new(config: Config, start: Instant, start_epoch_ms: u64, seed: u64) -> Self {
         Core {
+            closed: ClosedConns::new(config.closed_conns_kept),
             config,
             start,
             start_epoch_ms,
@@ -104,7 +108,16 @@ impl Core {
     }
 
     /// Feeds one input. Drain [`Core::poll_output`] afterwards.
+    ///
+    /// Inputs of a connection the core has closed are ignored (nothing is ever sent to it
+    /// again); its `Disconnected` only lets the core forget it.
     pub fn handle(&mut self, now: Instant, input: Input) {
+        if let Some(conn) = input.conn().filter(|c| self.closed.contains(*c)) {
+            if matches!(input, Input::Disconnected { .. }) {
+                self.closed.forget(conn);
+            }
+            return;
+        }
         match input {
             Input::Join {
                 conn,
@@ -125,7 +138,7 @@ impl Core {
                 self.reply(conn, id, r);
                 // A leave's reply goes out before the close.
                 if let Some(c) = self.pending_close.take() {
-                    self.out.push_back(Output::Close { conn: c });
+                    self.close(c);
                 }
             }
             Input::Disconnected { conn } => self.disconnected(now, conn),
@@ -250,6 +263,13 @@ impl Core {
         }
     }
 
+    /// Queues the close of `conn` (after what is queued before it) and ignores its inputs
+    /// from now on.
+    pub(crate) fn close(&mut self, conn: ConnId) {
+        self.closed.insert(conn);
+        self.out.push_back(Output::Close { conn });
+    }
+
     pub(crate) fn media(&mut self, action: MediaAction) {
         self.out.push_back(Output::Media(action));
     }
@@ -333,6 +353,18 @@ impl Core {
         self.sessions
             .values()
             .flat_map(Session::participants)
+            .collect()
+    }
+
+    /// Every user: (session, id, connection, failover deadline).
+    pub(crate) fn user_links(&self) -> Vec<(SessionId, UserId, Option<ConnId>, Option<Instant>)> {
+        self.sessions
+            .values()
+            .flat_map(|s| {
+                s.users
+                    .values()
+                    .map(|u| (s.id.clone(), u.p.user_id, u.conn, u.failover_deadline))
+            })
             .collect()
     }
 

@@ -84,3 +84,15 @@ pub enum Input {
         kind: MediaKind,
     },
 }
+
+impl Input {
+    /// The connection it came from, for the inputs that come from one.
+    pub(crate) fn conn(&self) -> Option<ConnId> {
+        match self {
+            Input::Join { conn, .. }
+            | Input::Request { conn, .. }
+            | Input::Disconnected { conn } => Some(*conn),
+            _ => None,
+        }
+    }
+}

@@ -36,8 +36,12 @@
 //!
 //! The driver contract (as in str0m): after **each** [`Core::handle`], drain
 //! [`Core::poll_output`] until it returns `None`, then sleep until [`Core::poll_timeout`].
+//! Once the core has closed a connection ([`Output::Close`]) it ignores whatever that
+//! connection still sends (a `join` already on its way after a `leave` binds no user); the
+//! driver reports every connection's end with [`Input::Disconnected`], also of those the
+//! core closed, so the core can forget them. A driver never reuses a [`ConnId`].
 //!
-//! Inside: `core` (state, dispatch, fan-out), `handlers/*` (one module per concern: join,
+//! Inside: `core` (state, dispatch, fan-out), `closed` (the connections it closed), `handlers/*` (one module per concern: join,
 //! roles, chat, audio, share, media, timeouts), `privilege` (each rule of who may do what,
 //! once), `timers` (the deadline heap: idle timeout, failover expiry), `reply` (typed
 //! replies, turned into JSON in one place), `session` (one session instance and its users).
@@ -49,6 +53,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod closed;
 mod config;
 mod core;
 mod handlers;

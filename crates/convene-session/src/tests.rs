@@ -111,25 +111,15 @@ impl H {
         let id = self.next_id;
         self.next_id += 1;
         self.views.insert(conn, View::default());
+        let token = join_token(app, who, fingerprint);
+        let params = join_params(topic, name, passcode, idle);
         self.core.handle(
             self.now,
             Input::Join {
                 conn,
                 id,
-                params: JoinParams {
-                    topic: topic.into(),
-                    token: "tok".into(),
-                    user_name: name.into(),
-                    passcode: passcode.map(Into::into),
-                    idle_timeout_mins: idle,
-                },
-                token: JoinToken {
-                    app_key: app.into(),
-                    role_host: who.role_host,
-                    user_identity: who.identity.map(Into::into),
-                    session_key: None,
-                    fingerprint,
-                },
+                params,
+                token,
             },
         );
         self.drain();
@@ -138,6 +128,45 @@ impl H {
         let v = self.views.get_mut(&conn).unwrap();
         v.users = jr.users.iter().map(|p| (p.user_id, p.clone())).collect();
         Ok((conn, jr))
+    }
+
+    /// A join on an existing connection (one the core may have closed already); returns
+    /// the request id, whose reply may never come.
+    fn join_on(&mut self, conn: ConnId, who: &Who, fingerprint: u64) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.core.handle(
+            self.now,
+            Input::Join {
+                conn,
+                id,
+                params: join_params("Topic", "again", None, None),
+                token: join_token("app", who, fingerprint),
+            },
+        );
+        self.drain();
+        id
+    }
+
+    /// Resumes `user` on a new connection; the connection when it worked.
+    fn resume(
+        &mut self,
+        session_id: SessionId,
+        user_id: UserId,
+        resume_token: String,
+    ) -> Option<ConnId> {
+        let conn = ConnId(self.next_conn);
+        self.next_conn += 1;
+        self.views.insert(conn, View::default());
+        let msg = ClientMsg::Resume(ResumeParams {
+            session_id,
+            user_id,
+            resume_token,
+        });
+        let jr: JoinResult = serde_json::from_value(self.req(conn, msg).ok()?).unwrap();
+        let v = self.views.get_mut(&conn).unwrap();
+        v.users = jr.users.iter().map(|p| (p.user_id, p.clone())).collect();
+        Some(conn)
     }
 
     fn join(&mut self, who: &Who, name: &str) -> ConnId {
@@ -199,6 +228,26 @@ impl H {
             Event::ConnectionChange { reason, .. } => reason.clone(),
             _ => None,
         })
+    }
+}
+
+fn join_params(topic: &str, name: &str, passcode: Option<&str>, idle: Option<f64>) -> JoinParams {
+    JoinParams {
+        topic: topic.into(),
+        token: "tok".into(),
+        user_name: name.into(),
+        passcode: passcode.map(Into::into),
+        idle_timeout_mins: idle,
+    }
+}
+
+fn join_token(app: &str, who: &Who, fingerprint: u64) -> JoinToken {
+    JoinToken {
+        app_key: app.into(),
+        role_host: who.role_host,
+        user_identity: who.identity.map(Into::into),
+        session_key: None,
+        fingerprint,
     }
 }
 

@@ -143,7 +143,7 @@ impl Core {
         if let Some(old) = old {
             // The old socket is not known dead yet: it is now.
             self.conns.remove(&old);
-            self.out.push_back(Output::Close { conn: old });
+            self.close(old);
         }
         self.conns.insert(conn, (r.session_id.clone(), r.user_id));
         if was_failover {
@@ -255,7 +255,7 @@ impl Core {
             },
         );
         for c in all {
-            self.out.push_back(Output::Close { conn: c });
+            self.close(c);
         }
         self.drop_session(sid);
     }

@@ -2,7 +2,6 @@
 //! removal by a moderator.
 
 use crate::core::Core;
-use crate::output::Output;
 use crate::reply::{Handled, Payload};
 use convene_protocol::{
     normalize_user_name, ConnectionState, ErrorBody, ErrorCode, Event, ParticipantUpdate,
@@ -76,7 +75,7 @@ impl Core {
             },
         );
         if let Some(c) = conn {
-            self.out.push_back(Output::Close { conn: c });
+            self.close(c);
         }
         self.remove_user(now, sid, target);
         Ok(Payload::Ack)

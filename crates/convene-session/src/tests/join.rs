@@ -212,3 +212,56 @@ fn failover_keeps_user_and_resume_restores_it() {
     });
     assert_eq!(h.code(d, bad), 200);
 }
+
+#[test]
+fn a_join_racing_a_leave_on_the_same_connection_binds_no_ghost() {
+    let mut h = H::new();
+    let a = h.join(&HOST, "a");
+    let b = h.join(&PART, "b");
+    h.req(b, ClientMsg::Leave { end: false }).unwrap();
+    assert!(h.view(b).closed);
+    // The join was already on its way when the leave closed the connection.
+    let id = h.join_on(b, &PART, 99);
+    assert!(
+        !h.view(b).replies.contains_key(&id),
+        "nothing more to a closed connection"
+    );
+    assert_eq!(h.core.users_of_conn(b), None);
+    assert_eq!(h.core.user_count(), 1, "no ghost user");
+    assert_eq!(h.view(a).users.len(), 1);
+    // Nor any other request; its Disconnected is harmless and forgets it.
+    h.core.handle(
+        h.now,
+        Input::Request {
+            conn: b,
+            id: 500,
+            msg: ClientMsg::Ping,
+        },
+    );
+    h.disconnect(b);
+    assert!(!h.view(b).replies.contains_key(&500));
+    assert_eq!(h.core.user_count(), 1);
+}
+
+#[test]
+fn a_join_racing_a_removal_or_an_end_binds_no_ghost() {
+    let mut h = H::new();
+    let a = h.join(&HOST, "a");
+    let b = h.join(&PART, "b");
+    let c = h.join(&PART, "c");
+    let bid = h.me(b);
+    h.req(a, ClientMsg::RemoveUser(target(bid))).unwrap();
+    // A fresh token so the removal rule alone would not refuse it.
+    h.join_on(b, &PART, 1234);
+    assert_eq!(h.core.users_of_conn(b), None);
+    assert_eq!(h.core.user_count(), 2);
+    h.req(a, ClientMsg::Leave { end: true }).unwrap();
+    assert!(h.core.is_empty());
+    // Joins from the closed connections of the ended session start nothing.
+    h.join_on(a, &HOST, 1);
+    h.join_on(c, &PART, 3);
+    assert!(
+        h.core.is_empty(),
+        "no session started by a closed connection"
+    );
+}

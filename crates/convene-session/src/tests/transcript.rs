@@ -407,7 +407,9 @@ fn script() -> String {
     s.req(3, ClientMsg::RemoveUser(t(1)));
     s.req(3, ClientMsg::RemoveUser(t(3)));
     s.req(3, ClientMsg::RemoveUser(t(2)));
+    // A join already on its way on the closed connection is ignored; on a new one, refused.
     s.join(2, "room", "Pat again", false, Some("pat-id"));
+    s.join(12, "room", "Pat again", false, Some("pat-id"));
     s.req(4, ClientMsg::Leave { end: true });
     // Failover and resume.
     s.input("drop conn 3", Input::Disconnected { conn: ConnId(3) });
@@ -428,9 +430,10 @@ fn script() -> String {
             resume_token: mia,
         }),
     );
+    // Conn 5 was closed by the resume on 11: what it still sends is ignored.
     s.req(5, ClientMsg::Ping);
     s.req(
-        5,
+        13,
         ClientMsg::Resume(ResumeParams {
             session_id: sid.clone(),
             user_id: UserId(3),

@@ -127,6 +127,9 @@ error_codes! {
     ChatNotPermitted = 7002 => InsufficientPrivileges,
     /// Setting chat privilege needs host or manager.
     ChatPrivilegeRequired = 7003 => InsufficientPrivileges,
+    /// Too many chat messages per second from one user. Convene's own code: the reference
+    /// SDK has none, and gives 7004–7011 to subsessions and files.
+    ChatRateLimited = 7012 => InvalidOperation,
     /// Empty command channel message.
     CommandEmpty = 7100 => InvalidParameters,
     /// Command channel receiver unknown.

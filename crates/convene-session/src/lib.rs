@@ -43,7 +43,8 @@
 //!
 //! Inside: `core` (state, dispatch, fan-out), `closed` (the connections it closed), `handlers/*` (one module per concern: join,
 //! roles, chat, audio, share, media, timeouts), `privilege` (each rule of who may do what,
-//! once), `timers` (the deadline heap: idle timeout, failover expiry), `reply` (typed
+//! once), `rate` (per-user message budgets), `chat_log` (a session's bounded chat history),
+//! `timers` (the deadline heap: idle timeout, failover expiry), `reply` (typed
 //! replies, turned into JSON in one place), `session` (one session instance and its users).
 //!
 //! ## Errors and panics
@@ -53,6 +54,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod chat_log;
 mod closed;
 mod config;
 mod core;
@@ -60,6 +62,7 @@ mod handlers;
 mod input;
 mod output;
 mod privilege;
+mod rate;
 mod reply;
 mod session;
 mod timers;

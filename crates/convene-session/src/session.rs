@@ -1,14 +1,14 @@
 //! One session instance and its users: plain data plus the role changes that need only it.
 //! Who may do what is in [`crate::privilege`].
 
+use crate::chat_log::ChatLog;
 use crate::input::ConnId;
 use crate::output::MediaState;
+use crate::rate::RateWindow;
 use convene_protocol::{
-    AudioKind, ChatMessage, ChatPrivilege, Participant, ParticipantUpdate, SessionId,
-    SharePrivilege, UserId,
+    AudioKind, ChatPrivilege, Participant, ParticipantUpdate, SessionId, SharePrivilege, UserId,
 };
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
 
 /// A user of one session instance.
@@ -26,10 +26,12 @@ pub(crate) struct User {
     pub(crate) resume_token: String,
     /// When the failover window ends, while in failover.
     pub(crate) failover_deadline: Option<Instant>,
-    /// Command channel rate window: (window start, messages in it).
-    pub(crate) cmd_window: (Option<Instant>, u32),
-    /// Chat messages this user saw (sent or received).
-    pub(crate) history: Vec<Arc<ChatMessage>>,
+    /// Command channel messages in the current second.
+    pub(crate) cmd_window: RateWindow,
+    /// Chat messages in the current second.
+    pub(crate) chat_window: RateWindow,
+    /// The first chat message this user saw: the log's next message when it joined.
+    pub(crate) chat_since: u64,
     /// Fingerprint of the token used to join (refused after removal).
     pub(crate) token_fingerprint: u64,
     /// Users whose camera this user attached (at most 25).
@@ -82,8 +84,10 @@ pub(crate) struct Session {
     pub(crate) share_privilege: SharePrivilege,
     pub(crate) rename_allowed: bool,
     /// Identities and token fingerprints removed from this instance (no rejoin: 3009).
-    pub(crate) removed_identities: Vec<String>,
-    pub(crate) removed_tokens: Vec<u64>,
+    pub(crate) removed_identities: HashSet<String>,
+    pub(crate) removed_tokens: HashSet<u64>,
+    /// The chat history (`chat.getHistory`).
+    pub(crate) chat: ChatLog,
     pub(crate) idle_deadline: Option<Instant>,
     pub(crate) next_msg_id: u64,
     /// Order in which current sharers started (for take-over and privilege changes).
@@ -93,7 +97,8 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    pub(crate) fn new(id: SessionId, topic: String, key: SessionKey) -> Self {
+    /// A session keeping the last `chat_history` chat messages.
+    pub(crate) fn new(id: SessionId, topic: String, key: SessionKey, chat_history: usize) -> Self {
         Session {
             id,
             key,
@@ -107,8 +112,9 @@ impl Session {
             chat_privilege: ChatPrivilege::All,
             share_privilege: SharePrivilege::Unlocked,
             rename_allowed: true,
-            removed_identities: Vec::new(),
-            removed_tokens: Vec::new(),
+            removed_identities: HashSet::new(),
+            removed_tokens: HashSet::new(),
+            chat: ChatLog::new(chat_history),
             idle_deadline: None,
             next_msg_id: 1,
             sharers: Vec::new(),

@@ -58,6 +58,7 @@ export const ERROR_CODES = Object.freeze({
   7001: Object.freeze({ name: "ChatInvalidUser", type: "INVALID_PARAMETERS", transient: false }),
   7002: Object.freeze({ name: "ChatNotPermitted", type: "INSUFFICIENT_PRIVILEGES", transient: false }),
   7003: Object.freeze({ name: "ChatPrivilegeRequired", type: "INSUFFICIENT_PRIVILEGES", transient: false }),
+  7012: Object.freeze({ name: "ChatRateLimited", type: "INVALID_OPERATION", transient: false }),
   7100: Object.freeze({ name: "CommandEmpty", type: "INVALID_PARAMETERS", transient: false }),
   7101: Object.freeze({ name: "CommandInvalidUser", type: "INVALID_PARAMETERS", transient: false }),
   7102: Object.freeze({ name: "CommandNotString", type: "INVALID_PARAMETERS", transient: false }),

@@ -1,14 +1,14 @@
-//! Chat (public and private messages, the chat privilege, each user's history) and the
-//! command channel (rate-limited text to one user or all).
+//! Chat (public and private messages, the chat privilege, the session's bounded history, a
+//! per-user rate limit) and the command channel (rate-limited text to one user or all).
 
 use crate::core::Core;
 use crate::reply::{Handled, Payload};
 use convene_protocol::{
     ChatMessage, ChatPrivilege, ChatUser, CommandChannelMsg, ErrorBody, ErrorCode, Event,
-    SessionId, UserId, COMMAND_RATE_WINDOW_MS, MAX_CHAT_BYTES, MAX_COMMAND_BYTES,
+    SessionId, UserId, MAX_CHAT_BYTES, MAX_COMMAND_BYTES,
 };
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 impl Core {
     /// A chat message to everyone (`to` is `None`) or to one other user. Sender and
@@ -22,6 +22,7 @@ impl Core {
         to: Option<UserId>,
     ) -> Handled {
         let ts = self.epoch_ms(now);
+        let rate = self.config.chat_rate_per_sec;
         let s = self.session_mut(sid)?;
         if text.is_empty() {
             return Err(ErrorBody::new(
@@ -48,6 +49,15 @@ impl Core {
                 user_id: UserId(0),
             },
         };
+        // Counted last, so refused messages cost nothing; unwrap is ok because `me` is
+        // bound to this session.
+        let u = s.users.get_mut(&me).expect("present");
+        if !u.chat_window.allow(now, rate) {
+            return Err(ErrorBody::new(
+                ErrorCode::ChatRateLimited,
+                format!("rate limit: at most {rate} chat messages per second"),
+            ));
+        }
         let msg = Arc::new(ChatMessage {
             id: s.msg_id(),
             message: truncate_bytes(&text, MAX_CHAT_BYTES),
@@ -58,24 +68,22 @@ impl Core {
             receiver,
             timestamp: ts,
         });
-        let mut to_conns = Vec::new();
-        for (id, u) in s.users.iter_mut() {
-            if to.is_none() || Some(*id) == to || *id == me {
-                u.history.push(msg.clone());
-                if *id != me {
-                    to_conns.extend(u.conn);
-                }
-            }
-        }
+        let to_conns = match to {
+            Some(t) => s.users[&t].conn.into_iter().collect(),
+            None => s.conns_except(Some(me)),
+        };
         let m = (*msg).clone();
+        s.chat.push(msg);
         self.send(to_conns, Event::ChatOnMessage(m.clone()));
         Ok(Payload::Chat(m))
     }
 
-    /// The messages `me` saw while present.
+    /// The messages `me` saw while present, among the session's last
+    /// `Config::chat_history`.
     pub(crate) fn chat_history(&mut self, sid: &SessionId, me: UserId) -> Handled {
         let s = self.session_mut(sid)?;
-        Ok(Payload::History(s.users[&me].history.clone()))
+        let since = s.users[&me].chat_since;
+        Ok(Payload::History(s.chat.seen_by(me, since)))
     }
 
     pub(crate) fn set_chat_privilege(
@@ -139,18 +147,11 @@ impl Core {
         };
         // unwrap is ok because `me` is bound to this session.
         let u = s.users.get_mut(&me).expect("present");
-        let window = Duration::from_millis(COMMAND_RATE_WINDOW_MS);
-        match u.cmd_window {
-            (Some(start), n) if now.saturating_duration_since(start) < window => {
-                if n >= rate {
-                    return Err(ErrorBody::new(
-                        ErrorCode::CommandTooLong,
-                        format!("rate limit: at most {rate} messages per second"),
-                    ));
-                }
-                u.cmd_window.1 = n + 1;
-            }
-            _ => u.cmd_window = (Some(now), 1),
+        if !u.cmd_window.allow(now, rate) {
+            return Err(ErrorBody::new(
+                ErrorCode::CommandTooLong,
+                format!("rate limit: at most {rate} messages per second"),
+            ));
         }
         let sender_name = u.p.display_name.clone();
         let msgid = s.msg_id();

@@ -35,7 +35,12 @@ impl Core {
             Some(sid) => sid.clone(),
             None => {
                 let sid = SessionId(self.token());
-                let mut s = Session::new(sid.clone(), v.topic.clone(), key.clone());
+                let mut s = Session::new(
+                    sid.clone(),
+                    v.topic.clone(),
+                    key.clone(),
+                    self.config.chat_history,
+                );
                 s.passcode = v.passcode.clone();
                 s.session_key = token.session_key.clone();
                 self.sessions.insert(sid.clone(), s);
@@ -80,8 +85,9 @@ impl Core {
                 idle_timeout_mins: v.idle_timeout_mins,
                 resume_token,
                 failover_deadline: None,
-                cmd_window: (None, 0),
-                history: Vec::new(),
+                cmd_window: Default::default(),
+                chat_window: Default::default(),
+                chat_since: s.chat.next_seq(),
                 token_fingerprint: token.fingerprint,
                 attached: Default::default(),
                 quality: None,

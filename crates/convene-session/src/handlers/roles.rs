@@ -66,7 +66,7 @@ impl Core {
         let conn = t.conn;
         let fp = t.token_fingerprint;
         s.removed_identities.extend(identity);
-        s.removed_tokens.push(fp);
+        s.removed_tokens.insert(fp);
         self.send_one(
             conn,
             Event::ConnectionChange {

@@ -77,7 +77,9 @@ pub(crate) struct Session {
     pub(crate) session_key: Option<String>,
     /// Ordered by id, which is join order: the first entries are the longest present.
     pub(crate) users: BTreeMap<UserId, User>,
-    pub(crate) next_user_id: u32,
+    /// The id of the next joiner. Ids are never reused in an instance, and a u64 so that
+    /// running out of u32 ids refuses the join (4005) instead of wrapping onto an old id.
+    pub(crate) next_user_id: u64,
     pub(crate) host: Option<UserId>,
     pub(crate) original_host: Option<UserId>,
     pub(crate) chat_privilege: ChatPrivilege,

@@ -10,6 +10,7 @@ use convene_protocol::{
     Participant, ParticipantUpdate, ResumeParams, SessionId, UserId, ValidJoin,
 };
 use std::time::Instant;
+use subtle::ConstantTimeEq;
 
 impl Core {
     /// Joins (or starts) the session of `(app, topic)`.
@@ -52,14 +53,16 @@ impl Core {
         let resume_token = self.token();
         // unwrap is ok because sid was just looked up or inserted.
         let s = self.sessions.get_mut(&sid).expect("session exists");
-        if let Err(e) = admit(s, &v, &token, max) {
-            // A refused starter leaves no session behind.
-            if s.users.is_empty() {
-                self.drop_session(&sid);
+        let uid = match admit(s, &v, &token, max) {
+            Ok(uid) => uid,
+            Err(e) => {
+                // A refused starter leaves no session behind.
+                if s.users.is_empty() {
+                    self.drop_session(&sid);
+                }
+                return Err(e);
             }
-            return Err(e);
-        }
-        let uid = UserId(s.next_user_id);
+        };
         s.next_user_id += 1;
         let is_host = token.role_host && s.host.is_none();
         let is_manager = token.role_host && !is_host;
@@ -137,7 +140,9 @@ impl Core {
                 "no longer in this session (failover window passed)",
             ));
         };
-        if u.resume_token != r.resume_token {
+        // In constant time: how long a comparison takes must not tell how much of a guess
+        // was right.
+        if !bool::from(u.resume_token.as_bytes().ct_eq(r.resume_token.as_bytes())) {
             return Err(ErrorBody::new(
                 ErrorCode::SessionFetchInfoError,
                 "bad resume token",
@@ -291,8 +296,8 @@ impl Core {
 }
 
 /// The checks a joiner passes on a session it did not create (passcode, session key,
-/// removal, capacity).
-fn admit(s: &Session, v: &ValidJoin, token: &JoinToken, max: usize) -> Result<(), ErrorBody> {
+/// removal, capacity, ids left); the joiner's id.
+fn admit(s: &Session, v: &ValidJoin, token: &JoinToken, max: usize) -> Result<UserId, ErrorBody> {
     if let Some(pc) = &s.passcode {
         if v.passcode.as_deref() != Some(pc.as_str()) {
             return Err(ErrorBody::new(
@@ -326,5 +331,10 @@ fn admit(s: &Session, v: &ValidJoin, token: &JoinToken, max: usize) -> Result<()
             format!("session is full ({max} users)"),
         ));
     }
-    Ok(())
+    u32::try_from(s.next_user_id).map(UserId).map_err(|_| {
+        ErrorBody::new(
+            ErrorCode::SessionExceedCapacity,
+            "no user id left in this session instance",
+        )
+    })
 }

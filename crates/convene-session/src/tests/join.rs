@@ -265,3 +265,63 @@ fn a_join_racing_a_removal_or_an_end_binds_no_ghost() {
         "no session started by a closed connection"
     );
 }
+
+#[test]
+fn a_removed_user_cannot_rejoin_by_identity_or_by_its_token() {
+    let mut h = H::new();
+    let (host, _) = h.join_full("app", "t", &HOST, "h", None, None, 1).unwrap();
+    let bob = Who {
+        role_host: false,
+        identity: Some("bob"),
+    };
+    let (b, _) = h.join_full("app", "t", &bob, "b", None, None, 2).unwrap();
+    let (anon, _) = h.join_full("app", "t", &PART, "x", None, None, 3).unwrap();
+    // Removed while in failover: the rule holds all the same.
+    h.disconnect(b);
+    let (bid, xid) = (h.core.user_links(), h.me(anon));
+    let bid = bid.iter().find(|l| l.2.is_none()).unwrap().1;
+    h.req(host, ClientMsg::RemoveUser(target(bid))).unwrap();
+    h.req(host, ClientMsg::RemoveUser(target(xid))).unwrap();
+    let rejoin = |h: &mut H, who: &Who, fp| {
+        h.join_full("app", "T", who, "again", None, None, fp)
+            .map(|_| ())
+            .map_err(|e| e.error_code)
+    };
+    assert_eq!(
+        rejoin(&mut h, &bob, 20),
+        Err(3009),
+        "same identity, fresh token"
+    );
+    assert_eq!(
+        rejoin(&mut h, &PART, 2),
+        Err(3009),
+        "bob's token, no identity"
+    );
+    assert_eq!(
+        rejoin(&mut h, &PART, 3),
+        Err(3009),
+        "the anonymous user's token"
+    );
+    // Without an identity, a fresh token is all that tells users apart.
+    assert_eq!(rejoin(&mut h, &PART, 30), Ok(()));
+    // A new instance of the topic forgets the removals.
+    h.req(host, ClientMsg::Leave { end: true }).unwrap();
+    assert_eq!(rejoin(&mut h, &bob, 2), Ok(()));
+}
+
+#[test]
+fn user_ids_never_wrap_the_join_is_refused_instead() {
+    let mut h = H::new();
+    let a = h.join(&HOST, "a");
+    let sid = h.core.session_of(a).unwrap();
+    h.core.sessions.get_mut(&sid).unwrap().next_user_id = u32::MAX.into();
+    let (_b, jr) = h
+        .join_full("app", "Topic", &PART, "last", None, None, 2)
+        .unwrap();
+    assert_eq!(jr.user_id, UserId(u32::MAX));
+    let e = h
+        .join_full("app", "Topic", &PART, "one too many", None, None, 3)
+        .unwrap_err();
+    assert_eq!(e.error_code, 4005);
+    assert_eq!(h.core.user_count(), 2);
+}

@@ -25,7 +25,7 @@ pub struct Core {
     /// With `start_epoch_ms`, anchors message timestamps to the wall clock.
     start: Instant,
     start_epoch_ms: u64,
-    /// Session ids and resume tokens.
+    /// Session ids and resume tokens: a CSPRNG, so neither can be predicted from others.
     rng: StdRng,
     pub(crate) sessions: HashMap<SessionId, Session>,
     /// How joins find a live session.
@@ -43,15 +43,16 @@ pub struct Core {
 }
 
 impl Core {
-    /// A core with no sessions. `start`/`start_epoch_ms` anchor message timestamps;
-    /// `seed` seeds session ids and resume tokens (use OS entropy in production).
-    pub fn new(config: Config, start: Instant, start_epoch_ms: u64, seed: u64) -> Self {
+    /// A core with no sessions. `start`/`start_epoch_ms` anchor message timestamps.
+    /// `seed` seeds the CSPRNG (ChaCha) that makes session ids and resume tokens: fill it
+    /// from the OS in production (`rand::random()`); tests pass a constant to replay runs.
+    pub fn new(config: Config, start: Instant, start_epoch_ms: u64, seed: [u8; 32]) -> Self {
         Core {
             closed: ClosedConns::new(config.closed_conns_kept),
             config,
             start,
             start_epoch_ms,
-            rng: StdRng::seed_from_u64(seed),
+            rng: StdRng::from_seed(seed),
             sessions: HashMap::new(),
             by_key: HashMap::new(),
             conns: HashMap::new(),

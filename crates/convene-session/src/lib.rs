@@ -21,7 +21,7 @@
 //! use std::time::Instant;
 //!
 //! let start = Instant::now();
-//! let mut core = Core::new(Config::default(), start, 1_700_000_000_000, 42);
+//! let mut core = Core::new(Config::default(), start, 1_700_000_000_000, [42; 32]);
 //! core.handle(start, Input::Disconnected { conn: ConnId(1) }); // nothing bound: no output
 //! while let Some(out) = core.poll_output() {
 //!     match out {

@@ -47,7 +47,7 @@ impl H {
     fn with(config: Config) -> Self {
         let now = Instant::now();
         H {
-            core: Core::new(config, now, 1_000_000, 7),
+            core: Core::new(config, now, 1_000_000, [7; 32]),
             now,
             views: HashMap::new(),
             next_conn: 1,

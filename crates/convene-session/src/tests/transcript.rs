@@ -29,7 +29,7 @@ impl Script {
             ..Config::default()
         };
         Script {
-            core: Core::new(config, now, 1_700_000_000_000, 11),
+            core: Core::new(config, now, 1_700_000_000_000, [11; 32]),
             now,
             next_id: 1,
             log: String::new(),

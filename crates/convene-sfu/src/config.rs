@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::SfuStats;
+use crate::{Control, SfuStats};
 
 /// Most camera videos one subscriber can attach.
 pub const MAX_ATTACHED_VIDEOS: usize = 25;
@@ -15,6 +15,12 @@ pub const SPEAKER_INTERVAL: Duration = Duration::from_millis(500);
 pub(crate) const AUDIO_RESERVE_BPS: u64 = 150_000;
 /// How long a video slot waits for a keyframe before asking the publisher again.
 pub(crate) const KEYFRAME_RETRY: Duration = Duration::from_millis(1000);
+/// Most share mids one peer may declare over all its offers (a share send track and share
+/// slots; clients declare a handful).
+pub const MAX_SHARE_MIDS: usize = 32;
+/// Most remote addresses remembered per peer for demultiplexing (its ICE candidates; the
+/// oldest is forgotten first, and re-learnt from its next STUN message).
+pub(crate) const MAX_ADDRS_PER_PEER: usize = 32;
 
 /// Tunables of an [`Sfu`](crate::Sfu).
 #[derive(Debug, Clone)]
@@ -31,6 +37,27 @@ pub struct SfuConfig {
     /// Where the SFU counts; keep a clone to read it ([`SfuStats::snapshot`]). The default
     /// is a fresh one.
     pub stats: Arc<SfuStats>,
+    /// The never-dropped control path (peers, permissions, attachments) the driver applies
+    /// before any other input; keep a clone to write to it. The default is a fresh one.
+    pub control: Control,
+    /// ICE consent: the longest wait between STUN checks of a working pair (str0m's default
+    /// 3 s). With [`SfuConfig::stun_max_retransmits`] it sets how long a silent peer takes to
+    /// be found disconnected and removed (about 20 s with the defaults).
+    pub stun_max_rto: Duration,
+    /// ICE consent: unanswered STUN checks before a pair fails (str0m's default 9).
+    pub stun_max_retransmits: usize,
+    /// An ICE-TCP connection is closed unless a peer accepts one of its frames (its first
+    /// STUN check) within this time (default 10 s).
+    pub tcp_handshake_timeout: Duration,
+    /// An established ICE-TCP connection is closed after this long without a frame
+    /// (default 30 s; ICE consent checks arrive every few seconds).
+    pub tcp_idle_timeout: Duration,
+    /// At most this many ICE-TCP connections at once; further ones are closed at once
+    /// (default 4,096).
+    pub tcp_max_connections: usize,
+    /// Events the driver holds while the event receiver is full (it never waits on it);
+    /// beyond this, further events are dropped and logged (default 65,536).
+    pub event_backlog: usize,
 }
 
 impl Default for SfuConfig {
@@ -40,6 +67,13 @@ impl Default for SfuConfig {
             bwe_initial: Some(2_500_000),
             stats_interval: Duration::from_secs(1),
             stats: Arc::default(),
+            control: Control::default(),
+            stun_max_rto: Duration::from_secs(3),
+            stun_max_retransmits: 9,
+            tcp_handshake_timeout: Duration::from_secs(10),
+            tcp_idle_timeout: Duration::from_secs(30),
+            tcp_max_connections: 4096,
+            event_backlog: 65_536,
         }
     }
 }

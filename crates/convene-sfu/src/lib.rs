@@ -132,6 +132,7 @@
 
 mod command;
 mod config;
+mod control;
 mod driver;
 mod error;
 mod event;
@@ -149,7 +150,10 @@ mod tests;
 mod types;
 
 pub use command::Command;
-pub use config::{SfuConfig, DEFAULT_AUDIO_SLOTS, MAX_ATTACHED_VIDEOS, SPEAKER_INTERVAL};
+pub use config::{
+    SfuConfig, DEFAULT_AUDIO_SLOTS, MAX_ATTACHED_VIDEOS, MAX_SHARE_MIDS, SPEAKER_INTERVAL,
+};
+pub use control::Control;
 pub use driver::{run, run_with_config, run_with_tcp};
 pub use error::SfuError;
 pub use event::Event;

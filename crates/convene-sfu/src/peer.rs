@@ -1,10 +1,12 @@
 //! One user's connection: its `Rtc`, what it publishes and its receive slots.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::SocketAddr;
 use std::time::Instant;
 
 use str0m::format::Codec;
 use str0m::media::{Mid, Pt, Rid};
+use str0m::net::Protocol;
 use str0m::rtp::Ssrc;
 use str0m::Rtc;
 
@@ -153,10 +155,16 @@ pub(crate) struct Peer {
     pub(crate) room: RoomId,
     pub(crate) user: u32,
     pub(crate) rtc: Rtc,
-    /// When the `Rtc` next wants `Input::Timeout`.
+    /// When the `Rtc` next wants `Input::Timeout` (also keyed in `Sfu::timers`).
     pub(crate) timeout: Instant,
+    /// Our ICE ufrag for this peer (keyed in `Sfu::ufrags`): how a STUN check finds its peer.
+    pub(crate) ufrag: String,
+    /// Remote addresses learnt for this peer (keyed in `Sfu::addr_cache`), oldest first, at
+    /// most [`MAX_ADDRS_PER_PEER`](crate::config::MAX_ADDRS_PER_PEER).
+    pub(crate) addrs: VecDeque<(Protocol, SocketAddr)>,
     /// Per kind ([`TrackKind::index`]): may this peer's track be forwarded (audio: not host
-    /// muted; video: the user's camera is on; share: the share is allowed).
+    /// muted; video: the user's camera is on; share: the share is allowed). All `false` until
+    /// the signalling layer says otherwise: permissions fail closed.
     allowed: [bool; 3],
     /// Attachments waiting for a free video slot: (publisher user, quality).
     pub(crate) pending_attach: Vec<(u32, u8)>,
@@ -177,14 +185,16 @@ pub(crate) struct Peer {
 }
 
 impl Peer {
-    pub(crate) fn new(id: PeerId, room: RoomId, user: u32, rtc: Rtc, now: Instant) -> Self {
+    pub(crate) fn new(id: PeerId, room: RoomId, user: u32, mut rtc: Rtc, now: Instant) -> Self {
         Peer {
             id,
             room,
             user,
+            ufrag: rtc.direct_api().local_ice_credentials().ufrag,
             rtc,
             timeout: now,
-            allowed: [true; 3],
+            addrs: VecDeque::new(),
+            allowed: [false; 3],
             pending_attach: Vec::new(),
             share_mids: HashSet::new(),
             published: HashMap::new(),

@@ -4,15 +4,16 @@
 //! split by concern into `commands` (signalling in), `rtc_events` (str0m's events out of
 //! each `Rtc`), `forward` (the per-packet hot path) and `slots` (who goes into which slot).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use str0m::ice::StunMessage;
 use str0m::net::{Protocol, Receive};
 use str0m::Input;
 
-use crate::config::SPEAKER_INTERVAL;
+use crate::config::{MAX_ADDRS_PER_PEER, SPEAKER_INTERVAL};
 use crate::peer::Peer;
 use crate::speaker::SpeakerDetector;
 use crate::{
@@ -55,13 +56,33 @@ pub struct Sfu {
     dead: Vec<PeerId>,
     /// Some slot changed its user (or slots came or went): rebuild the routes.
     routes_dirty: bool,
-    /// (protocol, remote address) → the peer that last accepted a packet from it.
+    /// (protocol, remote address) → the peer that last accepted a packet from it or sent a
+    /// STUN message to it. At most [`MAX_ADDRS_PER_PEER`] entries per peer.
     addr_cache: HashMap<(Protocol, SocketAddr), PeerId>,
+    /// Our ICE ufrag of each peer → the peer: a STUN check names its peer in USERNAME.
+    ufrags: HashMap<String, PeerId>,
+    /// Every peer's next `Rtc` deadline, earliest first: a timeout drives only the due peers.
+    timers: BTreeSet<(Instant, PeerId)>,
+    /// Peers drained since the last `finish`: only they can have closed.
+    touched: Vec<PeerId>,
     /// Rooms whose audio and share slots must be re-assigned once the current work is done.
     dirty: HashSet<RoomId>,
     next_tick: Instant,
     /// The counters of [`SfuConfig::stats`], shared with whoever exports them.
     stats: Arc<SfuStats>,
+    /// What the last inputs cost, for the tests that bound work per input.
+    #[cfg(test)]
+    pub(crate) work_log: WorkLog,
+}
+
+/// Work done per input, recorded in tests only.
+#[cfg(test)]
+#[derive(Debug, Default)]
+pub(crate) struct WorkLog {
+    /// `Rtc::accepts` calls (each may verify a STUN integrity HMAC).
+    pub(crate) probes: usize,
+    /// Peers drained.
+    pub(crate) drained: Vec<PeerId>,
 }
 
 impl Sfu {
@@ -90,9 +111,14 @@ impl Sfu {
             dead: Vec::new(),
             dirty: HashSet::new(),
             addr_cache: HashMap::new(),
+            ufrags: HashMap::new(),
+            timers: BTreeSet::new(),
+            touched: Vec::new(),
             routes_dirty: true,
             next_tick: now + SPEAKER_INTERVAL,
             stats,
+            #[cfg(test)]
+            work_log: WorkLog::default(),
         }
     }
 
@@ -129,10 +155,9 @@ impl Sfu {
             return Output::Event(e);
         }
         let next = self
-            .peers
-            .values()
-            .map(|p| p.timeout)
-            .fold(self.next_tick, Instant::min);
+            .timers
+            .first()
+            .map_or(self.next_tick, |(t, _)| (*t).min(self.next_tick));
         Output::Timeout(next)
     }
 
@@ -142,14 +167,23 @@ impl Sfu {
     }
 
     /// One RFC 4571 frame (without its length prefix) arrived on the ICE-TCP connection
-    /// from `source`. Ignored unless [`Sfu::set_tcp_addr`] was called.
-    pub fn handle_receive_tcp(&mut self, now: Instant, source: SocketAddr, contents: &[u8]) {
+    /// from `source`. Ignored unless [`Sfu::set_tcp_addr`] was called. Returns whether a
+    /// peer took it: a connection none of whose frames is ever taken is not ICE-TCP.
+    pub fn handle_receive_tcp(
+        &mut self,
+        now: Instant,
+        source: SocketAddr,
+        contents: &[u8],
+    ) -> bool {
         let Some(local) = self.tcp_addr else {
-            return;
+            return false;
         };
-        self.receive(now, Protocol::Tcp, source, local, contents);
+        self.receive(now, Protocol::Tcp, source, local, contents)
     }
 
+    /// Demultiplex in O(1): a STUN check by the ufrag it names (one integrity check, by that
+    /// peer), anything else by its source address (learnt from STUN). Unknown sources are
+    /// dropped without asking every peer. Returns whether a peer took the packet.
     fn receive(
         &mut self,
         now: Instant,
@@ -157,51 +191,46 @@ impl Sfu {
         source: SocketAddr,
         local: SocketAddr,
         contents: &[u8],
-    ) {
+    ) -> bool {
         self.now = now;
         let Ok(receive) = Receive::new(proto, source, local, contents) else {
             // Not STUN, DTLS, RTP or RTCP: nothing for us.
-            return;
+            return false;
         };
         let input = Input::Receive(now, receive);
-        // Most datagrams come from an address seen before: try its last peer first.
-        let cached = self
-            .addr_cache
-            .get(&(proto, source))
-            .and_then(|id| self.peers.get(id))
-            .filter(|p| p.rtc.accepts(&input))
-            .map(|p| p.id);
-        let found = cached.or_else(|| {
-            self.peers
-                .values()
-                .find(|p| p.rtc.accepts(&input))
-                .map(|p| p.id)
-        });
-        let Some(id) = found else {
-            tracing::trace!(%source, "no peer accepts datagram");
-            return;
+        let key = (proto, source);
+        let candidate = match stun_local_ufrag(contents) {
+            Some(ufrag) => self.ufrags.get(&ufrag).copied(),
+            None => self.addr_cache.get(&key).copied(),
         };
-        if cached.is_none() {
-            self.addr_cache.insert((proto, source), id);
+        #[cfg(test)]
+        {
+            self.work_log.probes += usize::from(candidate.is_some());
         }
-        let Some(peer) = self.peers.get_mut(&id) else {
-            return;
+        let Some(peer) = candidate
+            .and_then(|id| self.peers.get_mut(&id))
+            .filter(|p| p.rtc.accepts(&input))
+        else {
+            tracing::trace!(%source, "no peer accepts datagram");
+            return false;
         };
+        let id = peer.id;
+        learn(&mut self.addr_cache, peer, key);
         if let Err(e) = peer.rtc.handle_input(input) {
             tracing::debug!(peer = %id, "input rejected: {e}");
         }
         self.drain(id);
         self.finish();
+        true
     }
 
     /// Time passed: drive every `Rtc` whose deadline is due, and the periodic evaluations.
     pub fn handle_timeout(&mut self, now: Instant) {
         self.now = now;
         let due: Vec<PeerId> = self
-            .peers
-            .values()
-            .filter(|p| p.timeout <= now)
-            .map(|p| p.id)
+            .timers
+            .range(..=(now, PeerId(u64::MAX)))
+            .map(|(_, id)| *id)
             .collect();
         for id in due {
             if let Some(p) = self.peers.get_mut(&id) {
@@ -270,5 +299,36 @@ impl Sfu {
             self.events.push_back(Event::Error { peer, reason });
         }
         self.finish();
+    }
+}
+
+/// Our ufrag named by a STUN message's USERNAME (`ours:theirs`), if `contents` is one.
+fn stun_local_ufrag(contents: &[u8]) -> Option<String> {
+    // RFC 7983 demultiplexing: STUN starts with 0 or 1; its header is 20 bytes.
+    if contents.len() < 20 || contents[0] > 1 {
+        return None;
+    }
+    let message = StunMessage::parse(contents).ok()?;
+    message.split_username().map(|(ours, _)| ours.to_owned())
+}
+
+/// Remember that `key` belongs to `peer`, forgetting the peer's oldest address beyond
+/// [`MAX_ADDRS_PER_PEER`] so that no peer can grow the cache.
+pub(crate) fn learn(
+    cache: &mut HashMap<(Protocol, SocketAddr), PeerId>,
+    peer: &mut Peer,
+    key: (Protocol, SocketAddr),
+) {
+    if cache.get(&key) == Some(&peer.id) {
+        return;
+    }
+    cache.insert(key, peer.id);
+    peer.addrs.push_back(key);
+    if peer.addrs.len() > MAX_ADDRS_PER_PEER {
+        if let Some(old) = peer.addrs.pop_front() {
+            if old != key && cache.get(&old) == Some(&peer.id) {
+                cache.remove(&old);
+            }
+        }
     }
 }

@@ -3,31 +3,70 @@
 //! its remote address, like a UDP source.
 
 use std::collections::HashMap;
-use std::io;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 use convene_rfc4571::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::SfuConfig;
 
 /// Largest RFC 4571 frame accepted from (or sent on) an ICE-TCP connection. WebRTC packets
 /// stay below ~1200 bytes like on UDP; a connection announcing a longer frame is not
 /// speaking ICE-TCP and is closed.
 pub const MAX_TCP_FRAME: usize = convene_rfc4571::MAX_FRAME;
 
-/// At most this many ICE-TCP connections at once; further ones are closed at once.
-const MAX_TCP_CONNS: usize = 4096;
-
 /// Frames queued towards one connection before further ones are dropped.
 const TCP_WRITE_QUEUE: usize = 256;
 
-/// Accept on `listener`, or never without one.
-pub(crate) async fn accept(listener: Option<&TcpListener>) -> io::Result<(TcpStream, SocketAddr)> {
-    match listener {
-        Some(l) => l.accept().await,
-        None => std::future::pending().await,
+/// First wait after a failed `accept`; doubled on each failure in a row, up to
+/// [`ACCEPT_BACKOFF_MAX`].
+const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(10);
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
+
+/// The ICE-TCP limits of [`SfuConfig`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TcpLimits {
+    handshake: Duration,
+    idle: Duration,
+    max_conns: usize,
+}
+
+impl From<&SfuConfig> for TcpLimits {
+    fn from(c: &SfuConfig) -> Self {
+        TcpLimits {
+            handshake: c.tcp_handshake_timeout,
+            idle: c.tcp_idle_timeout,
+            max_conns: c.tcp_max_connections,
+        }
+    }
+}
+
+/// Accept on `listener` and hand each connection to the driver, until the driver is gone.
+/// An error (e.g. EMFILE: out of file descriptors) backs off here, in this task, so the
+/// media loop never sleeps; the pending connection stays in the backlog until then.
+pub(crate) async fn accept_loop(listener: TcpListener, out: mpsc::Sender<(TcpStream, SocketAddr)>) {
+    let mut backoff = ACCEPT_BACKOFF_MIN;
+    loop {
+        match listener.accept().await {
+            Ok(conn) => {
+                backoff = ACCEPT_BACKOFF_MIN;
+                if out.send(conn).await.is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                tracing::warn!("tcp accept failed, retrying in {backoff:?}: {e}");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+            }
+        }
     }
 }
 
@@ -47,6 +86,8 @@ struct Conn {
     /// Its reader task, aborted when the connection is replaced or the driver stops, so an
     /// idle client cannot keep it alive.
     reader: tokio::task::AbortHandle,
+    /// A peer took one of its frames: the reader's handshake deadline no longer applies.
+    established: Arc<AtomicBool>,
 }
 
 impl Drop for Conn {
@@ -59,6 +100,7 @@ impl Drop for Conn {
 pub(crate) struct TcpConns {
     writers: HashMap<SocketAddr, Conn>,
     next_id: u64,
+    limits: TcpLimits,
     /// Handed to every reader task.
     incoming_tx: mpsc::Sender<TcpIn>,
     /// What the reader tasks report. Never closed: `incoming_tx` is kept here.
@@ -66,11 +108,12 @@ pub(crate) struct TcpConns {
 }
 
 impl TcpConns {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(limits: TcpLimits) -> Self {
         let (incoming_tx, incoming) = mpsc::channel(1024);
         TcpConns {
             writers: HashMap::new(),
             next_id: 0,
+            limits,
             incoming_tx,
             incoming,
         }
@@ -78,7 +121,7 @@ impl TcpConns {
 
     /// Start the reader and writer tasks of a new connection.
     pub(crate) fn open(&mut self, stream: TcpStream, remote: SocketAddr) {
-        if self.writers.len() >= MAX_TCP_CONNS {
+        if self.writers.len() >= self.limits.max_conns {
             tracing::warn!(%remote, "too many tcp connections, closing");
             return;
         }
@@ -89,13 +132,24 @@ impl TcpConns {
         let (read, write) = stream.into_split();
         let (tx, rx) = mpsc::channel(TCP_WRITE_QUEUE);
         tokio::spawn(write_frames(write, rx));
-        let reader = tokio::spawn(read_frames(read, remote, id, self.incoming_tx.clone()));
+        let established = Arc::new(AtomicBool::new(false));
+        let reader = tokio::spawn(read_frames(
+            read,
+            Reader {
+                remote,
+                id,
+                incoming: self.incoming_tx.clone(),
+                established: established.clone(),
+                limits: self.limits,
+            },
+        ));
         // A new connection from the same address replaces the old one, whose tasks end when
         // its `Conn` is dropped here.
         let conn = Conn {
             id,
             tx,
             reader: reader.abort_handle(),
+            established,
         };
         self.writers.insert(remote, conn);
     }
@@ -116,6 +170,13 @@ impl TcpConns {
         }
     }
 
+    /// A peer took a frame of the connection from `remote`: it speaks ICE-TCP.
+    pub(crate) fn established(&mut self, remote: SocketAddr) {
+        if let Some(c) = self.writers.get(&remote) {
+            c.established.store(true, Ordering::Relaxed);
+        }
+    }
+
     /// The connection's reader reported its end.
     pub(crate) fn closed(&mut self, remote: SocketAddr, id: u64) {
         // Only if it is still the same connection (the address may be reused already).
@@ -125,24 +186,50 @@ impl TcpConns {
     }
 }
 
-/// Read RFC 4571 frames from one connection until it ends or misbehaves (a frame longer
-/// than [`MAX_TCP_FRAME`] ends it).
-async fn read_frames(
-    read: OwnedReadHalf,
+/// What a reader task knows of its connection.
+struct Reader {
     remote: SocketAddr,
     id: u64,
     incoming: mpsc::Sender<TcpIn>,
-) {
+    established: Arc<AtomicBool>,
+    limits: TcpLimits,
+}
+
+/// Read RFC 4571 frames from one connection until it ends or misbehaves: a frame longer
+/// than [`MAX_TCP_FRAME`], no frame taken by a peer within the handshake timeout, or no
+/// frame at all for the idle timeout.
+async fn read_frames(read: OwnedReadHalf, r: Reader) {
+    let remote = r.remote;
     let mut frames = convene_rfc4571::reader(read);
-    while let Some(frame) = frames.next().await {
-        let frame = match frame {
-            Ok(f) => f,
-            Err(e) => {
+    let handshake_end = Instant::now() + r.limits.handshake;
+    loop {
+        let established = r.established.load(Ordering::Relaxed);
+        let until = if established {
+            Instant::now() + r.limits.idle
+        } else {
+            handshake_end
+        };
+        // `next` on a framed reader is cancel-safe: a timeout loses no partial frame.
+        let frame = match tokio::time::timeout_at(until, frames.next()).await {
+            Ok(Some(Ok(f))) => f,
+            Ok(Some(Err(e))) => {
                 tracing::debug!(%remote, "tcp connection closing: {e}");
                 break;
             }
+            Ok(None) => break,
+            // The driver may have marked it established meanwhile: look again.
+            Err(_) if !established && r.established.load(Ordering::Relaxed) => continue,
+            Err(_) => {
+                let what = if established {
+                    "idle"
+                } else {
+                    "no ICE handshake"
+                };
+                tracing::debug!(%remote, "tcp connection closing: {what}");
+                break;
+            }
         };
-        if incoming
+        if r.incoming
             .send(TcpIn::Frame(remote, frame.to_vec()))
             .await
             .is_err()
@@ -151,7 +238,7 @@ async fn read_frames(
             return;
         }
     }
-    let _ = incoming.send(TcpIn::Closed(remote, id)).await;
+    let _ = r.incoming.send(TcpIn::Closed(remote, r.id)).await;
 }
 
 /// Write RFC 4571 frames to one connection until the driver drops its queue or a write

@@ -65,6 +65,10 @@ impl World {
             room: RoomId("r".into()),
             user_id: user,
         });
+        self.command(Command::SetAudioAllowed {
+            peer,
+            allowed: true,
+        });
         self.command(Command::Offer {
             peer,
             sdp: offer.to_sdp_string(),
@@ -409,4 +413,71 @@ fn tcp_candidate_only_when_enabled() {
         with_tcp.handle_receive_tcp(now, from, &data);
         while let Output::Event(_) | Output::Transmit(_) = with_tcp.poll_output() {}
     }
+}
+
+#[test]
+fn demultiplexing_and_polling_touch_only_the_peers_concerned() {
+    let mut w = World::new();
+    let a = w.join(1, true, false);
+    let b = w.join(2, false, true);
+    // Silent publishers: peers with nothing to do with A's packets.
+    for user in 3..40 {
+        w.join(user, true, false);
+    }
+    let mut frame = 0;
+    w.run(Duration::from_secs(2), &[-20], &mut frame);
+    assert!(w.clients[b].received.len() > 50);
+
+    // From an unknown source: an RTP-looking datagram, and a STUN check naming no peer's
+    // ufrag. No peer is asked, none is polled.
+    let stranger: SocketAddr = "10.9.9.9:1234".parse().unwrap();
+    let rtp = [0x80u8, 111, 0, 1, 0, 0, 0, 1, 0, 0, 0, 9, 1, 2, 3, 4];
+    let mut stun = vec![0x00, 0x01, 0x00, 0x0c, 0x21, 0x12, 0xa4, 0x42];
+    stun.extend_from_slice(&[7; 12]);
+    stun.extend_from_slice(&[0x00, 0x06, 0x00, 0x09]);
+    stun.extend_from_slice(b"nope:zzzz\0\0\0");
+    w.sfu.work_log = Default::default();
+    w.sfu.handle_receive(w.now, stranger, &rtp);
+    w.sfu.handle_receive(w.now, stranger, &stun);
+    assert_eq!(w.sfu.work_log.probes, 0);
+    assert!(w.sfu.work_log.drained.is_empty());
+    w.drain_sfu();
+
+    // One audio packet from A: one peer asked (A), and only A and its listener B polled.
+    w.net.clear();
+    let (from, data) = (0..100)
+        .find_map(|n| {
+            w.speak(a, frame + n, -20);
+            // Let A's pacer release it.
+            w.now = w.now.max(w.clients[a].timeout);
+            let now = w.now;
+            w.clients[a].rtc.handle_input(Input::Timeout(now)).unwrap();
+            w.drain_client(a);
+            // RTP: version 2, not an RTCP packet type (200..=206).
+            let i = w.net.iter().position(|(_, _, d)| {
+                d.len() > 12 && d[0] >> 6 == 2 && !(200..=206).contains(&d[1])
+            })?;
+            w.net.remove(i).map(|(from, _, data)| (from, data))
+        })
+        .expect("A sends RTP");
+    w.sfu.work_log = Default::default();
+    w.sfu.handle_receive(w.now, from, &data);
+    assert_eq!(w.sfu.work_log.probes, 1);
+    let mut drained = w.sfu.work_log.drained.clone();
+    drained.sort();
+    drained.dedup();
+    assert!(
+        drained.iter().all(|p| [PeerId(1), PeerId(2)].contains(p)),
+        "{drained:?}"
+    );
+
+    // A timeout polls only the peers whose deadline is due.
+    let next = w.drain_sfu();
+    w.sfu.work_log = Default::default();
+    w.sfu.handle_timeout(next);
+    assert!(
+        w.sfu.work_log.drained.len() < 39,
+        "every peer polled on one timeout: {:?}",
+        w.sfu.work_log.drained
+    );
 }

@@ -2,16 +2,16 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use convene_media::{MediaPeer, MediaPeerConfig, Offer, OfferPlan, PeerSnapshot, SynthKind};
 use convene_sfu::{
-    Command, Event, PeerId, RoomId, SfuConfig, SfuStats, SfuStatsSnapshot, TrackKind,
+    Command, Control, Event, PeerId, RoomId, SfuConfig, SfuStats, SfuStatsSnapshot, TrackKind,
 };
 use tokio::net::UdpSocket;
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::{mpsc, watch, Notify};
 
 /// Upper bound for every wait.
 pub(crate) const WAIT: Duration = Duration::from_secs(15);
@@ -21,27 +21,32 @@ pub(crate) struct TestSfu {
     /// The ICE-TCP listener's address, if started with [`TestSfu::start_with_tcp`].
     pub(crate) tcp_addr: Option<SocketAddr>,
     cmds: mpsc::Sender<Command>,
+    /// The SFU's control path ([`SfuConfig::control`]).
+    pub(crate) control: Control,
     log: Arc<(Mutex<Vec<Event>>, Notify)>,
+    /// `true`: the event reader stops reading (an event consumer that is stuck).
+    pub(crate) events_paused: watch::Sender<bool>,
     /// The SFU's live counters (the `Arc` of its [`SfuConfig::stats`]).
     stats: Arc<SfuStats>,
 }
 
 impl TestSfu {
     pub(crate) async fn start() -> TestSfu {
-        Self::start_inner(false).await
+        Self::start_with(SfuConfig::default(), false, 256).await
     }
 
     /// Like [`TestSfu::start`], with an ICE-TCP listener on the UDP socket's port number
     /// (`run_with_tcp`).
     pub(crate) async fn start_with_tcp() -> TestSfu {
-        Self::start_inner(true).await
+        Self::start_with(SfuConfig::default(), true, 256).await
     }
 
-    async fn start_inner(with_tcp: bool) -> TestSfu {
+    /// An SFU with `config`, ICE-TCP if `with_tcp`, and an event channel of `events` slots.
+    pub(crate) async fn start_with(config: SfuConfig, with_tcp: bool, events: usize) -> TestSfu {
         let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let addr = socket.local_addr().unwrap();
         let (cmds, cmd_rx) = mpsc::channel(64);
-        let (ev_tx, mut ev_rx) = mpsc::channel(256);
+        let (ev_tx, mut ev_rx) = mpsc::channel(events);
         let tcp = if with_tcp {
             // Same port number as UDP, as deployed; another process may hold that TCP port.
             let l = match tokio::net::TcpListener::bind(addr).await {
@@ -53,15 +58,20 @@ impl TestSfu {
             None
         };
         let tcp_addr = tcp.as_ref().map(|l| l.local_addr().unwrap());
-        let config = SfuConfig::default();
         let stats = config.stats.clone();
+        let control = config.control.clone();
         tokio::spawn(convene_sfu::run_with_tcp(
             socket, tcp, config, cmd_rx, ev_tx,
         ));
         let log: Arc<(Mutex<Vec<Event>>, Notify)> = Arc::default();
         let l = log.clone();
+        let (events_paused, mut paused) = watch::channel(false);
         tokio::spawn(async move {
-            while let Some(e) = ev_rx.recv().await {
+            loop {
+                if paused.wait_for(|p| !*p).await.is_err() {
+                    return;
+                }
+                let Some(e) = ev_rx.recv().await else { return };
                 l.0.lock().unwrap().push(e);
                 l.1.notify_waiters();
             }
@@ -70,7 +80,9 @@ impl TestSfu {
             addr,
             tcp_addr,
             cmds,
+            control,
             log,
+            events_paused,
             stats,
         }
     }
@@ -236,12 +248,11 @@ impl TestSfu {
         proxy: Option<SocketAddr>,
     ) -> Client {
         let peer = PeerId(id);
-        self.send(Command::AddPeer {
-            peer,
-            room: RoomId("room".into()),
-            user_id: user,
-        })
-        .await;
+        // As the server does: the peer, then what the session allows it (it starts closed).
+        self.control.add_peer(peer, RoomId("room".into()), user);
+        for kind in [TrackKind::Audio, TrackKind::Video, TrackKind::Share] {
+            self.control.set_allowed(peer, kind, true);
+        }
         let media = MediaPeer::start(config).await.unwrap();
         let mut client = Client {
             peer,
@@ -454,6 +465,15 @@ pub(crate) async fn capped_proxy(
 /// RTP (version 2, payload type outside the RTCP range 200..=206 → 72..=78) of media size.
 fn is_media(data: &[u8]) -> bool {
     data.len() > 300 && data[0] >> 6 == 2 && !(72..=78).contains(&(data[1] & 0x7f))
+}
+
+/// A UDP relay that forwards everything until its switch is set, then nothing (the client
+/// vanished without a word).
+pub(crate) async fn cuttable_proxy(sfu: SocketAddr) -> (SocketAddr, Arc<AtomicBool>) {
+    let cut = Arc::new(AtomicBool::new(false));
+    let c = cut.clone();
+    let (addr, _) = relay(sfu, move |_: &[u8], _now| c.load(Ordering::Relaxed)).await;
+    (addr, cut)
 }
 
 /// A relay between one client and the SFU; `drop(datagram, now)` decides what is lost.

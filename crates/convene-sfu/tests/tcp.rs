@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use convene_media::{MediaPeerConfig, SynthKind, Transport};
-use convene_sfu::{Command, Event, PeerId};
+use convene_sfu::{Command, Event, PeerId, SfuConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -153,4 +153,55 @@ async fn broken_tcp_connections_do_not_disturb_working_peers() {
     assert_eq!(sfu.stats().peers, 2);
     drop((garbage, idle));
     tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tcp_connections_that_never_do_ice_are_closed() {
+    let mut config = SfuConfig::default();
+    config.tcp_handshake_timeout = Duration::from_millis(300);
+    config.tcp_idle_timeout = Duration::from_millis(500);
+    let sfu = TestSfu::start_with(config, true, 256).await;
+    let listener = sfu.tcp_addr.unwrap();
+    // Working TCP peers publish audio all the time: never idle.
+    let a = sfu.join(1, 1, plan(true, true, 3, 1), tcp_config(1)).await;
+    let b = sfu.join(2, 2, plan(true, false, 3, 1), tcp_config(2)).await;
+    attach(&sfu, &b, &a).await;
+    sfu.wait_receives(&b, &a).await;
+
+    // Well-formed frames that no peer takes, forever: closed at the handshake timeout.
+    let mut garbage = TcpStream::connect(listener).await.unwrap();
+    let feeder = {
+        let mut w = TcpStream::connect(listener).await.unwrap();
+        std::mem::swap(&mut w, &mut garbage);
+        tokio::spawn(async move {
+            let body = [0x42u8; 100];
+            loop {
+                let sent = async {
+                    w.write_all(&100u16.to_be_bytes()).await?;
+                    w.write_all(&body).await
+                };
+                if sent.await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    };
+    // A connection that never sends anything.
+    let mut idle = TcpStream::connect(listener).await.unwrap();
+    expect_closed(&mut idle, "silent connection").await;
+    // The feeder's writes fail once the SFU closed its connection.
+    tokio::time::timeout(WAIT, feeder)
+        .await
+        .expect("garbage connection closed by the sfu")
+        .unwrap();
+    drop(garbage);
+
+    // The working peers outlived both timeouts and still get media.
+    let before = frames_from(&b.snapshot().await, 1, SynthKind::Video);
+    b.media
+        .wait_for(WAIT, |s| frames_from(s, 1, SynthKind::Video) >= before + 20)
+        .await
+        .expect("media keeps flowing over ICE-TCP");
+    assert!(a.snapshot().await.connected && b.snapshot().await.connected);
 }

@@ -8,7 +8,7 @@ use str0m::net::TcpType;
 use str0m::{Candidate, Rtc};
 
 use super::Sfu;
-use crate::config::MAX_ATTACHED_VIDEOS;
+use crate::config::{MAX_ATTACHED_VIDEOS, MAX_SHARE_MIDS};
 use crate::peer::Peer;
 use crate::{Event, PeerId, RoomId, SfuError, TrackKind};
 
@@ -26,6 +26,8 @@ impl Sfu {
             .enable_h264(true)
             .set_rtp_mode(true)
             .set_stats_interval(Some(self.config.stats_interval));
+        builder.set_max_stun_rto(self.config.stun_max_rto);
+        builder.set_max_stun_retransmits(self.config.stun_max_retransmits);
         if let Some(initial) = self.config.bwe_initial {
             builder = builder.enable_bwe(Some(Bitrate::bps(initial)));
         }
@@ -44,8 +46,10 @@ impl Sfu {
                 .map_err(|e| SfuError::Rtc(format!("local tcp candidate: {e}")))?;
             rtc.add_local_candidate(candidate);
         }
-        self.peers
-            .insert(id, Peer::new(id, room.clone(), user, rtc, self.now));
+        let peer = Peer::new(id, room.clone(), user, rtc, self.now);
+        self.ufrags.insert(peer.ufrag.clone(), id);
+        self.timers.insert((peer.timeout, id));
+        self.peers.insert(id, peer);
         self.stats.set_peers(self.peers.len());
         self.rooms.entry(room).or_default().members.push(id);
         self.drain(id);
@@ -71,7 +75,15 @@ impl Sfu {
             }
         }
         self.work.retain(|(p, _)| *p != id);
-        self.addr_cache.retain(|_, p| *p != id);
+        self.timers.remove(&(peer.timeout, id));
+        if self.ufrags.get(&peer.ufrag) == Some(&id) {
+            self.ufrags.remove(&peer.ufrag);
+        }
+        for key in &peer.addrs {
+            if self.addr_cache.get(key) == Some(&id) {
+                self.addr_cache.remove(key);
+            }
+        }
         let room_id = peer.room.clone();
         if let Some(room) = self.rooms.get_mut(&room_id) {
             room.members.retain(|p| *p != id);
@@ -94,13 +106,31 @@ impl Sfu {
         let peer = self.peers.get_mut(&id).ok_or(SfuError::UnknownPeer(id))?;
         let offer =
             SdpOffer::from_sdp_string(sdp).map_err(|e| SfuError::BadOffer(e.to_string()))?;
-        peer.share_mids
-            .extend(share_mids.iter().map(|m| Mid::from(m.as_str())));
+        let new: Vec<Mid> = share_mids
+            .iter()
+            .map(|m| Mid::from(m.as_str()))
+            .filter(|m| !peer.share_mids.contains(m))
+            .collect();
+        if peer.share_mids.len() + new.len() > MAX_SHARE_MIDS {
+            return Err(SfuError::BadOffer(format!(
+                "more than {MAX_SHARE_MIDS} share mids"
+            )));
+        }
+        peer.share_mids.extend(new);
         let answer = peer
             .rtc
             .sdp_api()
             .accept_offer(offer)
             .map_err(|e| SfuError::BadOffer(e.to_string()))?;
+        // An ICE restart in the offer gives us a new ufrag: STUN checks name that one.
+        let ufrag = peer.rtc.direct_api().local_ice_credentials().ufrag;
+        if ufrag != peer.ufrag {
+            if self.ufrags.get(&peer.ufrag) == Some(&id) {
+                self.ufrags.remove(&peer.ufrag);
+            }
+            self.ufrags.insert(ufrag.clone(), id);
+            peer.ufrag = ufrag;
+        }
         self.events.push_back(Event::Answer {
             peer: id,
             sdp: answer.to_sdp_string(),

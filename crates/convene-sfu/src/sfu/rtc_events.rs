@@ -7,7 +7,7 @@ use str0m::bwe::BweKind;
 use str0m::media::{Direction, MediaKind, Mid, Rids};
 use str0m::IceConnectionState;
 
-use super::Sfu;
+use super::{learn, Sfu};
 use crate::peer::{Published, Slot};
 use crate::quality::quality_level;
 use crate::{Event, PeerId, RoomId, SfuError, TrackKind};
@@ -18,13 +18,20 @@ impl Sfu {
         let Some(peer) = self.peers.get_mut(&id) else {
             return;
         };
-        loop {
+        self.touched.push(id);
+        #[cfg(test)]
+        self.work_log.drained.push(id);
+        let next = loop {
             match peer.rtc.poll_output() {
-                Ok(str0m::Output::Timeout(t)) => {
-                    peer.timeout = t;
-                    break;
+                Ok(str0m::Output::Timeout(t)) => break t,
+                Ok(str0m::Output::Transmit(t)) => {
+                    // Our STUN checks go to the peer's candidates: their answers (which name
+                    // no ufrag) find the peer by address.
+                    if t.contents.first().is_some_and(|b| *b < 2) {
+                        learn(&mut self.addr_cache, peer, (t.proto, t.destination));
+                    }
+                    self.transmits.push_back(t.into());
                 }
-                Ok(str0m::Output::Transmit(t)) => self.transmits.push_back(t.into()),
                 Ok(str0m::Output::Event(e)) => self.work.push_back((id, e)),
                 Err(e) => {
                     tracing::warn!(peer = %id, "rtc failed: {e}");
@@ -33,10 +40,14 @@ impl Sfu {
                         reason: SfuError::Rtc(e.to_string()),
                     });
                     self.dead.push(id);
-                    peer.timeout = self.now + Duration::from_secs(3600);
-                    break;
+                    break self.now + Duration::from_secs(3600);
                 }
             }
+        };
+        if next != peer.timeout {
+            self.timers.remove(&(peer.timeout, id));
+            self.timers.insert((next, id));
+            peer.timeout = next;
         }
     }
 
@@ -52,14 +63,13 @@ impl Sfu {
                 }
                 self.process_work();
             }
-            let dead: Vec<PeerId> = std::mem::take(&mut self.dead);
-            let mut closed: Vec<PeerId> = self
-                .peers
-                .values()
-                .filter(|p| !p.rtc.is_alive())
-                .map(|p| p.id)
-                .collect();
-            closed.extend(dead);
+            // Only a peer drained since the last look can have closed.
+            let mut closed: Vec<PeerId> = std::mem::take(&mut self.dead);
+            for id in std::mem::take(&mut self.touched) {
+                if self.peers.get(&id).is_some_and(|p| !p.rtc.is_alive()) {
+                    closed.push(id);
+                }
+            }
             if closed.is_empty() {
                 break;
             }

@@ -4,7 +4,7 @@
 
 use convene_protocol::{ErrorBody, ErrorCode, MediaKind, Reply, RtcAnswer, SessionId, UserId};
 use convene_session::{ConnId, Core, Input, MediaAction};
-use convene_sfu::{Command, Event as SfuEvent, PeerId, RoomId, TrackKind};
+use convene_sfu::{Command, Control, Event as SfuEvent, PeerId, RoomId, TrackKind};
 use std::collections::{HashMap, VecDeque};
 
 use crate::handle::SessionHandle;
@@ -43,10 +43,6 @@ impl Media {
             users: HashMap::new(),
             pending: HashMap::new(),
         }
-    }
-
-    fn send(&self, c: Command) {
-        self.plane.send(c);
     }
 
     /// Drops every peer of the session (it ended).
@@ -90,95 +86,56 @@ impl Media {
                 }
                 let peer = match self.peers.get(&key) {
                     Some(p) => *p,
-                    None => {
-                        let peer = self
-                            .plane
-                            .add_peer(&self.session, &RoomId(session.0.clone()));
-                        self.peers.insert(key.clone(), peer);
-                        self.users.insert(peer, key.clone());
-                        self.send(Command::AddPeer {
-                            peer,
-                            room: RoomId(session.0.clone()),
-                            user_id: user.0,
-                        });
-                        // A new peer starts from the core's rules, not the SFU's defaults.
-                        if let Some(st) = core.media_state(&session, user) {
-                            self.send(Command::SetAudioAllowed {
-                                peer,
-                                allowed: st.audio_allowed,
-                            });
-                            self.send(Command::SetShareAllowed {
-                                peer,
-                                allowed: st.share_allowed,
-                            });
-                            self.send(Command::SetVideoAllowed {
-                                peer,
-                                allowed: st.video_allowed,
-                            });
-                        }
-                        peer
-                    }
+                    None => self.new_peer(core, key),
                 };
                 self.pending.entry(peer).or_default().push_back((conn, id));
-                self.send(Command::Offer {
+                let sent = self.plane.send(Command::Offer {
                     peer,
                     sdp: offer.sdp,
                     share_mids: offer.share_mids,
                 });
-                // Attachments are (re)applied after the offer, which brings the receive slots.
-                if offer.reset {
-                    if let Some(st) = core.media_state(&session, user) {
-                        for (publisher, quality) in st.attached {
-                            self.send(Command::AttachVideo {
-                                subscriber: peer,
-                                publisher_user: publisher.0,
-                                quality,
-                            });
-                        }
+                if sent.is_err() {
+                    if let Some(q) = self.pending.get_mut(&peer) {
+                        q.pop_back();
                     }
+                    replies.push((conn, busy(id)));
                 }
             }
             MediaAction::AudioAllowed {
                 session,
                 user,
                 allowed,
-            } => self.to_peer(session, user, |peer| Command::SetAudioAllowed {
-                peer,
-                allowed,
+            } => self.to_peer(session, user, |c, peer| {
+                c.set_allowed(peer, TrackKind::Audio, allowed)
             }),
             MediaAction::VideoAllowed {
                 session,
                 user,
                 allowed,
-            } => self.to_peer(session, user, |peer| Command::SetVideoAllowed {
-                peer,
-                allowed,
+            } => self.to_peer(session, user, |c, peer| {
+                c.set_allowed(peer, TrackKind::Video, allowed)
             }),
             MediaAction::ShareAllowed {
                 session,
                 user,
                 allowed,
-            } => self.to_peer(session, user, |peer| Command::SetShareAllowed {
-                peer,
-                allowed,
+            } => self.to_peer(session, user, |c, peer| {
+                c.set_allowed(peer, TrackKind::Share, allowed)
             }),
             MediaAction::Attach {
                 session,
                 subscriber,
                 publisher,
                 quality,
-            } => self.to_peer(session, subscriber, |peer| Command::AttachVideo {
-                subscriber: peer,
-                publisher_user: publisher.0,
-                quality,
+            } => self.to_peer(session, subscriber, |c, peer| {
+                c.attach_video(peer, publisher.0, quality)
             }),
             MediaAction::Detach {
                 session,
                 subscriber,
                 publisher,
-            } => self.to_peer(session, subscriber, |peer| Command::DetachVideo {
-                subscriber: peer,
-                publisher_user: publisher.0,
+            } => self.to_peer(session, subscriber, |c, peer| {
+                c.detach_video(peer, publisher.0)
             }),
             MediaAction::UserGone { session, user } => {
                 for (c, i) in self.remove_peer(&(session, user)) {
@@ -189,12 +146,33 @@ impl Media {
         replies
     }
 
-    /// Sends the command `make` builds for `user`'s peer. Without a peer (no offer yet)
-    /// there is nothing to do: the peer starts from the core's state when it is created.
-    fn to_peer(&self, session: SessionId, user: UserId, make: impl FnOnce(PeerId) -> Command) {
+    /// Applies `change` to `user`'s peer through the never-dropped control path. Without a
+    /// peer (no offer yet) there is nothing to do: the peer starts from the core's state when
+    /// it is created.
+    fn to_peer(&self, session: SessionId, user: UserId, change: impl FnOnce(&Control, PeerId)) {
         if let Some(&peer) = self.peers.get(&(session, user)) {
-            self.send(make(peer));
+            change(self.plane.control(), peer);
         }
+    }
+
+    /// A new SFU peer for `key`, starting from the core's rules: its permissions (all closed
+    /// if the core does not know the user) and the videos it attached, which wait in the SFU
+    /// for the receive slots of its offer.
+    fn new_peer(&mut self, core: &Core, key: UserKey) -> PeerId {
+        let state = core.media_state(&key.0, key.1);
+        let allowed = state.as_ref().map_or([false; 3], |st| {
+            [st.audio_allowed, st.video_allowed, st.share_allowed]
+        });
+        let room = RoomId(key.0 .0.clone());
+        let peer = self.plane.add_peer(&self.session, &room, key.1 .0, allowed);
+        for (publisher, quality) in state.map(|st| st.attached).unwrap_or_default() {
+            self.plane
+                .control()
+                .attach_video(peer, publisher.0, quality);
+        }
+        self.peers.insert(key.clone(), peer);
+        self.users.insert(peer, key);
+        peer
     }
 
     /// Turns one SFU event into what the session task must do.
@@ -256,6 +234,21 @@ impl Media {
                 }),
                 None => Effect::None,
             },
+            // The SFU removed the peer (its connection died). The session needs nothing new:
+            // the user's next offer creates a fresh peer from the core's state. An offer not
+            // yet answered is cancelled (a client has at most one in flight).
+            SfuEvent::Disconnected { peer } => {
+                let Some(key) = self.users.remove(&peer) else {
+                    return Effect::None;
+                };
+                self.peers.remove(&key);
+                self.plane.forget(peer, &RoomId(key.0 .0));
+                let mut waiting = self.pending.remove(&peer).unwrap_or_default();
+                match waiting.pop_front() {
+                    Some((conn, id)) => Effect::Reply(conn, cancelled(id)),
+                    None => Effect::None,
+                }
+            }
             other => {
                 tracing::debug!("media event: {other:?}");
                 Effect::None
@@ -282,6 +275,16 @@ fn media_kind(k: TrackKind) -> MediaKind {
         TrackKind::Video => MediaKind::Video,
         TrackKind::Share => MediaKind::Share,
     }
+}
+
+fn busy(id: u64) -> Reply {
+    Reply::err(
+        id,
+        ErrorBody::new(
+            ErrorCode::OperationTimeout,
+            "the media plane is busy; offer again",
+        ),
+    )
 }
 
 fn cancelled(id: u64) -> Reply {

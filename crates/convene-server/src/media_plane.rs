@@ -1,16 +1,23 @@
 //! The node's media plane as the session tasks see it: one SFU task for every session, its
-//! command queue, and the dispatcher that hands each SFU event to the session it concerns.
+//! control path and offer queue, and the dispatcher that hands each SFU event to the session
+//! it concerns.
+//!
+//! Session tasks never wait on the SFU (the SFU's events come back through the dispatcher,
+//! so waiting both ways could deadlock). What must never be lost, peers coming and going,
+//! permissions and attachments, goes through [`convene_sfu::Control`]: state the SFU applies
+//! before any other input, coalesced per peer, so it needs no queue that could overflow.
+//! Only offers use a bounded queue; a full one answers that offer at once with an error.
 
 use crate::handle::{SessionHandle, SessionMsg};
-use convene_sfu::{Command, Event, PeerId, RoomId};
+use convene_sfu::{Command, Control, Event, PeerId, RoomId, TrackKind};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
 
-/// Queue depth towards the SFU task. Session tasks never wait on it (the SFU waits on them
-/// for events, so waiting both ways could deadlock); a full queue drops the command.
-pub(crate) const SFU_QUEUE: usize = 65_536;
+/// Offers queued towards the SFU task. Session tasks never wait on it; a full queue answers
+/// the offer with an error (the client may offer again).
+pub(crate) const SFU_QUEUE: usize = 4096;
 
 /// Queue depth of SFU events towards the dispatcher.
 const EVENT_QUEUE: usize = 4096;
@@ -26,6 +33,8 @@ struct Inner {
     /// The SFU runs until the last clone of this sender is gone (so the dispatcher, which
     /// lives as long as the SFU, must not hold one).
     tx: mpsc::Sender<Command>,
+    /// Peers, permissions and attachments: never dropped.
+    control: Control,
     next_peer: AtomicU64,
     owners: Arc<Mutex<Owners>>,
     /// The SFU's live counters.
@@ -53,6 +62,7 @@ impl MediaPlane {
         let (ev_tx, ev_rx) = mpsc::channel(EVENT_QUEUE);
         let config = convene_sfu::SfuConfig::default();
         let stats = config.stats.clone();
+        let control = config.control.clone();
         tokio::spawn(async move {
             let run = convene_sfu::run_with_tcp(sockets.udp, sockets.tcp, config, rx, ev_tx);
             if let Err(e) = run.await {
@@ -64,6 +74,7 @@ impl MediaPlane {
         MediaPlane {
             inner: Arc::new(Inner {
                 tx,
+                control,
                 next_peer: AtomicU64::new(1),
                 owners,
                 stats,
@@ -71,20 +82,46 @@ impl MediaPlane {
         }
     }
 
-    /// A new peer id, unique on this node, in `room`, owned by `session`.
-    pub(crate) fn add_peer(&self, session: &SessionHandle, room: &RoomId) -> PeerId {
+    /// A new SFU peer of `user_id` in `room`, owned by `session`, with its permissions
+    /// (`[audio, video, share]`): it forwards nothing that is not allowed here.
+    pub(crate) fn add_peer(
+        &self,
+        session: &SessionHandle,
+        room: &RoomId,
+        user_id: u32,
+        allowed: [bool; 3],
+    ) -> PeerId {
         let peer = PeerId(self.inner.next_peer.fetch_add(1, Ordering::Relaxed));
-        let mut o = lock(&self.inner.owners);
-        o.peers.insert(peer, session.clone());
-        o.rooms
-            .entry(room.clone())
-            .or_insert_with(|| (session.clone(), 0))
-            .1 += 1;
+        {
+            let mut o = lock(&self.inner.owners);
+            o.peers.insert(peer, session.clone());
+            o.rooms
+                .entry(room.clone())
+                .or_insert_with(|| (session.clone(), 0))
+                .1 += 1;
+        }
+        let control = &self.inner.control;
+        control.add_peer(peer, room.clone(), user_id);
+        let kinds = [TrackKind::Audio, TrackKind::Video, TrackKind::Share];
+        for (kind, allowed) in kinds.into_iter().zip(allowed) {
+            control.set_allowed(peer, kind, allowed);
+        }
         peer
     }
 
-    /// Forgets `peer` of `room` and tells the SFU to drop it.
+    /// The never-dropped control path of the SFU.
+    pub(crate) fn control(&self) -> &Control {
+        &self.inner.control
+    }
+
+    /// Forgets `peer` of `room` and tells the SFU to drop it (never lost).
     pub(crate) fn remove_peer(&self, peer: PeerId, room: &RoomId) {
+        self.forget(peer, room);
+        self.inner.control.remove_peer(peer);
+    }
+
+    /// Forgets `peer` of `room` (the SFU removed it already).
+    pub(crate) fn forget(&self, peer: PeerId, room: &RoomId) {
         {
             let mut o = lock(&self.inner.owners);
             o.peers.remove(&peer);
@@ -95,14 +132,15 @@ impl MediaPlane {
                 }
             }
         }
-        self.send(Command::RemovePeer { peer });
     }
 
-    /// Queues a command for the SFU; never waits.
-    pub(crate) fn send(&self, c: Command) {
-        if let Err(e) = self.inner.tx.try_send(c) {
-            tracing::error!("media plane queue full or gone; dropped a command: {e}");
-        }
+    /// Queues an offer (or candidate) for the SFU; never waits. `Err` when the queue is full
+    /// or the SFU is gone: the caller answers the request.
+    pub(crate) fn send(&self, c: Command) -> Result<(), MediaPlaneBusy> {
+        self.inner.tx.try_send(c).map_err(|e| {
+            tracing::warn!("media plane queue full or gone; refused a command: {e}");
+            MediaPlaneBusy
+        })
     }
 
     /// The SFU's counters now.
@@ -110,6 +148,10 @@ impl MediaPlane {
         self.inner.stats.snapshot()
     }
 }
+
+/// The SFU's offer queue is full (or the SFU stopped).
+#[derive(Debug)]
+pub(crate) struct MediaPlaneBusy;
 
 /// Hands each SFU event to its session's task without ever waiting on one: a session whose
 /// inbox is full loses that event (speaker and quality events are refreshed anyway).

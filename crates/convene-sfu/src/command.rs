@@ -11,7 +11,8 @@ use crate::{PeerId, RoomId};
 #[non_exhaustive]
 pub enum Command {
     /// Create the media peer of `user_id` in `room`. It stays idle until its first
-    /// [`Command::Offer`].
+    /// [`Command::Offer`], and forwards nothing until allowed ([`Command::SetAudioAllowed`],
+    /// [`Command::SetVideoAllowed`], [`Command::SetShareAllowed`]): permissions fail closed.
     AddPeer {
         /// Caller-chosen id, unique within this SFU.
         peer: PeerId,

@@ -3,8 +3,14 @@
 //! # Brief overview
 //!
 //! * One [`str0m::Rtc`] per user ("peer"), all peers on **one UDP socket**. Incoming datagrams
-//!   are routed with `Rtc::accepts` (STUN username, then the remote address ICE selected).
-//!   DTLS-SRTP is always on.
+//!   are routed in O(1): a STUN check by the ufrag its USERNAME names, anything else by its
+//!   source address (learnt from STUN); unknown sources are dropped without asking every
+//!   peer. DTLS-SRTP is always on.
+//! * **Control is never dropped**: peers, permissions and attachments go through
+//!   [`Control`] ([`SfuConfig::control`]), per-peer state the driver applies before any other
+//!   input, bounded by the number of peers. A new peer forwards nothing until allowed
+//!   (permissions fail closed). The driver never waits on anyone: datagrams that do not fit
+//!   the socket buffer and events beyond [`SfuConfig::event_backlog`] are dropped.
 //! * Media is forwarded **per RTP packet**, never re-packetized: str0m runs in RTP mode
 //!   (`RtcConfig::set_rtp_mode(true)`), every incoming packet arrives as
 //!   `Event::RtpPacket` and is written to each subscriber with `StreamTx::write_rtp`. The
@@ -21,7 +27,9 @@
 //!   length + one packet, the codec of `convene-rfc4571`). In the core this is
 //!   [`Sfu::set_tcp_addr`], [`Sfu::handle_receive_tcp`] and [`Transmit::proto`]; a TCP
 //!   connection is addressed by its remote address like a UDP source. A broken connection
-//!   (garbage, a length over [`MAX_TCP_FRAME`], early close) only closes itself.
+//!   (garbage, a length over [`MAX_TCP_FRAME`], early close, no ICE within
+//!   [`SfuConfig::tcp_handshake_timeout`], silence for [`SfuConfig::tcp_idle_timeout`]) only
+//!   closes itself.
 //! * [`SfuStats`]: live counters (packets and bytes in and out by kind, forwarded packets,
 //!   NACKs, PLIs, keyframe requests, loop busy time) in relaxed atomics, shared through
 //!   [`SfuConfig::stats`] with whoever exports metrics; read with [`SfuStats::snapshot`].
@@ -30,7 +38,8 @@
 //!
 //! | file | holds |
 //! |---|---|
-//! | `sfu.rs` | [`Sfu`]: state and entry points (`handle_*`, `poll_output`) |
+//! | `sfu.rs` | [`Sfu`]: state, entry points (`handle_*`, `poll_output`), demultiplexing |
+//! | `control.rs` | [`Control`]: the never-dropped control path |
 //! | `sfu/commands.rs` | [`Command`]s applied: peers, offers, candidates, permissions, attach |
 //! | `sfu/rtc_events.rs` | each `Rtc` drained; str0m's events acted upon |
 //! | `sfu/forward.rs` | the hot path: one RTP packet to every slot carrying it |
@@ -89,7 +98,8 @@
 //! # Errors and panics
 //!
 //! A command that cannot be applied yields [`Event::Error`] for that peer only. Malformed
-//! datagrams are dropped. A peer whose `Rtc` fails, whose ICE disconnects or who closes
+//! datagrams are dropped. A peer whose `Rtc` fails, whose ICE disconnects (consent lost:
+//! [`SfuConfig::stun_max_rto`], [`SfuConfig::stun_max_retransmits`]) or who closes
 //! DTLS is removed with [`Event::Disconnected`] (reconnection windows are the session
 //! layer's business). [`Command::RemovePeer`] closes the connection politely (RTCP BYE,
 //! DTLS close_notify). Nothing a client sends can panic the SFU: there is no `unwrap` on

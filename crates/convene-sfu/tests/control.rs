@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use convene_media::SynthKind;
-use convene_sfu::{Event, PeerId, SfuConfig, TrackKind};
+use convene_sfu::{Command, Event, PeerId, SfuConfig, TrackKind};
 
 use crate::harness::{cuttable_proxy, frames_from, plan, TestSfu, WAIT};
 
@@ -86,11 +86,20 @@ async fn a_stuck_event_consumer_does_not_stop_media() {
     sfu.attach(b.peer, 1, 2).await;
     sfu.wait_receives(&b, &a).await;
     sfu.events_paused.send_replace(true);
-    // Events keep coming (quality reports, slot changes): make some.
+    // Events keep coming: 20 slot changes (commands, one event each) for a full channel.
+    let from = sfu.log_len();
     for _ in 0..10 {
-        sfu.control.detach_video(b.peer, 1);
-        tokio::task::yield_now().await;
-        sfu.control.attach_video(b.peer, 1, 2);
+        sfu.send(Command::DetachVideo {
+            subscriber: b.peer,
+            publisher_user: 1,
+        })
+        .await;
+        sfu.send(Command::AttachVideo {
+            subscriber: b.peer,
+            publisher_user: 1,
+            quality: 2,
+        })
+        .await;
     }
     // Media keeps flowing to B.
     let before = frames_from(&b.snapshot().await, 1, SynthKind::Audio);
@@ -100,12 +109,15 @@ async fn a_stuck_event_consumer_does_not_stop_media() {
         })
         .await
         .expect("media keeps flowing while events are stuck");
-    // The held events are delivered once the consumer reads again.
-    let from = sfu.log_len();
+    // The held events are delivered, in order, once the consumer reads again.
     sfu.events_paused.send_replace(false);
-    sfu.wait_event(from, |e| match e {
-        Event::SlotAssigned { peer, .. } if *peer == b.peer => Some(()),
-        _ => None,
+    sfu.wait_until(|| {
+        let n = sfu
+            .events_since(from)
+            .iter()
+            .filter(|e| matches!(e, Event::SlotAssigned { peer, .. } if *peer == b.peer))
+            .count();
+        (n >= 20).then_some(())
     })
     .await;
 }

@@ -108,6 +108,12 @@ impl TestSfu {
         self.log.0.lock().unwrap().len()
     }
 
+    /// The events logged at index `from` and after.
+    pub(crate) fn events_since(&self, from: usize) -> Vec<Event> {
+        let log = self.log.0.lock().unwrap();
+        log[from.min(log.len())..].to_vec()
+    }
+
     /// Wait until `f` matches an event at index >= `from`.
     pub(crate) async fn wait_event<T>(
         &self,

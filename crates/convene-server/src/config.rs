@@ -23,10 +23,58 @@ pub struct Config {
     pub media_ip: Option<std::net::IpAddr>,
     /// Serve `/api/dev/token` (only ever honoured when bound to loopback).
     pub dev_token_endpoint: bool,
-    /// Messages per second a connection may send before it is closed for flooding.
+    /// Frames per second (text, binary, ping, pong alike) a connection may send before it is
+    /// closed for flooding (1008).
     pub max_messages_per_sec: u32,
+    /// Bytes per second, over all frames, a connection may send before it is closed (1008).
+    pub max_bytes_per_sec: u32,
     /// STUN/TURN servers handed to clients by `init` (`/api/v1/client-config`).
     pub ice_servers: Vec<IceServer>,
+    /// The edge's timeouts and caps against anonymous clients.
+    pub edge: EdgeConfig,
+    /// Origins allowed to read `/api/v1/client-config` from a browser (CORS). Empty: the
+    /// server's own origin only (no CORS header). `*` allows any.
+    pub allowed_origins: Vec<String>,
+}
+
+/// Timeouts and caps of the server's edge: what an anonymous client may hold.
+#[derive(Debug, Clone)]
+pub struct EdgeConfig {
+    /// A request's headers must arrive within this long (slowloris).
+    pub header_read_timeout: Duration,
+    /// A WebSocket that has not joined (or resumed) within this long is closed.
+    pub join_timeout: Duration,
+    /// The server pings every connection this often.
+    pub ping_interval: Duration,
+    /// A connection that sent nothing (not even a pong) for this long is dropped; its user
+    /// goes into failover, as when the socket is lost.
+    pub dead_peer_timeout: Duration,
+    /// Open HTTP/WebSocket connections at most; more get 503. `None`: derived from the fd
+    /// limit at start (see [`derived_max_connections`](crate::derived_max_connections)).
+    pub max_connections: Option<usize>,
+    /// Open connections from one IP address at most; more get 429. `None`: no per-IP cap.
+    pub max_connections_per_ip: Option<usize>,
+    /// On shutdown, how long clients are given to take their goodbye before every socket is
+    /// dropped (the process exits within this plus a little).
+    pub shutdown_grace: Duration,
+    /// `/healthz` answers 503 when the router, a session task or the SFU loop has not made
+    /// progress on pending work for this long.
+    pub stall_timeout: Duration,
+}
+
+impl Default for EdgeConfig {
+    fn default() -> Self {
+        EdgeConfig {
+            header_read_timeout: Duration::from_secs(10),
+            join_timeout: Duration::from_secs(10),
+            ping_interval: Duration::from_secs(15),
+            dead_peer_timeout: Duration::from_secs(30),
+            max_connections: None,
+            max_connections_per_ip: None,
+            shutdown_grace: Duration::from_secs(5),
+            stall_timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 /// One STUN or TURN server, in the shape of WebRTC's `RTCIceServer`.
@@ -53,7 +101,10 @@ impl Default for Config {
             media_ip: None,
             dev_token_endpoint: false,
             max_messages_per_sec: 100,
+            max_bytes_per_sec: 1 << 20,
             ice_servers: Vec::new(),
+            edge: EdgeConfig::default(),
+            allowed_origins: Vec::new(),
         }
     }
 }
@@ -129,6 +180,31 @@ pub struct FileConfig {
     /// STUN/TURN servers for clients.
     #[serde(default)]
     pub ice_servers: Vec<IceServer>,
+    /// A file of `KEY:SECRET` lines, one app each (keeps secrets off the command line).
+    pub app_file: Option<String>,
+    /// Origins allowed to read `/api/v1/client-config` (CORS); default: same origin only.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    /// Frames per second one connection may send.
+    pub max_messages_per_sec: Option<u32>,
+    /// Bytes per second one connection may send.
+    pub max_bytes_per_sec: Option<u32>,
+    /// Seconds a request's headers may take.
+    pub header_read_timeout_secs: Option<u64>,
+    /// Seconds a WebSocket may stay in no session.
+    pub join_timeout_secs: Option<u64>,
+    /// Seconds between server pings.
+    pub ping_interval_secs: Option<u64>,
+    /// Seconds of silence after which a connection is dropped.
+    pub dead_peer_timeout_secs: Option<u64>,
+    /// Open connections at most (default: from the fd limit).
+    pub max_connections: Option<usize>,
+    /// Open connections from one IP address at most (default: no cap).
+    pub max_connections_per_ip: Option<usize>,
+    /// Seconds clients get to take their goodbye on shutdown.
+    pub shutdown_grace_secs: Option<u64>,
+    /// Seconds without progress on pending work before `/healthz` says 503.
+    pub stall_timeout_secs: Option<u64>,
 }
 
 /// One app in the config file.
@@ -149,6 +225,8 @@ pub enum ConfigError {
     Read(String, std::io::Error),
     /// The file is not valid TOML for [`FileConfig`].
     Parse(String, String),
+    /// Line `usize` of an app file is not `KEY:SECRET`.
+    BadAppLine(String, usize),
     /// An `--app` / `CONVENE_APPS` entry is not `KEY:SECRET`.
     BadApp(String),
 }
@@ -159,6 +237,8 @@ impl fmt::Display for ConfigError {
             ConfigError::Read(p, e) => write!(f, "cannot read config file {p}: {e}"),
             ConfigError::Parse(p, e) => write!(f, "invalid config file {p}: {e}"),
             ConfigError::BadApp(s) => write!(f, "app must be KEY:SECRET, got {s:?}"),
+            // The line itself is not shown: it holds a secret.
+            ConfigError::BadAppLine(p, n) => write!(f, "{p}:{n}: an app line must be KEY:SECRET"),
         }
     }
 }
@@ -173,8 +253,34 @@ impl FileConfig {
         toml::from_str(&text).map_err(|e| ConfigError::Parse(path.to_owned(), e.to_string()))
     }
 
-    /// Applies the file on top of `config`.
-    pub fn apply(self, config: &mut Config) {
+    /// Applies the file on top of `config` (reading its `app_file`, if any).
+    pub fn apply(self, config: &mut Config) -> Result<(), ConfigError> {
+        if let Some(path) = &self.app_file {
+            config.apps.extend(load_app_file(path)?);
+        }
+        config.allowed_origins.extend(self.allowed_origins);
+        let secs = Duration::from_secs;
+        let edge = &mut config.edge;
+        set(&mut config.max_messages_per_sec, self.max_messages_per_sec);
+        set(&mut config.max_bytes_per_sec, self.max_bytes_per_sec);
+        set(
+            &mut edge.header_read_timeout,
+            self.header_read_timeout_secs.map(secs),
+        );
+        set(&mut edge.join_timeout, self.join_timeout_secs.map(secs));
+        set(&mut edge.ping_interval, self.ping_interval_secs.map(secs));
+        set(
+            &mut edge.dead_peer_timeout,
+            self.dead_peer_timeout_secs.map(secs),
+        );
+        set(&mut edge.shutdown_grace, self.shutdown_grace_secs.map(secs));
+        set(&mut edge.stall_timeout, self.stall_timeout_secs.map(secs));
+        if self.max_connections.is_some() {
+            edge.max_connections = self.max_connections;
+        }
+        if self.max_connections_per_ip.is_some() {
+            edge.max_connections_per_ip = self.max_connections_per_ip;
+        }
         if let Some(b) = self.bind {
             config.bind = b;
         }
@@ -196,7 +302,30 @@ impl FileConfig {
         if let Some(s) = self.failover_window_secs {
             config.session.failover_window = Duration::from_secs(s);
         }
+        Ok(())
     }
+}
+
+/// Overwrites `field` with `value` when there is one.
+fn set<T>(field: &mut T, value: Option<T>) {
+    if let Some(v) = value {
+        *field = v;
+    }
+}
+
+/// Reads an app file: one `KEY:SECRET` per line; blank lines and `#` comments are skipped.
+pub fn load_app_file(path: &str) -> Result<Vec<AppCredentials>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read(path.to_owned(), e))?;
+    parse_app_lines(path, &text)
+}
+
+fn parse_app_lines(path: &str, text: &str) -> Result<Vec<AppCredentials>, ConfigError> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+        .map(|(n, l)| parse_app(l).map_err(|_| ConfigError::BadAppLine(path.to_owned(), n)))
+        .collect()
 }
 
 /// Parses `KEY:SECRET`.
@@ -219,7 +348,7 @@ mod tests {
         )
         .unwrap();
         let mut c = Config::default();
-        f.apply(&mut c);
+        f.apply(&mut c).unwrap();
         assert_eq!(c.bind.port(), 9000);
         assert_eq!(c.session.max_users_per_session, 3);
         assert_eq!(c.apps, vec![AppCredentials::new("k", "s")]);
@@ -229,6 +358,31 @@ mod tests {
         );
         assert_eq!(c.ice_servers[0].username.as_deref(), Some("u"));
         assert!(toml::from_str::<FileConfig>("nope = 1").is_err());
+    }
+
+    #[test]
+    fn edge_keys_apply() {
+        let f: FileConfig = toml::from_str(
+            "join_timeout_secs = 3\nmax_connections_per_ip = 7\nallowed_origins = [\"https://a.example\"]\n",
+        )
+        .unwrap();
+        let mut c = Config::default();
+        f.apply(&mut c).unwrap();
+        assert_eq!(c.edge.join_timeout, Duration::from_secs(3));
+        assert_eq!(c.edge.max_connections_per_ip, Some(7));
+        assert_eq!(c.edge.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(c.allowed_origins, vec!["https://a.example".to_owned()]);
+    }
+
+    #[test]
+    fn app_file_lines() {
+        let apps = parse_app_lines("f", "# apps\n\n a:b \nc:d\n").unwrap();
+        assert_eq!(
+            apps,
+            vec![AppCredentials::new("a", "b"), AppCredentials::new("c", "d")]
+        );
+        let e = parse_app_lines("f", "a:b\nsecret-without-key\n").unwrap_err();
+        assert_eq!(e.to_string(), "f:2: an app line must be KEY:SECRET");
     }
 
     #[test]

@@ -5,53 +5,109 @@
 //! session would give: "join first"). A join is routed by `(app, topic)`, a resume by session
 //! id; from then on every request goes to that session's task.
 
+use crate::edge::{Admission, Due, FrameBudget, Keepalive};
 use crate::handle::{Attach, ConnTx, SessionHandle, SessionKey, SessionMsg, ToConn};
 use crate::state::AppState;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
-use convene_protocol::{ClientMsg, ErrorBody, ErrorCode, Reply, Request, ServerMsg};
+use convene_protocol::{
+    ClientMsg, ConnectionState, ErrorBody, ErrorCode, Event, Reply, Request, ServerMsg,
+};
 use convene_session::{validate_join_params, ConnId, Core, Input, JoinToken, Output};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use std::hash::{Hash, Hasher};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
 
+/// How long a dropped slow connection may take to send its close frame.
+const KICK_CLOSE_WAIT: Duration = Duration::from_secs(1);
+
+/// The `connection-change` reason every user hears when the server stops. The state is
+/// `Closed`, not `Reconnecting`: sessions live in this process, so no resume can succeed
+/// after it, and a client told `Closed` stops at once instead of retrying for the failover
+/// window against a server that is gone.
+pub(crate) const SHUTDOWN_REASON: &str = "server shutting down";
+
 /// How often a join is routed again when the session it reached ended meanwhile.
 const MAX_REROUTES: u32 = 8;
 
-/// Runs one connection until either side closes it.
-pub(crate) async fn run(socket: WebSocket, state: Arc<AppState>) {
+/// How long the goodbye of a shutdown (event and close frame) may take to write.
+const GOODBYE_WAIT: Duration = Duration::from_secs(1);
+
+/// Runs one connection until either side closes it, the client stays silent past the
+/// dead-peer timeout, or it stays out of any session past the join timeout.
+pub(crate) async fn run(
+    socket: WebSocket,
+    state: Arc<AppState>,
+    peer: SocketAddr,
+    admission: Option<Admission>,
+) {
     state.metrics.connections.inc();
     let (sink, mut stream) = socket.split();
     let (tx, mut from_session, kicked) = ConnTx::new();
     let mut conn = Conn {
         id: state.next_conn(),
         state: state.clone(),
+        peer,
+        _admission: admission,
         sink,
         tx,
         bound: None,
         lobby: None,
     };
-    let mut limiter = RateLimiter::new(state.config.max_messages_per_sec);
-    let mut closed_by_session = false;
+    let mut budget = FrameBudget::new(
+        state.config.max_messages_per_sec,
+        state.config.max_bytes_per_sec,
+    );
+    let mut keepalive = Keepalive::new(Instant::now(), &state.config.edge);
     let mut shutdown = state.shutdown.subscribe();
     loop {
+        keepalive.set_bound(conn.bound.is_some(), Instant::now());
+        let (wake_at, due) = keepalive.deadline();
         tokio::select! {
+            _ = tokio::time::sleep_until(wake_at.into()) => match due {
+                Due::Ping => {
+                    // A client that does not read cannot take the ping either: that is death.
+                    let sent = tokio::select! {
+                        r = conn.sink.send(Message::Ping(Default::default())) => r.is_ok(),
+                        _ = tokio::time::sleep_until(keepalive.dead_at().into()) => false,
+                        _ = kicked.notified() => false
+                    };
+                    if !sent { break; }
+                    keepalive.pinged(Instant::now());
+                }
+                // No leave is sent: the session sees a lost socket and fails the user over.
+                Due::Dead => {
+                    tracing::debug!("connection {:?} from {} silent too long; dropping it", conn.id, conn.peer);
+                    break;
+                }
+                Due::NotJoined => {
+                    let close = conn.sink.send(Message::Close(Some(CloseFrame { code: 1008, reason: "join timeout: no session joined".into() })));
+                    let _ = tokio::time::timeout(GOODBYE_WAIT, close).await;
+                    break;
+                }
+            },
             _ = kicked.notified() => {
                 // The session dropped us for falling behind; it already counts us as gone.
-                closed_by_session = true;
-                let _ = conn.sink.send(Message::Close(Some(CloseFrame { code: 1013, reason: "too slow: outgoing queue full".into() }))).await;
+                let close = conn.sink.send(Message::Close(Some(CloseFrame { code: 1013, reason: "too slow: outgoing queue full".into() })));
+                let _ = tokio::time::timeout(KICK_CLOSE_WAIT, close).await;
                 break;
             }
             _ = shutdown.changed() => {
-                closed_by_session = true;
-                let _ = conn.sink.send(Message::Close(Some(CloseFrame { code: 1001, reason: "server shutting down".into() }))).await;
+                conn.goodbye().await;
                 break;
             }
             out = from_session.recv() => match out {
                 Some(ToConn::Text(t)) => {
-                    if conn.sink.send(Message::Text(t)).await.is_err() { break; }
+                    // A client that stops reading blocks this write; being dropped for it
+                    // must still end the connection.
+                    let sent = tokio::select! {
+                        r = conn.sink.send(Message::Text(t)) => r.is_ok(),
+                        _ = kicked.notified() => false
+                    };
+                    if !sent { break; }
                 }
                 Some(ToConn::Unbound) => conn.bound = None,
                 Some(ToConn::Reroute(id, attach)) => {
@@ -59,13 +115,24 @@ pub(crate) async fn run(socket: WebSocket, state: Arc<AppState>) {
                 }
                 // `tx` lives in `conn`, so the queue never ends on its own.
                 Some(ToConn::Close) | None => {
-                    closed_by_session = true;
-                    let _ = conn.sink.send(Message::Close(Some(CloseFrame { code: 1000, reason: "session over".into() }))).await;
+                        // Session tasks stop with the server too: say why the session ended.
+                    if *shutdown.borrow() {
+                        conn.goodbye().await;
+                    } else {
+                        let _ = conn.sink.send(Message::Close(Some(CloseFrame { code: 1000, reason: "session over".into() }))).await;
+                    }
                     break;
                 }
             },
             frame = stream.next() => {
                 let Some(Ok(frame)) = frame else { break };
+                let now = Instant::now();
+                keepalive.heard(now);
+                // Every kind of frame counts: a flood of pings or binary frames is a flood.
+                if !budget.allow(now, frame_len(&frame)) {
+                    let _ = conn.sink.send(Message::Close(Some(CloseFrame { code: 1008, reason: "rate limit: too many messages".into() }))).await;
+                    break;
+                }
                 let text = match frame {
                     Message::Text(t) => t,
                     Message::Binary(_) => {
@@ -77,16 +144,14 @@ pub(crate) async fn run(socket: WebSocket, state: Arc<AppState>) {
                     _ => continue,
                 };
                 state.metrics.messages_in.inc();
-                if !limiter.allow(Instant::now()) {
-                    let _ = conn.sink.send(Message::Close(Some(CloseFrame { code: 1008, reason: "rate limit: too many messages".into() }))).await;
-                    break;
-                }
                 if conn.on_text(&text).await.is_err() { break; }
             }
         }
     }
     state.metrics.connections.dec();
-    if let (Some(session), false) = (conn.bound.take(), closed_by_session) {
+    // Also after the session closed us: the core then forgets the connection, and a join that
+    // was already on its way (ignored by the core) leaves nothing behind in the session task.
+    if let Some(session) = conn.bound.take() {
         let _ = session
             .tx
             .send(SessionMsg::Input(Input::Disconnected { conn: conn.id }))
@@ -100,6 +165,10 @@ struct Gone;
 struct Conn {
     id: ConnId,
     state: Arc<AppState>,
+    /// The client's address as the TCP connection shows it.
+    peer: SocketAddr,
+    /// Its place under the connection caps, freed when the connection ends.
+    _admission: Option<Admission>,
     sink: SplitSink<WebSocket, Message>,
     /// This connection's queue, handed to the session it joins.
     tx: ConnTx,
@@ -215,7 +284,7 @@ impl Conn {
         let now = Instant::now();
         let lobby = self
             .lobby
-            .get_or_insert_with(|| Core::new(self.state.config.session.clone(), now, 0, 0));
+            .get_or_insert_with(|| Core::new(self.state.config.session.clone(), now, 0, [0; 32]));
         lobby.handle(
             now,
             Input::Request {
@@ -236,6 +305,28 @@ impl Conn {
             self.write(t.into()).await?;
         }
         Ok(())
+    }
+
+    /// The server is shutting down: a user in a session hears that it is over and why,
+    /// then the socket closes. Bounded, so a client that does not read cannot hold it up.
+    async fn goodbye(&mut self) {
+        let bye = async {
+            if self.bound.is_some() {
+                let ev = ServerMsg::Event(Event::ConnectionChange {
+                    state: ConnectionState::Closed,
+                    reason: Some(SHUTDOWN_REASON.to_owned()),
+                });
+                if let Ok(t) = serde_json::to_string(&ev) {
+                    self.sink.send(Message::Text(t.into())).await?;
+                }
+            }
+            let close = CloseFrame {
+                code: 1001,
+                reason: SHUTDOWN_REASON.into(),
+            };
+            self.sink.send(Message::Close(Some(close))).await
+        };
+        let _ = tokio::time::timeout(GOODBYE_WAIT, bye).await;
     }
 
     async fn write(&mut self, text: Utf8Bytes) -> Result<(), Gone> {
@@ -313,34 +404,12 @@ fn check_join(state: &AppState, p: &convene_protocol::JoinParams) -> Result<Join
     })
 }
 
-/// A fixed one-second window: more than `max` messages in it closes the connection.
-struct RateLimiter {
-    max: u32,
-    start: Option<Instant>,
-    n: u32,
-}
-
-impl RateLimiter {
-    fn new(max: u32) -> Self {
-        RateLimiter {
-            max,
-            start: None,
-            n: 0,
-        }
-    }
-
-    fn allow(&mut self, now: Instant) -> bool {
-        match self.start {
-            Some(s) if now.duration_since(s) < Duration::from_secs(1) => {
-                self.n += 1;
-                self.n <= self.max
-            }
-            _ => {
-                self.start = Some(now);
-                self.n = 1;
-                true
-            }
-        }
+/// The size of a frame as it counts against the budget.
+fn frame_len(frame: &Message) -> usize {
+    match frame {
+        Message::Text(t) => t.len(),
+        Message::Binary(b) | Message::Ping(b) | Message::Pong(b) => b.len(),
+        Message::Close(_) => 0,
     }
 }
 
@@ -362,14 +431,5 @@ mod tests {
         let v = e(r#"{"id":3,"method":"join","params":{"topic":5}}"#);
         assert_eq!(v["error"]["errorCode"], 5013);
         assert_eq!(v["error"]["type"], "INVALID_PARAMETERS");
-    }
-
-    #[test]
-    fn rate_limiter_window() {
-        let mut r = RateLimiter::new(3);
-        let t = Instant::now();
-        assert!(r.allow(t) && r.allow(t) && r.allow(t));
-        assert!(!r.allow(t));
-        assert!(r.allow(t + Duration::from_secs(1)));
     }
 }

@@ -1,23 +1,29 @@
 //! The HTTP surface (SPEC §12): `/`, `/healthz`, `/metrics`, `/rtc/v1`, `/api/dev/token`,
 //! `/api/dev/sessions`.
 
+use crate::edge::{cors_allow, is_direct_loopback, Admission};
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use convene_protocol::MAX_FRAME_BYTES;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
+
+/// Bytes a WebSocket gathers before writing them out.
+const WRITE_BUFFER: usize = 64 * 1024;
+/// Unsent bytes a WebSocket may hold for a client that does not read; beyond, its writes fail.
+const MAX_WRITE_BUFFER: usize = 1024 * 1024;
 
 /// The router (testable without a socket, e.g. with `tower::ServiceExt::oneshot`).
 pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(demo_index))
         .route("/sdk/", get(sdk_page))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
         .route("/sdk/{file}", get(crate::assets::sdk_module))
         .route("/demo/app.js", get(demo_js))
         .route("/demo/style.css", get(demo_css))
@@ -56,10 +62,31 @@ async fn demo_css() -> impl IntoResponse {
     )
 }
 
-async fn signaling(ws: WebSocketUpgrade, State(state): State<Arc<AppState>>) -> Response {
+async fn signaling(
+    ws: WebSocketUpgrade,
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    admission: Option<Extension<Admission>>,
+) -> Response {
+    // The socket keeps its place under the connection caps until it is gone.
+    let admission = admission.map(|Extension(a)| a);
+    // A client that stops reading must not make the server buffer for it without limit: past
+    // MAX_WRITE_BUFFER unsent bytes the write fails and the connection ends (failover).
     ws.max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| crate::conn::run(socket, state))
+        .write_buffer_size(WRITE_BUFFER)
+        .max_write_buffer_size(MAX_WRITE_BUFFER)
+        .on_upgrade(move |socket| crate::conn::run(socket, state, peer, admission))
+}
+
+/// `ok`, or 503 naming what stopped making progress (see `watchdog.rs`).
+async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    let stuck = state.watchdog.stuck(std::time::Instant::now());
+    if stuck.is_empty() {
+        return "ok".into_response();
+    }
+    let why: Vec<String> = stuck.iter().map(ToString::to_string).collect();
+    (StatusCode::SERVICE_UNAVAILABLE, why.join("; ")).into_response()
 }
 
 async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
@@ -71,18 +98,23 @@ async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }
 
-/// What `init` fetches: the protocol version and the ICE servers to use. Readable from any
-/// origin (an app may be served elsewhere and point `webEndpoint` here).
-async fn client_config(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    (
-        [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
-        Json(serde_json::json!({
+/// What `init` fetches: the protocol version and the ICE servers to use (TURN credentials
+/// among them), so other origins read it only when listed in `allowed_origins` (an app
+/// served elsewhere that points `webEndpoint` here).
+async fn client_config(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let mut res = Json(serde_json::json!({
             "protocolVersion": convene_protocol::PROTOCOL_VERSION,
             "version": env!("CARGO_PKG_VERSION"),
             "iceServers": state.config.ice_servers,
             "maxUsersPerSession": state.config.session.max_users_per_session,
-        })),
-    )
+    }))
+    .into_response();
+    if let Some(origin) = cors_allow(&state.config.allowed_origins, &headers) {
+        let h = res.headers_mut();
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        h.insert(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    res
 }
 
 #[derive(Deserialize)]
@@ -96,11 +128,15 @@ struct DevTokenRequest {
 }
 
 /// The dev app, when dev mode is on: no app was configured, the server is bound to loopback
-/// and the caller is on loopback.
-fn dev_app(state: &AppState, peer: SocketAddr) -> Option<&convene_auth::AppCredentials> {
+/// and the caller is directly on loopback (see [`is_direct_loopback`]).
+fn dev_app<'a>(
+    state: &'a AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+) -> Option<&'a convene_auth::AppCredentials> {
     let enabled = state.config.dev_token_endpoint
         && state.bound.ip().is_loopback()
-        && peer.ip().is_loopback();
+        && is_direct_loopback(peer, headers);
     state.config.apps.first().filter(|_| enabled)
 }
 
@@ -109,8 +145,9 @@ fn dev_app(state: &AppState, peer: SocketAddr) -> Option<&convene_auth::AppCrede
 async fn dev_sessions(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
 ) -> Response {
-    let Some(app) = dev_app(&state, peer) else {
+    let Some(app) = dev_app(&state, peer, &headers) else {
         return (StatusCode::NOT_FOUND, "dev endpoints disabled").into_response();
     };
     let list: Vec<serde_json::Value> = state
@@ -128,9 +165,10 @@ async fn dev_sessions(
 async fn dev_token(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Json(req): Json<DevTokenRequest>,
 ) -> Response {
-    let Some(app) = dev_app(&state, peer) else {
+    let Some(app) = dev_app(&state, peer, &headers) else {
         return (StatusCode::NOT_FOUND, "dev token endpoint disabled").into_response();
     };
     if req.role > 1 {

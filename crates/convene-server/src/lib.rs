@@ -40,6 +40,7 @@ mod tests;
 mod assets;
 mod config;
 mod conn;
+mod edge;
 mod handle;
 mod http;
 mod media;
@@ -48,8 +49,12 @@ mod metrics;
 mod router;
 mod session_task;
 mod state;
+mod watchdog;
 
-pub use config::{parse_app, Config, ConfigError, FileApp, FileConfig, IceServer};
+pub use config::{
+    load_app_file, parse_app, Config, ConfigError, EdgeConfig, FileApp, FileConfig, IceServer,
+};
+pub use edge::{derived_max_connections, raise_fd_limit};
 pub use http::app;
 
 use std::net::SocketAddr;
@@ -84,7 +89,9 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting, closes connections and waits for the server task.
+    /// Stops accepting, tells every client (`connection-change` Closed, "server shutting
+    /// down"), closes connections and waits for the server task: at most
+    /// [`EdgeConfig::shutdown_grace`] and a little, whatever clients do.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -109,21 +116,15 @@ pub async fn spawn(config: Config) -> std::io::Result<Server> {
         None => tracing::info!("media on udp {media_addr} (no ICE-TCP: port taken)"),
     }
     let state = Arc::new(state::AppState::new(config, addr, media));
+    tokio::spawn(watchdog::run(Arc::downgrade(&state), media_addr));
     let app = app(state.clone());
     let kept = state.clone();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let serve = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
+        let stop = async move {
             let _ = rx.await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!("server error: {e}");
-        }
-        let _ = state.shutdown.send(true);
+        };
+        edge::serve(listener, app, state, stop).await;
     });
     Ok(Server {
         addr,

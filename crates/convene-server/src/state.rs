@@ -17,6 +17,8 @@ pub struct AppState {
     pub(crate) router: Arc<dyn Router>,
     pub(crate) media: MediaPlane,
     pub(crate) metrics: Arc<Metrics>,
+    /// Whether the router, the session tasks and the SFU loop make progress (`/healthz`).
+    pub(crate) watchdog: Arc<crate::watchdog::Watchdog>,
     pub(crate) bound: SocketAddr,
     /// Set to `true` when the server stops: every connection closes.
     pub(crate) shutdown: tokio::sync::watch::Sender<bool>,
@@ -27,6 +29,7 @@ impl AppState {
     /// Starts the media plane on `media` and a [`LocalRouter`] over it.
     pub(crate) fn new(config: Config, bound: SocketAddr, media: crate::MediaSockets) -> Self {
         let metrics = Arc::new(Metrics::new());
+        let watchdog = crate::watchdog::Watchdog::new(config.edge.stall_timeout);
         let shutdown = tokio::sync::watch::Sender::new(false);
         let plane = MediaPlane::spawn(media);
         let ctx = TaskContext {
@@ -41,6 +44,7 @@ impl AppState {
             router,
             media: plane,
             metrics,
+            watchdog,
             bound,
             shutdown,
             next_conn: AtomicU64::new(1),

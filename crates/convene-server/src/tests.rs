@@ -129,7 +129,7 @@ async fn metrics_count_sessions_users_and_joins() {
     let s = server().await;
     let mut a = connect(&s).await;
     join(&mut a, "Metrics").await;
-    let body = reqwest_metrics(&s).await;
+    let (_, body) = http_get(&s, "/metrics").await;
     let value = |name: &str| -> f64 {
         body.lines()
             .find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse().ok()))
@@ -142,18 +142,61 @@ async fn metrics_count_sessions_users_and_joins() {
     s.shutdown().await;
 }
 
-/// `GET /metrics` over a plain TCP socket (HTTP/1.0, so the body ends at close).
-async fn reqwest_metrics(s: &crate::Server) -> String {
+/// `GET path` over a plain TCP socket (HTTP/1.0, so the body ends at close): the status
+/// line and the body.
+async fn http_get(s: &crate::Server, path: &str) -> (String, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut tcp = tokio::net::TcpStream::connect(s.local_addr())
         .await
         .expect("tcp");
-    tcp.write_all(b"GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n")
-        .await
-        .expect("write");
+    let req = format!("GET {path} HTTP/1.0\r\nHost: x\r\n\r\n");
+    tcp.write_all(req.as_bytes()).await.expect("write");
     let mut out = String::new();
-    tcp.read_to_string(&mut out).await.expect("read");
-    out.split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default()
+    tokio::time::timeout(STUCK, tcp.read_to_string(&mut out))
+        .await
+        .expect("response")
+        .expect("read");
+    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+    (
+        head.lines().next().unwrap_or("").to_owned(),
+        body.to_owned(),
+    )
+}
+
+/// `/healthz` until its status line contains `status`; panics after [`STUCK`].
+async fn healthz_until(s: &crate::Server, status: &str) -> String {
+    let found = tokio::time::timeout(STUCK, async {
+        loop {
+            let (line, body) = http_get(s, "/healthz").await;
+            if line.contains(status) {
+                return body;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    found
+        .await
+        .unwrap_or_else(|_| panic!("/healthz never said {status}"))
+}
+
+#[tokio::test]
+async fn healthz_tells_idle_from_stuck() {
+    let mut config = crate::Config::for_tests(KEY, SECRET);
+    config.edge.stall_timeout = Duration::from_millis(200);
+    let s = crate::spawn(config).await.expect("server");
+    // An idle server (no session, no media peer) stays healthy well past the stall timeout:
+    // the probes make the router and the SFU loop answer.
+    for _ in 0..5 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let (line, body) = http_get(&s, "/healthz").await;
+        assert!(line.contains(" 200 "), "{line}: {body}");
+    }
+    // A session task that stays busy on one input is stuck.
+    let beat = s.state.watchdog.beat();
+    beat.busy();
+    let body = healthz_until(&s, " 503 ").await;
+    assert!(body.contains("1 session task(s) stuck"), "{body}");
+    beat.idle();
+    assert_eq!(healthz_until(&s, " 200 ").await, "ok");
+    s.shutdown().await;
 }

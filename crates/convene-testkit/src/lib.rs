@@ -415,11 +415,46 @@ impl RawWs {
         RawWs { ws }
     }
 
+    /// Connects with a socket receive buffer of about `bytes`, so that a client which stops
+    /// reading makes the server's queue for it fill quickly.
+    pub async fn connect_small(server: &TestServer, bytes: u32) -> Self {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.set_recv_buffer_size(bytes).expect("SO_RCVBUF");
+        let tcp = bounded("tcp connect", socket.connect(server.addr()))
+            .await
+            .expect("tcp connects");
+        let (ws, _) = bounded(
+            "raw websocket handshake",
+            tokio_tungstenite::client_async(server.ws_url(), MaybeTlsStream::Plain(tcp)),
+        )
+        .await
+        .expect("raw websocket connects");
+        RawWs { ws }
+    }
+
     /// Sends one text frame. Errors (the server closed us) are returned, not panicked on.
     pub async fn send_text(&mut self, text: impl Into<String>) -> Result<(), String> {
         let text: String = text.into();
         self.ws
             .send(Message::Text(text.into()))
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// Sends one ping frame (the server must count it like any frame).
+    pub async fn send_ping(&mut self, payload: &[u8]) -> Result<(), String> {
+        let p = payload.to_vec();
+        self.ws
+            .send(Message::Ping(p.into()))
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// Sends one binary frame.
+    pub async fn send_binary(&mut self, payload: &[u8]) -> Result<(), String> {
+        let p = payload.to_vec();
+        self.ws
+            .send(Message::Binary(p.into()))
             .await
             .map_err(|e| e.to_string())
     }
@@ -496,6 +531,39 @@ impl RawWs {
     }
 }
 
+/// The `convene` binary, built once per test run (`cargo build -p convene`, a no-op when it
+/// is fresh) so that the tests never run a stale one.
+pub fn convene_bin() -> std::path::PathBuf {
+    use std::path::PathBuf;
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .map(|p| {
+                if p.is_relative() {
+                    workspace.join(p)
+                } else {
+                    p
+                }
+            })
+            .unwrap_or_else(|| workspace.join("target"));
+        let bin = target
+            .join("debug")
+            .join(format!("convene{}", std::env::consts::EXE_SUFFIX));
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "--quiet", "-p", "convene"])
+            .current_dir(&workspace)
+            .status()
+            .expect("run cargo build -p convene");
+        assert!(status.success(), "cargo build -p convene failed");
+        assert!(bin.exists(), "built, but no binary at {}", bin.display());
+        bin
+    })
+    .clone()
+}
+
 /// The `errorCode` of a raw reply (`None` for a success).
 pub fn raw_error_code(reply: &serde_json::Value) -> Option<u64> {
     reply["error"]["errorCode"].as_u64()
@@ -503,20 +571,22 @@ pub fn raw_error_code(reply: &serde_json::Value) -> Option<u64> {
 
 /// A raw HTTP/1.1 GET on the test server: (status line, body).
 pub async fn http_get(server: &TestServer, path: &str) -> (String, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(server.addr())
-        .await
-        .expect("connect");
     let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await.expect("write");
+    let (status, text) = http_exchange(server.addr(), &req).await;
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned());
+    (status, body.unwrap_or_default())
+}
+
+/// Sends `request` (a whole HTTP/1.1 request, `Connection: close`) to `addr`: (status line,
+/// head and body as one text).
+pub async fn http_exchange(addr: SocketAddr, request: &str) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    s.write_all(request.as_bytes()).await.expect("write");
     let mut buf = Vec::new();
     bounded("http response", s.read_to_end(&mut buf))
         .await
         .expect("read");
     let text = String::from_utf8_lossy(&buf).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    (
-        head.lines().next().unwrap_or("").to_owned(),
-        body.to_owned(),
-    )
+    (text.lines().next().unwrap_or("").to_owned(), text)
 }

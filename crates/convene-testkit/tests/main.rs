@@ -7,6 +7,7 @@
 mod bench;
 mod bot;
 mod chat;
+mod edge;
 mod errors;
 mod failover;
 mod lifecycle;

@@ -90,6 +90,35 @@ struct ServeArgs {
     /// Length of one idle-timeout minute in milliseconds [default: 60000]. For tests.
     #[arg(long, hide = true)]
     idle_minute_ms: Option<u64>,
+    /// A file of KEY:SECRET lines, one app each (keeps secrets off the command line).
+    #[arg(long, env = "CONVENE_APP_FILE", value_name = "PATH")]
+    app_file: Option<String>,
+    /// An origin allowed to read /api/v1/client-config from a browser, e.g.
+    /// `https://app.example.com`, or `*` (repeatable) [default: same origin only].
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allowed_origins: Vec<String>,
+    /// Open connections at most; more get HTTP 503 [default: from the fd limit].
+    #[arg(long)]
+    max_connections: Option<usize>,
+    /// Open connections from one IP address at most; more get HTTP 429 [default: no cap].
+    #[arg(long)]
+    max_connections_per_ip: Option<usize>,
+    /// Seconds a request's headers may take [default: 10].
+    #[arg(long)]
+    header_read_timeout_secs: Option<u64>,
+    /// Seconds a WebSocket may stay in no session before it is closed [default: 10].
+    #[arg(long)]
+    join_timeout_secs: Option<u64>,
+    /// Seconds between the server's pings [default: 15].
+    #[arg(long)]
+    ping_interval_secs: Option<u64>,
+    /// Seconds of silence (not even a pong) after which a connection is dropped and its user
+    /// fails over [default: 30].
+    #[arg(long)]
+    dead_peer_timeout_secs: Option<u64>,
+    /// Seconds clients get to take their goodbye on SIGTERM/SIGINT [default: 5].
+    #[arg(long)]
+    shutdown_grace_secs: Option<u64>,
 }
 
 #[derive(Args, Debug)]
@@ -144,7 +173,12 @@ fn main() -> anyhow::Result<()> {
         .init();
     let rt = tokio::runtime::Runtime::new().context("starting the runtime")?;
     match command {
-        Command::Serve(a) => rt.block_on(serve(a)),
+        Command::Serve(a) => {
+            let r = rt.block_on(serve(a));
+            // Whatever a task still holds (a blocking read, a stuck peer) must not hold the exit.
+            rt.shutdown_timeout(Duration::from_millis(500));
+            r
+        }
         Command::Join(a) => {
             let code = rt.block_on(bot::run(a))?;
             std::process::exit(code);
@@ -183,10 +217,18 @@ fn token(t: TokenArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The bound of a shutdown, from the signal to the exit: the clients' grace, then the rest.
+const SHUTDOWN_BOUND: Duration = Duration::from_secs(9);
+
 async fn serve(a: ServeArgs) -> anyhow::Result<()> {
+    // Each connection needs a descriptor; the soft default (often 1,024) is far too few.
+    match convene_server::raise_fd_limit() {
+        Ok(n) => tracing::info!("open file limit: {n}"),
+        Err(e) => tracing::warn!("cannot raise the open file limit: {e}"),
+    }
     let mut config = convene_server::Config::default();
     if let Some(path) = &a.config {
-        convene_server::FileConfig::load(path)?.apply(&mut config);
+        convene_server::FileConfig::load(path)?.apply(&mut config)?;
     }
     if let Some(b) = a.bind {
         config.bind = b;
@@ -196,6 +238,9 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         for s in env.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             apps.push(convene_server::parse_app(s)?);
         }
+    }
+    if let Some(path) = &a.app_file {
+        apps.extend(convene_server::load_app_file(path)?);
     }
     for s in &a.apps {
         apps.push(convene_server::parse_app(s)?);
@@ -225,6 +270,28 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     if let Some(ms) = a.idle_minute_ms {
         config.session.idle_minute = Duration::from_millis(ms);
     }
+    if !a.allowed_origins.is_empty() {
+        config.allowed_origins = a.allowed_origins;
+    }
+    let edge = &mut config.edge;
+    if a.max_connections.is_some() {
+        edge.max_connections = a.max_connections;
+    }
+    if a.max_connections_per_ip.is_some() {
+        edge.max_connections_per_ip = a.max_connections_per_ip;
+    }
+    let secs = Duration::from_secs;
+    for (field, flag) in [
+        (&mut edge.header_read_timeout, a.header_read_timeout_secs),
+        (&mut edge.join_timeout, a.join_timeout_secs),
+        (&mut edge.ping_interval, a.ping_interval_secs),
+        (&mut edge.dead_peer_timeout, a.dead_peer_timeout_secs),
+        (&mut edge.shutdown_grace, a.shutdown_grace_secs),
+    ] {
+        if let Some(s) = flag {
+            *field = secs(s);
+        }
+    }
     if let Some(app) = config.ensure_dev_app() {
         println!("No app configured: made a dev app for this run.");
         println!("  SDK key:    {}", app.key);
@@ -241,11 +308,31 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         server.url(),
         server.media_addr()
     );
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {
-            println!("shutting down");
-            server.shutdown().await;
+    stop_signal().await?;
+    println!("shutting down");
+    if tokio::time::timeout(SHUTDOWN_BOUND, server.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("shutdown took longer than {SHUTDOWN_BOUND:?}; exiting anyway");
+    }
+    Ok(())
+}
+
+/// Resolves on SIGTERM (what service managers and containers send) or SIGINT (Ctrl-C).
+async fn stop_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.context("listening for SIGINT")?,
+            _ = term.recv() => {}
         }
     }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c()
+        .await
+        .context("listening for Ctrl-C")?;
     Ok(())
 }

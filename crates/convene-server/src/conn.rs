@@ -238,6 +238,17 @@ impl Conn {
 
     /// Takes a join or resume to its session: by topic, or by id.
     async fn attach(&mut self, id: u64, mut attach: Attach, received: Instant) -> Result<(), Gone> {
+        if let Attach::Join { token, params } = &attach {
+            let key = SessionKey::new(&token.app_key, &params.topic);
+            if let Err(wait) = self.state.throttle.check(received, self.peer.ip(), &key) {
+                let why = format!(
+                    "too many wrong passcodes from this address; retry in {} s",
+                    wait.as_secs().max(1)
+                );
+                let e = ErrorBody::new(ErrorCode::IncorrectPasscode, why);
+                return self.write(reply_text(Reply::err(id, e))).await;
+            }
+        }
         for _ in 0..MAX_REROUTES {
             let session = match &attach {
                 Attach::Join { token, params } => Some(
@@ -252,6 +263,7 @@ impl Conn {
             let msg = SessionMsg::Attach {
                 conn: self.id,
                 tx: self.tx.clone(),
+                from: self.peer.ip(),
                 id,
                 attach,
                 received,

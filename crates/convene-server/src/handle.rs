@@ -5,6 +5,7 @@
 use axum::extract::ws::Utf8Bytes;
 use convene_protocol::{JoinParams, ResumeParams, SessionId};
 use convene_session::{ConnId, Input, JoinToken};
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -13,6 +14,11 @@ use tokio::sync::{mpsc, Notify};
 /// Inbox depth of one session task. Connections wait when it is full (back-pressure on the
 /// senders of that session only); the media plane never waits and drops instead.
 pub(crate) const SESSION_INBOX: usize = 1024;
+
+/// Bytes of text a connection's queue holds at most; a client that falls this far behind is
+/// dropped. (The frames themselves are shared by all recipients; this bounds what one slow
+/// client keeps alive.)
+pub(crate) const CONN_QUEUE_BYTES: usize = 1024 * 1024;
 
 /// Per-connection outgoing queue depth; a client that falls this far behind is dropped.
 pub(crate) const CONN_QUEUE: usize = 4096;
@@ -37,26 +43,58 @@ pub(crate) enum ToConn {
 pub(crate) struct ConnTx {
     queue: mpsc::Sender<ToConn>,
     kick: Arc<Notify>,
+    /// Bytes of text queued and not yet taken by the connection task.
+    queued: Arc<AtomicUsize>,
+}
+
+/// The connection task's end of its queue.
+#[derive(Debug)]
+pub(crate) struct ConnRx {
+    queue: mpsc::Receiver<ToConn>,
+    queued: Arc<AtomicUsize>,
+}
+
+impl ConnRx {
+    /// The next message for the socket.
+    pub(crate) async fn recv(&mut self) -> Option<ToConn> {
+        let m = self.queue.recv().await;
+        if let Some(ToConn::Text(t)) = &m {
+            self.queued.fetch_sub(t.len(), Ordering::Relaxed);
+        }
+        m
+    }
 }
 
 impl ConnTx {
-    /// A new queue of [`CONN_QUEUE`] messages, and the connection task's ends of it.
-    pub(crate) fn new() -> (ConnTx, mpsc::Receiver<ToConn>, Arc<Notify>) {
+    /// A new queue of at most [`CONN_QUEUE`] messages and [`CONN_QUEUE_BYTES`] bytes, the
+    /// connection task's end of it, and the signal that tells it to close at once.
+    pub(crate) fn new() -> (ConnTx, ConnRx, Arc<Notify>) {
         let (queue, rx) = mpsc::channel(CONN_QUEUE);
         let kick = Arc::new(Notify::new());
-        (
-            ConnTx {
-                queue,
-                kick: kick.clone(),
-            },
-            rx,
-            kick,
-        )
+        let queued = Arc::new(AtomicUsize::new(0));
+        let tx = ConnTx {
+            queue,
+            kick: kick.clone(),
+            queued: queued.clone(),
+        };
+        (tx, ConnRx { queue: rx, queued }, kick)
     }
 
-    /// Queues `m`; `false` when the queue is full (the client does not keep up) or gone.
+    /// Queues `m`; `false` when the queue is full in messages or bytes (the client does not
+    /// keep up) or gone.
     pub(crate) fn push(&self, m: ToConn) -> bool {
-        self.queue.try_send(m).is_ok()
+        let bytes = match &m {
+            ToConn::Text(t) => t.len(),
+            _ => 0,
+        };
+        if bytes > 0 && self.queued.load(Ordering::Relaxed) + bytes > CONN_QUEUE_BYTES {
+            return false;
+        }
+        if self.queue.try_send(m).is_err() {
+            return false;
+        }
+        self.queued.fetch_add(bytes, Ordering::Relaxed);
+        true
     }
 
     /// Tells the connection task to close its socket at once.
@@ -82,10 +120,12 @@ pub(crate) enum Attach {
 /// A session task's inbox.
 #[derive(Debug)]
 pub(crate) enum SessionMsg {
-    /// A connection asks in: its queue, the request id, the request, and when it arrived.
+    /// A connection asks in: its queue, its client's address, the request id, the request,
+    /// and when it arrived.
     Attach {
         conn: ConnId,
         tx: ConnTx,
+        from: IpAddr,
         id: u64,
         attach: Attach,
         received: Instant,

@@ -49,6 +49,7 @@ mod metrics;
 mod router;
 mod session_task;
 mod state;
+mod throttle;
 mod watchdog;
 
 pub use config::{

@@ -15,9 +15,10 @@ use crate::media::{Effect, Media};
 use crate::media_plane::MediaPlane;
 use crate::metrics::Metrics;
 use axum::extract::ws::Utf8Bytes;
-use convene_protocol::{Reply, ServerMsg};
+use convene_protocol::{ErrorCode, Reply, ServerMsg};
 use convene_session::{ConnId, Core, Input, Output};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -32,6 +33,10 @@ pub(crate) struct TaskContext {
     pub(crate) config: convene_session::Config,
     pub(crate) media: MediaPlane,
     pub(crate) metrics: Arc<Metrics>,
+    /// Wrong passcodes by client address, to throttle guessing.
+    pub(crate) throttle: Arc<crate::throttle::PasscodeThrottle>,
+    /// Watches that session tasks keep making progress (`/healthz`).
+    pub(crate) watchdog: Arc<crate::watchdog::Watchdog>,
     /// Turns `true` when the server stops: every session task stops with it.
     pub(crate) shutdown: tokio::sync::watch::Receiver<bool>,
 }
@@ -61,11 +66,13 @@ pub(crate) fn spawn(
         core: Core::new(ctx.config.clone(), now, epoch_ms, rand::random()),
         media: Media::new(ctx.media.clone(), handle.clone()),
         conns: HashMap::new(),
-        attaching: HashSet::new(),
+        attaching: HashMap::new(),
         join_received: None,
         starting: None,
         users_reported: 0,
         metrics: ctx.metrics.clone(),
+        throttle: ctx.throttle.clone(),
+        watchdog: ctx.watchdog.clone(),
         handle: handle.clone(),
         registry,
     };
@@ -85,7 +92,7 @@ struct SessionTask {
     media: Media,
     conns: HashMap<ConnId, ConnTx>,
     /// Joins and resumes whose reply is still to come: `(conn, request id)`.
-    attaching: HashSet<(ConnId, u64)>,
+    attaching: HashMap<(ConnId, u64), IpAddr>,
     /// When the join handled in this turn arrived, for the join latency histogram.
     join_received: Option<Instant>,
     /// Set when the first join started the session: its id and topic, to publish.
@@ -93,6 +100,8 @@ struct SessionTask {
     /// The user count last added to the node's gauge.
     users_reported: usize,
     metrics: Arc<Metrics>,
+    throttle: Arc<crate::throttle::PasscodeThrottle>,
+    watchdog: Arc<crate::watchdog::Watchdog>,
     handle: SessionHandle,
     registry: Weak<dyn Registry>,
 }
@@ -105,19 +114,23 @@ impl SessionTask {
     ) {
         let born = Instant::now();
         let far = || Instant::now() + Duration::from_secs(3600);
+        let beat = self.watchdog.beat();
         loop {
             let deadline = match self.core.poll_timeout() {
                 Some(t) => t,
                 None if self.started() => far(),
                 None => born + UNSTARTED_LIFETIME,
             };
+            beat.idle();
             tokio::select! {
                 msg = rx.recv() => {
+                    beat.busy();
                     let Some(msg) = msg else { break };
                     self.metrics.session_inbox_depth.observe(rx.len() as f64);
                     self.on_msg(msg).await;
                 }
                 _ = tokio::time::sleep_until(deadline.into()) => {
+                    beat.busy();
                     self.core.handle(Instant::now(), Input::Timeout);
                 }
                 _ = stopping(&mut shutdown) => break,
@@ -142,12 +155,13 @@ impl SessionTask {
             SessionMsg::Attach {
                 conn,
                 tx,
+                from,
                 id,
                 attach,
                 received,
             } => {
                 self.conns.insert(conn, tx);
-                self.attaching.insert((conn, id));
+                self.attaching.insert((conn, id), from);
                 let input = match attach {
                     Attach::Join { params, token } => {
                         self.join_received = Some(received);
@@ -243,11 +257,19 @@ impl SessionTask {
         };
         // The reply to a join or resume tells whether the connection is now in the session.
         let refused = match msg {
-            ServerMsg::Reply(r) if to.len() == 1 && self.attaching.remove(&(to[0], r.id)) => {
+            ServerMsg::Reply(r) if to.len() == 1 && self.attaching.contains_key(&(to[0], r.id)) => {
+                let from = self.attaching.remove(&(to[0], r.id));
                 if r.ok {
                     self.joined(r.result.as_ref());
                 } else {
                     self.join_received = None;
+                }
+                let wrong_passcode = ErrorCode::IncorrectPasscode.code();
+                if let (Some(ip), Some(e)) = (from, &r.error) {
+                    if e.error_code == wrong_passcode {
+                        self.throttle
+                            .failed(Instant::now(), ip, &self.handle.shared.key);
+                    }
                 }
                 !r.ok
             }

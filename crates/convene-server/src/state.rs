@@ -4,6 +4,7 @@ use crate::media_plane::MediaPlane;
 use crate::metrics::Metrics;
 use crate::router::{LocalRouter, Router};
 use crate::session_task::TaskContext;
+use crate::throttle::PasscodeThrottle;
 use crate::Config;
 use convene_session::ConnId;
 use std::net::SocketAddr;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub(crate) metrics: Arc<Metrics>,
     /// Whether the router, the session tasks and the SFU loop make progress (`/healthz`).
     pub(crate) watchdog: Arc<crate::watchdog::Watchdog>,
+    /// Wrong passcodes by client address and session (joins are refused while over the limit).
+    pub(crate) throttle: Arc<PasscodeThrottle>,
     pub(crate) bound: SocketAddr,
     /// Set to `true` when the server stops: every connection closes.
     pub(crate) shutdown: tokio::sync::watch::Sender<bool>,
@@ -31,11 +34,14 @@ impl AppState {
         let metrics = Arc::new(Metrics::new());
         let watchdog = crate::watchdog::Watchdog::new(config.edge.stall_timeout);
         let shutdown = tokio::sync::watch::Sender::new(false);
+        let throttle = Arc::new(PasscodeThrottle::default());
         let plane = MediaPlane::spawn(media);
         let ctx = TaskContext {
             config: config.session.clone(),
             media: plane.clone(),
             metrics: metrics.clone(),
+            throttle: throttle.clone(),
+            watchdog: watchdog.clone(),
             shutdown: shutdown.subscribe(),
         };
         let router: Arc<dyn Router> = Arc::new(LocalRouter::new(ctx));
@@ -45,6 +51,7 @@ impl AppState {
             media: plane,
             metrics,
             watchdog,
+            throttle,
             bound,
             shutdown,
             next_conn: AtomicU64::new(1),

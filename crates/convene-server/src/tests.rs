@@ -191,12 +191,20 @@ async fn healthz_tells_idle_from_stuck() {
         let (line, body) = http_get(&s, "/healthz").await;
         assert!(line.contains(" 200 "), "{line}: {body}");
     }
-    // A session task that stays busy on one input is stuck.
-    let beat = s.state.watchdog.beat();
-    beat.busy();
+    // A session task that stays busy on one input is stuck: stall a real one.
+    let mut ws = connect(&s).await;
+    let r = join(&mut ws, "Stuck").await;
+    let id = SessionId(r["result"]["sessionId"].as_str().expect("id").to_owned());
+    let session = s.state.router.find(&id).await.expect("routed");
+    let (release, stalled) = tokio::sync::oneshot::channel();
+    session
+        .tx
+        .send(SessionMsg::Stall(stalled))
+        .await
+        .expect("stall");
     let body = healthz_until(&s, " 503 ").await;
     assert!(body.contains("1 session task(s) stuck"), "{body}");
-    beat.idle();
+    release.send(()).expect("still stalled");
     assert_eq!(healthz_until(&s, " 200 ").await, "ok");
     s.shutdown().await;
 }

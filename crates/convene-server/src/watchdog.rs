@@ -64,8 +64,6 @@ impl Watchdog {
     }
 
     /// A beat for one more task; it stops being watched when the beat is dropped.
-    // Session tasks take one each once `session_task.rs` calls it (see the lead's wiring).
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn beat(self: &Arc<Self>) -> Beat {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let busy = Arc::new(AtomicU64::new(0));
@@ -134,14 +132,12 @@ impl Watchdog {
 /// A task's heartbeat: [`busy`](Beat::busy) when it takes an input, [`idle`](Beat::idle)
 /// before it waits for the next.
 #[derive(Debug)]
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) struct Beat {
     watchdog: Arc<Watchdog>,
     id: u64,
     busy: Arc<AtomicU64>,
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
 impl Beat {
     /// The task is working on an input from now on.
     pub(crate) fn busy(&self) {

@@ -2,44 +2,9 @@
 
 use convene_testkit::*;
 use serde_json::{json, Value};
-use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::OnceLock;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
-
-/// The `convene` binary, built once per test run (`cargo build -p convene`, a no-op when it
-/// is fresh) so that the tests never run a stale one.
-fn convene_bin() -> PathBuf {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let workspace = manifest.join("../..");
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .map(|p| {
-                if p.is_relative() {
-                    workspace.join(p)
-                } else {
-                    p
-                }
-            })
-            .unwrap_or_else(|| workspace.join("target"));
-        let bin = target
-            .join("debug")
-            .join(format!("convene{}", std::env::consts::EXE_SUFFIX));
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = std::process::Command::new(cargo)
-            .args(["build", "--quiet", "-p", "convene"])
-            .current_dir(&workspace)
-            .status()
-            .expect("run cargo build -p convene");
-        assert!(status.success(), "cargo build -p convene failed");
-        assert!(bin.exists(), "built, but no binary at {}", bin.display());
-        bin
-    })
-    .clone()
-}
 
 /// `convene token ...` → the printed JWT.
 async fn cli_token(topic: &str, role: u8, extra: &[&str]) -> String {

@@ -12,5 +12,7 @@ mod errors;
 mod failover;
 mod lifecycle;
 mod media;
+mod passcode;
 mod roles;
+mod slow;
 mod tokens;

@@ -3,7 +3,7 @@
 //! session inboxes, as connection tasks do.
 
 use super::Router;
-use crate::handle::{Attach, ConnTx, SessionHandle, SessionKey, SessionMsg, ToConn};
+use crate::handle::{Attach, ConnRx, ConnTx, SessionHandle, SessionKey, SessionMsg, ToConn};
 use crate::media_plane::MediaPlane;
 use crate::metrics::Metrics;
 use crate::session_task::TaskContext;
@@ -13,7 +13,6 @@ use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 
 /// Long enough for any step on a loaded 2-core machine; reaching it means the step is stuck.
 const STUCK: Duration = Duration::from_secs(10);
@@ -30,6 +29,8 @@ pub(crate) async fn context(config: convene_session::Config) -> TaskContext {
         config,
         media,
         metrics: Arc::new(Metrics::new()),
+        throttle: Default::default(),
+        watchdog: crate::watchdog::Watchdog::new(Duration::from_secs(10)),
         shutdown: tokio::sync::watch::Sender::new(false).subscribe(),
     }
 }
@@ -38,7 +39,7 @@ pub(crate) async fn context(config: convene_session::Config) -> TaskContext {
 pub(crate) struct TestConn {
     pub(crate) conn: ConnId,
     pub(crate) session: SessionHandle,
-    rx: mpsc::Receiver<ToConn>,
+    rx: ConnRx,
     next_id: u64,
 }
 
@@ -74,6 +75,7 @@ impl TestConn {
             .send(SessionMsg::Attach {
                 conn,
                 tx,
+                from: std::net::Ipv4Addr::LOCALHOST.into(),
                 id: 1,
                 attach,
                 received: Instant::now(),

@@ -22,6 +22,19 @@ cargo xtask check
 cargo build -p convene
 cargo test --workspace
 
+# Fuzzing: every target for a bounded time
+# libFuzzer on the stable toolchain (fuzz/run.sh; docs/fuzzing.md): each target runs from its
+# committed corpus (fuzz/corpus/<target>/) for FUZZ_SECONDS (default 30 s, 5 targets). A crash
+# fails the suite and leaves its input in fuzz/artifacts/<target>/. libFuzzer is C++, built by
+# libfuzzer-sys with the system compiler.
+if ! command -v c++ >/dev/null; then
+  echo "installing g++"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq g++ >/dev/null
+fi
+bash fuzz/run.sh "${FUZZ_SECONDS:-30}"
+# End of the fuzzing block.
+
 # Browser SDK: types and protocol fixtures
 # The SDK's JSDoc types and the shipped convene.d.ts checked by tsc, and the SDK's codec and
 # rules run in plain Node against fixtures/protocol/ (the same files the Rust tests read).

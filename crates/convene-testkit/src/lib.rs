@@ -590,3 +590,16 @@ pub async fn http_exchange(addr: SocketAddr, request: &str) -> (String, String) 
     let text = String::from_utf8_lossy(&buf).into_owned();
     (text.lines().next().unwrap_or("").to_owned(), text)
 }
+
+/// `convene ARGS...` as a child process with piped stdin and stdout (stderr dropped, quiet
+/// logs), killed when dropped.
+pub fn convene_command(args: &[&str]) -> tokio::process::Command {
+    let mut c = tokio::process::Command::new(convene_bin());
+    c.args(args)
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true);
+    c
+}

@@ -47,24 +47,14 @@ impl Bot {
         name: &str,
         media: &[&str],
     ) -> Bot {
-        let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
-        let mut child = Command::new(bin)
-            .args([
-                "join",
-                "--url",
-                &server.url(),
-                "--topic",
-                topic,
-                "--token",
-                token,
-            ])
-            .args(["--name", name])
+        // Built once, off the runtime's threads.
+        tokio::task::spawn_blocking(convene_bin).await.unwrap();
+        let url = server.url();
+        let args = [
+            "join", "--url", &url, "--topic", topic, "--token", token, "--name", name,
+        ];
+        let mut child = convene_command(&args)
             .args(media)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
             .spawn()
             .expect("spawn convene join");
         let stdin = child.stdin.take();

@@ -178,17 +178,8 @@ async fn line_until(lines: &mut Lines, what: &str, pred: impl Fn(&str) -> bool) 
 }
 
 fn spawn_piped(args: &[&str]) -> (tokio::process::Child, Lines) {
-    use std::process::Stdio;
     use tokio::io::AsyncBufReadExt;
-    let mut child = tokio::process::Command::new(convene_bin())
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn convene");
+    let mut child = convene_command(args).spawn().expect("spawn convene");
     let out = child.stdout.take().expect("stdout");
     (child, tokio::io::BufReader::new(out).lines())
 }

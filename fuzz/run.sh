@@ -37,7 +37,7 @@ BIN="target/$TARGET_TRIPLE/release"
 SCRATCH="$(mktemp -d)"
 trap 'rm -rf "$SCRATCH"' EXIT
 for t in "${TARGETS[@]}"; do
-  mkdir -p "artifacts/$t" "$SCRATCH/$t"
+  mkdir -p "artifacts/$t" "$SCRATCH/$t" "corpus/$t"
   echo "fuzzing $t for ${SECS}s"
   "$BIN/$t" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="artifacts/$t/" "$SCRATCH/$t" "corpus/$t"

@@ -238,3 +238,58 @@ async fn sigterm_tells_clients_and_exits_0_despite_a_half_sent_request() {
         "{ev}"
     );
 }
+
+#[tokio::test]
+async fn client_config_cors_and_dev_endpoints_follow_origin_and_host_rules() {
+    let server = TestServer::start_with(|c| {
+        c.allowed_origins = vec!["https://app.example".into()];
+        c.dev_token_endpoint = true;
+    })
+    .await;
+    let get = |path: &str, extra: &str| {
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n")
+    };
+    // TURN credentials: readable cross-origin only by a listed origin.
+    let (status, text) = http_exchange(
+        server.addr(),
+        &get("/api/v1/client-config", "Origin: https://app.example\r\n"),
+    )
+    .await;
+    assert!(status.contains(" 200 "), "{status}");
+    let lower = text.to_lowercase();
+    assert!(
+        lower.contains("access-control-allow-origin: https://app.example"),
+        "{text}"
+    );
+    let (status, text) = http_exchange(
+        server.addr(),
+        &get("/api/v1/client-config", "Origin: https://evil.example\r\n"),
+    )
+    .await;
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(
+        !text.to_lowercase().contains("access-control-allow-origin"),
+        "{text}"
+    );
+
+    // Dev endpoints: a loopback peer with a loopback Host, and no proxy in between.
+    let body = r#"{"topic":"t","role":1}"#;
+    let post = |host: &str, extra: &str| {
+        format!(
+            "POST /api/dev/token HTTP/1.1\r\nHost: {host}\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    let (status, _) = http_exchange(server.addr(), &post("127.0.0.1", "")).await;
+    assert!(status.contains(" 200 "), "loopback: {status}");
+    let (status, _) = http_exchange(server.addr(), &post("attacker.example", "")).await;
+    assert!(status.contains(" 404 "), "DNS rebinding: {status}");
+    let (status, _) = http_exchange(
+        server.addr(),
+        &post("localhost", "X-Forwarded-For: 203.0.113.9\r\n"),
+    )
+    .await;
+    assert!(status.contains(" 404 "), "through a proxy: {status}");
+    let (status, _) = http_exchange(server.addr(), &get("/api/dev/sessions", "")).await;
+    assert!(status.contains(" 200 "), "{status}");
+}

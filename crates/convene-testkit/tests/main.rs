@@ -10,6 +10,7 @@ mod chat;
 mod edge;
 mod errors;
 mod failover;
+mod faults;
 mod lifecycle;
 mod media;
 mod passcode;

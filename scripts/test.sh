@@ -51,3 +51,12 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 (cd tests/e2e && npm ci --no-audit --no-fund --silent)
 bash tests/e2e/run.sh
+
+# Faults: media through the real server under 5 % UDP loss, made by iptables inside a private
+# network namespace (tests/fault/run.sh).
+if ! command -v iptables >/dev/null; then
+  echo "installing iptables"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null
+fi
+bash tests/fault/run.sh

@@ -293,3 +293,43 @@ async fn client_config_cors_and_dev_endpoints_follow_origin_and_host_rules() {
     let (status, _) = http_exchange(server.addr(), &get("/api/dev/sessions", "")).await;
     assert!(status.contains(" 200 "), "{status}");
 }
+
+#[tokio::test]
+async fn a_bot_sees_a_killed_server_as_reconnecting_then_fail_once_it_restarts() {
+    tokio::task::spawn_blocking(convene_bin).await.unwrap();
+    let app = format!("{APP_KEY}:{APP_SECRET}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let bind = format!("127.0.0.1:{port}");
+    let serve = || spawn_piped(&["serve", "--bind", &bind, "--media-port", "0", "--app", &app]);
+    let (mut server, mut out) = serve();
+    line_until(&mut out, "the listening line", |l| {
+        l.contains("listening on")
+    })
+    .await;
+    let url = format!("http://{bind}");
+    let token = participant_token("restart");
+    let (mut bot, mut bot_out) = spawn_piped(&[
+        "join", "--url", &url, "--topic", "restart", "--token", &token, "--name", "Bot",
+    ]);
+    line_until(&mut bot_out, "the bot's join", |l| l.contains("\"joined\"")).await;
+
+    // The server dies without a word: the bot fails over.
+    server.start_kill().expect("SIGKILL");
+    let _ = server.wait().await;
+    line_until(&mut bot_out, "Reconnecting", |l| l.contains("Reconnecting")).await;
+
+    // A new server on the same address knows nothing of the session: the resume is refused
+    // for good, the bot reports Fail and exits 1 (SPEC §11), long before the 2-minute window.
+    let (_server, mut out) = serve();
+    line_until(&mut out, "the listening line", |l| {
+        l.contains("listening on")
+    })
+    .await;
+    let ev = line_until(&mut bot_out, "Fail", |l| l.contains("connection-change")).await;
+    assert!(ev.contains("\"Fail\""), "{ev}");
+    let status = bounded("the bot to exit", bot.wait()).await.expect("wait");
+    assert_eq!(status.code(), Some(1), "{status}");
+}

@@ -16,7 +16,7 @@ SECS="${1:-30}"
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(signaling_frame token rfc4571 session_core sfu_datagram)
+  TARGETS=(signaling_frame token rfc4571 session_core sfu_datagram bot_line)
 fi
 
 export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module \

@@ -20,9 +20,8 @@
 //! join fails, after printing `{"ok":false,"error":{...}}`.
 
 use anyhow::Context;
-use convene_client::protocol::{
-    ConnectionState, ErrorBody, ErrorCode, Event, Reply, Request, UserId,
-};
+use convene::bot_command::{parse_line, Command, Getter, LineError, MediaCall};
+use convene_client::protocol::{ConnectionState, ErrorBody, ErrorCode, Event, Reply, UserId};
 use convene_client::{Client, ClientError, MediaOptions, MediaStream};
 use serde_json::{json, Map, Value};
 use std::io::{BufRead, Write};
@@ -263,91 +262,52 @@ struct JoinFailed {
 
 /// One command line → its reply (the wire's `Reply` shape), and whether we left.
 async fn handle_line(client: &Client, line: &str) -> (Reply, bool) {
-    let parsed: Value = match serde_json::from_str(line) {
-        Ok(v) => v,
-        Err(e) => return (bad_request(0, format!("malformed JSON: {e}")), false),
+    let line = match parse_line(line) {
+        Ok(l) => l,
+        Err((id, LineError::Malformed(why))) => return (bad_request(id, why), false),
+        Err((id, LineError::Unsupported(why))) => {
+            return (
+                Reply::err(id, ClientError::Unsupported(why).to_error_body()),
+                false,
+            )
+        }
     };
-    let id = parsed.get("id").and_then(Value::as_u64).unwrap_or(0);
-    let Some(cmd) = parsed.get("cmd").and_then(Value::as_str) else {
-        return (bad_request(id, "missing \"cmd\" (a string)".into()), false);
-    };
-    let args = parsed.get("args").cloned().unwrap_or(Value::Null);
-    if !(args.is_null() || args.is_object()) {
-        return (bad_request(id, "\"args\" must be an object".into()), false);
-    }
-    let is_leave = cmd == "leave";
-    match execute(client, cmd, args).await {
-        Ok(result) => (Reply::ok(id, result), is_leave),
-        Err(e) => (Reply::err(id, e.to_error_body()), false),
+    let left = line.is_leave();
+    match execute(client, line.command).await {
+        Ok(result) => (Reply::ok(line.id, result), left),
+        Err(e) => (Reply::err(line.id, e.to_error_body()), false),
     }
 }
 
 /// Runs one command: local getters from the client's state, the rest on the wire.
-async fn execute(client: &Client, cmd: &str, args: Value) -> Result<Value, ClientError> {
-    match cmd {
-        "getAllUser" => Ok(to_json(&client.get_all_user())),
-        "getUser" => {
-            let id = args
-                .get("userId")
-                .and_then(Value::as_u64)
-                .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| ClientError::Unsupported("getUser needs a numeric userId".into()))?;
-            Ok(to_json(&client.get_user(UserId(id))))
-        }
-        "getCurrentUserInfo" => Ok(to_json(&client.get_current_user_info())),
-        "getSessionInfo" => Ok(to_json(&client.get_session_info())),
-        "getSessionHost" => Ok(to_json(&client.get_session_host())),
-        "isHost" => Ok(Value::Bool(client.is_host())),
-        "isManager" => Ok(Value::Bool(client.is_manager())),
-        "isOriginalHost" => Ok(Value::Bool(client.is_original_host())),
+async fn execute(client: &Client, command: Command) -> Result<Value, ClientError> {
+    match command {
+        Command::Local(g) => Ok(match g {
+            Getter::AllUser => to_json(&client.get_all_user()),
+            Getter::User(id) => to_json(&client.get_user(id)),
+            Getter::CurrentUserInfo => to_json(&client.get_current_user_info()),
+            Getter::SessionInfo => to_json(&client.get_session_info()),
+            Getter::SessionHost => to_json(&client.get_session_host()),
+            Getter::IsHost => Value::Bool(client.is_host()),
+            Getter::IsManager => Value::Bool(client.is_manager()),
+            Getter::IsOriginalHost => Value::Bool(client.is_original_host()),
+        }),
         // Media calls go through the media stream, which negotiates the peer connection.
-        "startAudio" | "startVideo" | "startShareScreen" | "attachVideo" | "detachVideo"
-        | "getMediaStats" => {
+        Command::Media(call) => {
             let stream = client.get_media_stream()?;
-            let user = || {
-                args.get("userId")
-                    .and_then(Value::as_u64)
-                    .and_then(|n| u32::try_from(n).ok())
-                    .map(UserId)
-                    .ok_or_else(|| {
-                        ClientError::Unsupported(format!("{cmd} needs a numeric userId"))
-                    })
-            };
-            match cmd {
-                "startAudio" => {
-                    let mute = args.get("mute").and_then(Value::as_bool).unwrap_or(false);
-                    stream.start_audio(mute).await?
+            match call.map_err(ClientError::Unsupported)? {
+                MediaCall::StartAudio { mute } => stream.start_audio(mute).await?,
+                MediaCall::StartVideo => stream.start_video().await?,
+                MediaCall::StartShareScreen => stream.start_share_screen().await?,
+                MediaCall::AttachVideo { user, quality } => {
+                    stream.attach_video(user, quality).await?
                 }
-                "startVideo" => stream.start_video().await?,
-                "startShareScreen" => stream.start_share_screen().await?,
-                "attachVideo" => {
-                    let q = args
-                        .get("videoQuality")
-                        .and_then(Value::as_u64)
-                        .unwrap_or(2);
-                    let q = u8::try_from(q)
-                        .map_err(|_| ClientError::Unsupported("videoQuality must be 0-4".into()))?;
-                    stream.attach_video(user()?, q).await?
-                }
-                "detachVideo" => stream.detach_video(user()?).await?,
-                _ => return Ok(to_json(&stream.stats().await?)),
+                MediaCall::DetachVideo { user } => stream.detach_video(user).await?,
+                MediaCall::GetMediaStats => return Ok(to_json(&stream.stats().await?)),
             }
             Ok(Value::Null)
         }
-        _ => {
-            // The wire method names are the SDK's, so the command maps 1:1 onto ClientMsg.
-            // Decoded as a wire `Request`, so omitted args mean the method's defaults.
-            let mut wire = Map::new();
-            wire.insert("id".into(), Value::from(0));
-            wire.insert("method".into(), Value::String(cmd.to_string()));
-            if !args.is_null() {
-                wire.insert("params".into(), args);
-            }
-            let req: Request = serde_json::from_value(Value::Object(wire)).map_err(|e| {
-                ClientError::Unsupported(format!("unknown command or bad args for {cmd:?}: {e}"))
-            })?;
-            client.request(req.msg).await
-        }
+        Command::Wire(msg) => client.request(msg).await,
     }
 }
 

@@ -5,6 +5,12 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
+use turn::DEFAULT_TURN_TTL;
+use turn::{TurnRestServer, TurnSecret};
+
+// Declared here so that `config` re-exports what the `[[ice_servers]]` keys build.
+#[path = "turn.rs"]
+pub(crate) mod turn;
 
 /// Everything the server needs. `Default` is the embedded default: `127.0.0.1:8080`, no
 /// apps (a random dev app is made), 5,000 users per session.
@@ -28,8 +34,11 @@ pub struct Config {
     pub max_messages_per_sec: u32,
     /// Bytes per second, over all frames, a connection may send before it is closed (1008).
     pub max_bytes_per_sec: u32,
-    /// STUN/TURN servers handed to clients by `init` (`/api/v1/client-config`).
+    /// STUN/TURN servers handed to clients by `init` (`/api/v1/client-config`) as they are.
     pub ice_servers: Vec<IceServer>,
+    /// TURN servers handed to clients with credentials minted per request from a shared
+    /// secret (after [`ice_servers`](Self::ice_servers)).
+    pub turn_servers: Vec<TurnRestServer>,
     /// The edge's timeouts and caps against anonymous clients.
     pub edge: EdgeConfig,
     /// Origins allowed to read `/api/v1/client-config` from a browser (CORS). Empty: the
@@ -103,6 +112,7 @@ impl Default for Config {
             max_messages_per_sec: 100,
             max_bytes_per_sec: 1 << 20,
             ice_servers: Vec::new(),
+            turn_servers: Vec::new(),
             edge: EdgeConfig::default(),
             allowed_origins: Vec::new(),
         }
@@ -118,6 +128,47 @@ impl Config {
             media_port: 0,
             ..Config::default()
         }
+    }
+
+    /// Adds the `--ice-server` URLs. With a TURN secret (`secret`, or the first line of
+    /// `secret_file`), the TURN ones (`turn:`, `turns:`) get short-lived credentials valid
+    /// `ttl_secs` (default: 24 hours) and the STUN ones are handed as they are; a secret with
+    /// no TURN URL is an error.
+    pub fn add_ice_urls(
+        &mut self,
+        urls: Vec<String>,
+        secret: Option<String>,
+        secret_file: Option<&str>,
+        ttl_secs: Option<u64>,
+    ) -> Result<(), ConfigError> {
+        let secret = match (secret, secret_file) {
+            (_, Some(path)) => Some(load_turn_secret(path)?),
+            (Some(s), None) => Some(
+                TurnSecret::new(s)
+                    .ok_or_else(|| ConfigError::EmptyTurnSecret("--turn-secret".into()))?,
+            ),
+            (None, None) => None,
+        };
+        let (turn, plain): (Vec<_>, Vec<_>) = match secret {
+            Some(_) => urls.into_iter().partition(|u| turn::is_turn_url(u)),
+            None => (Vec::new(), urls),
+        };
+        if let Some(secret) = secret {
+            if turn.is_empty() {
+                return Err(ConfigError::BadIceServer(
+                    plain.join(" "),
+                    "a TURN secret was given but no turn: or turns: URL",
+                ));
+            }
+            self.turn_servers.push(turn_server(turn, secret, ttl_secs)?);
+        }
+        self.ice_servers
+            .extend(plain.into_iter().map(|url| IceServer {
+                urls: vec![url],
+                username: None,
+                credential: None,
+            }));
+        Ok(())
     }
 
     /// When no app is configured: makes a random dev app, enables the dev token endpoint,
@@ -179,7 +230,7 @@ pub struct FileConfig {
     pub media_ip: Option<std::net::IpAddr>,
     /// STUN/TURN servers for clients.
     #[serde(default)]
-    pub ice_servers: Vec<IceServer>,
+    pub ice_servers: Vec<FileIceServer>,
     /// A file of `KEY:SECRET` lines, one app each (keeps secrets off the command line).
     pub app_file: Option<String>,
     /// Origins allowed to read `/api/v1/client-config` (CORS); default: same origin only.
@@ -207,6 +258,101 @@ pub struct FileConfig {
     pub stall_timeout_secs: Option<u64>,
 }
 
+/// One `[[ice_servers]]` entry: static credentials (`username`, `credential`), or a shared
+/// `secret` (or `secret_file`) from which each client gets short-lived ones.
+///
+/// ```toml
+/// [[ice_servers]]
+/// urls = ["turn:turn.example.com:3478?transport=udp"]
+/// secret_file = "/etc/convene/turn-secret"   # or: secret = "..." (coturn's static-auth-secret)
+/// ttl_secs = 86400
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileIceServer {
+    /// `stun:...`, `turn:...`, `turns:...`.
+    pub urls: Vec<String>,
+    /// Static TURN user name.
+    pub username: Option<String>,
+    /// Static TURN credential.
+    pub credential: Option<String>,
+    /// The TURN server's `static-auth-secret`.
+    pub secret: Option<TurnSecret>,
+    /// A file holding the secret (one line), so it stays out of the config file.
+    pub secret_file: Option<String>,
+    /// Seconds each minted credential is valid (default: 86,400, a day).
+    pub ttl_secs: Option<u64>,
+}
+
+impl FileIceServer {
+    fn apply(self, config: &mut Config) -> Result<(), ConfigError> {
+        let urls = self.urls.join(" ");
+        let secret = match (self.secret, &self.secret_file) {
+            (None, None) => {
+                if self.ttl_secs.is_some() {
+                    return Err(ConfigError::BadIceServer(urls, "ttl_secs without a secret"));
+                }
+                config.ice_servers.push(IceServer {
+                    urls: self.urls,
+                    username: self.username,
+                    credential: self.credential,
+                });
+                return Ok(());
+            }
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::BadIceServer(
+                    urls,
+                    "both secret and secret_file",
+                ))
+            }
+            (Some(s), None) if s.is_empty() => {
+                return Err(ConfigError::BadIceServer(urls, "empty secret"))
+            }
+            (Some(s), None) => s,
+            (None, Some(path)) => load_turn_secret(path)?,
+        };
+        if self.username.is_some() || self.credential.is_some() {
+            return Err(ConfigError::BadIceServer(
+                urls,
+                "a secret and a static username/credential",
+            ));
+        }
+        config
+            .turn_servers
+            .push(turn_server(self.urls, secret, self.ttl_secs)?);
+        Ok(())
+    }
+}
+
+/// A [`TurnRestServer`] for the TURN URLs among `urls` (an error when there are none: the
+/// secret would be unused).
+fn turn_server(
+    urls: Vec<String>,
+    secret: TurnSecret,
+    ttl_secs: Option<u64>,
+) -> Result<TurnRestServer, ConfigError> {
+    let all = urls.join(" ");
+    if urls.is_empty() || !urls.iter().all(|u| turn::is_turn_url(u)) {
+        return Err(ConfigError::BadIceServer(
+            all,
+            "a secret is for turn: and turns: URLs only",
+        ));
+    }
+    let ttl = match ttl_secs {
+        Some(0) => return Err(ConfigError::BadIceServer(all, "ttl_secs must be above 0")),
+        Some(s) => Duration::from_secs(s),
+        None => DEFAULT_TURN_TTL,
+    };
+    Ok(TurnRestServer { urls, secret, ttl })
+}
+
+/// Reads a TURN secret file: its first line, trimmed.
+pub(crate) fn load_turn_secret(path: &str) -> Result<TurnSecret, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read(path.to_owned(), e))?;
+    TurnSecret::new(text.lines().next().unwrap_or("").trim())
+        .ok_or_else(|| ConfigError::EmptyTurnSecret(path.to_owned()))
+}
+
 /// One app in the config file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -229,6 +375,10 @@ pub enum ConfigError {
     BadAppLine(String, usize),
     /// An `--app` / `CONVENE_APPS` entry is not `KEY:SECRET`.
     BadApp(String),
+    /// An ICE server entry (its URLs) cannot be used, and why.
+    BadIceServer(String, &'static str),
+    /// A TURN secret (from this file or flag) is empty.
+    EmptyTurnSecret(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -239,6 +389,8 @@ impl fmt::Display for ConfigError {
             ConfigError::BadApp(s) => write!(f, "app must be KEY:SECRET, got {s:?}"),
             // The line itself is not shown: it holds a secret.
             ConfigError::BadAppLine(p, n) => write!(f, "{p}:{n}: an app line must be KEY:SECRET"),
+            ConfigError::BadIceServer(urls, why) => write!(f, "ICE server {urls:?}: {why}"),
+            ConfigError::EmptyTurnSecret(from) => write!(f, "empty TURN secret in {from}"),
         }
     }
 }
@@ -295,7 +447,9 @@ impl FileConfig {
         if let Some(p) = self.media_port {
             config.media_port = p;
         }
-        config.ice_servers.extend(self.ice_servers);
+        for s in self.ice_servers {
+            s.apply(config)?;
+        }
         if let Some(ip) = self.media_ip {
             config.media_ip = Some(ip);
         }
@@ -372,6 +526,76 @@ mod tests {
         assert_eq!(c.edge.max_connections_per_ip, Some(7));
         assert_eq!(c.edge.header_read_timeout, Duration::from_secs(10));
         assert_eq!(c.allowed_origins, vec!["https://a.example".to_owned()]);
+    }
+
+    #[test]
+    fn ice_server_secrets() {
+        let parse = |t: &str| {
+            let mut c = Config::default();
+            toml::from_str::<FileConfig>(t)
+                .unwrap()
+                .apply(&mut c)
+                .map(|()| c)
+        };
+        let c = parse(
+            "[[ice_servers]]\nurls = [\"turn:t.example:3478\"]\nsecret = \"s3cret\"\nttl_secs = 60\n",
+        )
+        .unwrap();
+        assert!(c.ice_servers.is_empty());
+        assert_eq!(c.turn_servers[0].ttl, Duration::from_secs(60));
+        assert_eq!(c.turn_servers[0].secret, TurnSecret::new("s3cret").unwrap());
+        assert!(
+            !format!("{c:?}").contains("s3cret"),
+            "Debug shows no secret"
+        );
+        let dir = std::env::temp_dir().join(format!("convene-turn-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("secret");
+        std::fs::write(&file, "from-file\n").unwrap();
+        let c = parse(&format!(
+            "[[ice_servers]]\nurls = [\"turns:t.example:5349\"]\nsecret_file = {:?}\n",
+            file.to_str().unwrap()
+        ))
+        .unwrap();
+        assert_eq!(
+            c.turn_servers[0].secret,
+            TurnSecret::new("from-file").unwrap()
+        );
+        assert_eq!(c.turn_servers[0].ttl, DEFAULT_TURN_TTL);
+        for bad in [
+            "urls = [\"turn:t:3478\"]\nsecret = \"s\"\nusername = \"u\"",
+            "urls = [\"stun:t:3478\"]\nsecret = \"s\"",
+            "urls = [\"turn:t:3478\"]\nsecret = \"\"",
+            "urls = [\"turn:t:3478\"]\nsecret = \"s\"\nttl_secs = 0",
+            "urls = [\"turn:t:3478\"]\nttl_secs = 10",
+        ] {
+            let e = parse(&format!("[[ice_servers]]\n{bad}\n")).unwrap_err();
+            assert!(matches!(e, ConfigError::BadIceServer(..)), "{bad}: {e}");
+        }
+
+        let mut c = Config::default();
+        let urls = vec!["stun:s:3478".to_owned(), "turn:t:3478".to_owned()];
+        c.add_ice_urls(urls.clone(), Some("k".into()), None, Some(5))
+            .unwrap();
+        assert_eq!(c.ice_servers[0].urls, vec!["stun:s:3478".to_owned()]);
+        assert_eq!(c.turn_servers[0].urls, vec!["turn:t:3478".to_owned()]);
+        assert_eq!(c.turn_servers[0].ttl, Duration::from_secs(5));
+        let f = file.to_str();
+        let mut c = Config::default();
+        c.add_ice_urls(urls.clone(), None, f, None).unwrap();
+        assert_eq!(
+            c.turn_servers[0].secret,
+            TurnSecret::new("from-file").unwrap()
+        );
+        let mut c = Config::default();
+        c.add_ice_urls(urls, None, None, None).unwrap();
+        assert_eq!(c.ice_servers.len(), 2);
+        assert!(c.turn_servers.is_empty());
+        let e = Config::default()
+            .add_ice_urls(vec!["stun:s:3478".into()], Some("k".into()), None, None)
+            .unwrap_err();
+        assert!(matches!(e, ConfigError::BadIceServer(..)), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

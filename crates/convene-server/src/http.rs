@@ -100,17 +100,35 @@ async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
 
 /// What `init` fetches: the protocol version and the ICE servers to use (TURN credentials
 /// among them), so other origins read it only when listed in `allowed_origins` (an app
-/// served elsewhere that points `webEndpoint` here).
+/// served elsewhere that points `webEndpoint` here). TURN servers with a shared secret get
+/// credentials minted for this request, so the answer must not be cached.
 async fn client_config(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let mut ice_servers = state.config.ice_servers.clone();
+    if !state.config.turn_servers.is_empty() {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        // Opaque to the TURN server (it only logs it); random so that nothing about the
+        // caller is disclosed and two clients' credentials differ.
+        let user = format!("{:016x}", rand::random::<u64>());
+        ice_servers.extend(
+            state
+                .config
+                .turn_servers
+                .iter()
+                .map(|t| t.issue(now, &user)),
+        );
+    }
     let mut res = Json(serde_json::json!({
             "protocolVersion": convene_protocol::PROTOCOL_VERSION,
             "version": env!("CARGO_PKG_VERSION"),
-            "iceServers": state.config.ice_servers,
+            "iceServers": ice_servers,
             "maxUsersPerSession": state.config.session.max_users_per_session,
     }))
     .into_response();
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Some(origin) = cors_allow(&state.config.allowed_origins, &headers) {
-        let h = res.headers_mut();
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         h.insert(header::VARY, HeaderValue::from_static("Origin"));
     }

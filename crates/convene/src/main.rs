@@ -77,10 +77,32 @@ struct ServeArgs {
     /// IP the media socket binds and offers to clients [default: the bind IP].
     #[arg(long)]
     media_ip: Option<std::net::IpAddr>,
-    /// A STUN/TURN server URL handed to clients (repeatable; TURN credentials go in the
-    /// config file's `[[ice_servers]]`).
+    /// A STUN/TURN server URL handed to clients (repeatable; static TURN credentials go in
+    /// the config file's `[[ice_servers]]`).
     #[arg(long = "ice-server", value_name = "URL")]
     ice_servers: Vec<String>,
+    /// The TURN server's shared secret (coturn's `static-auth-secret`): the `turn:`/`turns:`
+    /// URLs of `--ice-server` get short-lived credentials minted per client. Prefer the
+    /// environment or `--turn-secret-file`, which stay out of `ps`.
+    #[arg(
+        long,
+        env = "CONVENE_TURN_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    turn_secret: Option<String>,
+    /// A file whose first line is the TURN shared secret (see `--turn-secret`).
+    #[arg(
+        long,
+        env = "CONVENE_TURN_SECRET_FILE",
+        value_name = "PATH",
+        conflicts_with = "turn_secret"
+    )]
+    turn_secret_file: Option<String>,
+    /// Seconds each minted TURN credential is valid; clients get theirs at `init`, so this
+    /// should outlast the longest session [default: 86400].
+    #[arg(long)]
+    turn_ttl_secs: Option<u64>,
     /// A TOML config file (flags and environment win over it).
     #[arg(long)]
     config: Option<String>,
@@ -254,13 +276,12 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     if let Some(p) = a.media_port {
         config.media_port = p;
     }
-    for url in a.ice_servers {
-        config.ice_servers.push(convene_server::IceServer {
-            urls: vec![url],
-            username: None,
-            credential: None,
-        });
-    }
+    config.add_ice_urls(
+        a.ice_servers,
+        a.turn_secret,
+        a.turn_secret_file.as_deref(),
+        a.turn_ttl_secs,
+    )?;
     if let Some(ip) = a.media_ip {
         config.media_ip = Some(ip);
     }

@@ -60,3 +60,16 @@ if ! command -v iptables >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null
 fi
 bash tests/fault/run.sh
+
+# TURN: coturn for the TURN credential test
+# The credentials client-config mints must be accepted by a real coturn (use-auth-secret) on
+# 127.0.0.1 (crates/convene-testkit/tests/turn.rs). `cargo test --workspace` above already ran
+# it (installing coturn itself when root); this makes sure coturn is here and runs it once
+# more, so it cannot have been skipped.
+if ! command -v turnserver >/dev/null || ! command -v turnutils_uclient >/dev/null; then
+  echo "installing coturn"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn >/dev/null
+fi
+cargo test -p convene-testkit --test main turn::
+# End of the TURN block.

@@ -17,3 +17,4 @@ mod passcode;
 mod roles;
 mod slow;
 mod tokens;
+mod turn;

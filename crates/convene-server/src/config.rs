@@ -1,16 +1,11 @@
 //! Server configuration: defaults, a TOML file, environment and flags (merged by the binary).
 
+use crate::turn::{self, TurnRestServer, TurnSecret, DEFAULT_TURN_TTL};
 use convene_auth::AppCredentials;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
-use turn::DEFAULT_TURN_TTL;
-use turn::{TurnRestServer, TurnSecret};
-
-// Declared here so that `config` re-exports what the `[[ice_servers]]` keys build.
-#[path = "turn.rs"]
-pub(crate) mod turn;
 
 /// Everything the server needs. `Default` is the embedded default: `127.0.0.1:8080`, no
 /// apps (a random dev app is made), 5,000 users per session.

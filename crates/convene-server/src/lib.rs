@@ -50,6 +50,7 @@ mod router;
 mod session_task;
 mod state;
 mod throttle;
+mod turn;
 mod watchdog;
 
 pub use config::{

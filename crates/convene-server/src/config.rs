@@ -36,6 +36,8 @@ pub struct Config {
     pub turn_servers: Vec<TurnRestServer>,
     /// The edge's timeouts and caps against anonymous clients.
     pub edge: EdgeConfig,
+    /// Limits of the media port's ICE-TCP side.
+    pub media_limits: MediaLimits,
     /// Origins allowed to read `/api/v1/client-config` from a browser (CORS). Empty: the
     /// server's own origin only (no CORS header). `*` allows any.
     pub allowed_origins: Vec<String>,
@@ -81,6 +83,29 @@ impl Default for EdgeConfig {
     }
 }
 
+/// Limits of the media port's ICE-TCP side (the UDP side needs none: unknown sources are
+/// dropped, and each peer is bounded by the SFU itself).
+#[derive(Debug, Clone)]
+pub struct MediaLimits {
+    /// ICE-TCP connections at most; more are closed at once.
+    pub tcp_max_connections: usize,
+    /// An ICE-TCP connection must complete its first frame within this long.
+    pub tcp_handshake_timeout: Duration,
+    /// An ICE-TCP connection silent for this long is closed.
+    pub tcp_idle_timeout: Duration,
+}
+
+impl Default for MediaLimits {
+    fn default() -> Self {
+        let sfu = convene_sfu::SfuConfig::default();
+        MediaLimits {
+            tcp_max_connections: sfu.tcp_max_connections,
+            tcp_handshake_timeout: sfu.tcp_handshake_timeout,
+            tcp_idle_timeout: sfu.tcp_idle_timeout,
+        }
+    }
+}
+
 /// One STUN or TURN server, in the shape of WebRTC's `RTCIceServer`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -109,6 +134,7 @@ impl Default for Config {
             ice_servers: Vec::new(),
             turn_servers: Vec::new(),
             edge: EdgeConfig::default(),
+            media_limits: MediaLimits::default(),
             allowed_origins: Vec::new(),
         }
     }
@@ -251,6 +277,18 @@ pub struct FileConfig {
     pub shutdown_grace_secs: Option<u64>,
     /// Seconds without progress on pending work before `/healthz` says 503.
     pub stall_timeout_secs: Option<u64>,
+    /// Chat messages per user per second (7012 beyond).
+    pub chat_rate_per_sec: Option<u32>,
+    /// Chat messages a session keeps for `chat.getHistory`.
+    pub chat_history: Option<usize>,
+    /// Command channel messages per user per second (7103 beyond).
+    pub command_rate_per_sec: Option<u32>,
+    /// ICE-TCP connections at most.
+    pub ice_tcp_max_connections: Option<usize>,
+    /// Seconds an ICE-TCP connection has to complete its first frame.
+    pub ice_tcp_handshake_timeout_secs: Option<u64>,
+    /// Seconds of silence after which an ICE-TCP connection is closed.
+    pub ice_tcp_idle_timeout_secs: Option<u64>,
 }
 
 /// One `[[ice_servers]]` entry: static credentials (`username`, `credential`), or a shared
@@ -422,6 +460,20 @@ impl FileConfig {
         );
         set(&mut edge.shutdown_grace, self.shutdown_grace_secs.map(secs));
         set(&mut edge.stall_timeout, self.stall_timeout_secs.map(secs));
+        let session = &mut config.session;
+        set(&mut session.chat_rate_per_sec, self.chat_rate_per_sec);
+        set(&mut session.chat_history, self.chat_history);
+        set(&mut session.command_rate_per_sec, self.command_rate_per_sec);
+        let media = &mut config.media_limits;
+        set(&mut media.tcp_max_connections, self.ice_tcp_max_connections);
+        set(
+            &mut media.tcp_handshake_timeout,
+            self.ice_tcp_handshake_timeout_secs.map(secs),
+        );
+        set(
+            &mut media.tcp_idle_timeout,
+            self.ice_tcp_idle_timeout_secs.map(secs),
+        );
         if self.max_connections.is_some() {
             edge.max_connections = self.max_connections;
         }
@@ -521,6 +573,23 @@ mod tests {
         assert_eq!(c.edge.max_connections_per_ip, Some(7));
         assert_eq!(c.edge.header_read_timeout, Duration::from_secs(10));
         assert_eq!(c.allowed_origins, vec!["https://a.example".to_owned()]);
+    }
+
+    #[test]
+    fn session_and_media_keys_apply() {
+        let f: FileConfig = toml::from_str(
+            "chat_rate_per_sec = 3\nchat_history = 50\ncommand_rate_per_sec = 4\n\
+             ice_tcp_max_connections = 9\nice_tcp_handshake_timeout_secs = 2\nice_tcp_idle_timeout_secs = 5\n",
+        )
+        .unwrap();
+        let mut c = Config::default();
+        f.apply(&mut c).unwrap();
+        assert_eq!(c.session.chat_rate_per_sec, 3);
+        assert_eq!(c.session.chat_history, 50);
+        assert_eq!(c.session.command_rate_per_sec, 4);
+        assert_eq!(c.media_limits.tcp_max_connections, 9);
+        assert_eq!(c.media_limits.tcp_handshake_timeout, Duration::from_secs(2));
+        assert_eq!(c.media_limits.tcp_idle_timeout, Duration::from_secs(5));
     }
 
     #[test]

@@ -55,6 +55,7 @@ mod watchdog;
 
 pub use config::{
     load_app_file, parse_app, Config, ConfigError, EdgeConfig, FileApp, FileConfig, IceServer,
+    MediaLimits,
 };
 pub use edge::{derived_max_connections, raise_fd_limit};
 pub use http::app;

@@ -57,10 +57,13 @@ fn lock(owners: &Mutex<Owners>) -> MutexGuard<'_, Owners> {
 
 impl MediaPlane {
     /// Starts the SFU on `sockets` and the dispatcher of its events.
-    pub(crate) fn spawn(sockets: crate::MediaSockets) -> MediaPlane {
+    pub(crate) fn spawn(sockets: crate::MediaSockets, limits: &crate::MediaLimits) -> MediaPlane {
         let (tx, rx) = mpsc::channel(SFU_QUEUE);
         let (ev_tx, ev_rx) = mpsc::channel(EVENT_QUEUE);
-        let config = convene_sfu::SfuConfig::default();
+        let mut config = convene_sfu::SfuConfig::default();
+        config.tcp_max_connections = limits.tcp_max_connections;
+        config.tcp_handshake_timeout = limits.tcp_handshake_timeout;
+        config.tcp_idle_timeout = limits.tcp_idle_timeout;
         let stats = config.stats.clone();
         let control = config.control.clone();
         tokio::spawn(async move {

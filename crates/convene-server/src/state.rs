@@ -35,7 +35,7 @@ impl AppState {
         let watchdog = crate::watchdog::Watchdog::new(config.edge.stall_timeout);
         let shutdown = tokio::sync::watch::Sender::new(false);
         let throttle = Arc::new(PasscodeThrottle::default());
-        let plane = MediaPlane::spawn(media);
+        let plane = MediaPlane::spawn(media, &config.media_limits);
         let ctx = TaskContext {
             config: config.session.clone(),
             media: plane.clone(),

@@ -24,7 +24,7 @@ pub(crate) async fn context(config: convene_session::Config) -> TaskContext {
     let udp = tokio::net::UdpSocket::bind("127.0.0.1:0")
         .await
         .expect("udp");
-    let media = MediaPlane::spawn(crate::MediaSockets { udp, tcp: None });
+    let media = MediaPlane::spawn(crate::MediaSockets { udp, tcp: None }, &Default::default());
     TaskContext {
         config,
         media,

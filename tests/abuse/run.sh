@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The abuse suite, driven from outside the process against one real server in a private
+# loopback-only network namespace (tests/abuse/abuse.py does the talking):
+#   1. caps:  WebSockets from one address past --max-connections-per-ip (429 each), then from
+#             other addresses past --max-connections (503 each); everyone within is admitted;
+#   2. quiet: the calm session alone: users join, everyone chats, everyone gets every message;
+#   3. abuse: the same calm workload while abusers (127.0.0.2, 127.0.0.3) keep idle WebSockets
+#             and idle TCP sockets open, trickle headers, send oversized, malformed, unmasked
+#             and reserved frames, flood binary, ping and text frames, and flood chat in
+#             another session.
+# Checks correctness only: every calm join and chat message arrived, every abuser was refused
+# or closed. Latencies (quiet vs under abuse) are printed for BENCHMARKS.md, never asserted.
+#
+# Usage: bash tests/abuse/run.sh            (CI size: about a minute)
+#        ABUSE_FULL=1 CONVENE_BIN=target/release/convene bash tests/abuse/run.sh   (thousands
+#        of sockets, the server's own fd-derived connection cap)
+# Root (unshare); needs a built `convene` (default target/debug/convene, or CONVENE_BIN).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+BIN="${CONVENE_BIN:-$ROOT/target/debug/convene}"
+if [ -z "${CONVENE_ABUSE_IN_NETNS:-}" ]; then
+  [ -x "$BIN" ] || { echo "abuse: no server binary at $BIN" >&2; exit 1; }
+  exec unshare -n env CONVENE_ABUSE_IN_NETNS=1 CONVENE_BIN="$BIN" bash "$HERE/run.sh" "$@"
+fi
+ip link set lo up
+ulimit -n "$(ulimit -Hn)"
+
+PORT=18800 KEY=abuse-key SECRET=abuse-secret-0123456789abcdef
+TMP="$(mktemp -d -t convene-abuse.XXXXXX)"
+if [ -n "${ABUSE_FULL:-}" ]; then
+  # The server derives its cap from the fd limit (3/4 of what is left after its reserve).
+  MAX=$(( ( $(ulimit -n) - 256 ) / 4 * 3 ))
+  PER_IP=5000
+  SIZE=(--users 50 --concurrency 10 --chats 10 --secs 30 --idle-ws 4500 --idle-tcp 3000 --slow 1000)
+  SERVE=(--max-connections-per-ip $PER_IP)
+else
+  MAX=400 PER_IP=150
+  SIZE=(--users 10 --concurrency 5 --chats 5 --secs 8 --idle-ws 100 --idle-tcp 50 --slow 20)
+  SERVE=(--max-connections $MAX --max-connections-per-ip $PER_IP)
+fi
+"$BIN" serve --bind 127.0.0.1:$PORT --app "$KEY:$SECRET" --media-port 0 "${SERVE[@]}" \
+  --header-read-timeout-secs 2 --join-timeout-secs 2 >"$TMP/server.log" 2>&1 &
+SPID=$!
+trap 'kill $SPID 2>/dev/null || true' EXIT
+for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
+grep -m1 "at most" "$TMP/server.log" || true
+
+A=(--port $PORT --bin "$BIN" --key "$KEY" --secret "$SECRET")
+python3 "$HERE/abuse.py" caps "${A[@]}" --max-connections "$MAX" --per-ip-cap "$PER_IP" | tee "$TMP/caps.json"
+sleep 1
+python3 "$HERE/abuse.py" calm "${A[@]}" "${SIZE[@]}" | tee "$TMP/quiet.json"
+python3 "$HERE/abuse.py" abuse "${A[@]}" "${SIZE[@]}" | tee "$TMP/abuse.json"
+python3 "$HERE/summary.py" "$TMP/caps.json" "$TMP/quiet.json" "$TMP/abuse.json"
+kill -TERM $SPID
+wait $SPID
+echo "abuse: the server exited cleanly after SIGTERM"

@@ -29,29 +29,40 @@ ulimit -n "$(ulimit -Hn)"
 PORT=18800 KEY=abuse-key SECRET=abuse-secret-0123456789abcdef
 TMP="$(mktemp -d -t convene-abuse.XXXXXX)"
 if [ -n "${ABUSE_FULL:-}" ]; then
-  # The server derives its cap from the fd limit (3/4 of what is left after its reserve).
-  MAX=$(( ( $(ulimit -n) - 256 ) / 4 * 3 ))
-  PER_IP=5000
+  # The global cap is the server's own, derived from the fd limit (read back from its log).
+  PER_IP=5000 CAP=() TIMEOUT=10
   SIZE=(--users 50 --concurrency 10 --chats 10 --secs 30 --idle-ws 4500 --idle-tcp 3000 --slow 1000)
-  SERVE=(--max-connections-per-ip $PER_IP)
 else
-  MAX=400 PER_IP=150
+  PER_IP=150 CAP=(--max-connections 400) TIMEOUT=2
   SIZE=(--users 10 --concurrency 5 --chats 5 --secs 8 --idle-ws 100 --idle-tcp 50 --slow 20)
-  SERVE=(--max-connections $MAX --max-connections-per-ip $PER_IP)
 fi
-"$BIN" serve --bind 127.0.0.1:$PORT --app "$KEY:$SECRET" --media-port 0 "${SERVE[@]}" \
-  --header-read-timeout-secs 2 --join-timeout-secs 2 >"$TMP/server.log" 2>&1 &
-SPID=$!
+SPID=
 trap 'kill $SPID 2>/dev/null || true' EXIT
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
-grep -m1 "at most" "$TMP/server.log" || true
-
+# Starts a server with the caps and the given flags; $1 names its log.
+serve() {
+  local log="$TMP/$1.log"; shift
+  "$BIN" serve --bind 127.0.0.1:$PORT --app "$KEY:$SECRET" --media-port 0 "${CAP[@]}" \
+    --max-connections-per-ip $PER_IP "$@" >"$log" 2>&1 &
+  SPID=$!
+  for _ in $(seq 100); do grep -q "at most" "$log" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
+  MAX=$(grep -m1 -o 'at most [0-9]* connections' "$log" | cut -d' ' -f3)
+}
+stop() {
+  kill -TERM $SPID
+  wait $SPID
+}
 A=(--port $PORT --bin "$BIN" --key "$KEY" --secret "$SECRET")
+
+# Caps: its own server, whose timeouts outlast the filling, so the count is exact.
+serve caps --join-timeout-secs 600
+echo "abuse: the server takes at most $MAX connections, $PER_IP per IP address"
 python3 "$HERE/abuse.py" caps "${A[@]}" --max-connections "$MAX" --per-ip-cap "$PER_IP" | tee "$TMP/caps.json"
-sleep 1
+stop
+
+serve server --header-read-timeout-secs $TIMEOUT --join-timeout-secs $TIMEOUT
 python3 "$HERE/abuse.py" calm "${A[@]}" "${SIZE[@]}" | tee "$TMP/quiet.json"
 python3 "$HERE/abuse.py" abuse "${A[@]}" "${SIZE[@]}" | tee "$TMP/abuse.json"
 python3 "$HERE/summary.py" "$TMP/caps.json" "$TMP/quiet.json" "$TMP/abuse.json"
-kill -TERM $SPID
-wait $SPID
+stop
 echo "abuse: the server exited cleanly after SIGTERM"

@@ -61,8 +61,14 @@ python3 "$HERE/abuse.py" caps "${A[@]}" --max-connections "$MAX" --per-ip-cap "$
 stop
 
 serve server --header-read-timeout-secs $TIMEOUT --join-timeout-secs $TIMEOUT
-python3 "$HERE/abuse.py" calm "${A[@]}" "${SIZE[@]}" | tee "$TMP/quiet.json"
-python3 "$HERE/abuse.py" abuse "${A[@]}" "${SIZE[@]}" | tee "$TMP/abuse.json"
-python3 "$HERE/summary.py" "$TMP/caps.json" "$TMP/quiet.json" "$TMP/abuse.json"
+python3 "$HERE/abuse.py" calm --label quiet "${A[@]}" "${SIZE[@]}" | tee "$TMP/quiet.json"
+python3 "$HERE/abuse.py" abusers "${A[@]}" "${SIZE[@]}" >"$TMP/abusers.json" 2>"$TMP/abusers.err" &
+APID=$!
+for _ in $(seq 100); do grep -q running "$TMP/abusers.err" && break; sleep 0.1; done
+sleep 3  # the abusers' sockets open
+python3 "$HERE/abuse.py" calm --label under_abuse "${A[@]}" "${SIZE[@]}" | tee "$TMP/abuse.json"
+kill -TERM $APID
+wait $APID || { cat "$TMP/abusers.json" "$TMP/abusers.err"; exit 1; }
+python3 "$HERE/summary.py" "$TMP/caps.json" "$TMP/quiet.json" "$TMP/abuse.json" "$TMP/abusers.json"
 stop
 echo "abuse: the server exited cleanly after SIGTERM"

@@ -5,7 +5,8 @@ it can also send what no library would (oversized, unmasked, reserved-opcode fra
 
   abuse.py caps     ...  fill the per-IP and the global connection caps; count 429 and 503
   abuse.py calm     ...  the calm session: rounds of users joining and chatting
-  abuse.py abusers  ...  every kind of abuser, until SIGTERM (run calm meanwhile)
+  abuse.py abusers --group idle|active ...  abusers until SIGTERM (run calm meanwhile): idle
+                    and slow sockets, or bad frames and floods
 
 Each prints one JSON report on stdout and exits 1 if a correctness check fails (a calm user's
 join or chat lost, an abuser not refused or closed). Latencies are reported, never asserted.
@@ -382,10 +383,13 @@ async def chat_flood_replies(args, tally, stop, ip):
 
 async def abusers(args, tally, stop):
     a, b = "127.0.0.2", "127.0.0.3"  # abusers' own addresses; the calm users are 127.0.0.1
+    if args.group == "idle":
+        tasks = [idle_ws(args, tally, stop, a) for _ in range(args.idle_ws)]
+        tasks += [raw_idle(args, tally, stop, b, False) for _ in range(args.idle_tcp)]
+        tasks += [raw_idle(args, tally, stop, b, True) for _ in range(args.slow)]
+        await asyncio.gather(*tasks)
+        return
     big = b"x" * (args.oversize_kib * 1024)
-    tasks = [idle_ws(args, tally, stop, a) for _ in range(args.idle_ws)]
-    tasks += [raw_idle(args, tally, stop, b, False) for _ in range(args.idle_tcp)]
-    tasks += [raw_idle(args, tally, stop, b, True) for _ in range(args.slow)]
     kinds = {
         "oversized frame": sends(frame(1, big)),
         "malformed json": sends(*(frame(1, p) for p in [b"{", b"[]", b'{"id":"x"}', b'{"id":1,"method":"nope"}',
@@ -397,7 +401,7 @@ async def abusers(args, tally, stop):
         "ping flood": flood(9, b"p", 5000),
         "text flood": flood(1, b'{"id":1,"method":"ping"}', 5000),
     }
-    tasks += [one_shot(args, tally, stop, b, k, s) for k, s in kinds.items()]
+    tasks = [one_shot(args, tally, stop, b, k, s) for k, s in kinds.items()]
     tasks += [chat_flood(args, tally, stop, b, 500), chat_flood_replies(args, tally, stop, b)]
     await asyncio.gather(*tasks)
 
@@ -437,7 +441,7 @@ async def caps(args):
     return report, ok
 
 
-def check_abuse(counts):
+def check_abuse(counts, group):
     """What each abuser must have seen: refused or closed, never served for long."""
     problems = []
 
@@ -449,6 +453,7 @@ def check_abuse(counts):
         ("idle websocket", ("close 1008 join timeout",)),
         ("idle tcp", ("closed by server",)),
         ("slow headers", ("closed by server",)),
+    ] if group == "idle" else [
         ("oversized frame", ("TCP closed", "TCP reset", "close 1009")),
         ("malformed json", ("4003",)),
         ("unmasked frame", ("TCP closed", "TCP reset", "close 1002")),
@@ -481,6 +486,8 @@ async def main():
     p = argparse.ArgumentParser()
     p.add_argument("mode", choices=["caps", "calm", "abusers"])
     p.add_argument("--label", default="calm", help="the calm report's name")
+    p.add_argument("--group", choices=["idle", "active"], default="active",
+                   help="abusers: idle and slow sockets, or bad frames and floods (one process each)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--bin", required=True)
@@ -520,7 +527,7 @@ async def main():
     except asyncio.TimeoutError:
         pass
     counts = dict(sorted(tally.c.items()))
-    problems = check_abuse(counts)
+    problems = check_abuse(counts, args.group)
     print(json.dumps({"abusers": counts, "abuse_problems": problems}))
     return 0 if not problems else 1
 

@@ -31,7 +31,7 @@ TMP="$(mktemp -d -t convene-abuse.XXXXXX)"
 if [ -n "${ABUSE_FULL:-}" ]; then
   # The global cap is the server's own, derived from the fd limit (read back from its log).
   PER_IP=5000 CAP=() TIMEOUT=10
-  SIZE=(--users 50 --concurrency 10 --chats 10 --secs 30 --idle-ws 4500 --idle-tcp 3000 --slow 1000)
+  SIZE=(--users 20 --concurrency 10 --chats 10 --secs 30 --idle-ws 4500 --idle-tcp 3000 --slow 1000)
 else
   PER_IP=150 CAP=(--max-connections 400) TIMEOUT=2
   SIZE=(--users 10 --concurrency 5 --chats 5 --secs 8 --idle-ws 100 --idle-tcp 50 --slow 20)
@@ -62,13 +62,20 @@ stop
 
 serve server --header-read-timeout-secs $TIMEOUT --join-timeout-secs $TIMEOUT
 python3 "$HERE/abuse.py" calm --label quiet "${A[@]}" "${SIZE[@]}" | tee "$TMP/quiet.json"
-python3 "$HERE/abuse.py" abusers "${A[@]}" "${SIZE[@]}" >"$TMP/abusers.json" 2>"$TMP/abusers.err" &
-APID=$!
-for _ in $(seq 100); do grep -q running "$TMP/abusers.err" && break; sleep 0.1; done
+APIDS=()
+for g in idle active; do
+  python3 "$HERE/abuse.py" abusers --group $g "${A[@]}" "${SIZE[@]}" >"$TMP/abusers-$g.json" 2>"$TMP/abusers-$g.err" &
+  APIDS+=($!)
+done
+for g in idle active; do
+  for _ in $(seq 100); do grep -q running "$TMP/abusers-$g.err" && break; sleep 0.1; done
+done
 sleep 3  # the abusers' sockets open
 python3 "$HERE/abuse.py" calm --label under_abuse "${A[@]}" "${SIZE[@]}" | tee "$TMP/abuse.json"
-kill -TERM $APID
-wait $APID || { cat "$TMP/abusers.json" "$TMP/abusers.err"; exit 1; }
-python3 "$HERE/summary.py" "$TMP/caps.json" "$TMP/quiet.json" "$TMP/abuse.json" "$TMP/abusers.json"
+kill -TERM "${APIDS[@]}"
+for p in "${APIDS[@]}"; do
+  wait $p || { cat "$TMP"/abusers-*; exit 1; }
+done
+python3 "$HERE/summary.py" "$TMP/caps.json" "$TMP/quiet.json" "$TMP/abuse.json" "$TMP/abusers-idle.json" "$TMP/abusers-active.json"
 stop
 echo "abuse: the server exited cleanly after SIGTERM"

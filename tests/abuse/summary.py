@@ -2,15 +2,18 @@
 """Prints the abuse suite's results: what the abusers got, and the calm session quiet vs under
 abuse as a table for BENCHMARKS.md and docs/security.md.
 
-Usage: summary.py CAPS.json QUIET.json UNDER_ABUSE.json ABUSERS.json
+Usage: summary.py CAPS.json QUIET.json UNDER_ABUSE.json ABUSERS.json...
 """
 import json
 import sys
 
-caps, quiet, abuse, abusers = (json.load(open(p)) for p in sys.argv[1:5])
+caps, quiet, abuse = (json.load(open(p)) for p in sys.argv[1:4])
+counts = {}
+for p in sys.argv[4:]:
+    counts.update(json.load(open(p))["abusers"])
 print("\nabuse: connection caps:", json.dumps(caps["caps"]["answers"]))
 print("abuse: what the abusers got (count: kind: outcome):")
-for k, v in abusers["abusers"].items():
+for k, v in sorted(counts.items()):
     print(f"  {v:6d}  {k}")
 print("| calm session | joins | chat messages | deliveries lost | join p50 / p99 / max (ms) | chat delivery p50 / p99 / max (ms) |")
 print("|---|---|---|---|---|---|")

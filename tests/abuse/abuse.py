@@ -256,7 +256,9 @@ async def idle_ws(args, tally, stop, ip):
             tally.add("idle websocket", f"connect error {e.errno}")
             await asyncio.sleep(0.2)
             continue
-        done, _ = await asyncio.wait([ws.closed, asyncio.ensure_future(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait([ws.closed, stopper], return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
         if ws.closed.done():
             tally.add("idle websocket", close_name(ws.closed.result()))
         ws.close()

@@ -282,7 +282,7 @@ test('others see isInFailover while a user reconnects; a refused resume ends in 
   // The host removes B meanwhile; B's resume is then refused for good.
   assert.equal(await call(a, (c, id) => c.removeUser(id), bid), '');
   await b.evaluate(() => { window.WebSocket = window.RealWebSocket; });
-  const fail = await waitEvent(b, 'connection-change', (p) => p.state === 'Fail', 15000);
+  const fail = await waitEvent(b, 'connection-change', (p) => p.state === 'Fail', 30000);
   assert.equal(typeof fail.reason, 'string');
   assert.equal(await call(b, (c) => c.getAllUser().length), 0);
 });

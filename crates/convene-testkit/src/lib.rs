@@ -603,3 +603,33 @@ pub fn convene_command(args: &[&str]) -> tokio::process::Command {
         .kill_on_drop(true);
     c
 }
+
+/// `convene serve ARGS` with `CONVENE_APPS=env_apps` (killed on drop), once it listens, and
+/// the `http://` address it printed.
+pub async fn spawn_serve(args: &[&str], env_apps: &str) -> (tokio::process::Child, String) {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    tokio::task::spawn_blocking(convene_bin)
+        .await
+        .expect("built");
+    let mut serve = vec!["serve"];
+    serve.extend_from_slice(args);
+    let mut child = convene_command(&serve)
+        .env("CONVENE_APPS", env_apps)
+        .spawn()
+        .expect("spawn convene serve");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let url = loop {
+        let line = bounded("convene serve to listen", out.next_line())
+            .await
+            .expect("read stdout")
+            .expect("serve printed its address");
+        if let Some(rest) = line.strip_prefix("Convene listening on ") {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+        }
+    };
+    (child, url)
+}

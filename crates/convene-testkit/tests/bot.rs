@@ -2,7 +2,6 @@
 
 use convene_testkit::*;
 use serde_json::{json, Value};
-use std::process::Stdio;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
@@ -357,33 +356,6 @@ async fn join_bot_publishes_files_and_reports_what_it_receives() {
     assert_eq!(viewer.exit_code().await, 0);
 }
 
-/// `convene serve` with apps from the environment and limits from a config file; returns the
-/// child (killed on drop) and the URL it printed.
-async fn serve(args: &[&str], env_apps: &str) -> (Child, String) {
-    let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
-    let mut child = Command::new(bin)
-        .arg("serve")
-        .args(args)
-        .env("CONVENE_APPS", env_apps)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn convene serve");
-    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = bounded("convene serve to listen", out.next_line())
-            .await
-            .unwrap()
-            .expect("serve printed its address");
-        if let Some(rest) = line.strip_prefix("Convene listening on ") {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    (child, url)
-}
-
 #[tokio::test]
 async fn serve_takes_apps_from_env_and_limits_from_a_config_file() {
     let dir = std::env::temp_dir().join(format!("convene-cfg-{}", std::process::id()));
@@ -394,7 +366,7 @@ async fn serve_takes_apps_from_env_and_limits_from_a_config_file() {
         "max_users_per_session = 1\nmedia_port = 0\n[[apps]]\nkey = \"file-key\"\nsecret = \"file-secret\"\n",
     )
     .unwrap();
-    let (_child, url) = serve(
+    let (_child, url) = spawn_serve(
         &["--bind", "127.0.0.1:0", "--config", cfg.to_str().unwrap()],
         "env-key:env-secret-0123456789abcdef,other:other-secret-0123456789abcdef",
     )

@@ -10,7 +10,6 @@ use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 const SECRET: &str = "convene-test-turn-secret";
@@ -237,27 +236,9 @@ async fn uclient(turn_port: u16, peer_port: u16, user: &str, password: &str) -> 
 
 /// `convene serve ARGS` on a free port (killed on drop), and its HTTP address.
 async fn serve(args: &[&str]) -> (Child, SocketAddr) {
-    let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
-    let mut child = Command::new(bin)
-        .args(["serve", "--bind", "127.0.0.1:0", "--media-port", "0"])
-        .args(args)
-        .env("CONVENE_APPS", format!("{APP_KEY}:{APP_SECRET}"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn convene serve");
-    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = bounded("convene serve to listen", out.next_line())
-            .await
-            .unwrap()
-            .expect("serve printed its address");
-        if let Some(rest) = line.strip_prefix("Convene listening on ") {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
+    let mut all = vec!["--bind", "127.0.0.1:0", "--media-port", "0"];
+    all.extend_from_slice(args);
+    let (child, url) = spawn_serve(&all, &format!("{APP_KEY}:{APP_SECRET}")).await;
     let addr = url.trim_start_matches("http://").trim_end_matches('/');
     (child, addr.parse().expect("an address"))
 }

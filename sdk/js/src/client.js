@@ -321,7 +321,13 @@ export class VideoClient extends Emitter {
       onClose: () => { if (this._sig === sig) this._onClose(); },
     });
     this._sig = sig;
-    await sig.open(JOIN_TIMEOUT_MS);
+    try {
+      await sig.open(JOIN_TIMEOUT_MS);
+    } catch (e) {
+      // A socket that never opened is no socket: the caller may try again.
+      if (this._sig === sig) this._sig = null;
+      throw e;
+    }
     return sig;
   }
 

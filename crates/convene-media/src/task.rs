@@ -2,12 +2,13 @@
 //! handle's commands, and records what arrives. Negotiation and publishing are its
 //! submodules.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use str0m::change::SdpPendingOffer;
 use str0m::format::CodecExtra;
-use str0m::media::MediaData;
+use str0m::media::{KeyframeRequestKind, MediaData, Mid};
 use str0m::net::{Protocol, Receive};
 use str0m::{Event, IceConnectionState, Input, Output, Rtc};
 use tokio::sync::{mpsc, oneshot};
@@ -41,7 +42,12 @@ pub(crate) struct Core {
     snapshot: PeerSnapshot,
     timeout: Instant,
     transmits: Vec<(Protocol, SocketAddr, Vec<u8>)>,
+    /// When each receive slot last asked for a keyframe.
+    asked_key: HashMap<Mid, Instant>,
 }
+
+/// A receiver that cannot decode asks for a keyframe at most this often per slot.
+const KEYFRAME_RETRY: Duration = Duration::from_secs(1);
 
 impl Core {
     /// A peer around `rtc` (its local candidate added), publishing nothing yet.
@@ -61,6 +67,7 @@ impl Core {
             snapshot: PeerSnapshot::default(),
             timeout: now,
             transmits: Vec::new(),
+            asked_key: HashMap::new(),
         }
     }
 
@@ -176,6 +183,21 @@ impl Core {
         }
     }
 
+    fn ask_keyframe(&mut self, mid: Mid, rid: Option<str0m::media::Rid>) {
+        let now = Instant::now();
+        if let Some(at) = self.asked_key.get(&mid) {
+            if now.duration_since(*at) < KEYFRAME_RETRY {
+                return;
+            }
+        }
+        self.asked_key.insert(mid, now);
+        if let Some(mut w) = self.rtc.writer(mid) {
+            if let Err(e) = w.request_keyframe(rid, KeyframeRequestKind::Pli) {
+                tracing::debug!("keyframe request on {mid} failed: {e}");
+            }
+        }
+    }
+
     fn record(&mut self, data: MediaData) {
         let packets = (**data.seq_range.end()).saturating_sub(**data.seq_range.start()) + 1;
         let keyframe = data.is_keyframe();
@@ -188,6 +210,9 @@ impl Core {
         stats.frames += 1;
         stats.bytes += data.data.len() as u64;
         stats.keyframes += u64::from(keyframe);
+        // As a decoder would: video it cannot decode (none yet, or a gap since the last
+        // frame) needs a keyframe, so ask the sender, once a second while it lasts.
+        let undecodable = stats.keyframes == 0 || !data.contiguous;
         stats.records.push(FrameRecord {
             tag: parse_frame(&data.data),
             keyframe,
@@ -199,5 +224,8 @@ impl Core {
                 _ => None,
             },
         });
+        if data.params.spec().codec.is_video() && undecodable && !keyframe {
+            self.ask_keyframe(data.mid, data.rid);
+        }
     }
 }

@@ -41,11 +41,14 @@ pub struct MediaPeerConfig {
     pub audio_frames: Option<Vec<Vec<u8>>>,
     /// UDP (default) or ICE-TCP.
     pub transport: Transport,
+    /// Keep a [`FrameRecord`](crate::FrameRecord) of every received frame (default). Long
+    /// load runs turn it off: counts, loss and the latency histogram are kept either way.
+    pub keep_frame_records: bool,
 }
 
 impl MediaPeerConfig {
     /// Defaults: 20 fps, 80-byte audio, 400/1200/3000-byte video layers, 2000-byte share,
-    /// keyframes on request only, audio level -30 dBov.
+    /// keyframes on request only, audio level -30 dBov, every frame record kept.
     pub fn new(user_id: u32) -> Self {
         MediaPeerConfig {
             user_id,
@@ -58,6 +61,7 @@ impl MediaPeerConfig {
             video_frames: None,
             audio_frames: None,
             transport: Transport::Udp,
+            keep_frame_records: true,
         }
     }
 }

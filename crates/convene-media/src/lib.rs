@@ -19,6 +19,8 @@
 //! * Everything received is recorded per receive slot ([`TrackStats`]): packets, frames,
 //!   bytes, keyframes, and per frame an FNV-1a checksum, so tests can prove that what
 //!   arrived is bit-for-bit what was sent ([`PeerSnapshot::sent`] holds the sender's side).
+//!   Synthetic frames carry their send time, so each slot also counts latency
+//!   ([`LatencyHistogram`]) and lost frames; load runs can drop the per-frame records.
 //!
 //! This crate does not depend on `convene-sfu`; signalling is the caller's job.
 //!
@@ -46,6 +48,7 @@
 //! | `task/negotiate.rs`, `task/publish.rs` | offers and answers; frames sent on time |
 //! | `net.rs` | the UDP socket or the ICE-TCP connection |
 //! | `config.rs`, `offer.rs`, `snapshot.rs`, `error.rs` | nouns |
+//! | `latency.rs` | the latency histogram of a receive slot |
 //! | `synth.rs`, `ivf.rs`, `ogg.rs` | media to send: synthetic frames, IVF VP8, Ogg Opus |
 //!
 //! [str0m]: https://docs.rs/str0m
@@ -55,6 +58,7 @@
 mod config;
 mod error;
 mod ivf;
+mod latency;
 mod net;
 mod offer;
 mod ogg;
@@ -66,6 +70,7 @@ mod task;
 pub use config::{MediaPeerConfig, Transport};
 pub use error::MediaError;
 pub use ivf::{read_ivf, IvfError, IvfFrame, IvfHeader};
+pub use latency::LatencyHistogram;
 pub use offer::{Offer, OfferPlan, SIMULCAST_RIDS};
 pub use ogg::{read_ogg_opus, OggError};
 pub use peer::MediaPeer;

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use crate::synth::{FrameTag, SynthKind};
+use crate::LatencyHistogram;
 
 /// One received frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +20,10 @@ pub struct FrameRecord {
     pub packets: u64,
     /// VP8 PictureID (extended by str0m), if the descriptor carried one.
     pub picture_id: Option<u64>,
+    /// The send time carried in a synthetic frame (µs since the Unix epoch).
+    pub sent_at_us: Option<u64>,
+    /// When the frame was complete here (µs since the Unix epoch, same clock).
+    pub received_at_us: u64,
 }
 
 /// Everything received on one receive slot (mid).
@@ -32,7 +37,15 @@ pub struct TrackStats {
     pub bytes: u64,
     /// Keyframes.
     pub keyframes: u64,
-    /// Every frame, in arrival order.
+    /// Synthetic frames that never arrived: gaps in the frame counter of one sender
+    /// (counted per sender, so a slot switching speakers is not a loss).
+    pub lost_frames: u64,
+    /// Send-to-receive time of every synthetic frame.
+    pub latency: LatencyHistogram,
+    /// The last synthetic frame's tag (where the loss count continues from).
+    pub last_tag: Option<FrameTag>,
+    /// Every frame, in arrival order; empty when the peer was configured not to keep
+    /// them ([`MediaPeerConfig::keep_frame_records`](crate::MediaPeerConfig)).
     pub records: Vec<FrameRecord>,
 }
 

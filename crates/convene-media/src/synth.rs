@@ -3,7 +3,11 @@
 //! tell who sent a frame, on which layer, and which frame it was.
 //!
 //! Layout after the codec-shaped prefix: `b"CVN"`, kind, layer, keyframe, user (u32 BE),
-//! counter (u32 BE), then deterministic filler bytes.
+//! counter (u32 BE), send time (u64 BE, microseconds since the Unix epoch), then
+//! deterministic filler bytes. The send time lets a receiver on the same host measure how
+//! long the frame took ([`sent_at_us`]); the filler does not depend on it.
+
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Which synthetic track a frame belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,14 +47,28 @@ pub struct FrameTag {
 }
 
 const MAGIC: &[u8; 3] = b"CVN";
-const TAG_LEN: usize = 3 + 3 + 8;
+const TAG_LEN: usize = 3 + 3 + 8 + 8;
 /// VP8 keyframe prefix: 3-byte frame tag, start code, 2+2 bytes of dimensions.
 const VP8_KEY_PREFIX: usize = 10;
 const VP8_INTER_PREFIX: usize = 3;
 const OPUS_PREFIX: usize = 1;
 
-/// Build one frame of `size` bytes (at least the prefix plus the tag).
+/// Microseconds since the Unix epoch on this host's wall clock (0 if it is before 1970):
+/// the clock of the send time in frames, so sender and receiver must share a host.
+pub fn wall_clock_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64)
+}
+
+/// Build one frame of `size` bytes (at least the prefix plus the tag), stamped with the
+/// current [`wall_clock_us`] as its send time.
 pub fn build_frame(tag: FrameTag, size: usize) -> Vec<u8> {
+    build_frame_at(tag, size, wall_clock_us())
+}
+
+/// Build one frame of `size` bytes stamped with the send time `sent_at_us`.
+pub fn build_frame_at(tag: FrameTag, size: usize, sent_at_us: u64) -> Vec<u8> {
     let mut out = Vec::with_capacity(size.max(VP8_KEY_PREFIX + TAG_LEN));
     match tag.kind {
         // Opus TOC: config 31 (CELT FB 20 ms), mono, one frame.
@@ -73,6 +91,7 @@ pub fn build_frame(tag: FrameTag, size: usize) -> Vec<u8> {
     out.extend_from_slice(&[tag.kind as u8, tag.layer, tag.keyframe as u8]);
     out.extend_from_slice(&tag.user.to_be_bytes());
     out.extend_from_slice(&tag.counter.to_be_bytes());
+    out.extend_from_slice(&sent_at_us.to_be_bytes());
     // xorshift64 filler seeded by the tag: deterministic, different per frame.
     let mut x = (u64::from(tag.user) << 32 | u64::from(tag.counter))
         ^ (u64::from(tag.kind as u8) << 56 | u64::from(tag.layer) << 48)
@@ -86,23 +105,34 @@ pub fn build_frame(tag: FrameTag, size: usize) -> Vec<u8> {
     out
 }
 
-/// Read the tag of a frame built by [`build_frame`].
-pub fn parse_frame(data: &[u8]) -> Option<FrameTag> {
+/// The tag bytes of a frame built by [`build_frame`], after whichever prefix it has.
+fn tag_bytes(data: &[u8]) -> Option<&[u8; TAG_LEN]> {
     [OPUS_PREFIX, VP8_INTER_PREFIX, VP8_KEY_PREFIX]
         .into_iter()
         .find_map(|off| {
-            let t = data.get(off..off + TAG_LEN)?;
-            if &t[..3] != MAGIC {
-                return None;
-            }
-            Some(FrameTag {
-                kind: SynthKind::from_u8(t[3])?,
-                layer: t[4],
-                keyframe: t[5] != 0,
-                user: u32::from_be_bytes([t[6], t[7], t[8], t[9]]),
-                counter: u32::from_be_bytes([t[10], t[11], t[12], t[13]]),
-            })
+            let t: &[u8; TAG_LEN] = data.get(off..off + TAG_LEN)?.try_into().ok()?;
+            (&t[..3] == MAGIC).then_some(t)
         })
+}
+
+/// Read the tag of a frame built by [`build_frame`].
+pub fn parse_frame(data: &[u8]) -> Option<FrameTag> {
+    let t = tag_bytes(data)?;
+    Some(FrameTag {
+        kind: SynthKind::from_u8(t[3])?,
+        layer: t[4],
+        keyframe: t[5] != 0,
+        user: u32::from_be_bytes([t[6], t[7], t[8], t[9]]),
+        counter: u32::from_be_bytes([t[10], t[11], t[12], t[13]]),
+    })
+}
+
+/// The send time (microseconds since the Unix epoch) of a frame built by [`build_frame`].
+pub fn sent_at_us(data: &[u8]) -> Option<u64> {
+    let t = tag_bytes(data)?;
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&t[14..22]);
+    Some(u64::from_be_bytes(b))
 }
 
 /// 64-bit FNV-1a: the per-frame checksum used to prove bit-exact delivery.
@@ -130,9 +160,10 @@ mod tests {
                     user: 7,
                     counter: 99,
                 };
-                let f = build_frame(tag, 500);
+                let f = build_frame_at(tag, 500, 1_700_000_000_123_456);
                 assert_eq!(f.len(), 500);
                 assert_eq!(parse_frame(&f), Some(tag));
+                assert_eq!(sent_at_us(&f), Some(1_700_000_000_123_456));
                 if kind != SynthKind::Audio {
                     assert_eq!(f[0] & 1 == 0, keyframe, "VP8 P bit");
                 }
@@ -153,5 +184,27 @@ mod tests {
         assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
         assert!(parse_frame(b"garbage").is_none());
+        assert!(sent_at_us(b"garbage").is_none());
+        // The filler depends on the tag only, not on the send time.
+        let (a, b) = (build_frame_at(t(3), 300, 1), build_frame_at(t(3), 300, 2));
+        assert_ne!(a, b);
+        assert_eq!(a[40..], b[40..]);
+    }
+
+    #[test]
+    fn build_frame_stamps_the_current_time() {
+        let before = wall_clock_us();
+        let f = build_frame(
+            FrameTag {
+                kind: SynthKind::Audio,
+                layer: 0,
+                keyframe: false,
+                user: 1,
+                counter: 0,
+            },
+            80,
+        );
+        let sent = sent_at_us(&f).expect("a tagged frame");
+        assert!(before <= sent && sent <= wall_clock_us());
     }
 }

@@ -14,7 +14,7 @@ use str0m::{Event, IceConnectionState, Input, Output, Rtc};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::net::Net;
-use crate::synth::{fnv1a64, parse_frame, SynthKind};
+use crate::synth::{fnv1a64, parse_frame, sent_at_us, wall_clock_us, SynthKind};
 use crate::{FrameRecord, MediaError, MediaPeerConfig, Offer, OfferPlan, PeerSnapshot};
 
 mod negotiate;
@@ -199,8 +199,11 @@ impl Core {
     }
 
     fn record(&mut self, data: MediaData) {
+        let received_at_us = wall_clock_us();
         let packets = (**data.seq_range.end()).saturating_sub(**data.seq_range.start()) + 1;
         let keyframe = data.is_keyframe();
+        let tag = parse_frame(&data.data);
+        let sent_at_us = tag.and_then(|_| sent_at_us(&data.data));
         let stats = self
             .snapshot
             .received
@@ -210,20 +213,36 @@ impl Core {
         stats.frames += 1;
         stats.bytes += data.data.len() as u64;
         stats.keyframes += u64::from(keyframe);
+        if let Some(sent) = sent_at_us {
+            stats.latency.record(received_at_us.saturating_sub(sent));
+        }
+        if let Some(t) = tag {
+            // Counters of one sender and kind go up by one per frame (layers share them).
+            if let Some(last) = stats.last_tag {
+                if (last.user, last.kind) == (t.user, t.kind) && t.counter > last.counter {
+                    stats.lost_frames += u64::from(t.counter - last.counter - 1);
+                }
+            }
+            stats.last_tag = Some(t);
+        }
         // As a decoder would: video it cannot decode (none yet, or a gap since the last
         // frame) needs a keyframe, so ask the sender, once a second while it lasts.
         let undecodable = stats.keyframes == 0 || !data.contiguous;
-        stats.records.push(FrameRecord {
-            tag: parse_frame(&data.data),
-            keyframe,
-            checksum: fnv1a64(&data.data),
-            bytes: data.data.len(),
-            packets,
-            picture_id: match data.codec_extra {
-                CodecExtra::Vp8(v) => v.picture_id,
-                _ => None,
-            },
-        });
+        if self.config.keep_frame_records {
+            stats.records.push(FrameRecord {
+                tag,
+                keyframe,
+                checksum: fnv1a64(&data.data),
+                bytes: data.data.len(),
+                packets,
+                picture_id: match data.codec_extra {
+                    CodecExtra::Vp8(v) => v.picture_id,
+                    _ => None,
+                },
+                sent_at_us,
+                received_at_us,
+            });
+        }
         if data.params.spec().codec.is_video() && undecodable && !keyframe {
             self.ask_keyframe(data.mid, data.rid);
         }

@@ -6,7 +6,7 @@
 //! id; from then on every request goes to that session's task.
 
 use crate::edge::{Admission, Due, FrameBudget, Keepalive};
-use crate::handle::{Attach, ConnTx, SessionHandle, SessionKey, SessionMsg, ToConn};
+use crate::handle::{Attach, ConnRx, ConnTx, SessionHandle, SessionKey, SessionMsg, ToConn};
 use crate::state::AppState;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use convene_protocol::{
@@ -20,6 +20,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
+
+/// Most frames written with one flush.
+const WRITE_BATCH: usize = 64;
 
 /// How long a dropped slow connection may take to send its close frame.
 const KICK_CLOSE_WAIT: Duration = Duration::from_secs(1);
@@ -104,7 +107,7 @@ pub(crate) async fn run(
                     // A client that stops reading blocks this write; being dropped for it
                     // must still end the connection.
                     let sent = tokio::select! {
-                        r = conn.sink.send(Message::Text(t)) => r.is_ok(),
+                        r = conn.write_queued(t, &mut from_session) => r.is_ok(),
                         _ = kicked.notified() => false
                     };
                     if !sent { break; }
@@ -339,6 +342,20 @@ impl Conn {
             self.sink.send(Message::Close(Some(close))).await
         };
         let _ = tokio::time::timeout(GOODBYE_WAIT, bye).await;
+    }
+
+    /// Writes `first` and the text queued behind it (up to [`WRITE_BATCH`] frames) with one
+    /// flush: under a burst of events the socket sees one write, not one per frame.
+    async fn write_queued(&mut self, first: Utf8Bytes, rx: &mut ConnRx) -> Result<(), Gone> {
+        self.sink
+            .feed(Message::Text(first))
+            .await
+            .map_err(|_| Gone)?;
+        for _ in 1..WRITE_BATCH {
+            let Some(t) = rx.text_now() else { break };
+            self.sink.feed(Message::Text(t)).await.map_err(|_| Gone)?;
+        }
+        self.sink.flush().await.map_err(|_| Gone)
     }
 
     async fn write(&mut self, text: Utf8Bytes) -> Result<(), Gone> {

@@ -52,16 +52,39 @@ pub(crate) struct ConnTx {
 pub(crate) struct ConnRx {
     queue: mpsc::Receiver<ToConn>,
     queued: Arc<AtomicUsize>,
+    /// Taken off the queue by [`ConnRx::text_now`] but not text: next for [`ConnRx::recv`].
+    held: Option<ToConn>,
 }
 
 impl ConnRx {
     /// The next message for the socket.
     pub(crate) async fn recv(&mut self) -> Option<ToConn> {
+        if let Some(m) = self.held.take() {
+            return Some(m);
+        }
         let m = self.queue.recv().await;
         if let Some(ToConn::Text(t)) = &m {
             self.queued.fetch_sub(t.len(), Ordering::Relaxed);
         }
         m
+    }
+
+    /// The next message if it is text already queued, so a writer can send what queued up
+    /// together; anything else stays first in line for [`ConnRx::recv`].
+    pub(crate) fn text_now(&mut self) -> Option<Utf8Bytes> {
+        if self.held.is_some() {
+            return None;
+        }
+        match self.queue.try_recv().ok()? {
+            ToConn::Text(t) => {
+                self.queued.fetch_sub(t.len(), Ordering::Relaxed);
+                Some(t)
+            }
+            other => {
+                self.held = Some(other);
+                None
+            }
+        }
     }
 }
 
@@ -77,7 +100,15 @@ impl ConnTx {
             kick: kick.clone(),
             queued: queued.clone(),
         };
-        (tx, ConnRx { queue: rx, queued }, kick)
+        (
+            tx,
+            ConnRx {
+                queue: rx,
+                queued,
+                held: None,
+            },
+            kick,
+        )
     }
 
     /// Queues `m`; `false` when the queue is full in messages or bytes (the client does not
@@ -209,4 +240,35 @@ pub(crate) trait Registry: Send + Sync + std::fmt::Debug + 'static {
     fn started(&self, handle: &SessionHandle);
     /// The session ended; the task stops taking joins. A later `route` starts a new one.
     fn ended(&self, handle: &SessionHandle);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &'static str) -> ToConn {
+        ToConn::Text(Utf8Bytes::from_static(s))
+    }
+
+    fn is_text(m: Option<ToConn>, want: &str) -> bool {
+        matches!(m, Some(ToConn::Text(t)) if t.as_str() == want)
+    }
+
+    #[tokio::test]
+    async fn a_writer_takes_queued_text_in_order_and_stops_at_anything_else() {
+        let (tx, mut rx, _kick) = ConnTx::new();
+        for m in [text("a"), text("b"), ToConn::Unbound, text("c")] {
+            assert!(tx.push(m));
+        }
+        assert!(is_text(rx.recv().await, "a"));
+        assert_eq!(rx.text_now().as_deref(), Some("b"));
+        // The next is not text: it waits, first in line, for recv.
+        assert_eq!(rx.text_now(), None);
+        assert_eq!(rx.text_now(), None);
+        assert!(matches!(rx.recv().await, Some(ToConn::Unbound)));
+        assert_eq!(rx.text_now().as_deref(), Some("c"));
+        assert_eq!(rx.text_now(), None);
+        // Every byte taken is uncounted, so the byte bound sees an empty queue.
+        assert_eq!(tx.queued.load(Ordering::Relaxed), 0);
+    }
 }

@@ -27,6 +27,9 @@ use tokio::sync::mpsc;
 /// A task that no join started within this long stops.
 pub(crate) const UNSTARTED_LIFETIME: Duration = Duration::from_secs(10);
 
+/// At most this many inbox messages are handled in one turn, before their outputs are sent.
+const TURN_INPUTS: usize = 64;
+
 /// What every session task shares: config, media plane, metrics.
 #[derive(Debug, Clone)]
 pub(crate) struct TaskContext {
@@ -67,7 +70,6 @@ pub(crate) fn spawn(
         media: Media::new(ctx.media.clone(), handle.clone()),
         conns: HashMap::new(),
         attaching: HashMap::new(),
-        join_received: None,
         starting: None,
         users_reported: 0,
         metrics: ctx.metrics.clone(),
@@ -91,10 +93,9 @@ struct SessionTask {
     core: Core,
     media: Media,
     conns: HashMap<ConnId, ConnTx>,
-    /// Joins and resumes whose reply is still to come: `(conn, request id)`.
-    attaching: HashMap<(ConnId, u64), IpAddr>,
-    /// When the join handled in this turn arrived, for the join latency histogram.
-    join_received: Option<Instant>,
+    /// Joins and resumes whose reply is still to come, by `(conn, request id)`: where from,
+    /// and for a join when it arrived (for the join latency histogram).
+    attaching: HashMap<(ConnId, u64), (IpAddr, Option<Instant>)>,
     /// Set when the first join started the session: its id and topic, to publish.
     starting: Option<(convene_protocol::SessionId, String)>,
     /// The user count last added to the node's gauge.
@@ -128,6 +129,12 @@ impl SessionTask {
                     let Some(msg) = msg else { break };
                     self.metrics.session_inbox_depth.observe(rx.len() as f64);
                     self.on_msg(msg).await;
+                    // What queued up meanwhile is handled before draining, so a storm of joins
+                    // is announced to the others in one message per turn (see the core).
+                    for _ in 1..TURN_INPUTS {
+                        let Ok(msg) = rx.try_recv() else { break };
+                        self.on_msg(msg).await;
+                    }
                 }
                 _ = tokio::time::sleep_until(deadline.into()) => {
                     beat.busy();
@@ -161,17 +168,15 @@ impl SessionTask {
                 received,
             } => {
                 self.conns.insert(conn, tx);
-                self.attaching.insert((conn, id), from);
+                let join_received = matches!(attach, Attach::Join { .. }).then_some(received);
+                self.attaching.insert((conn, id), (from, join_received));
                 let input = match attach {
-                    Attach::Join { params, token } => {
-                        self.join_received = Some(received);
-                        Input::Join {
-                            conn,
-                            id,
-                            params,
-                            token,
-                        }
-                    }
+                    Attach::Join { params, token } => Input::Join {
+                        conn,
+                        id,
+                        params,
+                        token,
+                    },
                     Attach::Resume(r) => Input::Request {
                         conn,
                         id,
@@ -258,11 +263,12 @@ impl SessionTask {
         // The reply to a join or resume tells whether the connection is now in the session.
         let refused = match msg {
             ServerMsg::Reply(r) if to.len() == 1 && self.attaching.contains_key(&(to[0], r.id)) => {
-                let from = self.attaching.remove(&(to[0], r.id));
+                let (from, received) = self
+                    .attaching
+                    .remove(&(to[0], r.id))
+                    .map_or((None, None), |(ip, t)| (Some(ip), t));
                 if r.ok {
-                    self.joined(r.result.as_ref());
-                } else {
-                    self.join_received = None;
+                    self.joined(received, r.result.as_ref());
                 }
                 let wrong_passcode = ErrorCode::IncorrectPasscode.code();
                 if let (Some(ip), Some(e)) = (from, &r.error) {
@@ -291,8 +297,8 @@ impl SessionTask {
 
     /// A join or resume succeeded: time it, and take the session's id and topic from the
     /// first (the core's own answer, so the directory shows exactly what users see).
-    fn joined(&mut self, result: Option<&serde_json::Value>) {
-        if let Some(t) = self.join_received.take() {
+    fn joined(&mut self, received: Option<Instant>, result: Option<&serde_json::Value>) {
+        if let Some(t) = received {
             self.metrics.join_seconds.observe(t.elapsed().as_secs_f64());
         }
         if self.started() || self.starting.is_some() {

@@ -40,6 +40,8 @@ pub struct Core {
     closed: ClosedConns,
     /// Users over all sessions (kept, not counted, so metrics cost nothing per message).
     pub(crate) users_total: usize,
+    /// Joiners not yet announced to the others, in join order (see [`Core::announce_joins`]).
+    pub(crate) unannounced: Vec<(SessionId, UserId)>,
 }
 
 impl Core {
@@ -60,12 +62,16 @@ impl Core {
             out: VecDeque::new(),
             pending_close: None,
             users_total: 0,
+            unannounced: Vec::new(),
         }
     }
 
     /// The next output, until `None`. Call after every [`Core::handle`] until it returns
     /// `None`, before waiting on [`Core::poll_timeout`].
     pub fn poll_output(&mut self) -> Option<Output> {
+        if self.out.is_empty() {
+            self.announce_joins();
+        }
         self.out.pop_front()
     }
 
@@ -118,6 +124,11 @@ impl Core {
                 self.closed.forget(conn);
             }
             return;
+        }
+        // Joins handled back to back are announced together; anything else sees them
+        // announced first, so no event or reply ever names a user its reader has not met.
+        if !matches!(input, Input::Join { .. }) {
+            self.announce_joins();
         }
         match input {
             Input::Join {

@@ -78,7 +78,6 @@ impl Core {
         if token.role_host && s.original_host.is_none() {
             s.original_host = Some(uid);
         }
-        let others = s.conns_except(None);
         s.users.insert(
             uid,
             User {
@@ -98,9 +97,54 @@ impl Core {
         );
         self.conns.insert(conn, (sid.clone(), uid));
         self.users_total += 1;
-        self.send(others, Event::UserAdded(vec![p]));
+        self.unannounced.push((sid.clone(), uid));
         self.rearm_idle(now, &sid);
         Ok(self.joined(&sid, uid))
+    }
+
+    /// Tells everyone about the joiners not yet announced, in one `user-added` per session for
+    /// those present before them. Each joiner got the users before it in its join reply, so it
+    /// is told only of those who joined after it. A storm of joins thus costs each present user
+    /// one message per batch instead of one per joiner.
+    pub(crate) fn announce_joins(&mut self) {
+        if self.unannounced.is_empty() {
+            return;
+        }
+        let joins = std::mem::take(&mut self.unannounced);
+        let mut start = 0;
+        while start < joins.len() {
+            let sid = joins[start].0.clone();
+            let end = start + joins[start..].iter().take_while(|(s, _)| *s == sid).count();
+            let batch: Vec<UserId> = joins[start..end].iter().map(|(_, u)| *u).collect();
+            start = end;
+            let Some(s) = self.sessions.get(&sid) else {
+                continue;
+            };
+            let present: Vec<UserId> = batch
+                .iter()
+                .copied()
+                .filter(|u| s.users.contains_key(u))
+                .collect();
+            let card = |u: &UserId| s.users[u].p.clone();
+            let before = s
+                .users
+                .iter()
+                .filter(|(id, _)| !present.contains(id))
+                .filter_map(|(_, u)| u.conn)
+                .collect();
+            let mut sends = vec![(before, present.iter().map(card).collect::<Vec<_>>())];
+            for (i, u) in present.iter().enumerate() {
+                let later: Vec<Participant> = present[i + 1..].iter().map(card).collect();
+                if let (Some(c), false) = (s.users[u].conn, later.is_empty()) {
+                    sends.push((vec![c], later));
+                }
+            }
+            for (to, users) in sends {
+                if !users.is_empty() {
+                    self.send(to, Event::UserAdded(users));
+                }
+            }
+        }
     }
 
     /// The reply to a join or resume.

@@ -325,3 +325,90 @@ fn user_ids_never_wrap_the_join_is_refused_instead() {
     assert_eq!(e.error_code, 4005);
     assert_eq!(h.core.user_count(), 2);
 }
+
+/// Joins fed back to back, with no poll in between, as a driver does under a join storm.
+fn joins_unpolled(h: &mut H, names: &[&str]) -> Vec<(ConnId, u64)> {
+    names
+        .iter()
+        .map(|name| {
+            let (conn, id) = (ConnId(h.next_conn), h.next_id);
+            h.next_conn += 1;
+            h.next_id += 1;
+            h.views.insert(conn, View::default());
+            let input = Input::Join {
+                conn,
+                id,
+                params: join_params("Topic", name, None, None),
+                token: join_token("app", &PART, conn.0),
+            };
+            h.core.handle(h.now, input);
+            (conn, id)
+        })
+        .collect()
+}
+
+fn names_added(v: &View) -> Vec<Vec<String>> {
+    v.events
+        .iter()
+        .filter_map(|e| match e {
+            Event::UserAdded(ps) => Some(ps.iter().map(|p| p.display_name.clone()).collect()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn joins_back_to_back_are_announced_once_and_everyone_meets_everyone_once() {
+    let mut h = H::new();
+    let a = h.join(&HOST, "a");
+    let joined = joins_unpolled(&mut h, &["b", "c", "d"]);
+    h.drain();
+    // Those present before get one message naming all three.
+    assert_eq!(names_added(h.view(a)), vec![vec!["b", "c", "d"]]);
+    // Each joiner's reply lists who came before it; the event names only who came after.
+    let mut met = Vec::new();
+    for (conn, id) in joined {
+        let r: JoinResult = serde_json::from_value(h.take_reply(conn, id).unwrap()).unwrap();
+        let listed: Vec<String> = r.users.iter().map(|p| p.display_name.clone()).collect();
+        met.push((listed, names_added(h.view(conn))));
+    }
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        met,
+        vec![
+            (s(&["a", "b"]), vec![s(&["c", "d"])]),
+            (s(&["a", "b", "c"]), vec![s(&["d"])]),
+            (s(&["a", "b", "c", "d"]), vec![]),
+        ]
+    );
+}
+
+#[test]
+fn an_unannounced_joiner_is_announced_before_anything_else_happens() {
+    let mut h = H::new();
+    let a = h.join(&HOST, "a");
+    let joined = joins_unpolled(&mut h, &["b"]);
+    // B leaves before the driver polled: A must meet B before seeing B go.
+    let (b, id) = joined[0];
+    h.core.handle(
+        h.now,
+        Input::Request {
+            conn: b,
+            id: id + 100,
+            msg: ClientMsg::Leave { end: false },
+        },
+    );
+    h.drain();
+    let kinds: Vec<&str> = h
+        .view(a)
+        .events
+        .iter()
+        .map(|e| match e {
+            Event::UserAdded(_) => "added",
+            Event::UserRemoved(_) => "removed",
+            _ => "other",
+        })
+        .filter(|k| *k != "other")
+        .collect();
+    assert_eq!(kinds, ["added", "removed"]);
+}

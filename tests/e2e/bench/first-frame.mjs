@@ -13,6 +13,7 @@
 // `--out FILE` also writes every run's milestones. Exits 1 if any run saw no frame.
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { launch, newPage, token, topic } from '../helpers.mjs';
 import { installProbe, publish, subscribe } from './probe.mjs';
 import { report, timeline } from './summary.mjs';
@@ -89,6 +90,7 @@ async function publisherFirst(browser, o, log) {
     await pub.evaluate((ms) => { window.ffProbe.reset(); window.ffProbe.watch(ms); }, o.pollMs);
     const r = await sub.evaluate(subscribe, [tpc, tok, `Subscriber ${i}`, res.userId, o.quality, o.pollMs, o.timeoutMs]);
     const pubMarks = await pub.evaluate(() => { window.ffProbe.unwatch(); return window.ffProbe.marks; });
+    delete pubMarks.statsFirstSent; // the publisher has been sending all along
     await close(sub);
     failed += record(runs, i, r, { sub: r.marks, pub: pubMarks, frame: r.frame }, log);
     await sleep(300);
@@ -141,6 +143,9 @@ async function main() {
     runsPerMode: o.runs,
     quality: o.quality,
     pollMs: o.pollMs,
+    cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
+    // Other work on the machine slows Chromium's setup: the 1-minute load before and after.
+    loadAvg: [loadavg()[0]],
   };
   const detail = {};
   let failed = 0;
@@ -156,6 +161,7 @@ async function main() {
   } finally {
     await browser.close();
   }
+  out.loadAvg.push(loadavg()[0]);
   if (o.out) writeFileSync(o.out, JSON.stringify({ ...out, runs: detail }, null, 1));
   process.stdout.write(`${JSON.stringify(out)}\n`);
   if (failed) process.exitCode = 1;

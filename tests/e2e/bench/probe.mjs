@@ -12,9 +12,10 @@
  *   `media-slot` event naming a camera;
  * - the peer connection (the SDK's only one, watched from its construction): `pcCreated`,
  *   `offerApplied`/`answerApplied` (signaling state), `ice:<state>`, `dtls:<state>`,
- *   `pc:<state>`, `firstRtp` (a remote video track unmutes: its first RTP packet arrived);
- * - `watch(ms)`: polls getStats every `ms` for `statsFirstPacket`/`statsFirstDecoded`
- *   (inbound video), `statsFirstSent` (outbound video), and on a publisher `pliReceived`
+ *   `pc:<state>`, `firstRtp` (a remote video track unmutes: its first RTP packet arrived,
+ *   which may be a padding probe of the SFU's bandwidth estimation rather than media);
+ * - `watch(ms)`: polls getStats every `ms` for `statsFirstPacket` (padding included),
+ *   `statsFirstFrameReceived` (a whole frame assembled), `statsFirstDecoded` (inbound video), `statsFirstSent` (outbound video), and on a publisher `pliReceived`
  *   and `keyframeEncoded` (counts above those at the start of the watch).
  */
 export function installProbe() {
@@ -41,11 +42,12 @@ export function installProbe() {
       const poll = async () => {
         if (this.generation !== generation) return;
         if (this.pc) {
-          const n = { inPackets: 0, decoded: 0, sent: 0, pli: 0, keyframes: 0 };
+          const n = { inPackets: 0, received: 0, decoded: 0, sent: 0, pli: 0, keyframes: 0 };
           (await this.pc.getStats()).forEach((r) => {
             if (r.kind !== 'video') return;
             if (r.type === 'inbound-rtp') {
               n.inPackets += r.packetsReceived || 0;
+              n.received += r.framesReceived || 0;
               n.decoded += r.framesDecoded || 0;
             } else if (r.type === 'outbound-rtp') {
               n.sent += r.packetsSent || 0;
@@ -56,6 +58,7 @@ export function installProbe() {
           const t = now();
           base = base || n;
           if (n.inPackets > base.inPackets) this.mark('statsFirstPacket', t);
+          if (n.received > base.received) this.mark('statsFirstFrameReceived', t);
           if (n.decoded > base.decoded) this.mark('statsFirstDecoded', t);
           if (n.sent > base.sent) this.mark('statsFirstSent', t);
           if (n.pli > base.pli) this.mark('pliReceived', t);

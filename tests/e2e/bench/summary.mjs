@@ -22,6 +22,7 @@ export const STEPS = [
   ['keyframeEncoded', 'pub', 'keyframeEncoded'],
   ['firstRtp', 'sub', 'firstRtp'],
   ['statsFirstPacket', 'sub', 'statsFirstPacket'],
+  ['statsFirstFrameReceived', 'sub', 'statsFirstFrameReceived'],
   ['frameReceived', 'frame', 'receiveTime'],
   ['statsFirstDecoded', 'sub', 'statsFirstDecoded'],
   ['firstFrame', 'sub', 'firstFrame'],

@@ -14,7 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { launch, newPage, token, topic } from '../helpers.mjs';
+import { URL_, launch, newPage, token, topic } from '../helpers.mjs';
 import { installProbe, publish, subscribe } from './probe.mjs';
 import { report, timeline } from './summary.mjs';
 
@@ -57,6 +57,26 @@ async function close(page) {
   await page.context().close().catch(() => {});
 }
 
+/**
+ * The SFU's keyframe counters from the server's /metrics: keyframe requests (a subscriber
+ * needed one) and PLIs actually sent to a publisher. Null when /metrics is not there.
+ */
+async function sfuCounters() {
+  try {
+    const text = await (await fetch(`${URL_}/metrics`)).text();
+    const value = (name) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? NaN);
+    return { keyframeRequests: value('convene_keyframe_requests_total'), plisSent: value('convene_plis_sent_total') };
+  } catch {
+    return null;
+  }
+}
+
+/** Counter changes between two sfuCounters() readings. */
+function delta(before, after) {
+  if (!before || !after) return undefined;
+  return { keyframeRequests: after.keyframeRequests - before.keyframeRequests, plisSent: after.plisSent - before.plisSent };
+}
+
 /** Waits until the publisher page sends camera frames on every simulcast layer it will send. */
 async function warmUp(page) {
   const deadline = Date.now() + 20000;
@@ -88,11 +108,13 @@ async function publisherFirst(browser, o, log) {
     const sub = await probedPage(browser);
     const tok = token(tpc, 0);
     await pub.evaluate((ms) => { window.ffProbe.reset(); window.ffProbe.watch(ms); }, o.pollMs);
+    const before = await sfuCounters();
     const r = await sub.evaluate(subscribe, [tpc, tok, `Subscriber ${i}`, res.userId, o.quality, o.pollMs, o.timeoutMs]);
     const pubMarks = await pub.evaluate(() => { window.ffProbe.unwatch(); return window.ffProbe.marks; });
     delete pubMarks.statsFirstSent; // the publisher has been sending all along
+    const sfu = delta(before, await sfuCounters());
     await close(sub);
-    failed += record(runs, i, r, { sub: r.marks, pub: pubMarks, frame: r.frame }, log);
+    failed += record(runs, i, r, { sub: r.marks, pub: pubMarks, frame: r.frame, sfu }, log);
     await sleep(300);
   }
   await close(pub);
@@ -106,14 +128,16 @@ async function together(browser, o, log) {
     const tpc = topic('ff-together');
     const [pub, sub] = [await probedPage(browser), await probedPage(browser)];
     const [ptok, stok] = [token(tpc, 1), token(tpc, 0)];
+    const before = await sfuCounters();
     const [p, r] = await Promise.all([
       pub.evaluate(publish, [tpc, ptok, 'Publisher', o.pollMs]),
       sub.evaluate(subscribe, [tpc, stok, 'Subscriber', null, o.quality, o.pollMs, o.timeoutMs]),
     ]);
     const pubMarks = await pub.evaluate(() => { window.ffProbe.unwatch(); return window.ffProbe.marks; });
+    const sfu = delta(before, await sfuCounters());
     await Promise.all([close(sub), close(pub)]);
     if (p.error) r.error = `publisher: ${p.error}${r.error ? `; ${r.error}` : ''}`;
-    failed += record(runs, i, r, { sub: r.marks, pub: pubMarks, frame: r.frame }, log);
+    failed += record(runs, i, r, { sub: r.marks, pub: pubMarks, frame: r.frame, sfu }, log);
     await sleep(300);
   }
   return { runs, failed };

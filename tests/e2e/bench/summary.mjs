@@ -36,6 +36,8 @@ export function timeline(run) {
     const t = run[page]?.[mark];
     if (typeof t === 'number') out[name] = Math.round((t - t0) * 10) / 10;
   }
+  // Until the first frame: keyframe requests in the SFU, and how many became a PLI.
+  if (run.sfu) Object.assign(out, { sfuKeyframeRequests: run.sfu.keyframeRequests, sfuPlisSent: run.sfu.plisSent });
   return out;
 }
 
@@ -51,6 +53,10 @@ export function spread(values) {
   return { p50: percentile(s, 50), p90: percentile(s, 90), max: s[s.length - 1] };
 }
 
+function sum(values) {
+  return values.some((v) => v === undefined) ? null : values.reduce((a, b) => a + b, 0);
+}
+
 /** The report of one mode: first frame spread and the median of each milestone. */
 export function report(timelines, failed) {
   const medians = {};
@@ -64,5 +70,8 @@ export function report(timelines, failed) {
     firstFrameMs: spread(timelines.map((t) => t.firstFrame)),
     firstDecodedMs: spread(timelines.map((t) => t.statsFirstDecoded).filter((v) => v !== undefined)),
     stepsP50Ms: medians,
+    // Summed over the runs: keyframe requests that found no publisher stream send no PLI.
+    sfuKeyframeRequests: sum(timelines.map((t) => t.sfuKeyframeRequests)),
+    sfuPlisSent: sum(timelines.map((t) => t.sfuPlisSent)),
   };
 }

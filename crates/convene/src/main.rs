@@ -31,33 +31,58 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct LoadArgs {
-    /// Server address, e.g. `http://127.0.0.1:8080`.
+    /// join-storm, big-session, many-sessions or forward [default: join-storm, or forward
+    /// when --publishers is given]. See docs/load.md.
     #[arg(long)]
-    url: String,
+    scenario: Option<convene_loadtest::Scenario>,
+    /// Server address, e.g. `http://127.0.0.1:8080` (not with --spawn).
+    #[arg(long, required_unless_present = "spawn")]
+    url: Option<String>,
     /// SDK key of an app the server knows (tokens are minted locally).
-    #[arg(long)]
-    key: String,
+    #[arg(long, required_unless_present = "spawn")]
+    key: Option<String>,
     /// SDK secret of that app.
-    #[arg(long)]
-    secret: String,
-    /// Session topic.
+    #[arg(long, required_unless_present = "spawn")]
+    secret: Option<String>,
+    /// Session topic (the prefix of topic-0, topic-1... with several sessions).
     #[arg(long, default_value = "load")]
     topic: String,
-    /// Users that join.
-    #[arg(long, default_value_t = 100)]
-    users: usize,
-    /// Joins at once.
+    /// Users of join-storm [default: 100] and big-session [default: 5000]; without
+    /// --scenario and with --publishers, all users of the one forward session.
+    #[arg(long)]
+    users: Option<usize>,
+    /// Joins (and media negotiations) at once.
     #[arg(long, default_value_t = 10)]
     concurrency: usize,
-    /// Users that publish synthetic audio and video.
-    #[arg(long, default_value_t = 0)]
-    publishers: usize,
-    /// Publishers' cameras each user attaches.
-    #[arg(long, default_value_t = 4)]
-    attach: usize,
-    /// Seconds of media before the report.
+    /// Publishers per forward session [default: 4].
+    #[arg(long)]
+    publishers: Option<usize>,
+    /// Subscribers per forward session [default: 20].
+    #[arg(long)]
+    subscribers: Option<usize>,
+    /// Sessions of forward [default: 1] and many-sessions [default: 10000].
+    #[arg(long)]
+    sessions: Option<usize>,
+    /// Publishers' cameras each forward subscriber attaches [default: all of its session].
+    #[arg(long)]
+    attach: Option<usize>,
+    /// Seconds of the measured forward window; how long big-session's speaker may take to
+    /// be heard by all.
     #[arg(long, default_value_t = 5)]
     duration_secs: u64,
+    /// The server's process id: the report adds its CPU seconds and peak RSS (/proc).
+    #[arg(long, conflicts_with = "spawn")]
+    server_pid: Option<u32>,
+    /// Start `convene serve` from this executable on a free loopback port with a generated
+    /// app (--media-port 0), measure it, and stop it afterwards.
+    #[arg(long, conflicts_with_all = ["url", "key", "secret"])]
+    spawn: bool,
+    /// Run this part of the load, e.g. 0/2 and 1/2 in two processes (see docs/load.md).
+    #[arg(long, default_value = "0/1")]
+    shard: convene_loadtest::Shard,
+    /// No progress line on stderr.
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Args, Debug, Default)]
@@ -206,17 +231,58 @@ fn main() -> anyhow::Result<()> {
             std::process::exit(code);
         }
         Command::Load(a) => {
-            let report = rt.block_on(convene_loadtest::run(convene_loadtest::LoadOptions {
-                url: a.url,
-                key: a.key,
-                secret: a.secret,
-                topic: a.topic,
-                users: a.users,
-                concurrency: a.concurrency,
-                publishers: a.publishers,
-                attach: a.attach,
-                duration: Duration::from_secs(a.duration_secs),
-            }));
+            use convene_loadtest::{LoadOptions, Scenario, SpawnedServer};
+            let scenario = a.scenario.unwrap_or(if a.publishers.unwrap_or(0) > 0 {
+                Scenario::Forward
+            } else {
+                Scenario::JoinStorm
+            });
+            let users = a.users.unwrap_or(match scenario {
+                Scenario::BigSession => 5000,
+                _ => 100,
+            });
+            let spawned = if a.spawn {
+                let exe = std::env::current_exe().context("finding this executable")?;
+                Some(SpawnedServer::start(&exe, users).context("starting the server")?)
+            } else {
+                None
+            };
+            let (url, key, secret, server_pid) = match &spawned {
+                Some(s) => (
+                    s.url.clone(),
+                    s.key.clone(),
+                    s.secret.clone(),
+                    Some(s.pid()),
+                ),
+                // clap requires all three without --spawn.
+                None => (
+                    a.url.unwrap_or_default(),
+                    a.key.unwrap_or_default(),
+                    a.secret.unwrap_or_default(),
+                    a.server_pid,
+                ),
+            };
+            let mut o = LoadOptions::new(url, key, secret, scenario);
+            o.topic = a.topic;
+            o.users = users;
+            o.concurrency = a.concurrency;
+            o.publishers = a.publishers.unwrap_or(4);
+            o.subscribers = a.subscribers.unwrap_or(20);
+            o.sessions = a.sessions.unwrap_or(match scenario {
+                Scenario::ManySessions => 10_000,
+                _ => 1,
+            });
+            o.attach = a.attach;
+            if a.scenario.is_none() && scenario == Scenario::Forward {
+                // Earlier form: --users U --publishers P is one session of U users.
+                o.subscribers = a.subscribers.unwrap_or(users.saturating_sub(o.publishers));
+            }
+            o.duration = Duration::from_secs(a.duration_secs);
+            o.server_pid = server_pid;
+            o.shard = a.shard;
+            o.progress = !a.quiet;
+            let report = rt.block_on(convene_loadtest::run(o));
+            drop(spawned);
             println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }

@@ -1,0 +1,74 @@
+//! The scenarios, one file each. Each joins its users (see `users.rs`), measures a window
+//! with the [`ServerProbe`], fills a [`Report`] and leaves.
+
+pub(crate) mod big_session;
+pub(crate) mod forward;
+pub(crate) mod join_storm;
+pub(crate) mod many_sessions;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+
+use crate::progress::Progress;
+use crate::users::JoinPhase;
+use crate::{LoadOptions, Percentiles, Report};
+
+/// How long user lists may take to settle after the last join before they count as
+/// inconsistent (the last `user-added` events may still be on their way).
+pub(crate) const SETTLE: Duration = Duration::from_secs(10);
+
+/// A report with the join phase's fields filled.
+pub(crate) fn joined_report(o: &LoadOptions, phase: &JoinPhase) -> Report {
+    Report {
+        scenario: o.scenario.name().to_owned(),
+        shard: (o.shard.count > 1).then(|| o.shard.to_string()),
+        users: phase.users.len() + phase.failures,
+        joined: phase.users.len(),
+        join_failures: phase.failures,
+        first_error: phase.first_error.clone(),
+        join_ms: Percentiles::of(phase.latencies_ms.clone()),
+        join_phase_secs: phase.secs,
+        ..Report::default()
+    }
+}
+
+/// Runs `f` on every item, at most `concurrency` at once, one progress step each; the
+/// results come back in the items' order.
+pub(crate) async fn gated<T, R, F, Fut>(
+    items: Vec<T>,
+    concurrency: usize,
+    progress: &Progress,
+    f: F,
+) -> Vec<R>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    F: Fn(T) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = R> + Send + 'static,
+{
+    let gate = Arc::new(Semaphore::new(concurrency.max(1)));
+    let tasks: Vec<_> = items
+        .into_iter()
+        .map(|item| {
+            let (gate, progress, f) = (gate.clone(), progress.clone(), f.clone());
+            tokio::spawn(async move {
+                // The semaphore is never closed, so acquiring only waits.
+                let _permit = gate.acquire_owned().await;
+                let r = f(item).await;
+                progress.inc();
+                r
+            })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        match t.await {
+            Ok(r) => out.push(r),
+            // A panicking task is a bug in this crate; carry it on.
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+    out
+}

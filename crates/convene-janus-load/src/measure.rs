@@ -1,0 +1,251 @@
+//! What subscribers record inside the measured window, and the report made from it. Field
+//! names follow `convene load --scenario forward`'s report, so the two compare line by line.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::payload::Stamp;
+
+/// The measured window, set once by the run when every subscriber receives media; packets
+/// received outside it are not counted.
+pub type Window = Arc<OnceLock<(Instant, Instant)>>;
+
+/// Sequence numbers seen on one received stream (extended, so no wrap-around).
+#[derive(Debug, Clone, Copy)]
+struct SeqSpan {
+    first: u64,
+    last: u64,
+    received: u64,
+}
+
+/// One subscriber's record of its window.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    packets: u64,
+    audio_frames: u64,
+    video_frames: u64,
+    streams: HashMap<u32, SeqSpan>,
+    latency_ms: Vec<f32>,
+}
+
+impl Recorder {
+    /// Records one RTP packet of stream `ssrc` with extended sequence number `seq`, received
+    /// at `now_us` (µs since the Unix epoch); `stamp` when it starts a frame.
+    pub fn packet(&mut self, ssrc: u32, seq: u64, stamp: Option<Stamp>, now_us: u64) {
+        self.packets += 1;
+        self.streams
+            .entry(ssrc)
+            .and_modify(|s| {
+                s.first = s.first.min(seq);
+                s.last = s.last.max(seq);
+                s.received += 1;
+            })
+            .or_insert(SeqSpan {
+                first: seq,
+                last: seq,
+                received: 1,
+            });
+        if let Some(s) = stamp {
+            if s.video {
+                self.video_frames += 1;
+            } else {
+                self.audio_frames += 1;
+            }
+            let ms = now_us.saturating_sub(s.sent_us) as f64 / 1000.0;
+            // A stamp more than a minute old is filler that looked like one: not a latency.
+            if ms < 60_000.0 {
+                self.latency_ms.push(ms as f32);
+            }
+        }
+    }
+}
+
+/// Latency percentiles, milliseconds.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Percentiles {
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// Slowest.
+    pub max: f64,
+}
+
+impl Percentiles {
+    /// Nearest-rank percentiles of `v` (zeros when empty).
+    pub fn of(mut v: Vec<f32>) -> Percentiles {
+        if v.is_empty() {
+            return Percentiles::default();
+        }
+        v.sort_by(f32::total_cmp);
+        let at = |q: f64| {
+            let ms = f64::from(v[((v.len() - 1) as f64 * q).round() as usize]);
+            (ms * 1000.0).round() / 1000.0
+        };
+        Percentiles {
+            p50: at(0.5),
+            p90: at(0.9),
+            p99: at(0.99),
+            max: at(1.0),
+        }
+    }
+}
+
+/// What a run measured: the `forward` report's fields, plus what is peculiar to Janus.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// Always `"janus"`.
+    pub server: String,
+    /// Publishers per room.
+    pub publishers: usize,
+    /// Subscribers per room.
+    pub subscribers: usize,
+    /// Rooms.
+    pub sessions: usize,
+    /// Simulcast layer each subscriber receives (0 = lowest).
+    pub substream: u8,
+    /// Subscribers that received audio and video from every publisher before the window.
+    pub subscribers_ready: usize,
+    /// Length of the window, seconds.
+    pub window_secs: f64,
+    /// RTP packets received by all subscribers in the window.
+    pub egress_packets: u64,
+    /// `egress_packets` per second.
+    pub egress_packets_per_sec: f64,
+    /// Audio frames (one packet each) received in the window.
+    pub audio_frames: u64,
+    /// Video frames whose first packet was received in the window.
+    pub video_frames: u64,
+    /// Packets missing from the received sequence-number ranges, percent of expected.
+    pub loss_percent: f64,
+    /// Publisher send time (in the payload) to receipt, per audio packet and per video
+    /// frame's first packet.
+    pub latency_ms: Percentiles,
+    /// The server's `utime + stime` over the window (`--server-pid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_cpu_secs: Option<f64>,
+    /// The server's `VmHWM` at the end of the window (`--server-pid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_peak_rss_kib: Option<u64>,
+    /// `server_cpu_secs · 1e6 / egress_packets`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_cpu_us_per_packet: Option<f64>,
+    /// This process's own CPU over the window, seconds.
+    pub load_cpu_secs: f64,
+}
+
+impl Report {
+    /// Adds the subscribers' records (window of `window_secs`) to the report.
+    pub fn add_records(&mut self, records: Vec<Recorder>, window_secs: f64) {
+        let (mut expected, mut received) = (0u64, 0u64);
+        let mut latency = Vec::new();
+        for r in records {
+            self.egress_packets += r.packets;
+            self.audio_frames += r.audio_frames;
+            self.video_frames += r.video_frames;
+            for s in r.streams.values() {
+                let span = s.last - s.first + 1;
+                expected += span;
+                // Duplicates (retransmissions) never make a stream better than complete.
+                received += s.received.min(span);
+            }
+            latency.extend(r.latency_ms);
+        }
+        self.window_secs = window_secs;
+        self.egress_packets_per_sec = self.egress_packets as f64 / window_secs.max(1e-3);
+        self.loss_percent = if expected == 0 {
+            0.0
+        } else {
+            100.0 * (expected - received) as f64 / expected as f64
+        };
+        self.latency_ms = Percentiles::of(latency);
+    }
+
+    /// Adds the server's CPU over the window, and the cost per packet.
+    pub fn add_server_cpu(&mut self, cpu_secs: f64, peak_rss_kib: Option<u64>) {
+        self.server_cpu_secs = Some(cpu_secs);
+        self.server_peak_rss_kib = peak_rss_kib;
+        self.server_cpu_us_per_packet =
+            (self.egress_packets > 0).then(|| cpu_secs * 1e6 / self.egress_packets as f64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(video: bool, sent_us: u64) -> Option<Stamp> {
+        Some(Stamp { video, sent_us })
+    }
+
+    #[test]
+    fn loss_and_latency_from_two_subscribers() {
+        let mut a = Recorder::default();
+        // Stream 1: seqs 10..=19 with 12 and 13 missing; stream 2 complete, one duplicate.
+        for seq in (10..20).filter(|s| *s != 12 && *s != 13) {
+            a.packet(1, seq, stamp(false, 1_000), 3_000);
+        }
+        for seq in [5, 6, 7, 7] {
+            a.packet(
+                2,
+                seq,
+                if seq == 5 { stamp(true, 1_000) } else { None },
+                5_000,
+            );
+        }
+        let mut b = Recorder::default();
+        b.packet(1, 100, stamp(false, 0), 1_000_000_000_000);
+        let mut r = Report::default();
+        r.add_records(vec![a, b], 2.0);
+        assert_eq!(r.egress_packets, 13);
+        assert_eq!(r.egress_packets_per_sec, 6.5);
+        assert_eq!((r.audio_frames, r.video_frames), (9, 1));
+        assert!(
+            (r.loss_percent - 100.0 * 2.0 / 14.0).abs() < 1e-9,
+            "{}",
+            r.loss_percent
+        );
+        assert_eq!(r.latency_ms.p50, 2.0);
+        assert_eq!(
+            r.latency_ms.max, 4.0,
+            "the implausible stamp is not a latency"
+        );
+        r.add_server_cpu(0.013, Some(1));
+        assert_eq!(r.server_cpu_us_per_packet, Some(1000.0));
+    }
+
+    #[test]
+    fn percentiles_of_a_known_list() {
+        let p = Percentiles::of((1..=100).map(|v| v as f32).collect());
+        assert_eq!((p.p50, p.p90, p.p99, p.max), (51.0, 90.0, 99.0, 100.0));
+        assert_eq!(Percentiles::of(vec![]), Percentiles::default());
+    }
+
+    #[test]
+    fn report_uses_the_contract_field_names() {
+        let mut r = Report::default();
+        r.add_server_cpu(1.0, Some(2048));
+        let v = serde_json::to_value(&r).unwrap();
+        for key in [
+            "egressPackets",
+            "egressPacketsPerSec",
+            "lossPercent",
+            "latencyMs",
+            "serverCpuSecs",
+            "serverPeakRssKib",
+            "loadCpuSecs",
+        ] {
+            assert!(v.get(key).is_some(), "{key} missing from {v}");
+        }
+        assert!(
+            v["serverCpuUsPerPacket"].is_null(),
+            "no packets, no cost per packet"
+        );
+    }
+}

@@ -41,6 +41,32 @@ export function timeline(run) {
   return out;
 }
 
+/**
+ * The subscriber's critical path cut into consecutive phases (ms): where the time goes.
+ * `keyframe` runs from the moment the SFU can forward (DTLS up and the slot assigned) to
+ * the arrival of the first frame's last packet: keyframe request, capture, encode, pacing,
+ * forwarding (in `together`, also the wait for the publisher's camera to start).
+ */
+export function phases(t) {
+  const ready = Math.max(t.dtlsConnected ?? NaN, t.videoSlotAssigned ?? NaN);
+  const out = {
+    createPeer: t.pcCreated,
+    createOffer: t.offerSent - t.pcCreated,
+    serverAnswer: t.answerReceived - t.offerSent,
+    applyAnswer: t.answerApplied - t.answerReceived,
+    ice: t.iceConnected - t.answerApplied,
+    dtls: t.dtlsConnected - t.iceConnected,
+    slotAfterDtls: t.videoSlotAssigned - t.dtlsConnected,
+    keyframe: t.frameReceived - ready,
+    render: t.firstFrame - t.frameReceived,
+  };
+  for (const k of Object.keys(out)) {
+    if (Number.isFinite(out[k])) out[k] = Math.round(out[k] * 10) / 10;
+    else delete out[k];
+  }
+  return out;
+}
+
 /** Nearest-rank percentile of sorted numbers. */
 function percentile(sorted, p) {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -64,12 +90,19 @@ export function report(timelines, failed) {
     const vs = timelines.map((t) => t[name]).filter((v) => v !== undefined);
     if (vs.length) medians[name] = spread(vs).p50;
   }
+  const cut = timelines.map(phases);
+  const phaseMedians = {};
+  for (const k of Object.keys(cut[0] ?? {})) {
+    const vs = cut.map((c) => c[k]).filter((v) => v !== undefined);
+    if (vs.length) phaseMedians[k] = spread(vs).p50;
+  }
   return {
     ok: timelines.length,
     failed,
     firstFrameMs: spread(timelines.map((t) => t.firstFrame)),
     firstDecodedMs: spread(timelines.map((t) => t.statsFirstDecoded).filter((v) => v !== undefined)),
     stepsP50Ms: medians,
+    phasesP50Ms: phaseMedians,
     // Summed over the runs: keyframe requests that found no publisher stream send no PLI.
     sfuKeyframeRequests: sum(timelines.map((t) => t.sfuKeyframeRequests)),
     sfuPlisSent: sum(timelines.map((t) => t.sfuPlisSent)),

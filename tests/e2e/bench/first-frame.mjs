@@ -9,7 +9,7 @@
 // - together: each run, a fresh publisher and a fresh subscriber join a new session at the
 //   same moment; the subscriber attaches the publisher as soon as it sees it.
 // Per run, stderr gets one line of milestones (ms after the subscriber's join resolved);
-// stdout's last line is one JSON object with both modes' p50/p90/max and milestone medians.
+// stdout's last line is one JSON object: per mode p50/p90/max, milestone and phase medians.
 // `--out FILE` also writes every run's milestones. Exits 1 if any run saw no frame.
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';

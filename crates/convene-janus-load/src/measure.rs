@@ -28,13 +28,17 @@ pub struct Recorder {
     audio_frames: u64,
     video_frames: u64,
     streams: HashMap<u32, SeqSpan>,
+    /// Send time of the video frame each stream is receiving.
+    open_frames: HashMap<u32, u64>,
     latency_ms: Vec<f32>,
 }
 
 impl Recorder {
     /// Records one RTP packet of stream `ssrc` with extended sequence number `seq`, received
-    /// at `now_us` (µs since the Unix epoch); `stamp` when it starts a frame.
-    pub fn packet(&mut self, ssrc: u32, seq: u64, stamp: Option<Stamp>, now_us: u64) {
+    /// at `now_us` (µs since the Unix epoch); `stamp` when it starts a frame, `marker` when it
+    /// ends a video frame. Latency is taken when a frame is complete, as Convene's load
+    /// generator does: on an audio packet, on the last packet of a video frame.
+    pub fn packet(&mut self, ssrc: u32, seq: u64, stamp: Option<Stamp>, marker: bool, now_us: u64) {
         self.packets += 1;
         self.streams
             .entry(ssrc)
@@ -48,13 +52,21 @@ impl Recorder {
                 last: seq,
                 received: 1,
             });
-        if let Some(s) = stamp {
-            if s.video {
-                self.video_frames += 1;
-            } else {
+        let sent_us = match stamp {
+            Some(s) if !s.video => {
                 self.audio_frames += 1;
+                Some(s.sent_us)
             }
-            let ms = now_us.saturating_sub(s.sent_us) as f64 / 1000.0;
+            Some(s) => {
+                self.video_frames += 1;
+                self.open_frames.insert(ssrc, s.sent_us);
+                None
+            }
+            None => None,
+        };
+        let sent_us = sent_us.or_else(|| marker.then(|| self.open_frames.remove(&ssrc)).flatten());
+        if let Some(sent_us) = sent_us {
+            let ms = now_us.saturating_sub(sent_us) as f64 / 1000.0;
             // A stamp more than a minute old is filler that looked like one: not a latency.
             if ms < 60_000.0 {
                 self.latency_ms.push(ms as f32);
@@ -122,10 +134,11 @@ pub struct Report {
     pub audio_frames: u64,
     /// Video frames whose first packet was received in the window.
     pub video_frames: u64,
-    /// Packets missing from the received sequence-number ranges, percent of expected.
+    /// Packets missing from each received stream's sequence-number range, percent of
+    /// expected (Convene's report counts lost frames instead; both are 0 without loss).
     pub loss_percent: f64,
-    /// Publisher send time (in the payload) to receipt, per audio packet and per video
-    /// frame's first packet.
+    /// Publisher send time (in the payload) to the frame being complete at the subscriber:
+    /// each audio packet, each video frame's last packet.
     pub latency_ms: Percentiles,
     /// The server's `utime + stime` over the window (`--server-pid`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -189,18 +202,16 @@ mod tests {
         let mut a = Recorder::default();
         // Stream 1: seqs 10..=19 with 12 and 13 missing; stream 2 complete, one duplicate.
         for seq in (10..20).filter(|s| *s != 12 && *s != 13) {
-            a.packet(1, seq, stamp(false, 1_000), 3_000);
+            a.packet(1, seq, stamp(false, 1_000), false, 3_000);
         }
-        for seq in [5, 6, 7, 7] {
-            a.packet(
-                2,
-                seq,
-                if seq == 5 { stamp(true, 1_000) } else { None },
-                5_000,
-            );
+        // A video frame of three packets (and a duplicate): its latency is taken when the
+        // last (marker) packet arrives, 6 ms after it was sent.
+        for (seq, at) in [(5, 4_000), (6, 5_000), (7, 7_000), (7, 8_000)] {
+            let start = if seq == 5 { stamp(true, 1_000) } else { None };
+            a.packet(2, seq, start, seq == 7, at);
         }
         let mut b = Recorder::default();
-        b.packet(1, 100, stamp(false, 0), 1_000_000_000_000);
+        b.packet(1, 100, stamp(false, 0), false, 1_000_000_000_000);
         let mut r = Report::default();
         r.add_records(vec![a, b], 2.0);
         assert_eq!(r.egress_packets, 13);
@@ -213,8 +224,8 @@ mod tests {
         );
         assert_eq!(r.latency_ms.p50, 2.0);
         assert_eq!(
-            r.latency_ms.max, 4.0,
-            "the implausible stamp is not a latency"
+            r.latency_ms.max, 6.0,
+            "one latency per video frame; the implausible stamp is not one"
         );
         r.add_server_cpu(0.013, Some(1));
         assert_eq!(r.server_cpu_us_per_packet, Some(1000.0));

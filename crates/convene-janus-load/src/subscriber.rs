@@ -88,8 +88,8 @@ impl Subscriber {
                     .get()
                     .is_some_and(|(from, to)| (*from..*to).contains(&p.timestamp));
                 if inside {
-                    self.recorder
-                        .packet(*p.header.ssrc, *p.seq_no, stamp, now_micros());
+                    let (ssrc, seq, marker) = (*p.header.ssrc, *p.seq_no, p.header.marker);
+                    self.recorder.packet(ssrc, seq, stamp, marker, now_micros());
                 }
             }
             if !was_ready && self.is_ready() {

@@ -40,8 +40,8 @@ pub use join::{normalize_user_name, validate_join_params, ValidJoin};
 pub use limits::*;
 pub use participant::{AudioKind, Participant, ParticipantUpdate};
 pub use request::{
-    ChatPrivilege, ClientMsg, JoinParams, JoinResult, Reply, Request, ResumeParams, RtcAnswer,
-    RtcOffer, ServerMsg, SharePrivilege, TargetOpt, TargetParams,
+    ChatPrivilege, ClientMsg, JoinParams, JoinResult, Reply, Request, ResultJson, ResumeParams,
+    RtcAnswer, RtcOffer, ServerMsg, SharePrivilege, TargetOpt, TargetParams,
 };
 
 /// Protocol version, also the path segment of the signaling URL (`/rtc/v1`).

@@ -462,27 +462,82 @@ pub struct Reply {
         deserialize_with = "present_value",
         skip_serializing_if = "Option::is_none"
     )]
-    pub result: Option<serde_json::Value>,
+    pub result: Option<ResultJson>,
     /// The failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorBody>,
 }
 
+/// A reply's result: JSON decoded into a value (what a client reads), or JSON text written
+/// once straight from typed data (what the server sends: a 5,000-user join reply is never
+/// built as a tree of values first).
+#[derive(Debug, Clone)]
+pub enum ResultJson {
+    /// A decoded (or hand-built) value.
+    Value(serde_json::Value),
+    /// Serialised JSON text.
+    Text(Box<serde_json::value::RawValue>),
+}
+
+impl ResultJson {
+    /// Writes `v` as JSON text now.
+    pub fn text_of<T: Serialize + ?Sized>(v: &T) -> Self {
+        // unwrap is ok because protocol types serialise infallibly (no maps with non-string keys).
+        ResultJson::Text(serde_json::value::to_raw_value(v).expect("protocol types serialise"))
+    }
+
+    /// The result as a value (text is parsed).
+    pub fn into_value(self) -> serde_json::Value {
+        match self {
+            ResultJson::Value(v) => v,
+            // unwrap is ok because the text was written by serde_json.
+            ResultJson::Text(t) => serde_json::from_str(t.get()).expect("valid JSON text"),
+        }
+    }
+
+    /// Decodes the result as `T`.
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> serde_json::Result<T> {
+        match self {
+            ResultJson::Value(v) => T::deserialize(v),
+            ResultJson::Text(t) => serde_json::from_str(t.get()),
+        }
+    }
+}
+
+impl PartialEq for ResultJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.clone().into_value() == other.clone().into_value()
+    }
+}
+
+impl From<serde_json::Value> for ResultJson {
+    fn from(v: serde_json::Value) -> Self {
+        ResultJson::Value(v)
+    }
+}
+
+impl Serialize for ResultJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ResultJson::Value(v) => v.serialize(s),
+            ResultJson::Text(t) => t.serialize(s),
+        }
+    }
+}
+
 /// A present `result` stays `Some` even when it is `null` (the reply of a call with no
 /// answer), so a reply decodes to what was sent.
-fn present_value<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<serde_json::Value>, D::Error> {
-    serde_json::Value::deserialize(d).map(Some)
+fn present_value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<ResultJson>, D::Error> {
+    serde_json::Value::deserialize(d).map(|v| Some(ResultJson::Value(v)))
 }
 
 impl Reply {
     /// A success reply.
-    pub fn ok(id: u64, result: serde_json::Value) -> Self {
+    pub fn ok(id: u64, result: impl Into<ResultJson>) -> Self {
         Reply {
             id,
             ok: true,
-            result: Some(result),
+            result: Some(result.into()),
             error: None,
         }
     }
@@ -495,6 +550,12 @@ impl Reply {
             result: None,
             error: Some(error),
         }
+    }
+
+    /// The result as a value (`null` when there is none).
+    pub fn result_value(self) -> serde_json::Value {
+        self.result
+            .map_or(serde_json::Value::Null, ResultJson::into_value)
     }
 }
 

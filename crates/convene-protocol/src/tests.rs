@@ -135,3 +135,19 @@ fn error_codes_round_trip() {
     }
     assert_eq!(ErrorCode::from_code(12345), None);
 }
+
+#[test]
+fn a_result_written_as_text_reads_back_as_the_same_value() {
+    let p = Participant::new(UserId(3), "Cy");
+    let as_text = Reply::ok(9, ResultJson::text_of(&vec![p.clone()]));
+    let as_value = Reply::ok(9, serde_json::to_value(vec![p.clone()]).unwrap());
+    let wire = serde_json::to_string(&ServerMsg::Reply(as_text.clone())).unwrap();
+    // The text goes on the wire as JSON, not as a string holding JSON.
+    assert!(wire.contains(r#""result":[{"#), "{wire}");
+    let back: ServerMsg = serde_json::from_str(&wire).unwrap();
+    assert_eq!(back, ServerMsg::Reply(as_value.clone()));
+    assert_eq!(as_text, as_value);
+    let users: Vec<Participant> = as_text.result.as_ref().unwrap().decode().unwrap();
+    assert_eq!(users, vec![p]);
+    assert_eq!(Reply::ok(1, serde_json::Value::Null).result_value(), json!(null));
+}

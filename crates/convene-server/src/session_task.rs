@@ -15,7 +15,7 @@ use crate::media::{Effect, Media};
 use crate::media_plane::MediaPlane;
 use crate::metrics::Metrics;
 use axum::extract::ws::Utf8Bytes;
-use convene_protocol::{ErrorCode, Reply, ServerMsg};
+use convene_protocol::{ErrorCode, Reply, ResultJson, ServerMsg};
 use convene_session::{ConnId, Core, Input, Output};
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -297,16 +297,21 @@ impl SessionTask {
 
     /// A join or resume succeeded: time it, and take the session's id and topic from the
     /// first (the core's own answer, so the directory shows exactly what users see).
-    fn joined(&mut self, received: Option<Instant>, result: Option<&serde_json::Value>) {
+    fn joined(&mut self, received: Option<Instant>, result: Option<&ResultJson>) {
         if let Some(t) = received {
             self.metrics.join_seconds.observe(t.elapsed().as_secs_f64());
         }
         if self.started() || self.starting.is_some() {
             return;
         }
-        let Some(r) = result else { return };
-        if let (Some(id), Some(topic)) = (r["sessionId"].as_str(), r["topic"].as_str()) {
-            self.starting = Some((id.into(), topic.to_owned()));
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Started {
+            session_id: String,
+            topic: String,
+        }
+        if let Some(Ok(s)) = result.map(ResultJson::decode::<Started>) {
+            self.starting = Some((s.session_id.into(), s.topic));
         }
     }
 

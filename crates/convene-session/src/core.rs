@@ -249,7 +249,7 @@ impl Core {
     /// Queues the reply to request `id`: the one place a typed result becomes wire JSON.
     pub(crate) fn reply(&mut self, conn: ConnId, id: u64, r: Handled) {
         let reply = match r {
-            Ok(payload) => Reply::ok(id, payload.into_json()),
+            Ok(payload) => Reply::ok(id, payload.into_result()),
             Err(e) => Reply::err(id, e),
         };
         self.out.push_back(Output::Send {

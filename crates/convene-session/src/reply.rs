@@ -1,8 +1,9 @@
 //! Typed replies: what a handler returns, turned into wire JSON in one place
-//! ([`Payload::into_json`], called only when the reply message is built).
+//! ([`Payload::into_result`], called only when the reply message is built).
 
-use convene_protocol::{ChatMessage, CommandChannelMsg, ErrorBody, JoinResult, Participant};
-use serde_json::Value;
+use convene_protocol::{
+    ChatMessage, CommandChannelMsg, ErrorBody, JoinResult, Participant, ResultJson,
+};
 use std::sync::Arc;
 
 /// The result of one request: a payload, or the refusal sent to the caller only.
@@ -26,18 +27,15 @@ pub(crate) enum Payload {
 }
 
 impl Payload {
-    /// The reply's `result`. Going through a [`Value`] keeps the wire exactly as it was
-    /// (object keys sorted), whatever the field order of the types.
-    pub(crate) fn into_json(self) -> Value {
-        let v = match self {
-            Payload::Ack => return Value::Null,
-            Payload::Joined(j) => serde_json::to_value(j),
-            Payload::Users(users) => serde_json::to_value(users),
-            Payload::Chat(m) => serde_json::to_value(m),
-            Payload::History(h) => serde_json::to_value(h.iter().map(|m| &**m).collect::<Vec<_>>()),
-            Payload::Command(c) => serde_json::to_value(c),
-        };
-        // unwrap is ok because protocol types serialise infallibly (no maps with non-string keys).
-        v.expect("protocol types serialise")
+    /// The reply's `result`, written as JSON text once, straight from the typed data.
+    pub(crate) fn into_result(self) -> ResultJson {
+        match self {
+            Payload::Ack => ResultJson::Value(serde_json::Value::Null),
+            Payload::Joined(j) => ResultJson::text_of(&j),
+            Payload::Users(users) => ResultJson::text_of(&users),
+            Payload::Chat(m) => ResultJson::text_of(&m),
+            Payload::History(h) => ResultJson::text_of(&h.iter().map(|m| &**m).collect::<Vec<_>>()),
+            Payload::Command(c) => ResultJson::text_of(&c),
+        }
     }
 }

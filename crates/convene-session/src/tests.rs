@@ -89,7 +89,7 @@ impl H {
             .remove(&id)
             .expect("one reply");
         if r.ok {
-            Ok(r.result.unwrap_or(serde_json::Value::Null))
+            Ok(r.result_value())
         } else {
             Err(r.error.unwrap())
         }

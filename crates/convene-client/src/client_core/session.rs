@@ -9,6 +9,7 @@ use super::{
 use crate::ClientError;
 use convene_protocol::{
     ClientMsg, ConnectionState, ErrorBody, ErrorCode, Event, JoinParams, JoinResult, Reply,
+    ResultJson,
 };
 use std::time::Instant;
 
@@ -184,7 +185,9 @@ impl ClientCore {
             return;
         };
         let result: Result<serde_json::Value, ErrorBody> = if reply.ok {
-            Ok(reply.result.unwrap_or(serde_json::Value::Null))
+            Ok(reply
+                .result
+                .map_or(serde_json::Value::Null, ResultJson::into_value))
         } else {
             Err(reply.error.unwrap_or_else(|| {
                 ErrorBody::new(ErrorCode::InternalError, "failure without an error body")

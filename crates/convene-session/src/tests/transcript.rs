@@ -49,7 +49,7 @@ impl Script {
                         ..
                     }) = &msg
                     {
-                        self.last_result = Some(r.clone());
+                        self.last_result = Some(r.clone().into_value());
                     }
                     let to: Vec<u64> = to.iter().map(|c| c.0).collect();
                     format!("send {to:?} {}", serde_json::to_string(&msg).unwrap())

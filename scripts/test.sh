@@ -51,6 +51,9 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 (cd tests/e2e && npm ci --no-audit --no-fund --silent)
 bash tests/e2e/run.sh
+# First remote frame in Chromium (tests/e2e/bench, CI size: 3 runs per mode): every run must
+# show a remote frame; the times are printed, not asserted (full runs: BENCHMARKS.md).
+CONVENE_BIN=target/debug/convene bash scripts/bench-first-frame.sh --smoke
 
 # Faults: media through the real server under 5 % UDP loss, made by iptables inside a private
 # network namespace (tests/fault/run.sh).

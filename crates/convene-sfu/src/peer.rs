@@ -174,6 +174,9 @@ pub(crate) struct Peer {
     pub(crate) slots: Vec<Slot>,
     /// Incoming SSRC → (mid, rid), filled from str0m's receive streams.
     pub(crate) rx_lookup: HashMap<Ssrc, (Mid, Option<Rid>)>,
+    /// Keyframes asked of this publisher, by (kind, layer), before that stream existed: asked
+    /// again when its first packet arrives.
+    pub(crate) keyframe_owed: HashSet<(TrackKind, usize)>,
     /// Latest egress bandwidth estimate, bits/s.
     pub(crate) bwe: Option<u64>,
     /// Last (minimum, desired) bitrate given to str0m's bandwidth estimator.
@@ -200,6 +203,7 @@ impl Peer {
             published: HashMap::new(),
             slots: Vec::new(),
             rx_lookup: HashMap::new(),
+            keyframe_owed: HashSet::new(),
             bwe: None,
             bwe_target: None,
             quality: None,

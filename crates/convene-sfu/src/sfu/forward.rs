@@ -1,7 +1,7 @@
 //! The hot path: one incoming RTP packet to every slot that carries it.
 
 use str0m::format::Codec;
-use str0m::media::{Mid, Pt};
+use str0m::media::{KeyframeRequestKind, Mid, Pt};
 use str0m::rtp::{ExtensionValues, RtpPacket, RtpWrite, Vp8Descriptor, Vp8Patch};
 use str0m::Rtc;
 
@@ -39,8 +39,8 @@ impl Sfu {
             return;
         };
         let ssrc = packet.header.ssrc;
-        let (mid, rid) = match peer.rx_lookup.get(&ssrc) {
-            Some(x) => *x,
+        let (mid, rid, new_stream) = match peer.rx_lookup.get(&ssrc) {
+            Some(&(mid, rid)) => (mid, rid, false),
             None => {
                 let mut api = peer.rtc.direct_api();
                 let Some(rx) = api.stream_rx(&ssrc) else {
@@ -48,7 +48,7 @@ impl Sfu {
                 };
                 let x = (rx.mid(), rx.rid());
                 peer.rx_lookup.insert(ssrc, x);
-                x
+                (x.0, x.1, true)
             }
         };
         let Some(track) = peer.published.get_mut(&mid) else {
@@ -57,6 +57,15 @@ impl Sfu {
         let kind = track.kind;
         self.stats.rtp_in(kind, packet.payload.len());
         let layer = track.layer_of(rid);
+        if new_stream && peer.keyframe_owed.remove(&(kind, layer)) {
+            if let Some(rx) = peer.rtc.direct_api().stream_rx_by_mid(mid, rid) {
+                rx.request_keyframe(KeyframeRequestKind::Pli);
+                self.stats.pli_sent();
+            }
+        }
+        let Some(track) = peer.published.get_mut(&mid) else {
+            return;
+        };
         track.meters[layer].add(packet.payload.len(), now);
         if !track.live[layer] {
             let was = track.any_live();

@@ -169,15 +169,20 @@ impl Sfu {
         let Some(peer) = self.peers.get_mut(&pub_id) else {
             return;
         };
-        let Some((mid, track)) = peer.track(kind) else {
-            return;
-        };
-        let rid = track.layers.get(layer).copied().flatten();
+        let stream = peer
+            .track(kind)
+            .map(|(mid, track)| (mid, track.layers.get(layer).copied().flatten()));
         let mut api = peer.rtc.direct_api();
-        if let Some(rx) = api.stream_rx_by_mid(mid, rid) {
-            rx.request_keyframe(KeyframeRequestKind::Pli);
-            self.stats.pli_sent();
-            self.drain(pub_id);
+        match stream.and_then(|(mid, rid)| api.stream_rx_by_mid(mid, rid)) {
+            Some(rx) => {
+                rx.request_keyframe(KeyframeRequestKind::Pli);
+                self.stats.pli_sent();
+                self.drain(pub_id);
+            }
+            // Not sending that yet: ask as soon as it starts, not at the next retry.
+            None => {
+                peer.keyframe_owed.insert((kind, layer));
+            }
         }
     }
 

@@ -12,6 +12,9 @@ pub(crate) struct Progress {
     inner: Option<Arc<Inner>>,
 }
 
+/// Width of the bar, in characters.
+const BAR: usize = 30;
+
 struct Inner {
     phase: Mutex<(String, usize, Instant)>,
     done: AtomicUsize,
@@ -92,16 +95,13 @@ impl Inner {
         }
         let done = self.done.load(Ordering::Relaxed);
         let secs = since.elapsed().as_secs_f64();
-        let line = if total > 0 {
-            let width = 30;
-            let filled = (done.min(total) * width) / total;
-            format!(
+        let line = match (done.min(total) * BAR).checked_div(total) {
+            Some(filled) => format!(
                 "{name:<14} [{}{}] {done}/{total} {secs:.1}s",
                 "#".repeat(filled),
-                "-".repeat(width - filled)
-            )
-        } else {
-            format!("{name:<14} {secs:.1}s")
+                "-".repeat(BAR - filled)
+            ),
+            None => format!("{name:<14} {secs:.1}s"),
         };
         let mut err = std::io::stderr().lock();
         let _ = if tty {

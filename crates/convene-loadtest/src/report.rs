@@ -79,6 +79,9 @@ pub struct Report {
     /// `big-session`: listeners that tried to receive (all users but the speaker).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listeners: Option<usize>,
+    /// `big-session`: listeners whose media peer connected (ICE and DTLS) in time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listeners_connected: Option<usize>,
     /// `big-session`: seconds from the speaker's start to the last listener hearing it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_phase_secs: Option<f64>,

@@ -77,6 +77,7 @@ async fn big_session_speaker_is_heard_by_every_other_user() {
     assert_eq!(r.joined, 8, "{r:?}");
     assert_eq!(r.lists_consistent, Some(true), "{r:?}");
     assert_eq!(r.listeners, Some(7), "{r:?}");
+    assert_eq!(r.listeners_connected, Some(7), "{r:?}");
     assert_eq!(r.audio_receivers, Some(7), "{r:?}");
     assert!(r.server_rss_per_user_kib.is_some(), "{r:?}");
     assert_measured_from_proc(&r);

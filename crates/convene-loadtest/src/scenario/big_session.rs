@@ -57,6 +57,7 @@ pub(crate) async fn run(o: &LoadOptions, probe: ServerProbe, progress: &Progress
     .flatten()
     .collect();
     report.listeners = Some(phase.users.iter().filter(|u| u.seat.index != 0).count());
+    report.listeners_connected = Some(listeners.len());
 
     // The speaker is in shard 0; other shards find it by name to know whose audio to expect.
     let speaker_id = phase.users.first().and_then(|u| {

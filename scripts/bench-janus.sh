@@ -122,7 +122,7 @@ wait_port "$JANUS_PORT" || { tail -20 "$TMP/janus.log" >&2; exit 1; }
 ./target/release/janus-load --url "http://127.0.0.1:$JANUS_PORT/janus" --publishers "$P" \
   --subscribers "$S" --sessions "$K" --duration-secs "$D" --server-pid "$JANUS_PID" \
   | tail -1 >"$TMP/janus.json" || say "janus-load failed (log: $TMP/janus.log)"
-kill "$JANUS_PID"; wait "$JANUS_PID" 2>/dev/null || true
+kill "$JANUS_PID" 2>/dev/null || true; wait "$JANUS_PID" 2>/dev/null || true
 
 say "Convene: the same load"
 ./target/release/convene serve --bind "127.0.0.1:$CONVENE_PORT" --app "$KEY:$SECRET" \
@@ -134,7 +134,7 @@ wait_port "$CONVENE_PORT" || { tail -20 "$TMP/convene.log" >&2; exit 1; }
   --key "$KEY" --secret "$SECRET" --publishers "$P" --subscribers "$S" --sessions "$K" \
   --duration-secs "$D" --server-pid "$CONVENE_PID" \
   | tail -1 >"$TMP/convene.json" || say "convene load --scenario forward failed"
-kill "$CONVENE_PID"; wait "$CONVENE_PID" 2>/dev/null || true
+kill "$CONVENE_PID" 2>/dev/null || true; wait "$CONVENE_PID" 2>/dev/null || true
 
 python3 - "$TMP" "$SMOKE" "$P" "$S" "$K" "$D" "$EVENT_LOOPS" <<'PY'
 import json, sys

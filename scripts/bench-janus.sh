@@ -11,6 +11,8 @@
 #   JANUS_EVENT_LOOPS=N   Janus media threads: N fixed event loops (default 2, one per core
 #                    of this machine); 0 = Janus's default thread per PeerConnection
 #   KEEP=1           keep the temp dir (configs, logs, JSON reports) and print its path
+#   JSONL_DIR=DIR    also append both JSON reports to DIR/janus-forward.jsonl and
+#                    DIR/convene-forward.jsonl (e.g. docs/bench/data, for scripts/plot-bench.py)
 #
 # Installs Janus from Debian when missing (as CI would; needs root) and builds a small
 # LD_PRELOAD shim with gcc, because Janus never gathers ICE candidates on a loopback
@@ -135,6 +137,13 @@ wait_port "$CONVENE_PORT" || { tail -20 "$TMP/convene.log" >&2; exit 1; }
   --duration-secs "$D" --server-pid "$CONVENE_PID" \
   | tail -1 >"$TMP/convene.json" || say "convene load --scenario forward failed"
 kill "$CONVENE_PID" 2>/dev/null || true; wait "$CONVENE_PID" 2>/dev/null || true
+
+if [[ -n ${JSONL_DIR:-} ]]; then
+  mkdir -p "$JSONL_DIR"
+  for n in janus convene; do
+    if [[ -s $TMP/$n.json ]]; then cat "$TMP/$n.json" >>"$JSONL_DIR/$n-forward.jsonl"; fi
+  done
+fi
 
 python3 - "$TMP" "$SMOKE" "$P" "$S" "$K" "$D" "$EVENT_LOOPS" <<'PY'
 import json, sys

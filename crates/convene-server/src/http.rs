@@ -13,8 +13,12 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+/// Bytes a WebSocket reads at once. Small, because the read buffer is zero-filled to this
+/// size and kept for the socket's life (tungstenite's default of 128 KiB would be most of a
+/// signaling user's memory); a longer frame grows it as needed, up to `MAX_FRAME_BYTES`.
+const READ_BUFFER: usize = 4 * 1024;
 /// Bytes a WebSocket gathers before writing them out.
-const WRITE_BUFFER: usize = 64 * 1024;
+const WRITE_BUFFER: usize = 16 * 1024;
 /// Unsent bytes a WebSocket may hold for a client that does not read; beyond, its writes fail.
 const MAX_WRITE_BUFFER: usize = 1024 * 1024;
 
@@ -74,6 +78,7 @@ async fn signaling(
     // MAX_WRITE_BUFFER unsent bytes the write fails and the connection ends (failover).
     ws.max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
+        .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
         .max_write_buffer_size(MAX_WRITE_BUFFER)
         .on_upgrade(move |socket| crate::conn::run(socket, state, peer, admission))

@@ -28,6 +28,13 @@ pub struct Config {
     /// still send (a `join` sent just after a `leave`) until the driver reports them gone.
     /// Default 16,384: more than a full session plus a full inbox of requests in flight.
     pub closed_conns_kept: usize,
+    /// In a session of at least this many users, joins are announced to the others
+    /// (`user-added`) together, at most [`Config::join_announce_window`] after the first of
+    /// them: a storm of joins then costs each present user one message per window, not one
+    /// per joiner. Smaller sessions hear of each join at once. Default 100.
+    pub join_announce_from: usize,
+    /// See [`Config::join_announce_from`]. Default 50 ms.
+    pub join_announce_window: Duration,
 }
 
 impl Default for Config {
@@ -40,6 +47,8 @@ impl Default for Config {
             chat_rate_per_sec: 10,
             chat_history: 1_000,
             closed_conns_kept: 16_384,
+            join_announce_from: 100,
+            join_announce_window: Duration::from_millis(50),
         }
     }
 }

@@ -40,8 +40,10 @@ pub struct Core {
     closed: ClosedConns,
     /// Users over all sessions (kept, not counted, so metrics cost nothing per message).
     pub(crate) users_total: usize,
-    /// Joiners not yet announced to the others, in join order (see [`Core::announce_joins`]).
+    /// Joiners not yet announced to the others, in join order (see [`Core::announce_joins`]),
+    /// and when they must be at the latest.
     pub(crate) unannounced: Vec<(SessionId, UserId)>,
+    pub(crate) announce_by: Option<Instant>,
 }
 
 impl Core {
@@ -63,22 +65,23 @@ impl Core {
             pending_close: None,
             users_total: 0,
             unannounced: Vec::new(),
+            announce_by: None,
         }
     }
 
     /// The next output, until `None`. Call after every [`Core::handle`] until it returns
     /// `None`, before waiting on [`Core::poll_timeout`].
     pub fn poll_output(&mut self) -> Option<Output> {
-        if self.out.is_empty() {
-            self.announce_joins();
-        }
         self.out.pop_front()
     }
 
     /// When to feed [`Input::Timeout`] next, if any timer runs. Ask again after every
     /// [`Core::handle`]: inputs arm timers.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.timers.next()
+        match (self.timers.next(), self.announce_by) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Number of live sessions.
@@ -125,11 +128,19 @@ impl Core {
             }
             return;
         }
-        // Joins handled back to back are announced together; anything else sees them
-        // announced first, so no event or reply ever names a user its reader has not met.
+        // Joins may be announced together (see `Config::join_announce_from`); anything else
+        // sees them announced first, so no event or reply ever names a user its reader has
+        // not met.
         if !matches!(input, Input::Join { .. }) {
             self.announce_joins();
         }
+        self.dispatch(now, input);
+        if self.announce_by.is_some_and(|t| t <= now) {
+            self.announce_joins();
+        }
+    }
+
+    fn dispatch(&mut self, now: Instant, input: Input) {
         match input {
             Input::Join {
                 conn,

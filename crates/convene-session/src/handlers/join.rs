@@ -98,6 +98,13 @@ impl Core {
         self.conns.insert(conn, (sid.clone(), uid));
         self.users_total += 1;
         self.unannounced.push((sid.clone(), uid));
+        let batch = s.users.len() >= self.config.join_announce_from;
+        let by = if batch {
+            now + self.config.join_announce_window
+        } else {
+            now
+        };
+        self.announce_by = Some(self.announce_by.map_or(by, |t| t.min(by)));
         self.rearm_idle(now, &sid);
         Ok(self.joined(&sid, uid))
     }
@@ -107,6 +114,7 @@ impl Core {
     /// is told only of those who joined after it. A storm of joins thus costs each present user
     /// one message per batch instead of one per joiner.
     pub(crate) fn announce_joins(&mut self) {
+        self.announce_by = None;
         if self.unannounced.is_empty() {
             return;
         }

@@ -358,11 +358,20 @@ fn names_added(v: &View) -> Vec<Vec<String>> {
 }
 
 #[test]
-fn joins_back_to_back_are_announced_once_and_everyone_meets_everyone_once() {
-    let mut h = H::new();
+fn joins_in_a_big_session_are_announced_once_per_window_and_everyone_meets_everyone_once() {
+    let window = Duration::from_millis(50);
+    let mut h = H::with(Config {
+        join_announce_from: 2,
+        join_announce_window: window,
+        ..Config::default()
+    });
     let a = h.join(&HOST, "a");
     let joined = joins_unpolled(&mut h, &["b", "c", "d"]);
     h.drain();
+    // Not yet: the window is open, and the core asks to be woken when it closes.
+    assert_eq!(names_added(h.view(a)), Vec::<Vec<String>>::new());
+    assert_eq!(h.core.poll_timeout(), Some(h.now + window));
+    h.advance(window);
     // Those present before get one message naming all three.
     assert_eq!(names_added(h.view(a)), vec![vec!["b", "c", "d"]]);
     // Each joiner's reply lists who came before it; the event names only who came after.
@@ -384,8 +393,20 @@ fn joins_back_to_back_are_announced_once_and_everyone_meets_everyone_once() {
 }
 
 #[test]
-fn an_unannounced_joiner_is_announced_before_anything_else_happens() {
+fn joins_in_a_small_session_are_announced_at_once() {
     let mut h = H::new();
+    let a = h.join(&HOST, "a");
+    joins_unpolled(&mut h, &["b", "c"]);
+    h.drain();
+    assert_eq!(names_added(h.view(a)), vec![vec!["b"], vec!["c"]]);
+}
+
+#[test]
+fn an_unannounced_joiner_is_announced_before_anything_else_happens() {
+    let mut h = H::with(Config {
+        join_announce_from: 1,
+        ..Config::default()
+    });
     let a = h.join(&HOST, "a");
     let joined = joins_unpolled(&mut h, &["b"]);
     // B leaves before the driver polled: A must meet B before seeing B go.

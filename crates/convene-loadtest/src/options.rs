@@ -127,6 +127,8 @@ pub struct LoadOptions {
     pub sessions: usize,
     /// Publishers' cameras each `forward` subscriber attaches; `None`: all of its session.
     pub attach: Option<usize>,
+    /// Users of `big-session` that listen to the speaker; `None`: all but the speaker.
+    pub listeners: Option<usize>,
     /// The measured media window of `forward`; how long `big-session`'s speaker talks.
     pub duration: Duration,
     /// The server's process id, to read its CPU time and memory from `/proc`.
@@ -158,6 +160,7 @@ impl LoadOptions {
             subscribers: 2,
             sessions: 2,
             attach: None,
+            listeners: None,
             duration: Duration::from_secs(1),
             server_pid: None,
             shard: Shard::ALL,

@@ -66,6 +66,9 @@ struct LoadArgs {
     /// Publishers' cameras each forward subscriber attaches [default: all of its session].
     #[arg(long)]
     attach: Option<usize>,
+    /// Users of big-session that listen to the speaker [default: all but the speaker].
+    #[arg(long)]
+    listeners: Option<usize>,
     /// Seconds of the measured forward window; how long big-session's speaker may take to
     /// be heard by all.
     #[arg(long, default_value_t = 5)]
@@ -273,6 +276,7 @@ fn main() -> anyhow::Result<()> {
                 _ => 1,
             });
             o.attach = a.attach;
+            o.listeners = a.listeners;
             if a.scenario.is_none() && scenario == Scenario::Forward {
                 // Earlier form: --users U --publishers P is one session of U users.
                 o.subscribers = a.subscribers.unwrap_or(users.saturating_sub(o.publishers));

@@ -1,6 +1,6 @@
 //! `big-session`: `users` join one session (signaling only): join latency, the server's RSS
-//! growth per user, list consistency. Then every user but the first opens a receive-only
-//! media peer with one audio slot, the first user (`load-0`, the host) speaks for up to
+//! growth per user, list consistency. Then every user but the first (or the first
+//! `listeners` of them) opens a receive-only media peer with one audio slot, the first user (`load-0`, the host) speaks for up to
 //! `duration`, and the report counts the listeners that heard it (`audioReceivers`).
 //! The window covers everything from the first join to the end of the audio phase.
 
@@ -43,8 +43,10 @@ pub(crate) async fn run(o: &LoadOptions, probe: ServerProbe, progress: &Progress
         .users
         .iter()
         .filter(|u| u.seat.index != 0)
+        .take(o.listeners.unwrap_or(usize::MAX))
         .map(|u| u.client.clone())
         .collect();
+    report.listeners = Some(clients.len());
     progress.phase("listeners", clients.len());
     let listeners: Vec<Peer> = gated(clients, o.concurrency, progress, |c| async move {
         let p = media::subscribe(&c, 1, &[]).await.ok()?;
@@ -56,7 +58,6 @@ pub(crate) async fn run(o: &LoadOptions, probe: ServerProbe, progress: &Progress
     .into_iter()
     .flatten()
     .collect();
-    report.listeners = Some(phase.users.iter().filter(|u| u.seat.index != 0).count());
     report.listeners_connected = Some(listeners.len());
 
     // The speaker is in shard 0; other shards find it by name to know whose audio to expect.

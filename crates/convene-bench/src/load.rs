@@ -3,7 +3,8 @@
 //!
 //! Per publisher: Opus-shaped audio, one 80-byte packet every 20 ms; VP8-shaped 3-layer
 //! simulcast video at 20 frames/s, frames of 400, 1,200 and 3,000 bytes cut into packets of
-//! at most 1,200 bytes (the load generator's defaults: 20 + 20 + 60 packets/s). Each receiver
+//! at most 1,100 bytes (the load generator's defaults, packetised as str0m does with its
+//! 1,150-byte datagram target: 20 + 40 + 60 packets/s). Each receiver
 //! gets one video layer of every publisher, plus the audio of the first three publishers (an
 //! SFU's three loudest speakers).
 //!
@@ -45,7 +46,7 @@ impl Default for MediaShape {
             audio_bytes: 80,
             video_fps: 20,
             video_frame_bytes: [400, 1200, 3000],
-            mtu: 1200,
+            mtu: 1100,
         }
     }
 }

@@ -59,12 +59,13 @@ impl World {
         w.join(2, false);
         for _ in 0..150 {
             w.step();
-            let packet = w.publish();
-            w.forward(packet);
+            if let Some(packet) = w.publish() {
+                w.forward(packet);
+            }
         }
         // The copy leaves within the timed call (str0m's pacer does not hold audio back).
         w.step();
-        let packet = w.publish();
+        let packet = w.publish().expect("the publisher is connected");
         assert_eq!(w.forward(packet), 1, "one packet in, one datagram out");
         w.step();
         assert!(
@@ -198,8 +199,12 @@ impl World {
     }
 
     /// The publisher writes one 20 ms Opus-shaped frame (80 bytes, audio level set); returns
-    /// its SRTP datagram to the SFU, leaving anything else it sent on the network.
-    fn publish(&mut self) -> (SocketAddr, Vec<u8>) {
+    /// its SRTP datagram to the SFU, leaving anything else it sent on the network. `None`
+    /// until the publisher is connected.
+    fn publish(&mut self) -> Option<(SocketAddr, Vec<u8>)> {
+        if !self.clients[PUBLISHER].rtc.is_connected() {
+            return None;
+        }
         self.frame += 1;
         let (now, n) = (self.now, self.frame);
         let c = &mut self.clients[PUBLISHER];
@@ -220,25 +225,35 @@ impl World {
                 frame,
             )
             .expect("written");
+        // str0m's pacer releases the packet on the next timeout input.
+        self.drain_client(PUBLISHER);
+        self.clients[PUBLISHER]
+            .rtc
+            .handle_input(Input::Timeout(now))
+            .expect("client timeout");
         self.drain_client(PUBLISHER);
         let sfu = self.sfu.local_addr();
-        let at = self
-            .net
-            .iter()
-            .rposition(|(from, to, data)| {
-                *from == self.clients[PUBLISHER].addr && *to == sfu && is_rtp(data)
-            })
-            .expect("the publisher sent its frame");
-        let (from, _, data) = self.net.remove(at).expect("in range");
-        (from, data)
+        let at = self.net.iter().rposition(|(from, to, data)| {
+            *from == self.clients[PUBLISHER].addr && *to == sfu && is_rtp(data)
+        })?;
+        let (from, _, data) = self.net.remove(at)?;
+        Some((from, data))
     }
 
-    /// What is timed: the SFU receives one SRTP packet and is drained until it has nothing
-    /// more to do; its datagrams go on the network.
+    /// What is timed: the SFU receives one SRTP packet and is drained, as its driver does,
+    /// until its next deadline lies in the future (the subscriber's `Rtc` releases the
+    /// written packet from its pacer on a timeout at the same instant); its datagrams go on
+    /// the network. Returns how many it sent.
     fn forward(&mut self, (from, data): (SocketAddr, Vec<u8>)) -> usize {
         let before = self.net.len();
         self.sfu.handle_receive(self.now, from, &data);
-        self.drain_sfu();
+        // A few rounds at most: each timeout input drains every peer that was due.
+        for _ in 0..4 {
+            if self.drain_sfu() > self.now {
+                break;
+            }
+            self.sfu.handle_timeout(self.now);
+        }
         self.net.len() - before
     }
 }
@@ -266,6 +281,7 @@ fn forward_one_rtp_packet_to_one_subscriber(bencher: Bencher) {
             let mut w = world.borrow_mut();
             w.step();
             w.publish()
+                .expect("the publisher sends one packet per 20 ms")
         })
         .bench_local_values(|packet| world.borrow_mut().forward(packet));
     let w = world.borrow();

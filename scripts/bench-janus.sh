@@ -6,8 +6,9 @@
 # /proc/PID/stat over the measured window. Prints one markdown table.
 #
 # Usage: scripts/bench-janus.sh [--smoke] [P S K DURATION]     (defaults 2 10 1 10)
-#   --smoke          1 publisher x 2 subscribers for 3 s; fails unless both servers forward
-#                    packets (the CI integration test; < 60 s once built)
+#   --smoke          1 publisher x 2 subscribers for 3 s, debug builds (as CI has them); fails
+#                    unless both servers forward packets (the CI integration test; ~30 s once
+#                    built)
 #   JANUS_EVENT_LOOPS=N   Janus media threads: N fixed event loops (default 2, one per core
 #                    of this machine); 0 = Janus's default thread per PeerConnection
 #   KEEP=1           keep the temp dir (configs, logs, JSON reports) and print its path
@@ -49,8 +50,9 @@ wait_port() {
   say "nothing listens on 127.0.0.1:$1"; return 1
 }
 
-say "building release binaries"
-cargo build --release -q -p convene -p convene-janus-load
+if [[ $SMOKE == 1 ]]; then PROFILE=dev BIN=target/debug; else PROFILE=release BIN=target/release; fi
+say "building $PROFILE binaries"
+cargo build --profile "$PROFILE" -q -p convene -p convene-janus-load
 
 if ! command -v janus >/dev/null; then
   say "installing janus (apt)"
@@ -121,18 +123,18 @@ LD_PRELOAD="$TMP/lo_not_loopback.so" janus -F "$TMP/etc" -C "$TMP/etc/janus.jcfg
 JANUS_PID=$!
 PIDS+=("$JANUS_PID")
 wait_port "$JANUS_PORT" || { tail -20 "$TMP/janus.log" >&2; exit 1; }
-./target/release/janus-load --url "http://127.0.0.1:$JANUS_PORT/janus" --publishers "$P" \
+"$BIN/janus-load" --url "http://127.0.0.1:$JANUS_PORT/janus" --publishers "$P" \
   --subscribers "$S" --sessions "$K" --duration-secs "$D" --server-pid "$JANUS_PID" \
   | tail -1 >"$TMP/janus.json" || say "janus-load failed (log: $TMP/janus.log)"
 kill "$JANUS_PID" 2>/dev/null || true; wait "$JANUS_PID" 2>/dev/null || true
 
 say "Convene: the same load"
-./target/release/convene serve --bind "127.0.0.1:$CONVENE_PORT" --app "$KEY:$SECRET" \
+"$BIN/convene" serve --bind "127.0.0.1:$CONVENE_PORT" --app "$KEY:$SECRET" \
   --media-port 0 >"$TMP/convene.log" 2>&1 &
 CONVENE_PID=$!
 PIDS+=("$CONVENE_PID")
 wait_port "$CONVENE_PORT" || { tail -20 "$TMP/convene.log" >&2; exit 1; }
-./target/release/convene load --scenario forward --url "http://127.0.0.1:$CONVENE_PORT" \
+"$BIN/convene" load --scenario forward --url "http://127.0.0.1:$CONVENE_PORT" \
   --key "$KEY" --secret "$SECRET" --publishers "$P" --subscribers "$S" --sessions "$K" \
   --duration-secs "$D" --server-pid "$CONVENE_PID" \
   | tail -1 >"$TMP/convene.json" || say "convene load --scenario forward failed"

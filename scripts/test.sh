@@ -55,6 +55,11 @@ bash tests/e2e/run.sh
 # show a remote frame; the times are printed, not asserted (full runs: BENCHMARKS.md).
 CONVENE_BIN=target/debug/convene bash scripts/bench-first-frame.sh --smoke
 
+# Janus side by side (scripts/bench-janus.sh --smoke): 1 publisher x 2 subscribers for 3 s against
+# Janus 1.1.2 (apt-installed when missing) and Convene; fails unless both forward packets.
+# Figures are printed, not asserted (full runs: docs/bench/janus.md).
+bash scripts/bench-janus.sh --smoke
+
 # Faults: media through the real server under 5 % UDP loss, made by iptables inside a private
 # network namespace (tests/fault/run.sh).
 if ! command -v iptables >/dev/null; then

@@ -17,15 +17,24 @@ A chart with no data is not written. Needs matplotlib (apt-get install -y python
 
 import argparse
 import json
+import os
 import statistics
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-import matplotlib
+try:
+    import matplotlib
+except ModuleNotFoundError:
+    # Debian's python3-matplotlib lives in the system Python, which another python3 on the
+    # PATH (pyenv, a venv) does not see.
+    if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3", *sys.argv])
+    sys.exit("plot-bench: matplotlib missing (apt-get install -y python3-matplotlib)")
 
 matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # Same ids and no date in every SVG, so that re-plotting unchanged data changes no file.
@@ -116,44 +125,63 @@ def plot_join_latency(reports, out):
             ax.plot(sizes, ys, dash, label=f"{server} {q}", **style(server))
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
     ax.set_xlabel("users in the session")
     ax.set_ylabel("join latency, ms")
     finish(fig, ax, out, "join-latency.svg", "Join latency vs session size (join-storm)")
 
 
 def forward_series(reports, field):
-    """{(server, publishers): {subscribers: [value, ...]}} of forward reports with `field`."""
+    """{(server, publishers): {subscribers: [(value, loss %), ...]}} of forward reports."""
     series = defaultdict(lambda: defaultdict(list))
     for r in reports:
         subs = r.get("subscribers")
         value = r.get(field)
         if r["scenario"] != "forward" or not subs or value is None:
             continue
-        series[(r["server"], r.get("publishers"))][subs].append(value)
+        loss = r.get("lossPercent") or 0.0
+        series[(r["server"], r.get("publishers"))][subs].append((value, loss))
     return series
 
 
 def plot_forward(reports, out, field, name, ylabel, title, log_y):
+    """One curve per (server, publishers): the median run at each subscriber count, every
+    run as a faint dot, and the loss written next to runs that lost more than 1 %."""
     series = forward_series(reports, field)
     if not series:
         return
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for (server, pubs), points in sorted(series.items(), key=lambda kv: str(kv[0])):
         xs = sorted(points)
-        ys = [statistics.median(points[x]) for x in xs]
+        ys = [statistics.median(v for v, _ in points[x]) for x in xs]
         label = f"{server}, {pubs} publishers" if pubs is not None else server
         ax.plot(xs, ys, "-", label=label, **style(server))
-        # Every run, not only the median, so the spread shows.
+        runs = [(x, v, loss) for x in xs for v, loss in points[x]]
         ax.scatter(
-            [x for x in xs for _ in points[x]],
-            [v for x in xs for v in points[x]],
+            [x for x, _, _ in runs],
+            [v for _, v, _ in runs],
             s=10,
             alpha=0.4,
             color=style(server)["color"],
         )
+        for x, v, loss in runs:
+            if loss > 1:
+                ax.annotate(
+                    f"{loss:.0f} % lost",
+                    (x, v),
+                    textcoords="offset points",
+                    xytext=(4, 6),
+                    fontsize=8,
+                    color=style(server)["color"],
+                )
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
     if log_y:
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    else:
+        ax.set_ylim(bottom=0)
     ax.set_xlabel("subscribers")
     ax.set_ylabel(ylabel)
     finish(fig, ax, out, name, title)
@@ -176,7 +204,7 @@ def main():
         "cpu-per-packet.svg",
         "server CPU per forwarded packet, µs",
         "Server CPU per forwarded packet (forward)",
-        log_y=True,
+        log_y=False,
     )
     plot_forward(
         reports,

@@ -98,12 +98,8 @@ impl Core {
         self.conns.insert(conn, (sid.clone(), uid));
         self.users_total += 1;
         self.unannounced.push((sid.clone(), uid));
-        let batch = s.users.len() >= self.config.join_announce_from;
-        let by = if batch {
-            now + self.config.join_announce_window
-        } else {
-            now
-        };
+        let windows = s.users.len() / self.config.join_announce_from.max(1);
+        let by = now + self.config.join_announce_window * windows.min(20) as u32;
         self.announce_by = Some(self.announce_by.map_or(by, |t| t.min(by)));
         self.rearm_idle(now, &sid);
         Ok(self.joined(&sid, uid))

@@ -104,17 +104,22 @@ impl Drop for SpawnedServer {
     }
 }
 
+/// A difference of CPU times rounded to the clock tick (0.01 s) it was counted in.
+fn ticks(secs: f64) -> f64 {
+    (secs * 100.0).round() / 100.0
+}
+
 impl Reading {
     /// Fills the report's window fields: the time from `self` to `end`, the server's and
     /// this process's CPU over it, and both peaks at its end.
     pub(crate) fn window_into(&self, end: &Reading, report: &mut crate::Report) {
         if let (Some(a), Some(b)) = (self.load, end.load) {
             report.window_secs = b.at.duration_since(a.at).as_secs_f64();
-            report.load_cpu_secs = b.cpu_secs - a.cpu_secs;
+            report.load_cpu_secs = ticks(b.cpu_secs - a.cpu_secs);
             report.load_peak_rss_kib = b.peak_rss_kib;
         }
         if let (Some(a), Some(b)) = (self.server, end.server) {
-            report.server_cpu_secs = Some(b.cpu_secs - a.cpu_secs);
+            report.server_cpu_secs = Some(ticks(b.cpu_secs - a.cpu_secs));
             report.server_peak_rss_kib = Some(b.peak_rss_kib);
         }
     }

@@ -22,6 +22,18 @@ cargo xtask check
 cargo build -p convene
 cargo test --workspace
 
+# The load generator from the command line, every scenario at a tiny size against a server it
+# spawns itself (docs/load.md): all join, lists agree, the speaker is heard, packets flow.
+for s in join-storm big-session many-sessions forward; do
+  ./target/debug/convene load --spawn --scenario "$s" --users 8 --sessions 2 --publishers 2 \
+    --subscribers 2 --duration-secs 2 --quiet | tail -1 | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+ok = r["joinFailures"] == 0 and r.get("listsConsistent", True) and r.get("audioReceivers", 1) > 0 and r.get("egressPackets", 1) > 0
+assert ok, r
+print(r["scenario"], "ok")'
+done
+
 # Fuzzing: every target for a bounded time
 # libFuzzer on the stable toolchain (fuzz/run.sh; docs/fuzzing.md): each target runs from its
 # committed corpus (fuzz/corpus/<target>/) for FUZZ_SECONDS (default 30 s, 5 targets). A crash

@@ -186,10 +186,16 @@ impl Driver {
     }
 }
 
+/// Bytes the signaling socket reads at once: tungstenite zero-fills and keeps its read buffer
+/// (128 KiB by default), which would be most of a client's memory; a longer frame grows it.
+const READ_BUFFER: usize = 8 * 1024;
+
 /// Opens the signaling socket (the core keeps the deadline).
 fn connect(url: String) -> ConnectFuture {
     Box::pin(async move {
-        match tokio_tungstenite::connect_async_with_config(url.as_str(), None, true).await {
+        let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+            .read_buffer_size(READ_BUFFER);
+        match tokio_tungstenite::connect_async_with_config(url.as_str(), Some(config), true).await {
             Ok((ws, _response)) => Ok(ws),
             Err(e) => Err(format!("{url}: {e}")),
         }

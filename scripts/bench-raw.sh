@@ -9,8 +9,8 @@
 #   PUBLISHERS=2 DURATION_SECS=10    publishers per run, measured window
 #   OUT=FILE                         append the tagged lines there (default: stdout only);
 #                                    e.g. OUT=docs/bench/data/raw-forward-$(date +%F).jsonl
-#   --smoke                          2 publishers x 3 receivers for 2 s; fails unless every
-#                                    copy arrives (the CI check; seconds once built)
+#   --smoke                          2 publishers x 3 receivers for 2 s, debug build; fails
+#                                    unless every copy arrives (the CI check; seconds once built)
 # Each line is tagged with date, commit, cpu and cores (docs/bench/README.md). Needs jq.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +22,15 @@ D=${DURATION_SECS:-10}
 if [[ $SMOKE == 1 ]]; then set -- 3; D=2; fi
 if [[ $# == 0 ]]; then set -- 10 50 100 200 500; fi
 
-echo "bench-raw: building release binaries" >&2
-cargo build --release -q -p convene-bench --bins
+if [[ $SMOKE == 1 ]]; then
+  echo "bench-raw: building debug binaries" >&2
+  cargo build -q -p convene-bench --bins
+  BIN=target/debug
+else
+  echo "bench-raw: building release binaries" >&2
+  cargo build --release -q -p convene-bench --bins
+  BIN=target/release
+fi
 
 date_=$(date -u +%FT%TZ)
 commit=$(git rev-parse --short HEAD)
@@ -31,7 +38,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 cores=$(nproc)
 for s in "$@"; do
   echo "bench-raw: $P publishers x $s receivers, ${D} s" >&2
-  line=$(./target/release/raw-load --spawn --publishers "$P" --subscribers "$s" \
+  line=$("$BIN/raw-load" --spawn --publishers "$P" --subscribers "$s" \
     --duration-secs "$D" | tail -1)
   tagged=$(jq -c --arg date "$date_" --arg commit "$commit" --arg cpu "$cpu" \
     --argjson cores "$cores" '. + {date: $date, commit: $commit, cpu: $cpu, cores: $cores}' \

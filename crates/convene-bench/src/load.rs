@@ -113,7 +113,9 @@ pub fn run(o: &LoadOptions) -> io::Result<Report> {
 
     let egress = received1 - received0;
     let expected = expected1 - expected0;
-    let server_cpu = relay_cpu0.zip(relay_cpu1).map(|(a, b)| b - a);
+    // Clock ticks are 10 ms: rounding drops the float noise of the subtraction, not data.
+    let secs = |d: f64| (d * 1e3).round() / 1e3;
+    let server_cpu = relay_cpu0.zip(relay_cpu1).map(|(a, b)| secs(b - a));
     Ok(Report {
         scenario: "forward".into(),
         server: "raw".into(),
@@ -135,7 +137,7 @@ pub fn run(o: &LoadOptions) -> io::Result<Report> {
         server_cpu_us_per_packet: server_cpu
             .filter(|_| egress > 0)
             .map(|c| c * 1e6 / egress as f64),
-        load_cpu_secs: load_cpu1 - load_cpu0,
+        load_cpu_secs: secs(load_cpu1 - load_cpu0),
         load_peak_rss_kib: proc_stat::peak_rss_kib(std::process::id())?,
     })
 }

@@ -149,5 +149,8 @@ fn a_result_written_as_text_reads_back_as_the_same_value() {
     assert_eq!(as_text, as_value);
     let users: Vec<Participant> = as_text.result.as_ref().unwrap().decode().unwrap();
     assert_eq!(users, vec![p]);
-    assert_eq!(Reply::ok(1, serde_json::Value::Null).result_value(), json!(null));
+    assert_eq!(
+        Reply::ok(1, serde_json::Value::Null).result_value(),
+        json!(null)
+    );
 }

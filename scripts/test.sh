@@ -67,6 +67,15 @@ bash tests/e2e/run.sh
 # show a remote frame; the times are printed, not asserted (full runs: BENCHMARKS.md).
 CONVENE_BIN=target/debug/convene bash scripts/bench-first-frame.sh --smoke
 
+# The raw limit (scripts/bench-raw.sh --smoke): the sendmmsg + AES-GCM relay at 2 x 3 for 2 s,
+# failing on any loss. Figures are printed, not asserted (docs/bench/README.md).
+if ! command -v jq >/dev/null; then
+  echo "installing jq"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null
+fi
+bash scripts/bench-raw.sh --smoke
+
 # Janus side by side (scripts/bench-janus.sh --smoke): 1 publisher x 2 subscribers for 3 s against
 # Janus 1.1.2 (apt-installed when missing) and Convene; fails unless both forward packets.
 # Figures are printed, not asserted (full runs: docs/bench/janus.md).

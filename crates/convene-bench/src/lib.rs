@@ -23,18 +23,18 @@
 //! # Unsafe code
 //!
 //! Only `sys` has any: the `sendmmsg(2)` call (no safe wrapper in the dependencies the
-//! workspace already has) and `sysconf(_SC_CLK_TCK)`.
+//! workspace already has).
 //!
 //! [divan]: https://docs.rs/divan
 #![deny(missing_docs)]
 
 pub mod cipher;
 pub mod load;
-pub mod proc_stat;
 mod relay;
 mod report;
 mod sys;
 pub mod wire;
 
+pub use convene_loadtest::Percentiles;
 pub use relay::{Relay, RelayConfig};
-pub use report::{Percentiles, Report};
+pub use report::Report;

@@ -19,12 +19,12 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use convene_loadtest::{procfs, Percentiles};
 use mio::net::UdpSocket as MioSocket;
 use mio::{Events, Interest, Poll, Token};
 
 use crate::cipher::{PacketKey, INGRESS_KEY};
-use crate::proc_stat;
-use crate::report::{Percentiles, Report};
+use crate::report::Report;
 use crate::wire::{self, Header, AUDIO_TRACK, HEADER_LEN, VIDEO_TRACK_BASE};
 
 /// The media each publisher sends.
@@ -90,9 +90,9 @@ pub fn run(o: &LoadOptions) -> io::Result<Report> {
     let started = Instant::now();
     senders.run_until(started + o.warmup)?;
 
-    let cpu = |pid: Option<u32>| pid.map(proc_stat::cpu_secs).transpose();
+    let cpu = |pid: Option<u32>| pid.map(|p| procfs::cpu_secs(Some(p))).transpose();
     let relay_cpu0 = cpu(o.relay_pid)?;
-    let load_cpu0 = proc_stat::own_cpu_secs()?;
+    let load_cpu0 = procfs::cpu_secs(None)?;
     let (expected0, ingress0) = (senders.expected, senders.sent);
     let received0 = shared.received.load(Ordering::Relaxed);
     shared.measuring.store(true, Ordering::Relaxed);
@@ -104,8 +104,11 @@ pub fn run(o: &LoadOptions) -> io::Result<Report> {
     shared.measuring.store(false, Ordering::Relaxed);
     let received1 = shared.received.load(Ordering::Relaxed);
     let relay_cpu1 = cpu(o.relay_pid)?;
-    let load_cpu1 = proc_stat::own_cpu_secs()?;
-    let peak_rss = o.relay_pid.map(proc_stat::peak_rss_kib).transpose()?;
+    let load_cpu1 = procfs::cpu_secs(None)?;
+    let peak_rss = o
+        .relay_pid
+        .map(|p| procfs::peak_rss_kib(Some(p)))
+        .transpose()?;
     shared.stop.store(true, Ordering::Relaxed);
     let latencies = rx
         .join()
@@ -138,7 +141,7 @@ pub fn run(o: &LoadOptions) -> io::Result<Report> {
             .filter(|_| egress > 0)
             .map(|c| c * 1e6 / egress as f64),
         load_cpu_secs: secs(load_cpu1 - load_cpu0),
-        load_peak_rss_kib: proc_stat::peak_rss_kib(std::process::id())?,
+        load_peak_rss_kib: procfs::peak_rss_kib(None)?,
     })
 }
 

@@ -1,36 +1,7 @@
 //! [`Report`]: what `raw-load` prints, with the field names of every `forward` report.
 
+use convene_loadtest::Percentiles;
 use serde::Serialize;
-
-/// Latency percentiles, milliseconds.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct Percentiles {
-    /// Median.
-    pub p50: f64,
-    /// 90th percentile.
-    pub p90: f64,
-    /// 99th percentile.
-    pub p99: f64,
-    /// Slowest.
-    pub max: f64,
-}
-
-impl Percentiles {
-    /// Percentiles of `samples` (nearest rank); all zero when there are none.
-    pub fn of(mut samples: Vec<f64>) -> Percentiles {
-        if samples.is_empty() {
-            return Percentiles::default();
-        }
-        samples.sort_by(f64::total_cmp);
-        let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-        Percentiles {
-            p50: at(0.5),
-            p90: at(0.9),
-            p99: at(0.99),
-            max: at(1.0),
-        }
-    }
-}
 
 /// One run of the raw relay under `forward`-shaped load. Serialised in camelCase, one JSON
 /// object on one line (the format of `docs/bench/README.md`).

@@ -1,5 +1,5 @@
-//! The two system calls the standard library does not offer: `sendmmsg(2)` and
-//! `sysconf(_SC_CLK_TCK)`. The only unsafe code of the crate.
+//! The system call the standard library does not offer: `sendmmsg(2)`. The only unsafe code
+//! of the crate.
 #![allow(unsafe_code)]
 
 use std::io;
@@ -90,15 +90,4 @@ pub(crate) fn send_batch(
         }
     }
     Ok(sent)
-}
-
-/// Clock ticks per second, the unit of `utime` and `stime` in `/proc/PID/stat`.
-pub(crate) fn clock_ticks_per_sec() -> u64 {
-    // SAFETY: sysconf only reads a system constant.
-    let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-    if t > 0 {
-        t as u64
-    } else {
-        100
-    }
 }

@@ -11,7 +11,8 @@
 //! * [`payload`]: Opus- and VP8-shaped synthetic frames that carry their send time.
 //! * [`peer`], [`publisher`] and [`subscriber`]: str0m peers, one task and one UDP socket each.
 //! * [`measure`]: what subscribers record inside the window, merged into a [`Report`].
-//! * [`procfs`]: a process's CPU seconds and peak RSS from `/proc`.
+//!   CPU, memory and percentiles are measured by `convene-loadtest` (its `procfs` and
+//!   `Percentiles`), as in `convene load`'s own reports.
 //! * [`run`]: rooms, publishers, subscribers, warm-up, the window, teardown.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -21,7 +22,6 @@ pub mod janus;
 pub mod measure;
 pub mod payload;
 pub mod peer;
-pub mod procfs;
 pub mod publisher;
 pub mod run;
 pub mod signal;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+use convene_loadtest::Percentiles;
 use serde::Serialize;
 
 use crate::payload::Stamp;
@@ -71,39 +72,6 @@ impl Recorder {
             if ms < 60_000.0 {
                 self.latency_ms.push(ms as f32);
             }
-        }
-    }
-}
-
-/// Latency percentiles, milliseconds.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct Percentiles {
-    /// Median.
-    pub p50: f64,
-    /// 90th percentile.
-    pub p90: f64,
-    /// 99th percentile.
-    pub p99: f64,
-    /// Slowest.
-    pub max: f64,
-}
-
-impl Percentiles {
-    /// Nearest-rank percentiles of `v` (zeros when empty).
-    pub fn of(mut v: Vec<f32>) -> Percentiles {
-        if v.is_empty() {
-            return Percentiles::default();
-        }
-        v.sort_by(f32::total_cmp);
-        let at = |q: f64| {
-            let ms = f64::from(v[((v.len() - 1) as f64 * q).round() as usize]);
-            (ms * 1000.0).round() / 1000.0
-        };
-        Percentiles {
-            p50: at(0.5),
-            p90: at(0.9),
-            p99: at(0.99),
-            max: at(1.0),
         }
     }
 }
@@ -177,7 +145,10 @@ impl Report {
         } else {
             100.0 * (expected - received) as f64 / expected as f64
         };
-        self.latency_ms = Percentiles::of(latency);
+        // Kept as f32 (4 bytes a sample); reported to the microsecond, without the conversion's
+        // float noise.
+        self.latency_ms =
+            Percentiles::of(latency.into_iter().map(f64::from).collect()).rounded_to_us();
     }
 
     /// Adds the server's CPU over the window, and the cost per packet.
@@ -229,13 +200,6 @@ mod tests {
         );
         r.add_server_cpu(0.013, Some(1));
         assert_eq!(r.server_cpu_us_per_packet, Some(1000.0));
-    }
-
-    #[test]
-    fn percentiles_of_a_known_list() {
-        let p = Percentiles::of((1..=100).map(|v| v as f32).collect());
-        assert_eq!((p.p50, p.p90, p.p99, p.max), (51.0, 90.0, 99.0, 100.0));
-        assert_eq!(Percentiles::of(vec![]), Percentiles::default());
     }
 
     #[test]

@@ -5,13 +5,13 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
+use convene_loadtest::procfs;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::http::Endpoint;
 use crate::janus;
 use crate::measure::{Recorder, Report, Window};
-use crate::procfs;
 use crate::publisher::Publisher;
 use crate::signal::Session;
 use crate::subscriber::Subscriber;
@@ -146,17 +146,17 @@ async fn drive(
     // Let the last keyframes and layer switches settle before measuring.
     tokio::time::sleep(Duration::from_secs(1)).await;
 
-    let pid = o.server_pid.map(|p| p.to_string());
-    let cpu_before = pid.as_deref().map(procfs::cpu_secs).transpose()?;
-    let load_before = procfs::cpu_secs("self")?;
+    let pid = o.server_pid;
+    let cpu_before = pid.map(|p| procfs::cpu_secs(Some(p))).transpose()?;
+    let load_before = procfs::cpu_secs(None)?;
     let from = Instant::now();
     let _ = window.set((from, from + o.duration));
     say(&format!("measuring {:.0} s", o.duration.as_secs_f64()));
     tokio::time::sleep(o.duration).await;
     let window_secs = from.elapsed().as_secs_f64().min(o.duration.as_secs_f64());
-    let cpu_after = pid.as_deref().map(procfs::cpu_secs).transpose()?;
-    let load_after = procfs::cpu_secs("self")?;
-    let peak_rss = pid.as_deref().and_then(|p| procfs::peak_rss_kib(p).ok());
+    let cpu_after = pid.map(|p| procfs::cpu_secs(Some(p))).transpose()?;
+    let load_after = procfs::cpu_secs(None)?;
+    let peak_rss = pid.and_then(|p| procfs::peak_rss_kib(Some(p)).ok());
     keepalive.abort();
 
     let mut report = Report {

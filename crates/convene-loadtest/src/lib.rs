@@ -29,13 +29,16 @@
 //! | `media.rs` | publishing and subscribing peers, what they received |
 //! | `scenario/*.rs` | one file per scenario |
 //! | `server.rs`, `procfs.rs` | the server's and our CPU and memory; spawning a server |
+//!
+//! [`Percentiles`] and [`procfs`] are also what `convene-bench`'s `raw-load` and
+//! `janus-load` measure with, so every `forward` report is computed the same way.
 //! | `progress.rs` | the progress line on stderr |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod media;
 mod options;
-mod procfs;
+pub mod procfs;
 mod progress;
 mod report;
 mod scenario;

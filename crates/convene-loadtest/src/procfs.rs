@@ -1,9 +1,44 @@
-//! CPU time and memory of a process, read from `/proc` (Linux).
+//! CPU time and memory of a process, read from `/proc` (Linux), the way every `forward`
+//! report reads them: `utime + stime` of `/proc/PID/stat`, `VmRSS` and `VmHWM` of
+//! `/proc/PID/status`. Shared by `convene load`, `raw-load` (convene-bench) and `janus-load`.
+//!
+//! A `pid` of `None` is this process (`/proc/self`).
 
+use std::io;
 use std::time::Instant;
 
-/// Clock ticks per second of `/proc/PID/stat` times (`USER_HZ`, 100 on Linux).
+/// Clock ticks per second of `/proc/PID/stat` times (`USER_HZ`: the kernel reports these
+/// times in it whatever its own tick rate, and it is 100 on every Linux architecture).
 const TICKS_PER_SEC: f64 = 100.0;
+
+/// User plus system CPU seconds process `pid` has used so far (all its threads).
+pub fn cpu_secs(pid: Option<u32>) -> io::Result<f64> {
+    let path = format!("{}/stat", dir(pid));
+    let stat = read(&path)?;
+    cpu_ticks(&stat)
+        .map(|t| t as f64 / TICKS_PER_SEC)
+        .ok_or_else(|| bad(&path))
+}
+
+/// Peak resident set size (`VmHWM`) of process `pid`, KiB.
+pub fn peak_rss_kib(pid: Option<u32>) -> io::Result<u64> {
+    let path = format!("{}/status", dir(pid));
+    status_kib(&read(&path)?, "VmHWM:").ok_or_else(|| bad(&path))
+}
+
+/// `/proc/PID`, or `/proc/self` for `None`.
+fn dir(pid: Option<u32>) -> String {
+    pid.map_or_else(|| "/proc/self".to_owned(), |p| format!("/proc/{p}"))
+}
+
+/// The file's text; the error names the file.
+fn read(path: &str) -> io::Result<String> {
+    std::fs::read_to_string(path).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))
+}
+
+fn bad(path: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, format!("unexpected {path}"))
+}
 
 /// One reading of a process.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,7 +57,7 @@ impl ProcSample {
     /// Read process `pid` (`None`: this process). `None` if it does not exist or `/proc` is
     /// not Linux's.
     pub fn read(pid: Option<u32>) -> Option<ProcSample> {
-        let dir = pid.map_or_else(|| "/proc/self".to_owned(), |p| format!("/proc/{p}"));
+        let dir = dir(pid);
         let at = Instant::now();
         let stat = std::fs::read_to_string(format!("{dir}/stat")).ok()?;
         let status = std::fs::read_to_string(format!("{dir}/status")).ok()?;
@@ -59,6 +94,8 @@ mod tests {
     fn parses_stat_with_an_awkward_name() {
         let stat = "42 (a) b (c) S 1 42 42 0 -1 4194560 100 0 0 0 250 31 0 0 20 0 1 0 5 0 0";
         assert_eq!(cpu_ticks(stat), Some(281));
+        assert_eq!(cpu_ticks("garbage"), None);
+        assert_eq!(cpu_ticks("1 (x) S 1"), None);
         assert_eq!(
             status_kib("Name:\tx\nVmHWM:\t   2048 kB\n", "VmHWM:"),
             Some(2048)
@@ -80,5 +117,8 @@ mod tests {
         let by_pid = ProcSample::read(Some(std::process::id())).expect("/proc/PID");
         assert!(by_pid.cpu_secs >= me.cpu_secs);
         assert!(ProcSample::read(Some(u32::MAX)).is_none());
+        assert!(cpu_secs(None).expect("/proc/self/stat") > 0.0);
+        assert!(peak_rss_kib(Some(std::process::id())).expect("/proc/PID/status") > 0);
+        assert!(cpu_secs(Some(u32::MAX)).is_err());
     }
 }

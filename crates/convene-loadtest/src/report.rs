@@ -4,7 +4,8 @@
 use convene_media::LatencyHistogram;
 use serde::Serialize;
 
-/// Latency percentiles, milliseconds.
+/// Latency percentiles, milliseconds: the `joinMs` and `latencyMs` objects of every report
+/// (`convene load`, `raw-load`, `janus-load`).
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Percentiles {
     /// Median.
@@ -30,6 +31,18 @@ impl Percentiles {
             p90: at(0.9),
             p99: at(0.99),
             max: at(1.0),
+        }
+    }
+
+    /// The same percentiles rounded to the microsecond (0.001 ms), for samples kept as `f32`
+    /// whose conversion would otherwise print float noise.
+    pub fn rounded_to_us(self) -> Percentiles {
+        let us = |ms: f64| (ms * 1000.0).round() / 1000.0;
+        Percentiles {
+            p50: us(self.p50),
+            p90: us(self.p90),
+            p99: us(self.p99),
+            max: us(self.max),
         }
     }
 
@@ -145,6 +158,8 @@ mod tests {
         let p = Percentiles::of((1..=100).map(f64::from).collect());
         assert_eq!((p.p50, p.p90, p.p99, p.max), (51.0, 90.0, 99.0, 100.0));
         assert_eq!(Percentiles::of(vec![]), Percentiles::default());
+        let p = Percentiles::of(vec![f64::from(1.1f32)]).rounded_to_us();
+        assert_eq!((p.p50, p.max), (1.1, 1.1));
     }
 
     #[test]

@@ -10,29 +10,18 @@ use convene_client::protocol::UserId;
 
 use crate::media::{self, Peer};
 use crate::progress::Progress;
-use crate::scenario::{gated, joined_report, SETTLE};
+use crate::scenario::{connected_subscriber, gated, join_checked, one_session_seats, CheckedJoin};
 use crate::server::ServerProbe;
-use crate::users::{join_all, leave_all, lists_consistent, Seat};
+use crate::users::leave_all;
 use crate::{LoadOptions, Report};
 
-/// How long a listener's media peer may take to connect.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
-
 pub(crate) async fn run(o: &LoadOptions, probe: ServerProbe, progress: &Progress) -> Report {
-    let seats = (0..o.users)
-        .filter(|&i| o.shard.owns(i))
-        .map(|index| Seat {
-            index,
-            topic: o.topic.clone(),
-            host: index == 0,
-        })
-        .collect();
-    let start = probe.read();
-    let phase = join_all(o, seats, progress).await;
-    let consistent = lists_consistent(&phase.users, SETTLE, progress).await;
-    let joined = probe.read();
-    let mut report = joined_report(o, &phase);
-    report.lists_consistent = Some(consistent);
+    let CheckedJoin {
+        start,
+        end: joined,
+        phase,
+        mut report,
+    } = join_checked(o, one_session_seats(o), &probe, progress).await;
     report.server_rss_per_user_kib = start
         .server_rss_growth_kib(&joined)
         .map(|kib| kib / phase.users.len().max(1) as f64);
@@ -48,11 +37,8 @@ pub(crate) async fn run(o: &LoadOptions, probe: ServerProbe, progress: &Progress
         .collect();
     report.listeners = Some(clients.len());
     progress.phase("listeners", clients.len());
-    let listeners: Vec<Peer> = gated(clients, o.concurrency, progress, |c| async move {
-        let p = media::subscribe(&c, 1, &[]).await.ok()?;
-        media::connected(&p.peer, CONNECT_TIMEOUT)
-            .await
-            .then_some(p)
+    let listeners: Vec<Peer> = gated(clients, o.concurrency, progress, |c| {
+        connected_subscriber(c, 1, Vec::new())
     })
     .await
     .into_iter()

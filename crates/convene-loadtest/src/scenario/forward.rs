@@ -12,15 +12,13 @@ use convene_client::protocol::UserId;
 
 use crate::media::{self, Peer};
 use crate::progress::Progress;
-use crate::scenario::{gated, joined_report};
+use crate::scenario::{connected_subscriber, gated, joined_report, CONNECT_TIMEOUT};
 use crate::server::ServerProbe;
 use crate::users::{join_all, leave_all, Joined, Seat};
 use crate::{LoadOptions, Percentiles, Report};
 
 /// Audio slots a subscriber offers at most (the SFU forwards this many loudest speakers).
 const AUDIO_SLOTS: usize = 3;
-/// How long a media peer may take to connect.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Media flows this long before the window opens (first keyframes, speaker ranking).
 const WARM_UP: Duration = Duration::from_secs(2);
 
@@ -91,17 +89,9 @@ pub(crate) async fn run(o: &LoadOptions, probe: ServerProbe, progress: &Progress
         })
         .collect();
     progress.phase("subscribing", subs.len());
-    let subscribers: Vec<Peer> = gated(
-        subs,
-        o.concurrency,
-        progress,
-        |(c, audio, videos)| async move {
-            let p = media::subscribe(&c, audio, &videos).await.ok()?;
-            media::connected(&p.peer, CONNECT_TIMEOUT)
-                .await
-                .then_some(p)
-        },
-    )
+    let subscribers: Vec<Peer> = gated(subs, o.concurrency, progress, |(c, audio, videos)| {
+        connected_subscriber(c, audio, videos)
+    })
     .await
     .into_iter()
     .flatten()

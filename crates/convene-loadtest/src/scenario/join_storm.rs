@@ -2,26 +2,18 @@
 //! list is checked against the server's. The window covers the joins and the check.
 
 use crate::progress::Progress;
-use crate::scenario::{joined_report, SETTLE};
+use crate::scenario::{join_checked, one_session_seats, CheckedJoin};
 use crate::server::ServerProbe;
-use crate::users::{join_all, leave_all, lists_consistent, Seat};
+use crate::users::leave_all;
 use crate::{LoadOptions, Report};
 
 pub(crate) async fn run(o: &LoadOptions, probe: ServerProbe, progress: &Progress) -> Report {
-    let seats = (0..o.users)
-        .filter(|&i| o.shard.owns(i))
-        .map(|index| Seat {
-            index,
-            topic: o.topic.clone(),
-            host: index == 0,
-        })
-        .collect();
-    let start = probe.read();
-    let phase = join_all(o, seats, progress).await;
-    let consistent = lists_consistent(&phase.users, SETTLE, progress).await;
-    let end = probe.read();
-    let mut report = joined_report(o, &phase);
-    report.lists_consistent = Some(consistent);
+    let CheckedJoin {
+        start,
+        end,
+        phase,
+        mut report,
+    } = join_checked(o, one_session_seats(o), &probe, progress).await;
     start.window_into(&end, &mut report);
     leave_all(phase.users, progress).await;
     report

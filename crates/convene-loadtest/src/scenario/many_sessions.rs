@@ -2,9 +2,9 @@
 //! RSS growth over the joins, per session, is the figure; each user's list is checked too.
 
 use crate::progress::Progress;
-use crate::scenario::{joined_report, SETTLE};
+use crate::scenario::{join_checked, CheckedJoin};
 use crate::server::ServerProbe;
-use crate::users::{join_all, leave_all, lists_consistent, Seat};
+use crate::users::{leave_all, Seat};
 use crate::{LoadOptions, Report};
 
 pub(crate) async fn run(o: &LoadOptions, probe: ServerProbe, progress: &Progress) -> Report {
@@ -19,13 +19,13 @@ pub(crate) async fn run(o: &LoadOptions, probe: ServerProbe, progress: &Progress
             })
         })
         .collect();
-    let start = probe.read();
-    let phase = join_all(o, seats, progress).await;
-    let consistent = lists_consistent(&phase.users, SETTLE, progress).await;
-    let end = probe.read();
-    let mut report = joined_report(o, &phase);
+    let CheckedJoin {
+        start,
+        end,
+        phase,
+        mut report,
+    } = join_checked(o, seats, &probe, progress).await;
     report.sessions = Some(sessions.len());
-    report.lists_consistent = Some(consistent);
     report.server_rss_per_session_kib = start
         .server_rss_growth_kib(&end)
         .map(|kib| kib / sessions.len().max(1) as f64);

@@ -9,15 +9,79 @@ pub(crate) mod many_sessions;
 use std::sync::Arc;
 use std::time::Duration;
 
+use convene_client::protocol::UserId;
+use convene_client::Client;
 use tokio::sync::Semaphore;
 
+use crate::media::{self, Peer};
 use crate::progress::Progress;
-use crate::users::JoinPhase;
+use crate::server::{Reading, ServerProbe};
+use crate::users::{join_all, lists_consistent, JoinPhase, Seat};
 use crate::{LoadOptions, Percentiles, Report};
 
 /// How long user lists may take to settle after the last join before they count as
 /// inconsistent (the last `user-added` events may still be on their way).
 pub(crate) const SETTLE: Duration = Duration::from_secs(10);
+/// How long a media peer may take to connect.
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// This shard's seats of `users` users in the one session `o.topic`; `load-0` hosts.
+pub(crate) fn one_session_seats(o: &LoadOptions) -> Vec<Seat> {
+    (0..o.users)
+        .filter(|&i| o.shard.owns(i))
+        .map(|index| Seat {
+            index,
+            topic: o.topic.clone(),
+            host: index == 0,
+        })
+        .collect()
+}
+
+/// A join phase measured from outside, lists checked (signaling-only scenarios).
+pub(crate) struct CheckedJoin {
+    /// Read before the first join.
+    pub(crate) start: Reading,
+    /// Read after the lists were checked.
+    pub(crate) end: Reading,
+    pub(crate) phase: JoinPhase,
+    /// [`joined_report`] with `listsConsistent`.
+    pub(crate) report: Report,
+}
+
+/// Joins `seats`, then checks every user's list against the server's (for up to
+/// [`SETTLE`]), reading the probe before and after.
+pub(crate) async fn join_checked(
+    o: &LoadOptions,
+    seats: Vec<Seat>,
+    probe: &ServerProbe,
+    progress: &Progress,
+) -> CheckedJoin {
+    let start = probe.read();
+    let phase = join_all(o, seats, progress).await;
+    let consistent = lists_consistent(&phase.users, SETTLE, progress).await;
+    let end = probe.read();
+    let mut report = joined_report(o, &phase);
+    report.lists_consistent = Some(consistent);
+    CheckedJoin {
+        start,
+        end,
+        phase,
+        report,
+    }
+}
+
+/// A receive-only media peer of `c` (`audio_slots` speakers, the cameras of `videos`),
+/// once connected; `None` if it failed or did not connect within [`CONNECT_TIMEOUT`].
+pub(crate) async fn connected_subscriber(
+    c: Client,
+    audio_slots: usize,
+    videos: Vec<UserId>,
+) -> Option<Peer> {
+    let p = media::subscribe(&c, audio_slots, &videos).await.ok()?;
+    media::connected(&p.peer, CONNECT_TIMEOUT)
+        .await
+        .then_some(p)
+}
 
 /// A report with the join phase's fields filled.
 pub(crate) fn joined_report(o: &LoadOptions, phase: &JoinPhase) -> Report {

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use convene_client::Client;
-use tokio::sync::Semaphore;
 
 use crate::progress::Progress;
+use crate::scenario::gated;
 use crate::LoadOptions;
 
 /// One user to join: its global index (names and identities are `load-{index}`), the topic,
@@ -70,44 +70,39 @@ async fn join_one(o: &LoadOptions, seat: &Seat) -> Result<(Client, f64), String>
     Ok((c, t.elapsed().as_secs_f64() * 1000.0))
 }
 
-/// Joins every seat, at most `o.concurrency` joins in flight at any time.
+/// Joins every seat, at most `o.concurrency` joins in flight at any time. A panicking join
+/// task is a bug in this crate and is carried on (see [`gated`]).
 pub(crate) async fn join_all(o: &LoadOptions, seats: Vec<Seat>, progress: &Progress) -> JoinPhase {
     progress.phase("joining", seats.len());
     let start = Instant::now();
-    let gate = Arc::new(Semaphore::new(o.concurrency.max(1)));
-    let tasks: Vec<_> = seats
-        .into_iter()
-        .map(|seat| {
-            let (o, gate, progress) = (o.clone(), gate.clone(), progress.clone());
-            tokio::spawn(async move {
-                // The semaphore is never closed, so acquiring only waits.
-                let _permit = gate.acquire_owned().await;
+    let results = gated(seats, o.concurrency, progress, {
+        // `gated` clones the closure once per seat: share the options rather than copy them.
+        let o = Arc::new(o.clone());
+        move |seat| {
+            let o = Arc::clone(&o);
+            async move {
                 let r = join_one(&o, &seat).await;
-                progress.inc();
                 (seat, r)
-            })
-        })
-        .collect();
+            }
+        }
+    })
+    .await;
     let mut phase = JoinPhase {
-        users: Vec::with_capacity(tasks.len()),
-        latencies_ms: Vec::with_capacity(tasks.len()),
+        users: Vec::with_capacity(results.len()),
+        latencies_ms: Vec::with_capacity(results.len()),
         failures: 0,
         first_error: None,
         secs: 0.0,
     };
-    for t in tasks {
-        match t.await {
-            Ok((seat, Ok((client, ms)))) => {
+    for (seat, r) in results {
+        match r {
+            Ok((client, ms)) => {
                 phase.users.push(Joined { seat, client });
                 phase.latencies_ms.push(ms);
             }
-            Ok((_, Err(e))) => {
-                phase.failures += 1;
-                phase.first_error.get_or_insert(e);
-            }
             Err(e) => {
                 phase.failures += 1;
-                phase.first_error.get_or_insert(e.to_string());
+                phase.first_error.get_or_insert(e);
             }
         }
     }

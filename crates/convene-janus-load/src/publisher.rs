@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Result};
+use convene_media::synth::track_writer;
 use str0m::change::{SdpAnswer, SdpPendingOffer};
 use str0m::format::Codec;
 use str0m::media::{
@@ -133,19 +134,9 @@ impl Publisher {
     }
 
     fn write(&mut self, mid: Mid, rid: Option<Rid>, codec: Codec, time: MediaTime, data: Vec<u8>) {
-        let Some(mut writer) = self.peer.rtc.writer(mid) else {
+        let Some((writer, pt)) = track_writer(&mut self.peer.rtc, mid, codec, rid) else {
             return;
         };
-        let Some(pt) = writer
-            .payload_params()
-            .find(|p| p.spec().codec == codec)
-            .map(|p| p.pt())
-        else {
-            return;
-        };
-        if let Some(rid) = rid {
-            writer = writer.rid(rid);
-        }
         // A write str0m refuses (not connected yet) loses that frame only.
         let _ = writer.write(pt, Instant::now(), time, data);
     }

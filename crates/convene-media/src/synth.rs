@@ -6,8 +6,38 @@
 //! counter (u32 BE), send time (u64 BE, microseconds since the Unix epoch), then
 //! deterministic filler bytes. The send time lets a receiver on the same host measure how
 //! long the frame took ([`sent_at_us`]); the filler does not depend on it.
+//!
+//! [`track_writer`] is how a frame reaches the wire: the peer's publishing task and
+//! `janus-load`'s publishers both write through it.
 
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use str0m::format::Codec;
+use str0m::media::{Mid, Pt, Rid, Writer};
+use str0m::Rtc;
+
+/// The writer of track `mid`, on simulcast layer `rid` when given, with the payload type
+/// negotiated for `codec`; `None` when the track or the codec was not negotiated (then the
+/// frame is not sent).
+pub fn track_writer(
+    rtc: &mut Rtc,
+    mid: Mid,
+    codec: Codec,
+    rid: Option<Rid>,
+) -> Option<(Writer<'_>, Pt)> {
+    let writer = rtc.writer(mid)?;
+    let pt = writer
+        .payload_params()
+        .find(|p| p.spec().codec == codec)
+        .map(|p| p.pt())?;
+    Some((
+        match rid {
+            Some(rid) => writer.rid(rid),
+            None => writer,
+        },
+        pt,
+    ))
+}
 
 /// Which synthetic track a frame belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

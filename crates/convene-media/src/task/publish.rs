@@ -7,7 +7,7 @@ use str0m::format::Codec;
 use str0m::media::{Frequency, MediaTime, Mid, Rid};
 
 use super::Core;
-use crate::synth::{build_frame, fnv1a64, FrameTag, SynthKind};
+use crate::synth::{build_frame, fnv1a64, track_writer, FrameTag, SynthKind};
 
 /// A track this peer publishes.
 #[derive(Debug)]
@@ -120,20 +120,9 @@ impl Core {
                     )
                 }
             };
-            let Some(writer) = self.rtc.writer(mid) else {
+            let Some((mut writer, pt)) = track_writer(&mut self.rtc, mid, codec, *rid) else {
                 return;
             };
-            let Some(pt) = writer
-                .payload_params()
-                .find(|p| p.spec().codec == codec)
-                .map(|p| p.pt())
-            else {
-                return;
-            };
-            let mut writer = writer;
-            if let Some(rid) = rid {
-                writer = writer.rid(*rid);
-            }
             if kind == SynthKind::Audio {
                 let level = self.config.audio_level;
                 writer = writer.audio_level(level, level > -127);

@@ -203,7 +203,7 @@ impl Driver {
                     assert_eq!(sent_to, asked, "a reply goes to its asker only");
                     replies += 1;
                     if let Some(result) = r.result {
-                        if let Ok(j) = serde_json::from_value::<JoinResult>(result) {
+                        if let Ok(j) = result.decode::<JoinResult>() {
                             self.joins.push(j);
                         }
                     }

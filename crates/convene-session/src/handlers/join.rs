@@ -130,10 +130,11 @@ impl Core {
                 .filter(|u| s.users.contains_key(u))
                 .collect();
             let card = |u: &UserId| s.users[u].p.clone();
+            // Ids follow join order and every later joiner is in this batch: those present
+            // before it are exactly the ids below its first.
             let before = s
                 .users
-                .iter()
-                .filter(|(id, _)| !present.contains(id))
+                .range(..batch[0])
                 .filter_map(|(_, u)| u.conn)
                 .collect();
             let mut sends = vec![(before, present.iter().map(card).collect::<Vec<_>>())];

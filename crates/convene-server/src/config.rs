@@ -89,6 +89,8 @@ impl Default for EdgeConfig {
 pub struct MediaLimits {
     /// ICE-TCP connections at most; more are closed at once.
     pub tcp_max_connections: usize,
+    /// ICE-TCP connections from one IP address at most; more are closed at once.
+    pub tcp_max_connections_per_ip: usize,
     /// An ICE-TCP connection must complete its first frame within this long.
     pub tcp_handshake_timeout: Duration,
     /// An ICE-TCP connection silent for this long is closed.
@@ -100,6 +102,7 @@ impl Default for MediaLimits {
         let sfu = convene_sfu::SfuConfig::default();
         MediaLimits {
             tcp_max_connections: sfu.tcp_max_connections,
+            tcp_max_connections_per_ip: sfu.tcp_max_connections_per_ip,
             tcp_handshake_timeout: sfu.tcp_handshake_timeout,
             tcp_idle_timeout: sfu.tcp_idle_timeout,
         }
@@ -285,6 +288,8 @@ pub struct FileConfig {
     pub command_rate_per_sec: Option<u32>,
     /// ICE-TCP connections at most.
     pub ice_tcp_max_connections: Option<usize>,
+    /// ICE-TCP connections from one IP address at most.
+    pub ice_tcp_max_connections_per_ip: Option<usize>,
     /// Seconds an ICE-TCP connection has to complete its first frame.
     pub ice_tcp_handshake_timeout_secs: Option<u64>,
     /// Seconds of silence after which an ICE-TCP connection is closed.
@@ -467,6 +472,10 @@ impl FileConfig {
         let media = &mut config.media_limits;
         set(&mut media.tcp_max_connections, self.ice_tcp_max_connections);
         set(
+            &mut media.tcp_max_connections_per_ip,
+            self.ice_tcp_max_connections_per_ip,
+        );
+        set(
             &mut media.tcp_handshake_timeout,
             self.ice_tcp_handshake_timeout_secs.map(secs),
         );
@@ -579,7 +588,7 @@ mod tests {
     fn session_and_media_keys_apply() {
         let f: FileConfig = toml::from_str(
             "chat_rate_per_sec = 3\nchat_history = 50\ncommand_rate_per_sec = 4\n\
-             ice_tcp_max_connections = 9\nice_tcp_handshake_timeout_secs = 2\nice_tcp_idle_timeout_secs = 5\n",
+             ice_tcp_max_connections = 9\nice_tcp_max_connections_per_ip = 3\nice_tcp_handshake_timeout_secs = 2\nice_tcp_idle_timeout_secs = 5\n",
         )
         .unwrap();
         let mut c = Config::default();
@@ -588,6 +597,7 @@ mod tests {
         assert_eq!(c.session.chat_history, 50);
         assert_eq!(c.session.command_rate_per_sec, 4);
         assert_eq!(c.media_limits.tcp_max_connections, 9);
+        assert_eq!(c.media_limits.tcp_max_connections_per_ip, 3);
         assert_eq!(c.media_limits.tcp_handshake_timeout, Duration::from_secs(2));
         assert_eq!(c.media_limits.tcp_idle_timeout, Duration::from_secs(5));
     }

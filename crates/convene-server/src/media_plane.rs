@@ -62,6 +62,7 @@ impl MediaPlane {
         let (ev_tx, ev_rx) = mpsc::channel(EVENT_QUEUE);
         let mut config = convene_sfu::SfuConfig::default();
         config.tcp_max_connections = limits.tcp_max_connections;
+        config.tcp_max_connections_per_ip = limits.tcp_max_connections_per_ip;
         config.tcp_handshake_timeout = limits.tcp_handshake_timeout;
         config.tcp_idle_timeout = limits.tcp_idle_timeout;
         let stats = config.stats.clone();

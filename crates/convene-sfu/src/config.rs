@@ -55,6 +55,10 @@ pub struct SfuConfig {
     /// At most this many ICE-TCP connections at once; further ones are closed at once
     /// (default 4,096).
     pub tcp_max_connections: usize,
+    /// At most this many ICE-TCP connections from one IP address; further ones are closed
+    /// at once (default 256: one address cannot take the whole of `tcp_max_connections`,
+    /// while a NAT with many users behind it still gets through).
+    pub tcp_max_connections_per_ip: usize,
     /// Events the driver holds while the event receiver is full (it never waits on it);
     /// beyond this, further events are dropped and logged (default 65,536).
     pub event_backlog: usize,
@@ -73,6 +77,7 @@ impl Default for SfuConfig {
             tcp_handshake_timeout: Duration::from_secs(10),
             tcp_idle_timeout: Duration::from_secs(30),
             tcp_max_connections: 4096,
+            tcp_max_connections_per_ip: 256,
             event_backlog: 65_536,
         }
     }

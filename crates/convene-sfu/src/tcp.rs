@@ -3,7 +3,7 @@
 //! its remote address, like a UDP source.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,6 +36,7 @@ pub(crate) struct TcpLimits {
     handshake: Duration,
     idle: Duration,
     max_conns: usize,
+    max_per_ip: usize,
 }
 
 impl From<&SfuConfig> for TcpLimits {
@@ -44,6 +45,7 @@ impl From<&SfuConfig> for TcpLimits {
             handshake: c.tcp_handshake_timeout,
             idle: c.tcp_idle_timeout,
             max_conns: c.tcp_max_connections,
+            max_per_ip: c.tcp_max_connections_per_ip,
         }
     }
 }
@@ -99,6 +101,8 @@ impl Drop for Conn {
 /// The open ICE-TCP connections: remote address → the queue of its writer task.
 pub(crate) struct TcpConns {
     writers: HashMap<SocketAddr, Conn>,
+    /// Open connections per remote IP address (entries at zero are removed).
+    per_ip: HashMap<IpAddr, usize>,
     next_id: u64,
     limits: TcpLimits,
     /// Handed to every reader task.
@@ -112,6 +116,7 @@ impl TcpConns {
         let (incoming_tx, incoming) = mpsc::channel(1024);
         TcpConns {
             writers: HashMap::new(),
+            per_ip: HashMap::new(),
             next_id: 0,
             limits,
             incoming_tx,
@@ -121,8 +126,16 @@ impl TcpConns {
 
     /// Start the reader and writer tasks of a new connection.
     pub(crate) fn open(&mut self, stream: TcpStream, remote: SocketAddr) {
-        if self.writers.len() >= self.limits.max_conns {
+        // A new connection from an address already connected replaces the old one below,
+        // so it takes no new place under either cap.
+        let replaces = self.writers.contains_key(&remote);
+        if !replaces && self.writers.len() >= self.limits.max_conns {
             tracing::warn!(%remote, "too many tcp connections, closing");
+            return;
+        }
+        let from_ip = self.per_ip.get(&remote.ip()).copied().unwrap_or(0);
+        if !replaces && from_ip >= self.limits.max_per_ip {
+            tracing::debug!(%remote, "too many tcp connections from this address, closing");
             return;
         }
         // Media is latency-sensitive: no Nagle.
@@ -151,7 +164,9 @@ impl TcpConns {
             reader: reader.abort_handle(),
             established,
         };
-        self.writers.insert(remote, conn);
+        if self.writers.insert(remote, conn).is_none() {
+            *self.per_ip.entry(remote.ip()).or_default() += 1;
+        }
     }
 
     /// Queue `contents` on the connection from `remote`; dropped if there is none or it is
@@ -182,6 +197,12 @@ impl TcpConns {
         // Only if it is still the same connection (the address may be reused already).
         if self.writers.get(&remote).is_some_and(|c| c.id == id) {
             self.writers.remove(&remote);
+            if let Some(n) = self.per_ip.get_mut(&remote.ip()) {
+                *n -= 1;
+                if *n == 0 {
+                    self.per_ip.remove(&remote.ip());
+                }
+            }
         }
     }
 }

@@ -205,3 +205,38 @@ async fn tcp_connections_that_never_do_ice_are_closed() {
         .expect("media keeps flowing over ICE-TCP");
     assert!(a.snapshot().await.connected && b.snapshot().await.connected);
 }
+
+/// True if the SFU has not closed `conn` after `wait`.
+async fn still_open(conn: &mut TcpStream, wait: Duration) -> bool {
+    let mut buf = [0u8; 16];
+    tokio::time::timeout(wait, conn.read(&mut buf)).await.is_err()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_cannot_take_more_than_its_share_of_tcp_connections() {
+    let mut config = SfuConfig::default();
+    config.tcp_max_connections_per_ip = 2;
+    config.tcp_handshake_timeout = Duration::from_secs(60);
+    let sfu = TestSfu::start_with(config, true, 256).await;
+    let listener = sfu.tcp_addr.unwrap();
+    let mut a = TcpStream::connect(listener).await.unwrap();
+    let mut b = TcpStream::connect(listener).await.unwrap();
+    let mut c = TcpStream::connect(listener).await.unwrap();
+    expect_closed(&mut c, "a third connection from one address").await;
+    assert!(still_open(&mut a, Duration::from_millis(200)).await);
+    assert!(still_open(&mut b, Duration::from_millis(200)).await);
+
+    // A place freed is a place taken again.
+    drop(a);
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let mut d = TcpStream::connect(listener).await.unwrap();
+            if still_open(&mut d, Duration::from_millis(200)).await {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("a connection accepted once another from the address closed");
+    assert!(still_open(&mut b, Duration::from_millis(10)).await);
+}

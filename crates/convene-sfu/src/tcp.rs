@@ -58,13 +58,19 @@ pub(crate) async fn accept_loop(listener: TcpListener, out: mpsc::Sender<(TcpStr
     loop {
         match listener.accept().await {
             Ok(conn) => {
+                if backoff > ACCEPT_BACKOFF_MIN {
+                    tracing::warn!("tcp accept works again");
+                }
                 backoff = ACCEPT_BACKOFF_MIN;
                 if out.send(conn).await.is_err() {
                     return;
                 }
             }
             Err(e) => {
-                tracing::warn!("tcp accept failed, retrying in {backoff:?}: {e}");
+                // Logged once per run of failures (the wait grows on each).
+                if backoff == ACCEPT_BACKOFF_MIN {
+                    tracing::warn!("tcp accept failed, retrying with back-off: {e}");
+                }
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
             }

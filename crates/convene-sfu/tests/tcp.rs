@@ -209,7 +209,9 @@ async fn tcp_connections_that_never_do_ice_are_closed() {
 /// True if the SFU has not closed `conn` after `wait`.
 async fn still_open(conn: &mut TcpStream, wait: Duration) -> bool {
     let mut buf = [0u8; 16];
-    tokio::time::timeout(wait, conn.read(&mut buf)).await.is_err()
+    tokio::time::timeout(wait, conn.read(&mut buf))
+        .await
+        .is_err()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

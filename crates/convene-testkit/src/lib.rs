@@ -633,3 +633,33 @@ pub async fn spawn_serve(args: &[&str], env_apps: &str) -> (tokio::process::Chil
     };
     (child, url)
 }
+
+/// A child process's stdout, line by line.
+pub type Lines = tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>;
+
+/// The next stdout line of a child satisfying `pred`; panics at EOF or after [`WAIT`].
+pub async fn line_until(lines: &mut Lines, what: &str, pred: impl Fn(&str) -> bool) -> String {
+    bounded(what, async {
+        loop {
+            match lines.next_line().await {
+                Ok(Some(l)) if pred(&l) => return l,
+                Ok(Some(_)) => continue,
+                _ => panic!("output ended before {what}"),
+            }
+        }
+    })
+    .await
+}
+
+/// `convene ARGS...` (see [`convene_command`]) and its stdout lines.
+pub fn spawn_piped(args: &[&str]) -> (tokio::process::Child, Lines) {
+    piped(convene_command(args))
+}
+
+/// Spawns `command` (stdout piped) and returns it with its stdout lines.
+pub fn piped(mut command: tokio::process::Command) -> (tokio::process::Child, Lines) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = command.spawn().expect("spawn");
+    let out = child.stdout.take().expect("stdout");
+    (child, tokio::io::BufReader::new(out).lines())
+}

@@ -160,30 +160,6 @@ async fn shutdown_tells_users_and_does_not_wait_for_half_sent_requests() {
     read_until_closed(&mut half).await;
 }
 
-/// The `convene` binary's stdout, line by line.
-type Lines = tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>;
-
-/// The next stdout line of a child satisfying `pred`; panics at EOF or after [`WAIT`].
-async fn line_until(lines: &mut Lines, what: &str, pred: impl Fn(&str) -> bool) -> String {
-    bounded(what, async {
-        loop {
-            match lines.next_line().await {
-                Ok(Some(l)) if pred(&l) => return l,
-                Ok(Some(_)) => continue,
-                _ => panic!("output ended before {what}"),
-            }
-        }
-    })
-    .await
-}
-
-fn spawn_piped(args: &[&str]) -> (tokio::process::Child, Lines) {
-    use tokio::io::AsyncBufReadExt;
-    let mut child = convene_command(args).spawn().expect("spawn convene");
-    let out = child.stdout.take().expect("stdout");
-    (child, tokio::io::BufReader::new(out).lines())
-}
-
 #[tokio::test]
 async fn sigterm_tells_clients_and_exits_0_despite_a_half_sent_request() {
     tokio::task::spawn_blocking(convene_bin).await.unwrap();

@@ -11,6 +11,7 @@ mod edge;
 mod errors;
 mod failover;
 mod faults;
+mod fd_exhaustion;
 mod lifecycle;
 mod media;
 mod passcode;

@@ -55,6 +55,8 @@ pub(crate) async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(edge.header_read_timeout);
     let mut conns = JoinSet::new();
+    // Failed accepts in a row: logged at the first and when they end, not 20 times a second.
+    let mut failing = 0u64;
     tokio::pin!(stop);
     loop {
         tokio::select! {
@@ -65,11 +67,18 @@ pub(crate) async fn serve(
                 let (tcp, peer) = match accepted {
                     Ok(a) => a,
                     Err(e) => {
-                        tracing::warn!("accept failed: {e}");
+                        if failing == 0 {
+                            tracing::warn!("accept failed, retrying every {ACCEPT_BACKOFF:?}: {e}");
+                        }
+                        failing += 1;
                         tokio::time::sleep(ACCEPT_BACKOFF).await;
                         continue;
                     }
                 };
+                if failing > 0 {
+                    tracing::warn!("accept works again after {failing} failures");
+                    failing = 0;
+                }
                 let admitted = limits.acquire(peer.ip()).map(|p| Admission { _permit: Arc::new(p) });
                 if let Err(r) = &admitted {
                     tracing::debug!("refused a connection from {peer}: {r:?}");

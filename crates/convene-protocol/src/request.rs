@@ -355,10 +355,11 @@ pub struct TargetOpt {
 }
 
 /// What a successful `join` / `resume` returns: the session and the whole user list in one
-/// message.
+/// message. `U` is how the list is held: decoded participants (clients), or JSON text the
+/// server wrote from its cached cards.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct JoinResult {
+pub struct JoinResult<U = Vec<Participant>> {
     /// Random id of this session instance.
     pub session_id: SessionId,
     /// The topic as the starter gave it.
@@ -370,7 +371,7 @@ pub struct JoinResult {
     /// We are the original host (first role-1 joiner of this instance).
     pub is_original_host: bool,
     /// Everyone present, ourselves included.
-    pub users: Vec<Participant>,
+    pub users: U,
     /// Chat privilege.
     pub chat_privilege: ChatPrivilege,
     /// Share privilege.

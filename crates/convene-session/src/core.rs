@@ -212,7 +212,7 @@ impl Core {
         match msg {
             // Session membership: handlers/join.rs.
             ClientMsg::Leave { end } => self.leave(now, conn, sid, me, end),
-            ClientMsg::GetAllUser => Ok(Payload::Users(self.session_mut(sid)?.participants())),
+            ClientMsg::GetAllUser => Ok(Payload::Users(self.session_mut(sid)?.participants_json())),
             // Roles and moderation: handlers/roles.rs.
             ClientMsg::ChangeName { name, user_id } => self.change_name(sid, me, name, user_id),
             ClientMsg::AllowParticipantsToRename { allowed } => self.allow_rename(sid, me, allowed),

@@ -45,7 +45,8 @@
 //! roles, chat, audio, share, media, timeouts), `privilege` (each rule of who may do what,
 //! once), `rate` (per-user message budgets), `chat_log` (a session's bounded chat history),
 //! `timers` (the deadline heap: idle timeout, failover expiry), `reply` (typed
-//! replies, turned into JSON in one place), `session` (one session instance and its users).
+//! replies, turned into JSON in one place), `session` (one session instance and its users),
+//! `card` (a user's participant and its JSON, written once per change).
 //!
 //! ## Errors and panics
 //! Peer input never panics: every refusal is an
@@ -54,6 +55,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod card;
 mod chat_log;
 mod closed;
 mod config;

@@ -1,9 +1,8 @@
 //! Typed replies: what a handler returns, turned into wire JSON in one place
 //! ([`Payload::into_result`], called only when the reply message is built).
 
-use convene_protocol::{
-    ChatMessage, CommandChannelMsg, ErrorBody, JoinResult, Participant, ResultJson,
-};
+use convene_protocol::{ChatMessage, CommandChannelMsg, ErrorBody, JoinResult, ResultJson};
+use serde_json::value::RawValue;
 use std::sync::Arc;
 
 /// The result of one request: a payload, or the refusal sent to the caller only.
@@ -14,10 +13,10 @@ pub(crate) type Handled = Result<Payload, ErrorBody>;
 pub(crate) enum Payload {
     /// A plain acknowledgement (`null` on the wire).
     Ack,
-    /// `join` and `resume`: the session and the whole user list.
-    Joined(Box<JoinResult>),
-    /// `getAllUser`.
-    Users(Vec<Participant>),
+    /// `join` and `resume`: the session and the whole user list (JSON from the cards).
+    Joined(Box<JoinResult<Box<RawValue>>>),
+    /// `getAllUser`: the user list as JSON, from the cards.
+    Users(Box<RawValue>),
     /// `chat.send` / `chat.sendToAll`: the message as stored.
     Chat(ChatMessage),
     /// `chat.getHistory`: the messages this user saw, shared with the other users' histories.
@@ -32,7 +31,7 @@ impl Payload {
         match self {
             Payload::Ack => ResultJson::Value(serde_json::Value::Null),
             Payload::Joined(j) => ResultJson::text_of(&j),
-            Payload::Users(users) => ResultJson::text_of(&users),
+            Payload::Users(users) => ResultJson::Text(users),
             Payload::Chat(m) => ResultJson::text_of(&m),
             Payload::History(h) => ResultJson::text_of(&h.iter().map(|m| &**m).collect::<Vec<_>>()),
             Payload::Command(c) => ResultJson::text_of(&c),

@@ -1,6 +1,7 @@
 //! One session instance and its users: plain data plus the role changes that need only it.
 //! Who may do what is in [`crate::privilege`].
 
+use crate::card::Card;
 use crate::chat_log::ChatLog;
 use crate::input::ConnId;
 use crate::output::MediaState;
@@ -15,7 +16,7 @@ use std::time::Instant;
 #[derive(Debug)]
 pub(crate) struct User {
     /// What everyone sees.
-    pub(crate) p: Participant,
+    pub(crate) p: Card,
     /// The live connection; `None` while in failover.
     pub(crate) conn: Option<ConnId>,
     /// Joined with a role-1 token (may hold host/manager).
@@ -135,6 +136,11 @@ impl Session {
 
     pub(crate) fn participants(&self) -> Vec<Participant> {
         self.users.values().map(|u| u.p.clone()).collect()
+    }
+
+    /// The user list as JSON, from each user's cached card.
+    pub(crate) fn participants_json(&self) -> Box<serde_json::value::RawValue> {
+        crate::card::list(self.users.values().map(|u| &u.p))
     }
 
     /// Sets `id`'s host/manager flags, recording the delta in `updates`.

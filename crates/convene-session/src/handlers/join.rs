@@ -81,7 +81,7 @@ impl Core {
         s.users.insert(
             uid,
             User {
-                p: p.clone(),
+                p: crate::card::Card::new(p),
                 conn: Some(conn),
                 role1: token.role_host,
                 idle_timeout_mins: v.idle_timeout_mins,
@@ -163,7 +163,7 @@ impl Core {
             user_id: uid,
             password: s.passcode.clone().unwrap_or_default(),
             is_original_host: s.original_host == Some(uid),
-            users: s.participants(),
+            users: s.participants_json(),
             chat_privilege: s.chat_privilege,
             share_privilege: s.share_privilege,
             rename_allowed: s.rename_allowed,
@@ -275,7 +275,7 @@ impl Core {
         }
         let to = s.conns_except(None);
         let mut gone = ParticipantUpdate::new(uid);
-        gone.display_name = Some(u.p.display_name);
+        gone.display_name = Some(u.p.display_name.clone());
         self.send(to, Event::UserRemoved(vec![gone]));
         self.broadcast_updates(sid, updates);
         self.rearm_idle(now, sid);

@@ -179,6 +179,12 @@ test('chat: public and private messages, privacy between three users, privilege'
   assert.deepEqual(cMsgs, ['hello all', 'marker']);
   assert.deepEqual((await call(c, (cl) => cl.getChatClient().getHistory())).map((m) => m.message), ['hello all', 'marker']);
   assert.deepEqual((await call(b, (cl) => cl.getChatClient().getHistory())).map((m) => m.message), ['hello all', 'secret for A', 'marker']);
+  // A history of tens of kilobytes: the server writes it as WebSocket fragments, which
+  // Chromium must put back together (multi-byte characters cut at fragment ends included).
+  const long = (i) => `${i}` + 'é€'.repeat(1900);
+  for (const i of [1, 2, 3, 4]) await call(a, (cl, m) => cl.getChatClient().sendToAll(m), long(i));
+  const hist = (await call(c, (cl) => cl.getChatClient().getHistory())).map((m) => m.message);
+  assert.deepEqual(hist, ['hello all', 'marker', long(1), long(2), long(3), long(4)]);
   // Errors.
   assert.equal((await call(b, (cl) => cl.getChatClient().sendToAll(''))).thrown.errorCode, 7000);
   assert.equal((await call(b, (cl) => cl.getChatClient().send('x', 424242))).thrown.errorCode, 7001);

@@ -5,10 +5,9 @@
 //! session would give: "join first"). A join is routed by `(app, topic)`, a resume by session
 //! id; from then on every request goes to that session's task.
 
-use crate::edge::{Admission, Due, FrameBudget, Keepalive};
+use crate::edge::{feed_text, Admission, Due, FrameBudget, Keepalive, WebSocket};
 use crate::handle::{Attach, ConnRx, ConnTx, SessionHandle, SessionKey, SessionMsg, ToConn};
 use crate::state::AppState;
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use convene_protocol::{
     ClientMsg, ConnectionState, ErrorBody, ErrorCode, Event, Reply, Request, ServerMsg,
 };
@@ -20,6 +19,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 /// Most frames written with one flush.
 const WRITE_BATCH: usize = 64;
@@ -87,14 +88,14 @@ pub(crate) async fn run(
                     break;
                 }
                 Due::NotJoined => {
-                    let close = conn.sink.send(Message::Close(Some(CloseFrame { code: 1008, reason: "join timeout: no session joined".into() })));
+                    let close = conn.sink.send(Message::Close(Some(CloseFrame { code: 1008.into(), reason: "join timeout: no session joined".into() })));
                     let _ = tokio::time::timeout(GOODBYE_WAIT, close).await;
                     break;
                 }
             },
             _ = kicked.notified() => {
                 // The session dropped us for falling behind; it already counts us as gone.
-                let close = conn.sink.send(Message::Close(Some(CloseFrame { code: 1013, reason: "too slow: outgoing queue full".into() })));
+                let close = conn.sink.send(Message::Close(Some(CloseFrame { code: 1013.into(), reason: "too slow: outgoing queue full".into() })));
                 let _ = tokio::time::timeout(KICK_CLOSE_WAIT, close).await;
                 break;
             }
@@ -122,7 +123,7 @@ pub(crate) async fn run(
                     if *shutdown.borrow() {
                         conn.goodbye().await;
                     } else {
-                        let _ = conn.sink.send(Message::Close(Some(CloseFrame { code: 1000, reason: "session over".into() }))).await;
+                        let _ = conn.sink.send(Message::Close(Some(CloseFrame { code: 1000.into(), reason: "session over".into() }))).await;
                     }
                     break;
                 }
@@ -133,7 +134,7 @@ pub(crate) async fn run(
                 keepalive.heard(now);
                 // Every kind of frame counts: a flood of pings or binary frames is a flood.
                 if !budget.allow(now, frame_len(&frame)) {
-                    let _ = conn.sink.send(Message::Close(Some(CloseFrame { code: 1008, reason: "rate limit: too many messages".into() }))).await;
+                    let _ = conn.sink.send(Message::Close(Some(CloseFrame { code: 1008.into(), reason: "rate limit: too many messages".into() }))).await;
                     break;
                 }
                 let text = match frame {
@@ -336,7 +337,7 @@ impl Conn {
                 }
             }
             let close = CloseFrame {
-                code: 1001,
+                code: 1001.into(),
                 reason: SHUTDOWN_REASON.into(),
             };
             self.sink.send(Message::Close(Some(close))).await
@@ -347,19 +348,17 @@ impl Conn {
     /// Writes `first` and the text queued behind it (up to [`WRITE_BATCH`] frames) with one
     /// flush: under a burst of events the socket sees one write, not one per frame.
     async fn write_queued(&mut self, first: Utf8Bytes, rx: &mut ConnRx) -> Result<(), Gone> {
-        self.sink
-            .feed(Message::Text(first))
-            .await
-            .map_err(|_| Gone)?;
+        feed_text(&mut self.sink, first).await.map_err(|_| Gone)?;
         for _ in 1..WRITE_BATCH {
             let Some(t) = rx.text_now() else { break };
-            self.sink.feed(Message::Text(t)).await.map_err(|_| Gone)?;
+            feed_text(&mut self.sink, t).await.map_err(|_| Gone)?;
         }
         self.sink.flush().await.map_err(|_| Gone)
     }
 
     async fn write(&mut self, text: Utf8Bytes) -> Result<(), Gone> {
-        self.sink.send(Message::Text(text)).await.map_err(|_| Gone)
+        feed_text(&mut self.sink, text).await.map_err(|_| Gone)?;
+        self.sink.flush().await.map_err(|_| Gone)
     }
 }
 
@@ -439,6 +438,8 @@ fn frame_len(frame: &Message) -> usize {
         Message::Text(t) => t.len(),
         Message::Binary(b) | Message::Ping(b) | Message::Pong(b) => b.len(),
         Message::Close(_) => 0,
+        // Reading yields whole messages, never raw frames.
+        Message::Frame(f) => f.len(),
     }
 }
 

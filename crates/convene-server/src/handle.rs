@@ -2,7 +2,6 @@
 //! the directory it lives in. Every other module of the server meets here, so this one
 //! imports none of them.
 
-use axum::extract::ws::Utf8Bytes;
 use convene_protocol::{JoinParams, ResumeParams, SessionId};
 use convene_session::{ConnId, Input, JoinToken};
 use std::net::IpAddr;
@@ -10,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use tokio::sync::{mpsc, Notify};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// Inbox depth of one session task. Connections wait when it is full (back-pressure on the
 /// senders of that session only); the media plane never waits and drops instead.

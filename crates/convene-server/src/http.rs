@@ -1,9 +1,10 @@
 //! The HTTP surface (SPEC §12): `/`, `/healthz`, `/metrics`, `/rtc/v1`, `/api/dev/token`,
 //! `/api/dev/sessions`.
 
+use crate::edge::Upgrade;
 use crate::edge::{cors_allow, is_direct_loopback, Admission};
 use crate::state::AppState;
-use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,6 +13,7 @@ use convene_protocol::MAX_FRAME_BYTES;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 /// Bytes a WebSocket reads at once. Small, because the read buffer is zero-filled to this
 /// size and kept for the socket's life (tungstenite's default of 128 KiB would be most of a
@@ -67,7 +69,7 @@ async fn demo_css() -> impl IntoResponse {
 }
 
 async fn signaling(
-    ws: WebSocketUpgrade,
+    ws: Upgrade,
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     admission: Option<Extension<Admission>>,
@@ -76,12 +78,15 @@ async fn signaling(
     let admission = admission.map(|Extension(a)| a);
     // A client that stops reading must not make the server buffer for it without limit: past
     // MAX_WRITE_BUFFER unsent bytes the write fails and the connection ends (failover).
-    ws.max_message_size(MAX_FRAME_BYTES)
-        .max_frame_size(MAX_FRAME_BYTES)
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_FRAME_BYTES))
+        .max_frame_size(Some(MAX_FRAME_BYTES))
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
-        .max_write_buffer_size(MAX_WRITE_BUFFER)
-        .on_upgrade(move |socket| crate::conn::run(socket, state, peer, admission))
+        .max_write_buffer_size(MAX_WRITE_BUFFER);
+    ws.on_upgrade(config, move |socket| {
+        crate::conn::run(socket, state, peer, admission)
+    })
 }
 
 /// `ok`, or 503 naming what stopped making progress (see `watchdog.rs`).

@@ -14,7 +14,6 @@ use crate::handle::{
 use crate::media::{Effect, Media};
 use crate::media_plane::MediaPlane;
 use crate::metrics::Metrics;
-use axum::extract::ws::Utf8Bytes;
 use convene_protocol::{ErrorCode, Reply, ResultJson, ServerMsg};
 use convene_session::{ConnId, Core, Input, Output};
 use std::collections::HashMap;
@@ -23,6 +22,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// A task that no join started within this long stops.
 pub(crate) const UNSTARTED_LIFETIME: Duration = Duration::from_secs(10);

@@ -322,3 +322,33 @@ async fn init_gets_the_configured_ice_servers_and_the_sdk_is_served() {
     let (status, _) = http_get(&server, "/healthz").await;
     assert!(status.contains("200"));
 }
+
+#[tokio::test]
+async fn a_user_list_longer_than_a_websocket_frame_arrives_whole() {
+    // 100 users with 200-character names: each join reply and `getAllUser` answer is tens of
+    // kilobytes, so the server writes it in fragments (edge/websocket.rs).
+    const N: usize = 100;
+    let server = TestServer::start().await;
+    let t = "long-lists";
+    let name = |i: usize| format!("{i:03}{}", "ü".repeat(197));
+    let mut peers = Vec::new();
+    for i in 0..N {
+        let role = if i == 0 {
+            Role::Host
+        } else {
+            Role::Participant
+        };
+        peers.push(Peer::join(&server, t, role, &name(i)).await);
+    }
+    let last = peers.last().expect("joined");
+    let fetched = last.client.fetch_all_users().await.expect("getAllUser");
+    let json = serde_json::to_string(&fetched).expect("json");
+    assert!(json.len() > 2 * 16 * 1024, "only {} bytes", json.len());
+    let names: Vec<String> = fetched.iter().map(|p| p.display_name.clone()).collect();
+    assert_eq!(names, (0..N).map(name).collect::<Vec<_>>());
+    // The last joiner's list came whole in its join reply; the first's grew by events.
+    assert_eq!(last.client.get_all_user(), fetched);
+    let first = &peers[0].client;
+    assert_eq!(first.fetch_all_users().await.expect("getAllUser"), fetched);
+    assert_eq!(first.get_all_user(), fetched);
+}

@@ -20,17 +20,24 @@ impl Core {
             return Ok(Payload::Ack);
         }
         u.p.b_video_on = on;
+        let quality = u.quality;
         let others = s.conns_except(Some(me));
         let mut d = ParticipantUpdate::new(me);
         d.b_video_on = Some(on);
         self.broadcast_updates(sid, vec![d]);
         self.send(
-            others,
+            others.clone(),
             Event::PeerVideoStateChange {
                 action: StartStop::from_on(on),
                 user_id: me,
             },
         );
+        // The others hear a user's link quality only while its camera is on: tell them
+        // where it stands now.
+        if let (true, Some((up, down))) = (on, quality) {
+            self.send(others.clone(), quality_event(me, LinkDirection::Uplink, up));
+            self.send(others, quality_event(me, LinkDirection::Downlink, down));
+        }
         Ok(Payload::Ack)
     }
 
@@ -132,8 +139,10 @@ impl Core {
         }
     }
 
-    /// The media plane's quality levels (capped at 5) for one user: each direction sent to
-    /// everyone when it changed.
+    /// The media plane's quality levels (capped at 5) for one user: each direction, when it
+    /// changed, to the user itself and, while its camera is on, to everyone else (the
+    /// reference reports quality only for users with video on; sending every audio-only
+    /// listener's changes to a 5,000-user session would cost the square of its size).
     pub(crate) fn network_quality(&mut self, sid: &SessionId, user: UserId, up: u8, down: u8) {
         let Some(s) = self.sessions.get_mut(sid) else {
             return;
@@ -143,17 +152,16 @@ impl Core {
         };
         let (up, down) = (up.min(5), down.min(5));
         let old = u.quality.replace((up, down));
-        let to = s.conns_except(None);
-        let level = |kind, level| Event::NetworkQualityChange {
-            user_id: user,
-            kind,
-            level,
+        let to = if u.p.b_video_on {
+            s.conns_except(None)
+        } else {
+            u.conn.into_iter().collect()
         };
         if old.map(|o| o.0) != Some(up) {
-            self.send(to.clone(), level(LinkDirection::Uplink, up));
+            self.send(to.clone(), quality_event(user, LinkDirection::Uplink, up));
         }
         if old.map(|o| o.1) != Some(down) {
-            self.send(to, level(LinkDirection::Downlink, down));
+            self.send(to, quality_event(user, LinkDirection::Downlink, down));
         }
     }
 
@@ -179,5 +187,13 @@ impl Core {
                 kind,
             },
         );
+    }
+}
+
+fn quality_event(user_id: UserId, kind: LinkDirection, level: u8) -> Event {
+    Event::NetworkQualityChange {
+        user_id,
+        kind,
+        level,
     }
 }

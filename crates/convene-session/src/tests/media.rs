@@ -224,13 +224,36 @@ fn speakers_and_quality_become_events_once() {
     };
     assert_eq!(list[0].user_id, bid);
     assert_eq!(list[0].display_name.as_deref(), Some("Bob"));
-    let q = h
-        .view(b)
-        .events
-        .iter()
-        .filter(|e| matches!(e, Event::NetworkQualityChange { .. }))
-        .count();
-    assert_eq!(q, 2, "uplink and downlink, once each");
+    let quality = |h: &H, c| -> Vec<(UserId, u8)> {
+        h.view(c)
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::NetworkQualityChange { user_id, level, .. } => Some((*user_id, *level)),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        quality(&h, a),
+        [(aid, 5), (aid, 4)],
+        "uplink and downlink, once each"
+    );
+    // Ann's camera is off: the others do not hear of her link.
+    assert_eq!(quality(&h, b), []);
+    // Her camera on: Bob learns where her link stands, then hears of its changes.
+    h.req(a, ClientMsg::StartVideo).unwrap();
+    h.core.handle(
+        h.now,
+        Input::NetworkQuality {
+            session: sid.clone(),
+            user: aid,
+            uplink: 2,
+            downlink: 4,
+        },
+    );
+    h.drain();
+    assert_eq!(quality(&h, b), [(aid, 5), (aid, 4), (aid, 2)]);
 }
 
 #[test]

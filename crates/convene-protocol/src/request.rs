@@ -528,8 +528,10 @@ impl Serialize for ResultJson {
 
 /// A present `result` stays `Some` even when it is `null` (the reply of a call with no
 /// answer), so a reply decodes to what was sent.
+/// It is kept as text: whoever reads it decodes it once, into its own type (a join reply's
+/// 5,000 users go straight into participants, never through a tree of JSON values).
 fn present_value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<ResultJson>, D::Error> {
-    serde_json::Value::deserialize(d).map(|v| Some(ResultJson::Value(v)))
+    Box::<serde_json::value::RawValue>::deserialize(d).map(|t| Some(ResultJson::Text(t)))
 }
 
 impl Reply {
@@ -561,11 +563,35 @@ impl Reply {
 }
 
 /// One server → client message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ServerMsg {
     /// The reply to a request.
     Reply(Reply),
     /// A pushed event.
     Event(crate::Event),
+}
+
+/// Told apart by their first key: an event starts with `"event"` (the server writes the tag
+/// first), anything else is tried as a reply, then as an event. Each is then decoded straight
+/// from the text; serde's `untagged` would first copy every message, a whole user list
+/// included, into an intermediate tree and try each variant on it.
+impl<'de> Deserialize<'de> for ServerMsg {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        let text = raw.get();
+        let event = || serde_json::from_str(text).map(ServerMsg::Event);
+        let reply = || serde_json::from_str(text).map(ServerMsg::Reply);
+        let starts_with_event = text
+            .trim_start()
+            .strip_prefix('{')
+            .is_some_and(|rest| rest.trim_start().starts_with("\"event\""));
+        let decoded = if starts_with_event {
+            event()
+        } else {
+            reply().or_else(|_| event())
+        };
+        decoded.map_err(|e| D::Error::custom(format!("neither a reply nor an event: {e}")))
+    }
 }

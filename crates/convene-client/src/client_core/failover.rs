@@ -5,7 +5,7 @@ use super::phase::Phase;
 use super::{ClientCore, CloseMode, LIVENESS_TIMEOUT};
 use crate::ClientError;
 use convene_protocol::{
-    ClientMsg, ConnectionState, ErrorBody, ErrorCode, JoinResult, FAILOVER_WINDOW_SECS,
+    ClientMsg, ConnectionState, ErrorBody, ErrorCode, JoinResult, ResultJson, FAILOVER_WINDOW_SECS,
 };
 use std::time::{Duration, Instant};
 
@@ -129,13 +129,9 @@ impl ClientCore {
         self.send_request(now, msg, Waiting::Resume, LIVENESS_TIMEOUT);
     }
 
-    pub(super) fn on_resume_reply(
-        &mut self,
-        now: Instant,
-        result: Result<serde_json::Value, ErrorBody>,
-    ) {
+    pub(super) fn on_resume_reply(&mut self, now: Instant, result: Result<ResultJson, ErrorBody>) {
         match result {
-            Ok(v) => match serde_json::from_value::<JoinResult>(v) {
+            Ok(r) => match r.decode::<JoinResult>() {
                 Ok(j) => {
                     let catch_up = self.state.resume(j);
                     self.enter_joined(now);

@@ -184,10 +184,10 @@ impl ClientCore {
         let Some(waiting) = self.pending.remove(reply.id) else {
             return;
         };
-        let result: Result<serde_json::Value, ErrorBody> = if reply.ok {
+        let result: Result<ResultJson, ErrorBody> = if reply.ok {
             Ok(reply
                 .result
-                .map_or(serde_json::Value::Null, ResultJson::into_value))
+                .unwrap_or(ResultJson::Value(serde_json::Value::Null)))
         } else {
             Err(reply.error.unwrap_or_else(|| {
                 ErrorBody::new(ErrorCode::InternalError, "failure without an error body")
@@ -195,7 +195,9 @@ impl ClientCore {
         };
         match waiting {
             Waiting::Call(call) => {
-                let result = result.map(Outcome::Value).map_err(ClientError::Server);
+                let result = result
+                    .map(|r| Outcome::Value(r.into_value()))
+                    .map_err(ClientError::Server);
                 self.complete(call, result);
             }
             Waiting::Ping => {}
@@ -217,14 +219,9 @@ impl ClientCore {
         }
     }
 
-    fn on_join_reply(
-        &mut self,
-        now: Instant,
-        call: CallId,
-        result: Result<serde_json::Value, ErrorBody>,
-    ) {
-        let joined = result.map_err(ClientError::Server).and_then(|v| {
-            serde_json::from_value::<JoinResult>(v)
+    fn on_join_reply(&mut self, now: Instant, call: CallId, result: Result<ResultJson, ErrorBody>) {
+        let joined = result.map_err(ClientError::Server).and_then(|r| {
+            r.decode::<JoinResult>()
                 .map_err(|e| ClientError::Protocol(format!("join result: {e}")))
         });
         match joined {

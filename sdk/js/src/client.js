@@ -3,7 +3,7 @@
 import { asFailure, failure, isTransient, mediaNotJoined, notInitialized, notJoined, reconnecting } from './errors.js';
 import { LIMITS } from './protocol.gen.js';
 import { validateJoin, userListDiff } from './rules.js';
-import { SessionState, clone } from './session-state.js';
+import { SessionState, clone, participant } from './session-state.js';
 import { Signaling } from './signaling.js';
 import { Emitter } from './emitter.js';
 import { fetchIceServers, signalingUrl } from './endpoint.js';
@@ -355,6 +355,7 @@ export class VideoClient extends Emitter {
    * @param {any} payload
    */
   _deliver(name, payload) {
+    if (name === 'user-added') payload = (payload || []).map(participant);
     this._session.apply(name, payload);
     if (name === 'user-removed' && this._stream) {
       for (const d of payload || []) this._stream._onUserGone(d.userId);
@@ -458,7 +459,7 @@ export class VideoClient extends Emitter {
     this._session = new SessionState(result);
     this._phase = 'joined';
     this._startPing();
-    for (const ev of userListDiff(old, result.users || [])) this._emit(ev.event, ev.payload);
+    for (const ev of userListDiff(old, [...this._session.users.values()])) this._emit(ev.event, ev.payload);
     this._emit('connection-change', { state: 'Connected' });
     this._flushEarly();
     if (this._stream) this._stream._afterResume();

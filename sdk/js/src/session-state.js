@@ -12,12 +12,23 @@
  */
 export const clone = (o) => (o === undefined ? undefined : JSON.parse(JSON.stringify(o)));
 
+/**
+ * A participant as the app sees it. The wire leaves out fields at their default (no audio,
+ * flags off) to keep big user lists small; every participant the SDK holds or hands out has
+ * them all.
+ * @param {Partial<Participant> & {userId: number, displayName: string}} u
+ * @returns {Participant}
+ */
+export const participant = (u) => ({
+  audio: '', bVideoOn: false, sharerOn: false, isHost: false, isManager: false, isInFailover: false, ...u,
+});
+
 export class SessionState {
   /** @param {JoinResult} r */
   constructor(r) {
     /** @type {Map<number, Participant>} */
     this.users = new Map();
-    for (const u of r.users || []) this.users.set(u.userId, Object.assign({}, u));
+    for (const u of r.users || []) this.users.set(u.userId, participant(u));
     this.sessionId = r.sessionId;
     this.topic = r.topic;
     this.userId = r.userId;
@@ -47,7 +58,7 @@ export class SessionState {
   apply(name, payload) {
     switch (name) {
       case 'user-added':
-        for (const u of payload || []) this.users.set(u.userId, Object.assign({}, u));
+        for (const u of payload || []) this.users.set(u.userId, participant(u));
         break;
       case 'user-updated':
         for (const d of payload || []) {

@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { decodeServerMessage, encodeRequest, encodeServerMessage } from '../src/codec.js';
 import { userListDiff, validateJoin } from '../src/rules.js';
+import { SessionState } from '../src/session-state.js';
 import { EVENTS, METHODS } from '../src/protocol.gen.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/protocol/', import.meta.url));
@@ -63,4 +64,20 @@ test('the resume diff gives exactly the protocol crate\'s events', () => {
   for (const c of load('rules/resume-diff.json')) {
     assert.deepEqual(userListDiff(c.old, c.new), c.events, c.name);
   }
+});
+
+test('participants from the wire get every field: left-out ones take their defaults', () => {
+  const join = decodeServerMessage(readFileSync(`${FIXTURES}server/reply.join.json`, 'utf8'));
+  const state = new SessionState(join.result);
+  assert.deepEqual(state.users.get(2), {
+    userId: 2, displayName: 'Bea', audio: '', bVideoOn: false, sharerOn: false,
+    isHost: false, isManager: true, isInFailover: false,
+  });
+  assert.equal(state.users.get(1).audio, 'computer');
+  assert.equal(state.users.get(1).isManager, false);
+  const added = decodeServerMessage(readFileSync(`${FIXTURES}server/event.user-added.json`, 'utf8'));
+  state.apply('user-added', added.payload);
+  assert.equal(state.users.get(3).isInFailover, true);
+  assert.equal(state.users.get(3).bVideoOn, false);
+  assert.equal(state.users.get(3).audio, '');
 });

@@ -110,6 +110,8 @@ pub(crate) struct Slot {
     pub(crate) picture_ids: PictureIdRewriter,
     /// Last payload type mapping: (publisher codec, subscriber pt).
     pub(crate) pt_cache: Option<(Codec, Pt)>,
+    /// The slot's send stream has our resend settings (see `forward.rs`).
+    pub(crate) resends_set: bool,
 }
 
 impl Slot {
@@ -131,6 +133,7 @@ impl Slot {
             rewriter: Rewriter::new(clock),
             picture_ids: PictureIdRewriter::default(),
             pt_cache: None,
+            resends_set: false,
         }
     }
 

@@ -7,6 +7,13 @@ use str0m::Rtc;
 
 use super::Sfu;
 use crate::{Event, PeerId, TrackKind};
+use std::time::Duration;
+
+/// How much of what a subscriber was sent the SFU keeps to answer its NACKs: at most this
+/// many packets per stream (about 4 s of 1080p)...
+const RESEND_HISTORY_PACKETS: usize = 1024;
+/// ...and no older than this: a few round trips even on a slow link.
+const RESEND_HISTORY_AGE: Duration = Duration::from_secs(2);
 
 impl Sfu {
     /// Recompute every room's `(publisher user, kind) → [(subscriber, slot index)]` table.
@@ -192,6 +199,15 @@ impl Sfu {
                 let Some(tx) = api.stream_tx_by_mid(slot.mid, None) else {
                     continue;
                 };
+                if !slot.resends_set {
+                    // Every NACK is answered while the packet is in the history. str0m's
+                    // default drops all queued resends once retransmissions pass 15 % of the
+                    // bytes sent in the last second, and its bandwidth probes (padding sent
+                    // as resends of old packets) count as retransmissions: a subscriber
+                    // being probed for a higher layer would get no answer to its NACKs.
+                    tx.set_rtx_cache(RESEND_HISTORY_PACKETS, RESEND_HISTORY_AGE, None);
+                    slot.resends_set = true;
+                }
                 tx.write_rtp(write);
                 self.stats.forwarded();
             }

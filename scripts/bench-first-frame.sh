@@ -22,10 +22,4 @@ netns_enter bench-first-frame CONVENE_BENCH_IN_NETNS "$ROOT/target/release/conve
   "cargo build --release -p convene, or set CONVENE_BIN" "${BASH_SOURCE[0]}" "$@"
 netns_serve first-frame "${CONVENE_BENCH_PORT:-18490}" ff-key ff-secret-0123456789abcdef
 
-status=0
-node "$E2E/bench/first-frame.mjs" "$@" || status=$?
-if [ "$status" -ne 0 ]; then
-  echo "bench-first-frame: failed; server log tail ($LOG):" >&2
-  tail -n 40 "$LOG" >&2
-fi
-exit "$status"
+netns_node "$E2E/bench/first-frame.mjs" "$@"

@@ -34,10 +34,4 @@ netns_enter bench-loss CONVENE_LOSS_IN_NETNS "$ROOT/target/release/convene" \
   "cargo build --release -p convene, or set CONVENE_BIN" "${BASH_SOURCE[0]}" "$@"
 netns_serve loss "${CONVENE_BENCH_PORT:-18491}" loss-key loss-secret-0123456789abcdef
 
-status=0
-node "$E2E/bench/loss.mjs" "$@" || status=$?
-if [ "$status" -ne 0 ]; then
-  echo "bench-loss: failed; server log tail ($LOG):" >&2
-  tail -n 40 "$LOG" >&2
-fi
-exit "$status"
+netns_node "$E2E/bench/loss.mjs" "$@"

@@ -1,4 +1,5 @@
-# Shared by tests/e2e/run.sh and scripts/bench-first-frame.sh (source it): a `convene serve`
+# Shared by tests/e2e/run.sh and the Chromium benchmarks (scripts/bench-first-frame.sh,
+# scripts/bench-loss.sh; source it): a `convene serve`
 # inside a private, loopback-only network namespace (unshare -n), so Chromium's ICE can only
 # use 127.0.0.1.
 #
@@ -11,6 +12,8 @@
 #     Brings lo up, starts the server on 127.0.0.1:PORT with app KEY:SECRET (its output in
 #     $LOG, a temporary file named after NAME; its pid in $SPID, stopped on exit), waits
 #     until it accepts connections and exports CONVENE_URL, CONVENE_KEY and CONVENE_SECRET.
+#   netns_node SCRIPT [args]
+#     Runs a Node script; on failure prints the server log's tail. Exits with its status.
 # TAG starts every error message.
 
 NETNS_E2E="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,3 +52,15 @@ netns_serve() {
 }
 
 netns_cleanup() { kill "$SPID" 2>/dev/null || true; wait "$SPID" 2>/dev/null || true; }
+
+# netns_node SCRIPT [args]: runs a Node script against the server, prints the server log's
+# tail when it fails, and exits with its status.
+netns_node() {
+  local status=0
+  node "$@" || status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "$NETNS_TAG: failed; server log tail ($LOG):" >&2
+    tail -n 40 "$LOG" >&2
+  fi
+  exit "$status"
+}

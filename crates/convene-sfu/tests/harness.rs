@@ -418,6 +418,14 @@ pub(crate) fn plan(audio: bool, video: bool, audio_slots: usize, video_slots: us
     }
 }
 
+/// A publisher of synthetic video in 3 simulcast layers, and nothing else.
+pub(crate) fn simulcast_video() -> OfferPlan {
+    OfferPlan {
+        simulcast: true,
+        ..plan(false, true, 0, 0)
+    }
+}
+
 /// A UDP relay between one client and the SFU that drops a pseudo-random `loss_percent` of
 /// the large RTP packets (media and retransmissions, not STUN/DTLS/RTCP) in both directions.
 /// The sequence is seeded, so a run is repeatable. Returns its client-facing address and the

@@ -3,7 +3,9 @@
 
 use std::sync::atomic::Ordering;
 
-use crate::harness::{assert_bit_exact, capped_proxy, lossy_proxy, plan, TestSfu, WAIT};
+use crate::harness::{
+    assert_bit_exact, capped_proxy, lossy_proxy, plan, simulcast_video, TestSfu, WAIT,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nack_rtx_repairs_loss_on_both_legs() {
@@ -55,10 +57,8 @@ async fn nack_rtx_repairs_loss_on_both_legs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bandwidth_cap_makes_the_sfu_pick_a_lower_layer() {
     let sfu = TestSfu::start().await;
-    let mut p = plan(false, true, 0, 0);
-    p.simulcast = true;
     // Layers: 400 / 1200 / 3000 bytes at 20 fps = 64 / 192 / 480 kbit/s.
-    let a = sfu.join_user(1, p).await;
+    let a = sfu.join_user(1, simulcast_video()).await;
     let (down, dropped) = capped_proxy(sfu.addr, 300_000).await;
     let b = sfu
         .join_user_via(2, plan(false, false, 0, 1), Some(down))
@@ -89,9 +89,7 @@ async fn downlink_loss_is_repaired_while_the_sfu_probes_for_a_higher_layer() {
     // resends that answer the subscriber's NACKs (str0m counts both as retransmission and, by
     // default, drops queued resends past 15 % of the bytes sent).
     let sfu = TestSfu::start().await;
-    let mut p = plan(false, true, 0, 0);
-    p.simulcast = true;
-    let a = sfu.join_user(1, p).await;
+    let a = sfu.join_user(1, simulcast_video()).await;
     let (down, down_dropped) = lossy_proxy(sfu.addr, 10).await;
     let b = sfu
         .join_user_via(2, plan(false, false, 0, 1), Some(down))

@@ -3,7 +3,7 @@
 use convene_media::SynthKind;
 use convene_sfu::{Command, Event, SfuError, TrackKind, MAX_ATTACHED_VIDEOS};
 
-use crate::harness::{assert_bit_exact, plan, TestSfu, WAIT};
+use crate::harness::{assert_bit_exact, plan, simulcast_video, TestSfu, WAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn late_joiner_gets_keyframe_after_attach() {
@@ -128,9 +128,7 @@ async fn attach_limits() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simulcast_quality_switches_layer() {
     let sfu = TestSfu::start().await;
-    let mut p = plan(false, true, 0, 0);
-    p.simulcast = true;
-    let a = sfu.join_user(1, p).await;
+    let a = sfu.join_user(1, simulcast_video()).await;
     let b = sfu.join_user(2, plan(false, false, 0, 1)).await;
     let attach = |quality| Command::AttachVideo {
         subscriber: b.peer,

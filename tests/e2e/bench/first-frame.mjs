@@ -12,11 +12,10 @@
 // stdout's last line is one JSON object: per mode p50/p90/max, milestone and phase medians.
 // `--out FILE` also writes every run's milestones. Exits 1 if any run saw no frame.
 import { writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
 import { URL_, launch, newPage, token, topic } from '../helpers.mjs';
 import { installProbe, publish, subscribe } from './probe.mjs';
 import { report, timeline } from './summary.mjs';
+import { benchMeta, loadNow } from './meta.mjs';
 
 const USAGE = `usage: first-frame.mjs [--smoke] [--runs N] [--mode all|publisher-first|together]
   [--quality 0-4] [--poll-ms MS] [--timeout-ms MS] [--out FILE]`;
@@ -160,16 +159,10 @@ async function main() {
   const log = (s) => process.stderr.write(`${s}\n`);
   const browser = await launch();
   const out = {
-    bench: 'first-frame',
-    date: new Date().toISOString(),
-    server: execFileSync(process.env.CONVENE_BIN || 'target/debug/convene', ['--version'], { encoding: 'utf8' }).trim(),
-    chromium: browser.version(),
+    ...benchMeta('first-frame', browser),
     runsPerMode: o.runs,
     quality: o.quality,
     pollMs: o.pollMs,
-    cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
-    // Other work on the machine slows Chromium's setup: the 1-minute load before and after.
-    loadAvg: [loadavg()[0]],
   };
   const detail = {};
   let failed = 0;
@@ -185,7 +178,7 @@ async function main() {
   } finally {
     await browser.close();
   }
-  out.loadAvg.push(loadavg()[0]);
+  out.loadAvg.push(loadNow());
   if (o.out) writeFileSync(o.out, JSON.stringify({ ...out, runs: detail }, null, 1));
   process.stdout.write(`${JSON.stringify(out)}\n`);
   if (failed) process.exitCode = 1;

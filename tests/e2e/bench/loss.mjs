@@ -18,9 +18,9 @@
 // at 0 % loss (what a smoke run checks); speed and quality are never asserted.
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
 import { URL_, launch, newPage, token, topic, join } from '../helpers.mjs';
 import { installProbe } from './probe.mjs';
+import { benchMeta, loadNow } from './meta.mjs';
 
 const USAGE = `usage: loss.mjs [--smoke] [--levels 0,5,10,20] [--secs S] [--warmup S] [--fps N]
   [--quality 0-4] [--freeze-ms MS] [--timeout-ms MS] [--leg both|up|down] [--out FILE]`;
@@ -355,18 +355,13 @@ async function main() {
   execFileSync('iptables', ['-w', '-nL', 'INPUT']); // fails early without iptables or root
   const browser = await launch();
   const out = {
-    bench: 'loss',
-    date: new Date().toISOString(),
-    server: execFileSync(process.env.CONVENE_BIN || 'target/debug/convene', ['--version'], { encoding: 'utf8' }).trim(),
-    chromium: browser.version(),
+    ...benchMeta('loss', browser),
     fps: o.fps,
     quality: o.quality,
     warmupSecs: o.warmup,
     windowSecs: o.secs,
     freezeMs: o.freezeMs,
     leg: o.leg,
-    cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
-    loadAvg: [round(loadavg()[0], 2)],
     levels: [],
   };
   const gaps = {};
@@ -381,7 +376,7 @@ async function main() {
     await browser.close();
     try { ipt('-F', 'INPUT'); } catch { /* gone */ }
   }
-  out.loadAvg.push(round(loadavg()[0], 2));
+  out.loadAvg.push(loadNow());
   if (o.out) writeFileSync(o.out, JSON.stringify({ ...out, gapsMs: gaps }, null, 1));
   process.stdout.write(`${JSON.stringify(out)}\n`);
   const zero = out.levels.find((l) => l.lossPct === 0);

@@ -47,20 +47,12 @@ impl DerefMut for Card {
     }
 }
 
-/// A JSON array of the cards, in order.
-pub(crate) fn list<'a>(cards: impl ExactSizeIterator<Item = &'a Card>) -> Box<RawValue> {
-    let mut cards = cards.peekable();
-    let mut out = String::with_capacity(2 + cards.len() * 192);
-    out.push('[');
-    while let Some(c) = cards.next() {
-        out.push_str(c.json().get());
-        if cards.peek().is_some() {
-            out.push(',');
-        }
-    }
-    out.push(']');
-    // unwrap is ok because the text is an array of valid JSON values.
-    RawValue::from_string(out).expect("valid JSON array")
+/// A JSON array of the cards, in order: their cached text copied once (serde_json writes a
+/// raw value as it is, and `to_raw_value` does not parse its result again).
+pub(crate) fn list<'a>(cards: impl Iterator<Item = &'a Card>) -> Box<RawValue> {
+    let cards: Vec<&RawValue> = cards.map(Card::json).collect();
+    // unwrap is ok because a list of raw JSON values serialises infallibly.
+    serde_json::value::to_raw_value(&cards).expect("serialises")
 }
 
 #[cfg(test)]

@@ -435,7 +435,7 @@ pub(crate) async fn lossy_proxy(
     loss_percent: u64,
 ) -> (SocketAddr, Arc<AtomicU64>) {
     let rng = Arc::new(AtomicU64::new(0x9E37_79B9_7F4A_7C15));
-    relay(sfu, move |data: &[u8], _now| {
+    relay(sfu, move |data: &[u8], _now, _down| {
         if !is_media(data) {
             return false;
         }
@@ -457,7 +457,7 @@ pub(crate) async fn capped_proxy(
     bits_per_sec: u64,
 ) -> (SocketAddr, Arc<AtomicU64>) {
     let bucket = Arc::new(Mutex::new((bits_per_sec / 10, std::time::Instant::now())));
-    relay(sfu, move |data: &[u8], now: std::time::Instant| {
+    relay(sfu, move |data: &[u8], now: std::time::Instant, _down| {
         if !is_media(data) {
             return false;
         }
@@ -476,9 +476,14 @@ pub(crate) async fn capped_proxy(
     .await
 }
 
-/// RTP (version 2, payload type outside the RTCP range 200..=206 → 72..=78) of media size.
+/// RTP of media size.
 fn is_media(data: &[u8]) -> bool {
-    data.len() > 300 && data[0] >> 6 == 2 && !(72..=78).contains(&(data[1] & 0x7f))
+    data.len() > 300 && is_rtp(data)
+}
+
+/// RTP: version 2, payload type outside the RTCP range 200..=206 (→ 72..=78).
+fn is_rtp(data: &[u8]) -> bool {
+    data.len() >= 12 && data[0] >> 6 == 2 && !(72..=78).contains(&(data[1] & 0x7f))
 }
 
 /// A UDP relay that forwards everything until its switch is set, then nothing (the client
@@ -486,14 +491,30 @@ fn is_media(data: &[u8]) -> bool {
 pub(crate) async fn cuttable_proxy(sfu: SocketAddr) -> (SocketAddr, Arc<AtomicBool>) {
     let cut = Arc::new(AtomicBool::new(false));
     let c = cut.clone();
-    let (addr, _) = relay(sfu, move |_: &[u8], _now| c.load(Ordering::Relaxed)).await;
+    let (addr, _) = relay(sfu, move |_: &[u8], _now, _down| c.load(Ordering::Relaxed)).await;
     (addr, cut)
 }
 
-/// A relay between one client and the SFU; `drop(datagram, now)` decides what is lost.
+/// A UDP relay that loses nothing and counts the RTP packets (not RTCP, STUN or DTLS) the
+/// SFU sends towards the client.
+pub(crate) async fn counting_proxy(sfu: SocketAddr) -> (SocketAddr, Arc<AtomicU64>) {
+    let rtp = Arc::new(AtomicU64::new(0));
+    let r = rtp.clone();
+    let (addr, _) = relay(sfu, move |data: &[u8], _now, down| {
+        if down && is_rtp(data) {
+            r.fetch_add(1, Ordering::Relaxed);
+        }
+        false
+    })
+    .await;
+    (addr, rtp)
+}
+
+/// A relay between one client and the SFU; `drop(datagram, now, towards_client)` decides
+/// what is lost.
 async fn relay(
     sfu: SocketAddr,
-    drop: impl Fn(&[u8], std::time::Instant) -> bool + Clone + Send + 'static,
+    drop: impl Fn(&[u8], std::time::Instant, bool) -> bool + Clone + Send + 'static,
 ) -> (SocketAddr, Arc<AtomicU64>) {
     let front = Arc::new(UdpSocket::bind("127.0.0.1:0").await.unwrap());
     let back = Arc::new(UdpSocket::bind("127.0.0.1:0").await.unwrap());
@@ -506,7 +527,7 @@ async fn relay(
         let mut buf = vec![0u8; 2048];
         while let Ok((n, from)) = f.recv_from(&mut buf).await {
             *c.lock().unwrap() = Some(from);
-            if drop(&buf[..n], std::time::Instant::now()) {
+            if drop(&buf[..n], std::time::Instant::now(), false) {
                 d.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
@@ -518,7 +539,7 @@ async fn relay(
         let mut buf = vec![0u8; 2048];
         while let Ok((n, _)) = back.recv_from(&mut buf).await {
             let to = *client.lock().unwrap();
-            if drop2(&buf[..n], std::time::Instant::now()) {
+            if drop2(&buf[..n], std::time::Instant::now(), true) {
                 d.fetch_add(1, Ordering::Relaxed);
                 continue;
             }

@@ -8,5 +8,6 @@ mod bench;
 mod control;
 mod forwarding;
 mod loss;
+mod probing;
 mod tcp;
 mod video;

@@ -252,7 +252,8 @@ impl Sfu {
 impl Sfu {
     /// Tell each subscriber's bandwidth estimator what it should try to reach: the rate of
     /// the layers its videos want (so it probes towards them) and the rate of the layers it
-    /// forwards now (kept up with padding while probing).
+    /// forwards now (kept up with padding while probing). A peer that receives no video or
+    /// share wants nothing: its estimator never probes, so it is sent no padding.
     pub(super) fn update_bwe_targets(&mut self) {
         let ids: Vec<PeerId> = self.peers.keys().copied().collect();
         for id in ids {
@@ -260,6 +261,7 @@ impl Sfu {
                 continue;
             };
             let (mut current, mut wanted) = (AUDIO_RESERVE_BPS, AUDIO_RESERVE_BPS);
+            let mut any_video = false;
             for slot in peer.slots.iter().filter(|s| s.kind != TrackKind::Audio) {
                 let Some(user) = slot.user else {
                     continue;
@@ -270,12 +272,16 @@ impl Sfu {
                 else {
                     continue;
                 };
+                any_video = true;
                 let rates = track.rates();
                 let want = layer_for_quality(slot.quality, track.layers.len());
                 wanted += rates.get(want).copied().flatten().unwrap_or(0);
                 if let Some(c) = slot.current {
                     current += rates.get(c).copied().flatten().unwrap_or(0);
                 }
+            }
+            if !any_video {
+                (current, wanted) = (0, 0);
             }
             // Only reconfigure on a real change (>10%): each call is a mutation.
             let changed = peer

@@ -25,6 +25,8 @@ pub enum TokenError {
     /// `iat` is more than [`MAX_CLOCK_SKEW_SECS`](crate::MAX_CLOCK_SKEW_SECS) seconds in the
     /// future.
     IssuedInFuture,
+    /// A REST API token's `exp` is more than [`MAX_LIFETIME_SECS`] ahead of now.
+    ExpiresTooLate,
     /// `exp - iat` is outside [[`MIN_LIFETIME_SECS`], [`MAX_LIFETIME_SECS`]].
     BadLifetime,
     /// A required claim is absent (or `null`).
@@ -68,6 +70,11 @@ impl fmt::Display for TokenError {
             TokenError::BadLifetime => write!(
                 f,
                 "exp - iat must be between {MIN_LIFETIME_SECS} s and {} h",
+                MAX_LIFETIME_SECS / 3600
+            ),
+            TokenError::ExpiresTooLate => write!(
+                f,
+                "exp must be at most {} h ahead",
                 MAX_LIFETIME_SECS / 3600
             ),
             TokenError::MissingClaim(claim) => write!(f, "missing claim {claim}"),

@@ -7,6 +7,8 @@
 //! calls [`validate`], which either returns the [`TokenClaims`] it may trust (app, topic, role,
 //! user identity, session key, lifetime) or a [`TokenError`] naming the rule that failed.
 //! [`mint`] does the backend's side, for the `convene token` command and for tests.
+//! [`validate_api`] and [`mint_api`] do the same for the tokens of the server's REST API
+//! (`iss`, `iat`, `exp`; no topic or role), on the same signature checks.
 //!
 //! The rules (SPEC §2), all checked by [`validate`]:
 //!
@@ -50,10 +52,12 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod api;
 mod error;
 mod mint;
 mod validate;
 
+pub use api::{mint_api, validate_api, ApiClaims};
 pub use error::TokenError;
 pub use mint::{mint, MintOptions, DEFAULT_TTL_SECS};
 pub use validate::validate;

@@ -9,7 +9,7 @@ use crate::{
 };
 use convene_protocol::MAX_IDENTITY_CHARS;
 
-type Claims = Map<String, Value>;
+pub(crate) type Claims = Map<String, Value>;
 
 /// Validates `token` for a join to `topic` at Unix time `now_secs`, looking the app up by the
 /// unverified `app_key` claim in `apps`.
@@ -26,43 +26,7 @@ pub fn validate(
     apps: &[AppCredentials],
     now_secs: u64,
 ) -> Result<TokenClaims, TokenError> {
-    let malformed = |why: &str| TokenError::Malformed(why.to_owned());
-    let (signing_input, signature) = token
-        .rsplit_once('.')
-        .ok_or_else(|| malformed("expected three dot-separated parts"))?;
-    let (header_b64, payload_b64) = signing_input
-        .split_once('.')
-        .filter(|(_, payload)| !payload.contains('.'))
-        .ok_or_else(|| malformed("expected three dot-separated parts"))?;
-
-    // The header is read by hand, not with `jsonwebtoken::decode_header`: that one cannot
-    // parse `"alg":"none"` and would report a confusing JSON error instead of the real reason.
-    let header = decode_part(header_b64, "header")?;
-    match header.get("alg") {
-        Some(Value::String(alg)) if alg == "HS256" => {}
-        Some(Value::String(alg)) => return Err(TokenError::UnsupportedAlg(alg.clone())),
-        Some(other) => return Err(TokenError::UnsupportedAlg(other.to_string())),
-        None => return Err(TokenError::UnsupportedAlg("no alg".to_owned())),
-    }
-
-    let claims = decode_part(payload_b64, "payload")?;
-    // Unverified until the signature check below; it only picks which secret to try.
-    let app_key = required_str(&claims, "app_key")?;
-    let app = apps
-        .iter()
-        .find(|app| app.key == app_key)
-        .ok_or(TokenError::UnknownAppKey)?;
-    // Signature checks only, with no claim validation: jsonwebtoken's `decode` would also
-    // read the system clock for `exp` and refuse an `aud` claim, and the rules here use
-    // `now_secs` and give precise reasons. The HMAC comparison is constant-time.
-    let key = DecodingKey::from_secret(app.secret.as_bytes());
-    match jsonwebtoken::crypto::verify(signature, signing_input.as_bytes(), &key, Algorithm::HS256)
-    {
-        Ok(true) => {}
-        Ok(false) => return Err(TokenError::BadSignature),
-        Err(_) => return Err(malformed("signature is not base64url")),
-    }
-
+    let (claims, app) = verify(token, apps, "app_key")?;
     let issued_at = required_secs(&claims, "iat")?;
     let expires_at = required_secs(&claims, "exp")?;
     if expires_at <= now_secs {
@@ -112,7 +76,7 @@ pub fn validate(
     let session_key = optional_id(&claims, "session_key")?;
 
     Ok(TokenClaims {
-        app_key: app_key.to_owned(),
+        app_key: app.key.clone(),
         topic: token_topic.to_owned(),
         role,
         user_identity,
@@ -120,6 +84,54 @@ pub fn validate(
         issued_at,
         expires_at,
     })
+}
+
+/// The steps every token of this crate shares (join tokens and REST API tokens): the shape,
+/// `alg` exactly HS256, the app named by the unverified claim `key_claim` (`app_key` or
+/// `iss`), and the signature with that app's secret. Nothing else is judged before the token
+/// is known to be authentic. Returns the claims and the app.
+pub(crate) fn verify<'a>(
+    token: &str,
+    apps: &'a [AppCredentials],
+    key_claim: &'static str,
+) -> Result<(Claims, &'a AppCredentials), TokenError> {
+    let malformed = |why: &str| TokenError::Malformed(why.to_owned());
+    let (signing_input, signature) = token
+        .rsplit_once('.')
+        .ok_or_else(|| malformed("expected three dot-separated parts"))?;
+    let (header_b64, payload_b64) = signing_input
+        .split_once('.')
+        .filter(|(_, payload)| !payload.contains('.'))
+        .ok_or_else(|| malformed("expected three dot-separated parts"))?;
+
+    // The header is read by hand, not with `jsonwebtoken::decode_header`: that one cannot
+    // parse `"alg":"none"` and would report a confusing JSON error instead of the real reason.
+    let header = decode_part(header_b64, "header")?;
+    match header.get("alg") {
+        Some(Value::String(alg)) if alg == "HS256" => {}
+        Some(Value::String(alg)) => return Err(TokenError::UnsupportedAlg(alg.clone())),
+        Some(other) => return Err(TokenError::UnsupportedAlg(other.to_string())),
+        None => return Err(TokenError::UnsupportedAlg("no alg".to_owned())),
+    }
+
+    let claims = decode_part(payload_b64, "payload")?;
+    // Unverified until the signature check below; it only picks which secret to try.
+    let app_key = required_str(&claims, key_claim)?;
+    let app = apps
+        .iter()
+        .find(|app| app.key == app_key)
+        .ok_or(TokenError::UnknownAppKey)?;
+    // Signature checks only, with no claim validation: jsonwebtoken's `decode` would also
+    // read the system clock for `exp` and refuse an `aud` claim, and the rules here use
+    // `now_secs` and give precise reasons. The HMAC comparison is constant-time.
+    let key = DecodingKey::from_secret(app.secret.as_bytes());
+    match jsonwebtoken::crypto::verify(signature, signing_input.as_bytes(), &key, Algorithm::HS256)
+    {
+        Ok(true) => {}
+        Ok(false) => return Err(TokenError::BadSignature),
+        Err(_) => return Err(malformed("signature is not base64url")),
+    }
+    Ok((claims, app))
 }
 
 /// Decodes one base64url (unpadded) part of the token into a JSON object.
@@ -141,7 +153,10 @@ fn present<'a>(claims: &'a Claims, name: &str) -> Option<&'a Value> {
     claims.get(name).filter(|value| !value.is_null())
 }
 
-fn required_str<'a>(claims: &'a Claims, name: &'static str) -> Result<&'a str, TokenError> {
+pub(crate) fn required_str<'a>(
+    claims: &'a Claims,
+    name: &'static str,
+) -> Result<&'a str, TokenError> {
     match present(claims, name) {
         None => Err(TokenError::MissingClaim(name)),
         Some(Value::String(text)) => Ok(text),
@@ -154,7 +169,7 @@ fn required_str<'a>(claims: &'a Claims, name: &'static str) -> Result<&'a str, T
 
 /// A time claim in whole seconds. Fractional seconds (some libraries write `Date.now() / 1000`)
 /// are rounded down.
-fn required_secs(claims: &Claims, name: &'static str) -> Result<u64, TokenError> {
+pub(crate) fn required_secs(claims: &Claims, name: &'static str) -> Result<u64, TokenError> {
     let value = present(claims, name).ok_or(TokenError::MissingClaim(name))?;
     match (value.as_u64(), value.as_f64()) {
         (Some(secs), _) => Ok(secs),

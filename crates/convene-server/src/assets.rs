@@ -23,6 +23,7 @@ const SDK_MODULES: &[(&str, &str)] = sdk_modules!(
     "command.js",
     "emitter.js",
     "endpoint.js",
+    "enums.js",
     "errors.js",
     "media-peer.js",
     "preview.js",

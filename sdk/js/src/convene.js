@@ -27,19 +27,15 @@
 // Modules: client.js (lifecycle, users, failover) on signaling.js (one WebSocket) and
 // codec.js (frames); session-state.js (the local user list); rules.js (join validation,
 // resume diff); chat.js, command.js; stream.js on media-peer.js (the RTCPeerConnection);
-// preview.js (devices, pre-join tracks); errors.js; protocol.gen.js (generated from the
-// Rust protocol crate: codes, limits, names).
+// preview.js (devices, pre-join tracks); enums.js (every enum of the reference, exported
+// here by name); errors.js; protocol.gen.js (generated from the Rust protocol crate: codes,
+// limits, names).
 import { VideoClient } from './client.js';
-import { VideoQuality } from './stream.js';
+import { ChatPrivilege, SharePrivilege, VideoQuality } from './enums.js';
 import { LocalAudioTrack, LocalVideoTrack, listDevices } from './preview.js';
-import { CHAT_PRIVILEGE, SHARE_PRIVILEGE } from './protocol.gen.js';
 
+export * from './enums.js';
 export const VERSION = '0.1.0';
-/** `SharePrivilege` of the reference. */
-export const SharePrivilege = SHARE_PRIVILEGE;
-/** `ChatPrivilege` of the reference. */
-export const ChatPrivilege = CHAT_PRIVILEGE;
-export { VideoQuality };
 
 /** @type {VideoClient|null} */
 let theClient = null;

@@ -5,9 +5,7 @@ import { asFailure, captureFailure, failure } from './errors.js';
 import { clone } from './session-state.js';
 import { MediaPeer } from './media-peer.js';
 import { listDevices } from './preview.js';
-
-/** `VideoQuality` of the reference. */
-export const VideoQuality = Object.freeze({ Video_90P: 0, Video_180P: 1, Video_360P: 2, Video_720P: 3, Video_1080P: 4 });
+import { VideoQuality } from './enums.js';
 
 /** `client.getMediaStream()`. */
 export class Stream extends MediaPeer {

@@ -1,5 +1,7 @@
 // A TypeScript app using the SDK through convene.d.ts: `tsc` fails when the types go wrong.
-import ConveneVideo, { type ExecutedFailure, type Participant, VideoQuality } from '../convene.js';
+import ConveneVideo, {
+  type ExecutedFailure, type Participant, ConnectionState, ExceptionCode, SubsessionStatus, VideoQuality,
+} from '../convene.js';
 
 export async function app(token: string): Promise<void> {
   const client = ConveneVideo.createClient();
@@ -11,7 +13,11 @@ export async function app(token: string): Promise<void> {
     if (f.errorCode === 3004) return;
   }
   client.on('user-added', (users) => users.forEach((u) => u.userId.toFixed()));
-  client.on('connection-change', ({ state, reason }) => console.log(state, reason?.length));
+  client.on('connection-change', ({ state, reason }) => console.log(state === ConnectionState.Closed, reason?.length));
+  // The reference's enums are values and types, and their members are types too.
+  const status: SubsessionStatus = SubsessionStatus.InProgress;
+  const hd: VideoQuality.Video_720P = VideoQuality.Video_720P;
+  console.log(status, hd, ExceptionCode.SESSION_INCORRECT_PASSCODE === 3004);
   client.on('chat-on-message', (m) => console.log(m.sender.name, m.message));
   const all: Participant[] = client.getAllUser();
   const history = await client.getChatClient().getHistory();
@@ -38,4 +44,9 @@ export function wrong(): void {
   client.on('user-removed', (u: Participant) => u);
   // @ts-expect-error: 2 is no SharePrivilege
   void client.getMediaStream().setSharePrivilege(2);
+  // @ts-expect-error: 9 is no VideoQuality
+  const q: VideoQuality = 9;
+  // @ts-expect-error: the enums are frozen
+  SubsessionStatus.Closed = 5;
+  void q;
 }

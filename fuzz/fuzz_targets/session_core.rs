@@ -215,7 +215,7 @@ impl Driver {
                 Output::Close { conn } => {
                     self.closed.insert(conn);
                 }
-                Output::Send { .. } | Output::Media(_) => {}
+                Output::Send { .. } | Output::Media(_) | Output::Lifecycle(_) => {}
             }
         }
         if let Some((conn, _)) = asked {

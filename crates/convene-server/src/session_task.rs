@@ -233,6 +233,8 @@ impl SessionTask {
                             self.send_reply(c, r);
                         }
                     }
+                    // Webhooks are not delivered yet.
+                    Output::Lifecycle(_) => {}
                 }
             }
             if slow.is_empty() {

@@ -4,6 +4,7 @@
 
 use crate::closed::ClosedConns;
 use crate::config::Config;
+use crate::info::{Lifecycle, LifecycleEvent, SessionInfo};
 use crate::input::{ConnId, Input};
 use crate::output::{MediaAction, MediaState, Output};
 use crate::reply::{Handled, Payload};
@@ -295,6 +296,20 @@ impl Core {
 
     pub(crate) fn media(&mut self, action: MediaAction) {
         self.out.push_back(Output::Media(action));
+    }
+
+    /// Queues a lifecycle notice about a session (and a user).
+    pub(crate) fn lifecycle(
+        &mut self,
+        event: LifecycleEvent,
+        session: SessionInfo,
+        user: Option<Participant>,
+    ) {
+        self.out.push_back(Output::Lifecycle(Lifecycle {
+            event,
+            session,
+            user,
+        }));
     }
 
     /// Milliseconds since the Unix epoch at `now`.

@@ -14,7 +14,10 @@
 //! ([`ConnId`]) and feeds [`Input`]s (verified joins with their [`JoinToken`], requests,
 //! dropped connections, time, what the media plane saw). The core answers with [`Output`]s:
 //! messages to send (one message, many recipients: serialise once), connections to close,
-//! and [`MediaAction`]s, the media rules the SFU carries out. [`Config`] holds the limits.
+//! [`MediaAction`]s, the media rules the SFU carries out, and [`Lifecycle`] notices (a
+//! session started or ended, a user joined or left: what webhooks tell). [`Config`] holds
+//! the limits. An app's backend acts through [`Core::admin`] ([`Admin`]: end a session,
+//! remove a user), which takes the host's own code paths, and reads [`Core::session_info`].
 //!
 //! ```
 //! use convene_session::{Config, Core, Input, Output, ConnId};
@@ -28,6 +31,7 @@
 //!         Output::Send { to, msg } => { /* serialise `msg` once, write it to each of `to` */ }
 //!         Output::Close { conn } => { /* close that connection */ }
 //!         Output::Media(action) => { /* hand it to the media plane */ }
+//!         Output::Lifecycle(notice) => { /* tell webhooks */ }
 //!     }
 //! }
 //! assert!(core.is_empty());
@@ -44,7 +48,8 @@
 //! Inside: `core` (state, dispatch, fan-out), `closed` (the connections it closed), `handlers/*` (one module per concern: join,
 //! roles, chat, audio, share, media, timeouts), `privilege` (each rule of who may do what,
 //! once), `rate` (per-user message budgets), `chat_log` (a session's bounded chat history),
-//! `timers` (the deadline heap: idle timeout, failover expiry), `reply` (typed
+//! `timers` (the deadline heap: idle timeout, failover expiry), `info` (the outside view:
+//! session info, lifecycle notices, admin actions), `reply` (typed
 //! replies, turned into JSON in one place), `session` (one session instance and its users),
 //! `card` (a user's participant and its JSON, written once per change).
 //!
@@ -61,6 +66,7 @@ mod closed;
 mod config;
 mod core;
 mod handlers;
+mod info;
 mod input;
 mod output;
 mod privilege;
@@ -71,6 +77,7 @@ mod timers;
 
 pub use crate::config::Config;
 pub use crate::core::Core;
+pub use crate::info::{Admin, AdminError, Lifecycle, LifecycleEvent, SessionInfo};
 pub use crate::input::{ConnId, Input, JoinToken};
 pub use crate::output::{MediaAction, MediaState, Output};
 pub use convene_protocol::{normalize_user_name, validate_join_params, ValidJoin};

@@ -1,6 +1,7 @@
 //! What comes out of the core: messages to send, connections to close, and instructions
 //! for the media plane.
 
+use crate::info::Lifecycle;
 use crate::input::ConnId;
 use convene_protocol::{RtcOffer, ServerMsg, SessionId, UserId};
 
@@ -21,6 +22,9 @@ pub enum Output {
     },
     /// Something the media plane must do.
     Media(MediaAction),
+    /// A session started or ended, or a user joined or left (for webhooks; nothing to send
+    /// to users).
+    Lifecycle(Lifecycle),
 }
 
 /// A user's media rules, see [`crate::Core::media_state`].

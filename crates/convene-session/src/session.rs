@@ -74,6 +74,8 @@ pub(crate) struct Session {
     pub(crate) id: SessionId,
     pub(crate) key: SessionKey,
     pub(crate) topic: String,
+    /// When it started, milliseconds since the Unix epoch.
+    pub(crate) started_ms: u64,
     pub(crate) passcode: Option<String>,
     pub(crate) session_key: Option<String>,
     /// Ordered by id, which is join order: the first entries are the longest present.
@@ -100,12 +102,19 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    /// A session keeping the last `chat_history` chat messages.
-    pub(crate) fn new(id: SessionId, topic: String, key: SessionKey, chat_history: usize) -> Self {
+    /// A session started at `started_ms`, keeping the last `chat_history` chat messages.
+    pub(crate) fn new(
+        id: SessionId,
+        topic: String,
+        key: SessionKey,
+        started_ms: u64,
+        chat_history: usize,
+    ) -> Self {
         Session {
             id,
             key,
             topic,
+            started_ms,
             passcode: None,
             session_key: None,
             users: BTreeMap::new(),
@@ -122,6 +131,24 @@ impl Session {
             next_msg_id: 1,
             sharers: Vec::new(),
             last_speakers: Vec::new(),
+        }
+    }
+
+    /// Whether a user ever joined it (a starter refused at the door leaves a session that
+    /// never started).
+    pub(crate) fn ever_joined(&self) -> bool {
+        self.next_user_id > 1
+    }
+
+    /// Its outside view.
+    pub(crate) fn info(&self) -> crate::info::SessionInfo {
+        crate::info::SessionInfo {
+            session_id: self.id.clone(),
+            app_key: self.key.app.clone(),
+            topic: self.topic.clone(),
+            started_ms: self.started_ms,
+            has_passcode: self.passcode.is_some(),
+            user_count: self.users.len(),
         }
     }
 

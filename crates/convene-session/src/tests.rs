@@ -23,6 +23,8 @@ struct H {
     next_conn: u64,
     next_id: u64,
     media: Vec<MediaAction>,
+    /// Lifecycle notices, in order.
+    lifecycle: Vec<Lifecycle>,
 }
 
 struct Who {
@@ -53,6 +55,7 @@ impl H {
             next_conn: 1,
             next_id: 1,
             media: Vec::new(),
+            lifecycle: Vec::new(),
         }
     }
 
@@ -76,6 +79,7 @@ impl H {
                 }
                 Output::Close { conn } => self.views.entry(conn).or_default().closed = true,
                 Output::Media(m) => self.media.push(m),
+                Output::Lifecycle(l) => self.lifecycle.push(l),
             }
         }
     }
@@ -276,6 +280,7 @@ fn target(id: UserId) -> TargetParams {
     TargetParams { user_id: id }
 }
 
+mod admin;
 mod api;
 mod chat;
 mod join;

@@ -1,6 +1,7 @@
 //! Membership: join, resume, leave, end, removal of a user, dropped connections (failover).
 
 use crate::core::Core;
+use crate::info::LifecycleEvent;
 use crate::input::{ConnId, JoinToken};
 use crate::output::{MediaAction, Output};
 use crate::reply::{Handled, Payload};
@@ -40,6 +41,7 @@ impl Core {
                     sid.clone(),
                     v.topic.clone(),
                     key.clone(),
+                    self.epoch_ms(now),
                     self.config.chat_history,
                 );
                 s.passcode = v.passcode.clone();
@@ -63,6 +65,7 @@ impl Core {
                 return Err(e);
             }
         };
+        let starts = !s.ever_joined();
         s.next_user_id += 1;
         let is_host = token.role_host && s.host.is_none();
         let is_manager = token.role_host && !is_host;
@@ -97,8 +100,13 @@ impl Core {
         );
         self.conns.insert(conn, (sid.clone(), uid));
         self.users_total += 1;
-        self.unannounced.push((sid.clone(), uid));
         let windows = s.users.len() / self.config.join_announce_from.max(1);
+        let (info, card) = (s.info(), s.users[&uid].p.clone());
+        if starts {
+            self.lifecycle(LifecycleEvent::SessionStarted, info.clone(), None);
+        }
+        self.lifecycle(LifecycleEvent::UserJoined, info, Some(card));
+        self.unannounced.push((sid.clone(), uid));
         let by = now + self.config.join_announce_window * windows.min(20) as u32;
         self.announce_by = Some(self.announce_by.map_or(by, |t| t.min(by)));
         self.rearm_idle(now, &sid);
@@ -257,10 +265,12 @@ impl Core {
             other.attached.remove(&uid);
         }
         let empty = s.users.is_empty();
+        let info = s.info();
         self.media(MediaAction::UserGone {
             session: sid.clone(),
             user: uid,
         });
+        self.lifecycle(LifecycleEvent::UserLeft, info, Some(u.p.clone()));
         if empty {
             self.drop_session(sid);
             return;
@@ -288,6 +298,7 @@ impl Core {
         };
         self.by_key.remove(&s.key);
         self.users_total -= s.users.len();
+        let mut info = s.info();
         for u in s.users.values() {
             if let Some(c) = u.conn {
                 self.conns.remove(&c);
@@ -296,6 +307,11 @@ impl Core {
                 session: sid.clone(),
                 user: u.p.user_id,
             });
+            info.user_count -= 1;
+            self.lifecycle(LifecycleEvent::UserLeft, info.clone(), Some((*u.p).clone()));
+        }
+        if s.ever_joined() {
+            self.lifecycle(LifecycleEvent::SessionEnded, info, None);
         }
     }
 

@@ -3,6 +3,7 @@
 //! queues the events and media actions, and, for a request, returns a typed
 //! [`crate::reply::Payload`] or the refusal.
 
+mod admin;
 mod audio;
 mod chat;
 mod join;

@@ -59,26 +59,34 @@ impl Core {
         me: UserId,
         target: UserId,
     ) -> Handled {
-        let s = self.session_mut(sid)?;
-        s.require_may_remove(me, target)?;
-        let t = &s.users[&target];
-        let identity = t.p.user_identity.clone();
-        let conn = t.conn;
-        let fp = t.token_fingerprint;
-        s.removed_identities.extend(identity);
-        s.removed_tokens.insert(fp);
+        self.session_mut(sid)?.require_may_remove(me, target)?;
+        self.kick(now, sid, target);
+        Ok(Payload::Ack)
+    }
+
+    /// Removes `target`, who must be in the session: told why, closed, and barred from this
+    /// instance (its identity and its token). What `removeUser` and an app's backend do.
+    pub(crate) fn kick(&mut self, now: Instant, sid: &SessionId, target: UserId) {
+        let Some(t) = self.sessions.get_mut(sid).and_then(|s| {
+            let t = s.users.get(&target)?;
+            let (identity, conn, fp) = (t.p.user_identity.clone(), t.conn, t.token_fingerprint);
+            s.removed_identities.extend(identity);
+            s.removed_tokens.insert(fp);
+            Some(conn)
+        }) else {
+            return;
+        };
         self.send_one(
-            conn,
+            t,
             Event::ConnectionChange {
                 state: ConnectionState::Closed,
                 reason: Some("kicked by host".into()),
             },
         );
-        if let Some(c) = conn {
+        if let Some(c) = t {
             self.close(c);
         }
         self.remove_user(now, sid, target);
-        Ok(Payload::Ack)
     }
 
     pub(crate) fn allow_rename(&mut self, sid: &SessionId, me: UserId, allowed: bool) -> Handled {

@@ -56,6 +56,13 @@ impl Script {
                 }
                 Output::Close { conn } => format!("close {}", conn.0),
                 Output::Media(m) => format!("media {}", media_line(&m)),
+                Output::Lifecycle(l) => format!(
+                    "lifecycle {} {} users={} user={:?}",
+                    l.event.name(),
+                    l.session.session_id,
+                    l.session.user_count,
+                    l.user.map(|u| u.user_id.0)
+                ),
             };
             writeln!(self.log, "{line}").unwrap();
         }

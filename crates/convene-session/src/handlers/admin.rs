@@ -1,0 +1,41 @@
+//! What an app's backend does to a session (the REST API), applied with the host's own code
+//! paths, and the session's outside view.
+
+use crate::core::Core;
+use crate::info::{Admin, AdminError, SessionInfo};
+use std::time::Instant;
+
+impl Core {
+    /// Applies an administrative action: [`Admin::End`] ends the session exactly as the host's
+    /// `leave(true)` does, [`Admin::Remove`] removes the user exactly as the host's
+    /// `removeUser` does (the user cannot rejoin this instance). Drain [`Core::poll_output`]
+    /// afterwards, as after [`Core::handle`].
+    pub fn admin(&mut self, now: Instant, action: Admin) -> Result<(), AdminError> {
+        // As for any input but a join: joiners are announced before anything else happens.
+        self.announce_joins();
+        match action {
+            Admin::End { session } => {
+                if !self.sessions.contains_key(&session) {
+                    return Err(AdminError::NoSuchSession);
+                }
+                self.end_session(&session, "ended by host", None);
+            }
+            Admin::Remove { session, user } => {
+                let s = self
+                    .sessions
+                    .get(&session)
+                    .ok_or(AdminError::NoSuchSession)?;
+                if !s.users.contains_key(&user) {
+                    return Err(AdminError::NoSuchUser);
+                }
+                self.kick(now, &session, user);
+            }
+        }
+        Ok(())
+    }
+
+    /// The outside view of a live session.
+    pub fn session_info(&self, session: &convene_protocol::SessionId) -> Option<SessionInfo> {
+        self.sessions.get(session).map(|s| s.info())
+    }
+}

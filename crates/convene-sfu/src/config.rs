@@ -15,6 +15,10 @@ pub const SPEAKER_INTERVAL: Duration = Duration::from_millis(500);
 pub(crate) const AUDIO_RESERVE_BPS: u64 = 150_000;
 /// How long a video slot waits for a keyframe before asking the publisher again.
 pub(crate) const KEYFRAME_RETRY: Duration = Duration::from_millis(1000);
+/// Least time between two keyframe requests (PLI) to one layer of a publisher: requests of
+/// many subscribers within it share one keyframe (an encoder asked for keyframes faster
+/// than it can send them only lowers everyone's picture quality).
+pub(crate) const KEYFRAME_MIN_GAP: Duration = Duration::from_millis(250);
 /// Most share mids one peer may declare over all its offers (a share send track and share
 /// slots; clients declare a handful).
 pub const MAX_SHARE_MIDS: usize = 32;

@@ -1,5 +1,54 @@
-//! Keyframe detection for codecs str0m does not expose a detector for (VP8 uses str0m's
-//! `Vp8Descriptor::starts_keyframe`).
+//! Keyframes: detection for codecs str0m does not expose a detector for (VP8 uses str0m's
+//! `Vp8Descriptor::starts_keyframe`), and the gate that coalesces requests for them.
+
+use std::time::Instant;
+
+use crate::config::KEYFRAME_MIN_GAP;
+
+/// Keyframe requests towards one layer of one publisher's track, coalesced across its
+/// subscribers: at most one PLI per [`KEYFRAME_MIN_GAP`]. A request inside the gap is owed;
+/// the next keyframe answers it (every subscriber of the layer receives that keyframe), and
+/// if none has come when the gap ends, one PLI goes out for all owed requests.
+#[derive(Debug, Default)]
+pub(crate) struct KeyframeGate {
+    /// When the last PLI went out.
+    asked: Option<Instant>,
+    /// A request arrived since then that no keyframe has answered yet.
+    owed: bool,
+}
+
+impl KeyframeGate {
+    /// A subscriber needs a keyframe: true when a PLI goes out now.
+    pub(crate) fn request(&mut self, now: Instant) -> bool {
+        if self.gap_open(now) {
+            self.owed = true;
+            return false;
+        }
+        self.asked = Some(now);
+        self.owed = false;
+        true
+    }
+
+    /// A keyframe of this layer arrived: it answers every request made so far.
+    pub(crate) fn keyframe(&mut self) {
+        self.owed = false;
+    }
+
+    /// True when owed requests are due: no keyframe came within the gap. Counts as a PLI sent.
+    pub(crate) fn due(&mut self, now: Instant) -> bool {
+        if !self.owed || self.gap_open(now) {
+            return false;
+        }
+        self.asked = Some(now);
+        self.owed = false;
+        true
+    }
+
+    fn gap_open(&self, now: Instant) -> bool {
+        self.asked
+            .is_some_and(|t| now.saturating_duration_since(t) < KEYFRAME_MIN_GAP)
+    }
+}
 
 /// H.264 NAL unit types that start a decodable picture: IDR slice (5) and SPS (7), which
 /// encoders send right before an IDR.
@@ -41,6 +90,26 @@ pub(crate) fn h264_starts_keyframe(payload: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_within_the_gap_become_one_pli_unless_a_keyframe_answers_them() {
+        let t0 = Instant::now();
+        let at = |ms| t0 + std::time::Duration::from_millis(ms);
+        let mut g = KeyframeGate::default();
+        assert!(g.request(t0), "the first request is sent at once");
+        assert!(!g.request(at(10)), "a second one inside the gap waits");
+        assert!(!g.request(at(20)));
+        assert!(!g.due(at(100)), "nothing is due inside the gap");
+        let end = KEYFRAME_MIN_GAP.as_millis() as u64;
+        assert!(g.due(at(end)), "the owed requests go out as one PLI");
+        assert!(!g.due(at(end + 1)), "once");
+        // A keyframe answers what is owed: nothing goes out at the end of the gap.
+        assert!(!g.request(at(end + 10)));
+        g.keyframe();
+        assert!(!g.due(at(3 * end)));
+        // After the gap a request is sent at once again.
+        assert!(g.request(at(3 * end)));
+    }
 
     #[test]
     fn h264_keyframes() {

@@ -10,6 +10,7 @@ use str0m::net::Protocol;
 use str0m::rtp::Ssrc;
 use str0m::Rtc;
 
+use crate::keyframe::KeyframeGate;
 use crate::rewrite::{PictureIdRewriter, Rewriter};
 use crate::stats::ReportedTotals;
 use crate::{PeerId, RoomId, TrackKind};
@@ -24,6 +25,8 @@ pub(crate) struct Published {
     pub(crate) live: Vec<bool>,
     /// Per layer: measured bitrate.
     pub(crate) meters: Vec<RateMeter>,
+    /// Per layer: keyframe requests, coalesced.
+    pub(crate) keyframes: Vec<KeyframeGate>,
 }
 
 impl Published {
@@ -34,6 +37,7 @@ impl Published {
             layers,
             live: vec![false; n],
             meters: (0..n).map(|_| RateMeter::default()).collect(),
+            keyframes: (0..n).map(|_| KeyframeGate::default()).collect(),
         }
     }
 
@@ -47,10 +51,12 @@ impl Published {
             self.layers.clear();
             self.live.clear();
             self.meters.clear();
+            self.keyframes.clear();
         }
         self.layers.push(rid);
         self.live.push(false);
         self.meters.push(RateMeter::default());
+        self.keyframes.push(KeyframeGate::default());
         self.layers.len() - 1
     }
 

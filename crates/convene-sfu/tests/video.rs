@@ -39,6 +39,52 @@ async fn late_joiner_gets_keyframe_after_attach() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribers_asking_at_once_share_one_keyframe() {
+    let sfu = TestSfu::start().await;
+    let a = sfu.join_user(1, plan(false, true, 0, 0)).await;
+    a.wait_sent(SynthKind::Video, 40).await;
+    let mut subs = Vec::new();
+    for user in 2..=6 {
+        subs.push(sfu.join_user(user, plan(false, false, 0, 1)).await);
+    }
+    let before = (sfu.stats(), a.snapshot().await.keyframe_requests);
+    // Five attaches in a row, each needing a keyframe.
+    for s in &subs {
+        sfu.send(Command::AttachVideo {
+            subscriber: s.peer,
+            publisher_user: 1,
+            quality: 2,
+        })
+        .await;
+    }
+    for s in &subs {
+        let mid = sfu.wait_slot(s.peer, 1, TrackKind::Video).await;
+        let snap = s
+            .media
+            .wait_for(WAIT, |snap| snap.track(&mid).frames >= 5)
+            .await
+            .expect("every subscriber receives video");
+        assert!(
+            snap.track(&mid).records[0].keyframe,
+            "starting at a keyframe"
+        );
+    }
+    let after = (sfu.stats(), a.snapshot().await.keyframe_requests);
+    let asked = after.0.keyframe_requests - before.0.keyframe_requests;
+    let plis = after.0.plis_sent - before.0.plis_sent;
+    assert!(asked >= 5, "each attach asked for a keyframe ({asked})");
+    assert!(
+        plis < asked,
+        "{asked} requests within moments were sent as {plis} PLIs"
+    );
+    assert_eq!(
+        after.1 - before.1,
+        plis,
+        "the publisher received the PLIs the SFU counted"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn detach_stops_delivery() {
     let sfu = TestSfu::start().await;
     let a = sfu.join_user(1, plan(false, true, 0, 0)).await;

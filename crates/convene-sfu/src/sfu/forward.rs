@@ -64,7 +64,10 @@ impl Sfu {
         let kind = track.kind;
         self.stats.rtp_in(kind, packet.payload.len());
         let layer = track.layer_of(rid);
-        if new_stream && peer.keyframe_owed.remove(&(kind, layer)) {
+        if new_stream
+            && peer.keyframe_owed.remove(&(kind, layer))
+            && track.keyframes[layer].request(now)
+        {
             if let Some(rx) = peer.rtc.direct_api().stream_rx_by_mid(mid, rid) {
                 rx.request_keyframe(KeyframeRequestKind::Pli);
                 self.stats.pli_sent();
@@ -120,6 +123,26 @@ impl Sfu {
             // Other codecs: never block on keyframe detection (no layer switching for them).
             _ => true,
         };
+        if kind != TrackKind::Audio {
+            // A keyframe answers the requests owed for this layer; without one, they are
+            // sent as one PLI once the gap since the last has passed.
+            let gate = self
+                .peers
+                .get_mut(&id)
+                .and_then(|p| p.published.get_mut(&mid))
+                .and_then(|t| t.keyframes.get_mut(layer));
+            let due = match gate {
+                Some(g) if keyframe => {
+                    g.keyframe();
+                    false
+                }
+                Some(g) => g.due(now),
+                None => false,
+            };
+            if due {
+                self.send_pli(id, mid, rid);
+            }
+        }
 
         if self.routes_dirty {
             self.rebuild_routes();

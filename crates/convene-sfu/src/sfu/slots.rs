@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use str0m::bwe::Bitrate;
-use str0m::media::KeyframeRequestKind;
+use str0m::media::{KeyframeRequestKind, Mid, Rid};
 
 use super::Sfu;
 use crate::config::{AUDIO_RESERVE_BPS, KEYFRAME_RETRY};
@@ -166,23 +166,40 @@ impl Sfu {
         let Some(pub_id) = self.publisher(&room, user).map(|p| p.id) else {
             return;
         };
+        let now = self.now;
         let Some(peer) = self.peers.get_mut(&pub_id) else {
             return;
         };
-        let stream = peer
-            .track(kind)
-            .map(|(mid, track)| (mid, track.layers.get(layer).copied().flatten()));
+        let Some((mid, track)) = peer.published.iter_mut().find(|(_, p)| p.kind == kind) else {
+            peer.keyframe_owed.insert((kind, layer));
+            return;
+        };
+        let (mid, rid) = (*mid, track.layers.get(layer).copied().flatten());
         let mut api = peer.rtc.direct_api();
-        match stream.and_then(|(mid, rid)| api.stream_rx_by_mid(mid, rid)) {
-            Some(rx) => {
-                rx.request_keyframe(KeyframeRequestKind::Pli);
-                self.stats.pli_sent();
-                self.drain(pub_id);
-            }
+        if api.stream_rx_by_mid(mid, rid).is_none() {
             // Not sending that yet: ask as soon as it starts, not at the next retry.
-            None => {
-                peer.keyframe_owed.insert((kind, layer));
-            }
+            peer.keyframe_owed.insert((kind, layer));
+            return;
+        }
+        // Requests of several subscribers within a short gap share one keyframe.
+        if track
+            .keyframes
+            .get_mut(layer)
+            .is_some_and(|g| g.request(now))
+        {
+            self.send_pli(pub_id, mid, rid);
+        }
+    }
+
+    /// Send one PLI to `publisher` for its stream `(mid, rid)`.
+    pub(super) fn send_pli(&mut self, publisher: PeerId, mid: Mid, rid: Option<Rid>) {
+        let Some(peer) = self.peers.get_mut(&publisher) else {
+            return;
+        };
+        if let Some(rx) = peer.rtc.direct_api().stream_rx_by_mid(mid, rid) {
+            rx.request_keyframe(KeyframeRequestKind::Pli);
+            self.stats.pli_sent();
+            self.drain(publisher);
         }
     }
 

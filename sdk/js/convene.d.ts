@@ -166,9 +166,26 @@ export interface MediaDevice {
   deviceId: string;
 }
 
-export interface StatisticData {
-  encode: Record<string, any> | null;
-  decode: Record<string, any>[];
+/**
+ * Statistics of one direction of audio: `rtt`, `jitter` in ms; `avg_loss` (since the start)
+ * and `max_loss` (worst one-second sample) in percent of packets; `bitrate` (last second) and
+ * `bandwidth` (the browser's estimate of the available rate, 0 if none) in bits/s;
+ * `sample_rate` the codec's clock rate.
+ */
+export interface AudioQosData {
+  sample_rate: number;
+  rtt: number;
+  jitter: number;
+  avg_loss: number;
+  max_loss: number;
+  bandwidth: number;
+  bitrate: number;
+}
+/** As `AudioQosData`, plus the largest stream's `width`, `height` and `fps`. */
+export interface VideoQosData extends AudioQosData {
+  width: number;
+  height: number;
+  fps: number;
 }
 
 export interface Stream {
@@ -193,12 +210,14 @@ export interface Stream {
   getSharePrivilege(): SharePrivilege;
   getActiveShareUserId(): number;
   getShareUserList(): Participant[];
-  getCameraList(): Promise<MediaDevice[]>;
-  getMicList(): Promise<MediaDevice[]>;
-  getSpeakerList(): Promise<MediaDevice[]>;
+  /** The devices last enumerated (at init, join, capture, `getDevices`, `device-change`). */
+  getCameraList(): MediaDevice[];
+  getMicList(): MediaDevice[];
+  getSpeakerList(): MediaDevice[];
   getMaxRenderableVideos(): number;
-  getAudioStatisticData(): Promise<StatisticData>;
-  getVideoStatisticData(): Promise<StatisticData>;
+  /** Sent (`encode`) and received (`decode`) audio, sampled once a second; zeros before the first sample. */
+  getAudioStatisticData(): { encode: AudioQosData; decode: AudioQosData };
+  getVideoStatisticData(): { encode: VideoQosData; decode: VideoQosData };
   /** Convene: the peer connection, for diagnostics. */
   getPeerConnection(): RTCPeerConnection | null;
 }

@@ -22,9 +22,10 @@ async function inbound(page, kind) {
   }, kind);
 }
 
+/** Packets received from one user, read now (the SDK's per-slot detail, not a public API). */
 async function packetsFrom(page, userId, kind) {
   return page.evaluate(async ([userId, kind]) => {
-    const s = await (kind === 'audio' ? window.client.getMediaStream().getAudioStatisticData() : window.client.getMediaStream().getVideoStatisticData());
+    const s = await window.client.getMediaStream()._stats(kind);
     return s.decode.filter((d) => d.userId === userId).reduce((n, d) => n + d.packets, 0);
   }, [userId, kind]);
 }
@@ -76,12 +77,28 @@ test('two pages publish video + audio and attach each other', async () => {
     const v2 = (await inbound(p, 'video')).reduce((n, s) => n + s.frames, 0);
     assert.ok(v2 > v1, `framesDecoded increases (${v1} -> ${v2})`);
     await waitFor(p, async (id) => {
-      const s = await window.client.getMediaStream().getAudioStatisticData();
+      const s = await window.client.getMediaStream()._stats('audio');
       return s.decode.some((d) => d.userId === id && d.packets > 20);
     }, other, 15000);
   }
-  const vs = await call(a, (c) => c.getMediaStream().getVideoStatisticData());
-  assert.ok(vs.encode && vs.encode.bytes > 0, 'video is being sent');
+  // The reference's statistic getters: synchronous values, sampled once a second.
+  await waitFor(a, () => {
+    const v = window.client.getMediaStream().getVideoStatisticData();
+    return !(v instanceof Promise) && v.encode.bitrate > 0 && v.decode.bitrate > 0 && v.decode.width > 0;
+  }, undefined, 10000);
+  const st = await a.evaluate(() => {
+    const s = window.client.getMediaStream();
+    return { audio: s.getAudioStatisticData(), video: s.getVideoStatisticData() };
+  });
+  const fields = ['sample_rate', 'rtt', 'jitter', 'avg_loss', 'max_loss', 'bandwidth', 'bitrate'];
+  for (const dir of ['encode', 'decode']) {
+    assert.deepEqual(Object.keys(st.audio[dir]).sort(), [...fields].sort(), `audio ${dir} fields`);
+    assert.deepEqual(Object.keys(st.video[dir]).sort(), [...fields, 'width', 'height', 'fps'].sort(), `video ${dir} fields`);
+  }
+  assert.equal(st.audio.encode.sample_rate, 48000, 'Opus clock');
+  assert.equal(st.video.encode.sample_rate, 90000, 'video RTP clock');
+  assert.ok(st.audio.decode.bitrate > 0, `audio received (${st.audio.decode.bitrate} bit/s)`);
+  assert.ok(st.video.encode.width > 0 && st.video.encode.fps > 0, 'camera being sent');
 
   // Host mutes B: A stops receiving B's audio packets (the SFU drops them).
   assert.equal(await call(a, (c, id) => c.getMediaStream().muteAudio(id), bid), '');
@@ -105,7 +122,7 @@ test('two pages publish video + audio and attach each other', async () => {
   await waitFor(a, (id) => window.client.getUser(id).muted === false, bid);
   const r1 = await packetsFrom(a, bid, 'audio');
   await waitFor(a, async ([id, r1]) => {
-    const s = await window.client.getMediaStream().getAudioStatisticData();
+    const s = await window.client.getMediaStream()._stats('audio');
     return s.decode.filter((d) => d.userId === id).reduce((n, d) => n + d.packets, 0) > r1 + 10;
   }, [bid, r1], 10000);
 

@@ -10,6 +10,7 @@ import { fetchIceServers, signalingUrl } from './endpoint.js';
 import { ChatClient } from './chat.js';
 import { CommandClient } from './command.js';
 import { Stream } from './stream.js';
+import { listDevices } from './preview.js';
 
 /** @typedef {import('./types.js').Participant} Participant */
 /** @typedef {import('./types.js').SessionInfo} SessionInfo */
@@ -89,15 +90,19 @@ export class VideoClient extends Emitter {
     } catch (e) {
       throw asFailure(e);
     }
+    // The device lists the stream answers synchronously (getMicList, ...) are filled here.
+    const devices = listDevices();
     this._iceServers = await fetchIceServers(this._url);
     if (typeof window !== 'undefined' && !this._pagehideBound) {
       window.addEventListener('pagehide', this._onPageHide);
       this._pagehideBound = true;
       if (typeof navigator !== 'undefined' && navigator.mediaDevices && navigator.mediaDevices.addEventListener) {
-        this._onDeviceChange = () => this._emit('device-change');
+        // Listeners of `device-change` read the new lists.
+        this._onDeviceChange = () => { listDevices().then(() => this._emit('device-change')); };
         navigator.mediaDevices.addEventListener('devicechange', this._onDeviceChange);
       }
     }
+    await devices;
     this._initialized = true;
     return '';
   }
@@ -134,6 +139,7 @@ export class VideoClient extends Emitter {
     if (invalid) throw invalid;
     this._phase = 'joining';
     this._earlyEvents = [];
+    const devices = listDevices();
     let result;
     try {
       const sig = await this._connect();
@@ -148,6 +154,7 @@ export class VideoClient extends Emitter {
     this._acquireWakeLock();
     this._emit('connection-change', { state: 'Connected' });
     this._flushEarly();
+    await devices;
     return '';
   }
 

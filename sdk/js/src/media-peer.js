@@ -8,6 +8,27 @@ import { mediaNotJoined, reconnecting } from './errors.js';
 
 const AUDIO_SLOTS = 3;
 const SHARE_SLOTS = 1;
+/** How often the statistics behind `getAudioStatisticData` / `getVideoStatisticData` are sampled. */
+const STATS_EVERY_MS = 1000;
+
+/**
+ * One direction of one kind, in the reference's `AudioQosData` / `VideoQosData` fields:
+ * `rtt` and `jitter` in ms, `avg_loss` (since the start) and `max_loss` (worst sample) in
+ * percent of packets, `bitrate` (last sample) and `bandwidth` (the browser's estimate of the
+ * available rate; 0 when it has none) in bits/s, `sample_rate` the codec's clock rate; video
+ * adds `width`, `height`, `fps`.
+ * @typedef {{sample_rate: number, rtt: number, jitter: number, avg_loss: number, max_loss: number,
+ *   bandwidth: number, bitrate: number, width?: number, height?: number, fps?: number}} QosData
+ */
+
+/** @param {'audio'|'video'} kind @returns {QosData} */
+function emptyQos(kind) {
+  const q = { sample_rate: 0, rtt: 0, jitter: 0, avg_loss: 0, max_loss: 0, bandwidth: 0, bitrate: 0 };
+  return kind === 'video' ? Object.assign(q, { width: 0, height: 0, fps: 0 }) : q;
+}
+
+/** @param {number} lost @param {number} total */
+const lossPercent = (lost, total) => (total > 0 ? Math.round((Math.max(0, lost) / total) * 1000) / 10 : 0);
 
 export class MediaPeer {
   /** @param {VideoClient} client */
@@ -33,6 +54,15 @@ export class MediaPeer {
     this._shareTransceiver = null;
     this._audioStarted = false;
     this._shareEl = null;
+    /** The last statistics sample per kind and direction (see `_sampleStats`). */
+    this._qos = {
+      audio: { encode: emptyQos('audio'), decode: emptyQos('audio') },
+      video: { encode: emptyQos('video'), decode: emptyQos('video') },
+    };
+    /** Counters of the previous sample, for rates and per-sample loss. @type {Map<string, {t: number, bytes: number, packets: number, lost: number}>} */
+    this._qosPrev = new Map();
+    /** @type {any} */
+    this._statsTimer = null;
   }
 
   _check() {
@@ -58,6 +88,7 @@ export class MediaPeer {
     });
     this._pc = pc;
     this._needReset = true;
+    if (!this._statsTimer) this._statsTimer = setInterval(() => { this._sampleStats().catch(() => {}); }, STATS_EVERY_MS);
     this._audioSlots = [];
     this._shareSlots = [];
     this._videoSlots = [];
@@ -213,6 +244,11 @@ export class MediaPeer {
     }
   }
 
+  /**
+   * Convene's own detail, per receive slot and its user, read now (tests and diagnostics; the
+   * public getters are the reference's sampled totals).
+   * @param {'audio'|'video'} kind
+   */
   async _stats(kind) {
     const out = { encode: null, decode: [] };
     if (!this._pc) return out;
@@ -257,8 +293,80 @@ export class MediaPeer {
     return out;
   }
 
+  /**
+   * Samples `getStats()` into `_qos`, which the stream's statistic getters return at once
+   * (the reference's are synchronous). Sums every sending (encode) and receiving (decode)
+   * stream of a kind.
+   */
+  async _sampleStats() {
+    const pc = this._pc;
+    if (!pc) return;
+    const report = await pc.getStats();
+    if (pc !== this._pc) return;
+    const byId = new Map();
+    report.forEach((r) => byId.set(r.id, r));
+    /** @type {any} */
+    let pair = null;
+    report.forEach((r) => { if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') pair = r; });
+    const pairRtt = pair && pair.currentRoundTripTime ? Math.round(pair.currentRoundTripTime * 1000) : 0;
+    const now = performance.now();
+    for (const kind of /** @type {const} */ (['audio', 'video'])) {
+      const enc = { q: emptyQos(kind), bytes: 0, packets: 0, lost: 0 };
+      const dec = { q: emptyQos(kind), bytes: 0, packets: 0, lost: 0 };
+      report.forEach((r) => {
+        if ((r.kind || r.mediaType) !== kind) return;
+        const out = r.type === 'outbound-rtp';
+        if (!out && r.type !== 'inbound-rtp') return;
+        const d = out ? enc : dec;
+        const codec = r.codecId ? byId.get(r.codecId) : null;
+        if (codec && codec.clockRate) d.q.sample_rate = codec.clockRate;
+        if (kind === 'video') {
+          d.q.width = Math.max(d.q.width, r.frameWidth || 0);
+          d.q.height = Math.max(d.q.height, r.frameHeight || 0);
+          d.q.fps = Math.max(d.q.fps, Math.round(r.framesPerSecond || 0));
+        }
+        if (out) {
+          d.bytes += r.bytesSent || 0;
+          d.packets += r.packetsSent || 0;
+          const remote = r.remoteId ? byId.get(r.remoteId) : null;
+          if (remote) {
+            d.lost += remote.packetsLost || 0;
+            d.q.rtt = Math.max(d.q.rtt, Math.round((remote.roundTripTime || 0) * 1000));
+            d.q.jitter = Math.max(d.q.jitter, Math.round((remote.jitter || 0) * 1000));
+          }
+        } else {
+          d.bytes += r.bytesReceived || 0;
+          d.packets += (r.packetsReceived || 0) + (r.packetsLost || 0);
+          d.lost += r.packetsLost || 0;
+          d.q.jitter = Math.max(d.q.jitter, Math.round((r.jitter || 0) * 1000));
+        }
+      });
+      if (!enc.q.rtt) enc.q.rtt = pairRtt;
+      dec.q.rtt = pairRtt;
+      if (pair) {
+        enc.q.bandwidth = Math.round(pair.availableOutgoingBitrate || 0);
+        dec.q.bandwidth = Math.round(pair.availableIncomingBitrate || 0);
+      }
+      for (const [dir, d] of /** @type {const} */ ([['encode', enc], ['decode', dec]])) {
+        const key = `${kind}.${dir}`;
+        const prev = this._qosPrev.get(key);
+        const last = this._qos[kind][dir];
+        d.q.avg_loss = lossPercent(d.lost, d.packets);
+        d.q.max_loss = last.max_loss;
+        if (prev && d.bytes >= prev.bytes && now > prev.t) {
+          d.q.bitrate = Math.round(((d.bytes - prev.bytes) * 8 * 1000) / (now - prev.t));
+          d.q.max_loss = Math.max(last.max_loss, lossPercent(d.lost - prev.lost, d.packets - prev.packets));
+        }
+        this._qosPrev.set(key, { t: now, bytes: d.bytes, packets: d.packets, lost: d.lost });
+        this._qos[kind][dir] = d.q;
+      }
+    }
+  }
+
   _close() {
     this._closed = true;
+    if (this._statsTimer) clearInterval(this._statsTimer);
+    this._statsTimer = null;
     for (const t of [this._micTrack, this._camTrack, this._shareTrack]) if (t) t.stop();
     this._micTrack = this._camTrack = this._shareTrack = null;
     if (this._pc) try { this._pc.close(); } catch (_) { /* ignore */ }

@@ -1,10 +1,39 @@
 // Before join: device lists and the camera / microphone preview tracks.
 import { captureFailure } from './errors.js';
 
-/** The media devices (labels empty until the page has had permission). */
-export async function listDevices() {
-  if (typeof navigator === 'undefined' || !navigator.mediaDevices) return [];
-  return navigator.mediaDevices.enumerateDevices();
+// The page's media devices as last enumerated. The stream's `getMicList`, `getCameraList` and
+// `getSpeakerList` answer from it synchronously, as the reference's do; it is refreshed by
+// `init`, `join`, `getDevices`, every capture (permission fills in labels) and every
+// `devicechange` (before the client emits `device-change`).
+/** @type {MediaDeviceInfo[]} */
+let cached = [];
+/** The last enumeration started (enumerations run one after another). */
+let last = Promise.resolve(cached);
+
+/**
+ * Enumerates the media devices (labels empty until the page has had permission) and
+ * remembers them. Never rejects: a failed enumeration keeps the last list. Enumerations run
+ * one after another, so the cache always ends with the newest list.
+ * @returns {Promise<MediaDeviceInfo[]>}
+ */
+export function listDevices() {
+  if (typeof navigator === 'undefined' || !navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) {
+    return Promise.resolve([]);
+  }
+  const next = last
+    .then(() => navigator.mediaDevices.enumerateDevices())
+    .then((list) => { cached = list; return list; }, () => cached);
+  last = next;
+  return next;
+}
+
+/**
+ * The last enumerated devices of one kind, as the reference's `MediaDevice` (`{label, deviceId}`).
+ * @param {MediaDeviceKind} kind
+ * @returns {{label: string, deviceId: string}[]}
+ */
+export function cachedDevices(kind) {
+  return cached.filter((d) => d.kind === kind).map(({ label, deviceId }) => ({ label, deviceId }));
 }
 
 /** A pre-join camera preview (`createLocalVideoTrack`). */
@@ -20,6 +49,7 @@ export class LocalVideoTrack {
       } catch (e) {
         throw captureFailure(e, 'video');
       }
+      await listDevices();
     }
     if (el && 'srcObject' in el) {
       el.srcObject = new MediaStream([this._track]);
@@ -54,6 +84,7 @@ export class LocalAudioTrack {
     } catch (e) {
       throw captureFailure(e, 'audio');
     }
+    await listDevices();
     this._track.enabled = false;
     try {
       this._ctx = new AudioContext();

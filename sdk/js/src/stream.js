@@ -4,7 +4,7 @@ import { LIMITS, SHARE_PRIVILEGE } from './protocol.gen.js';
 import { asFailure, captureFailure, failure } from './errors.js';
 import { clone } from './session-state.js';
 import { MediaPeer } from './media-peer.js';
-import { listDevices } from './preview.js';
+import { cachedDevices, listDevices } from './preview.js';
 import { VideoQuality } from './enums.js';
 
 /** `client.getMediaStream()`. */
@@ -29,6 +29,8 @@ export class Stream extends MediaPeer {
         throw captureFailure(e, 'audio');
       }
     }
+    // With permission granted the device lists get their labels.
+    const devices = track ? listDevices() : null;
     try {
       await this._req('startAudio', { mute });
     } catch (e) {
@@ -45,6 +47,7 @@ export class Stream extends MediaPeer {
       else this._micSender = pc.addTransceiver(track, { direction: 'sendonly' }).sender;
     }
     await this._renegotiate();
+    await devices;
     return '';
   }
 
@@ -116,6 +119,7 @@ export class Stream extends MediaPeer {
     } catch (e) {
       throw captureFailure(e, 'video');
     }
+    const devices = listDevices();
     try {
       await this._req('startVideo');
     } catch (e) {
@@ -130,6 +134,7 @@ export class Stream extends MediaPeer {
       this._camTransceiver = this._addCamera(pc, track);
     }
     await this._renegotiate();
+    await devices;
     this._c._emit('video-capturing-change', { state: 'Started' });
     return '';
   }
@@ -284,15 +289,29 @@ export class Stream extends MediaPeer {
 
   // ---- devices and statistics --------------------------------------------------------
 
-  async getCameraList() { return (await listDevices()).filter((d) => d.kind === 'videoinput').map(({ label, deviceId }) => ({ label, deviceId })); }
-  async getMicList() { return (await listDevices()).filter((d) => d.kind === 'audioinput').map(({ label, deviceId }) => ({ label, deviceId })); }
-  async getSpeakerList() { return (await listDevices()).filter((d) => d.kind === 'audiooutput').map(({ label, deviceId }) => ({ label, deviceId })); }
+  // The device lists answer at once from the devices last enumerated (preview.js: refreshed
+  // at init, join, capture and on every `devicechange`), as the reference's do.
+  /** @returns {{label: string, deviceId: string}[]} */
+  getCameraList() { return cachedDevices('videoinput'); }
+  /** @returns {{label: string, deviceId: string}[]} */
+  getMicList() { return cachedDevices('audioinput'); }
+  /** @returns {{label: string, deviceId: string}[]} */
+  getSpeakerList() { return cachedDevices('audiooutput'); }
   getMaxRenderableVideos() { return LIMITS.MAX_ATTACHED_VIDEOS; }
 
-  /** `{encode, decode[]}` for audio, from `RTCPeerConnection.getStats()`. */
-  getAudioStatisticData() { return this._stats('audio'); }
-  /** `{encode, decode[]}` for video, from `RTCPeerConnection.getStats()`. */
-  getVideoStatisticData() { return this._stats('video'); }
+  /**
+   * Audio sent (`encode`) and received (`decode`), from the last once-a-second sample of
+   * `getStats()` (all zero before the first). Synchronous, as the reference's.
+   */
+  getAudioStatisticData() { return { encode: { ...this._qos.audio.encode }, decode: { ...this._qos.audio.decode } }; }
+  /**
+   * Video sent and received, as `getAudioStatisticData`, plus `width`, `height`, `fps`.
+   * @returns {{encode: import('../convene.js').VideoQosData, decode: import('../convene.js').VideoQosData}}
+   */
+  getVideoStatisticData() {
+    const v = /** @type {any} */ (this._qos.video);
+    return { encode: { ...v.encode }, decode: { ...v.decode } };
+  }
 
   /** The peer connection (Convene: for diagnostics and tests). */
   getPeerConnection() { return this._pc; }

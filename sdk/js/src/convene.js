@@ -61,15 +61,25 @@ const ConveneVideo = {
     theClient = null;
     if (c) await c._destroy();
   },
-  /** @returns {{audio: boolean, video: boolean, screen: boolean}} */
+  /**
+   * What this browser can do with Convene: WebRTC and a WebSocket, capture
+   * (`navigator.mediaDevices`, only in a secure context), and the codecs the SFU needs (Opus
+   * for audio, VP8 for video and share) when the browser can list them.
+   * @returns {{audio: boolean, video: boolean, screen: boolean}}
+   */
   checkSystemRequirements() {
     const md = typeof navigator !== 'undefined' && navigator.mediaDevices;
-    const rtc = typeof RTCPeerConnection !== 'undefined';
-    const ws = typeof WebSocket !== 'undefined';
+    const base = typeof RTCPeerConnection !== 'undefined' && typeof WebSocket !== 'undefined' && !!md;
+    /** @param {'audio'|'video'} kind @param {string} mime */
+    const canSend = (kind, mime) => {
+      const caps = typeof RTCRtpSender !== 'undefined' && RTCRtpSender.getCapabilities ? RTCRtpSender.getCapabilities(kind) : null;
+      return !caps || caps.codecs.some((c) => c.mimeType.toLowerCase() === mime);
+    };
+    const vp8 = base && canSend('video', 'video/vp8');
     return {
-      audio: !!(rtc && ws && md && md.getUserMedia),
-      video: !!(rtc && ws && md && md.getUserMedia),
-      screen: !!(rtc && ws && md && md.getDisplayMedia),
+      audio: !!(base && md.getUserMedia && canSend('audio', 'audio/opus')),
+      video: !!(vp8 && md.getUserMedia),
+      screen: !!(vp8 && md.getDisplayMedia),
     };
   },
   checkFeatureRequirements() {

@@ -2,7 +2,7 @@
 // (interface facts: an app written for the reference imports them by name and compares payloads
 // with them). One definition each, frozen; the entry module re-exports them all, and
 // convene.d.ts declares them (its block is generated from this module by
-// scripts/reference-enums.mjs). test/enums.test.js checks them against the reference's types.
+// scripts/reference-exports.mjs). test/reference-exports.test.js checks them against the reference's types.
 //
 // Like the reference's, numeric members are plain numbers, so `VideoQuality.Video_360P === 2`
 // and payload fields compare equal to them. Unlike a compiled TypeScript enum there is no reverse

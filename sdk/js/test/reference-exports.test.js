@@ -1,19 +1,23 @@
-// Every runtime enum of the reference SDK is exported by name from the entry module, frozen,
-// with the same members and values (issue 14). The reference list is read from its unpacked
-// `.d.ts` when present (see scripts/reference-enums.mjs), else from the committed
-// test/reference-enums.json written from it.
+// The reference SDK's runtime exports (issue 14): every enum is exported by name from the entry
+// module, frozen, with the same members and values; the default export carries every member of
+// the reference's namespace. The reference lists are read from its unpacked `.d.ts` when
+// present (see scripts/reference-exports.mjs), else from the committed test/reference-*.json
+// written from it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as entry from '../src/convene.js';
 import * as enums from '../src/enums.js';
 import {
-  DTS_PATH, JSON_PATH, dtsBlock, parseReferenceEnums, referenceJson, referenceTypesDir, withDtsBlock,
-} from '../scripts/reference-enums.mjs';
+  DTS_PATH, JSON_PATH, NAMESPACE_JSON_PATH, dtsBlock, parseReferenceEnums, parseReferenceNamespace,
+  referenceJson, referenceTypesDir, withDtsBlock,
+} from '../scripts/reference-exports.mjs';
 
 const dir = referenceTypesDir();
 /** @type {Record<string, Record<string, number|string>>} */
 const reference = dir ? parseReferenceEnums(dir) : JSON.parse(readFileSync(JSON_PATH, 'utf8'));
+/** @type {Record<string, 'function'|'value'>} */
+const namespace = dir ? parseReferenceNamespace(dir) : JSON.parse(readFileSync(NAMESPACE_JSON_PATH, 'utf8'));
 
 test(`the reference list is read (${dir ? `from ${dir}` : 'from the committed JSON'})`, () => {
   // 50 in @zoom/videosdk 2.5.0's types (index.d.ts and the modules it re-exports).
@@ -46,6 +50,23 @@ test('every reference enum is exported by name, frozen, with the same members an
   assert.deepEqual(problems, []);
 });
 
+test('the default export carries every member of the reference namespace', () => {
+  assert.ok(Object.keys(namespace).length >= 9, JSON.stringify(namespace));
+  /** @type {Record<string, unknown>} */
+  const ns = entry.default;
+  for (const [name, kind] of Object.entries(namespace)) {
+    assert.ok(name in ns, `${name} missing`);
+    assert.equal(typeof ns[name] === 'function' ? 'function' : 'value', kind, name);
+  }
+  assert.equal(typeof entry.default.VERSION, 'string');
+  assert.equal(entry.default.VERSION, entry.VERSION);
+});
+
+test('outside a browser the namespace says so instead of pretending', async () => {
+  assert.deepEqual(entry.default.checkSystemRequirements(), { audio: false, video: false, screen: false });
+  assert.deepEqual(await entry.default.getDevices(true), []);
+});
+
 test('the default export still carries the enums it carried before', () => {
   assert.equal(entry.default.VideoQuality, entry.VideoQuality);
   assert.equal(entry.default.SharePrivilege, entry.SharePrivilege);
@@ -58,10 +79,11 @@ test('src/enums.js exports only the reference enums, one definition each', () =>
 });
 
 test('the committed reference JSON is what the reference types give', { skip: !dir && 'reference types not unpacked' }, () => {
-  assert.equal(readFileSync(JSON_PATH, 'utf8'), referenceJson(reference), 'run: node scripts/reference-enums.mjs --write');
+  assert.equal(readFileSync(JSON_PATH, 'utf8'), referenceJson(reference), 'run: node scripts/reference-exports.mjs --write');
+  assert.equal(readFileSync(NAMESPACE_JSON_PATH, 'utf8'), referenceJson(namespace), 'run: node scripts/reference-exports.mjs --write');
 });
 
 test('convene.d.ts declares exactly src/enums.js', () => {
   const dts = readFileSync(DTS_PATH, 'utf8');
-  assert.equal(dts, withDtsBlock(dts, dtsBlock(enums)), 'run: node scripts/reference-enums.mjs --write');
+  assert.equal(dts, withDtsBlock(dts, dtsBlock(enums)), 'run: node scripts/reference-exports.mjs --write');
 });

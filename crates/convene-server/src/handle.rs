@@ -2,13 +2,14 @@
 //! the directory it lives in. Every other module of the server meets here, so this one
 //! imports none of them.
 
+use convene_protocol::Participant;
 use convene_protocol::{JoinParams, ResumeParams, SessionId};
-use convene_session::{ConnId, Input, JoinToken};
+use convene_session::{Admin, AdminError, ConnId, Input, JoinToken, SessionInfo};
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::{mpsc, oneshot, Notify};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// Inbox depth of one session task. Connections wait when it is full (back-pressure on the
@@ -165,6 +166,15 @@ pub(crate) enum SessionMsg {
     Input(Input),
     /// An event of the media plane about this session.
     Media(convene_sfu::Event),
+    /// An app's backend (the REST API) ends the session or removes a user, as the host would.
+    Admin {
+        action: Admin,
+        done: oneshot::Sender<Result<(), AdminError>>,
+    },
+    /// The REST API reads the session and its users (`None`: it has ended).
+    Read {
+        done: oneshot::Sender<Option<(SessionInfo, Vec<Participant>)>>,
+    },
     /// Test hook: the task stops working until the sender is dropped or fires.
     #[cfg(test)]
     Stall(tokio::sync::oneshot::Receiver<()>),
@@ -204,6 +214,8 @@ pub(crate) struct SessionShared {
     pub(crate) id: OnceLock<SessionId>,
     /// The topic as its starter wrote it.
     pub(crate) topic: OnceLock<String>,
+    /// When it started, milliseconds since the Unix epoch.
+    pub(crate) started_ms: OnceLock<u64>,
     /// Users now (including those in failover).
     pub(crate) users: AtomicUsize,
 }
@@ -220,6 +232,7 @@ impl SessionHandle {
             app: self.shared.key.app.clone(),
             topic: self.shared.topic.get()?.clone(),
             session_id: self.shared.id.get()?.clone(),
+            started_ms: *self.shared.started_ms.get()?,
             users: self.shared.users.load(Ordering::Relaxed),
         })
     }
@@ -231,6 +244,8 @@ pub(crate) struct SessionSummary {
     pub(crate) app: String,
     pub(crate) topic: String,
     pub(crate) session_id: SessionId,
+    /// When it started, milliseconds since the Unix epoch.
+    pub(crate) started_ms: u64,
     pub(crate) users: usize,
 }
 

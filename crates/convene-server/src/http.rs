@@ -1,5 +1,5 @@
 //! The HTTP surface (SPEC §12): `/`, `/healthz`, `/metrics`, `/rtc/v1`, `/api/dev/token`,
-//! `/api/dev/sessions`.
+//! `/api/dev/sessions`, and the REST API (`/api/v1/...`, in `api/`).
 
 use crate::edge::Upgrade;
 use crate::edge::{cors_allow, is_direct_loopback, Admission};
@@ -38,6 +38,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/dev/token", post(dev_token))
         .route("/api/dev/sessions", get(dev_sessions))
         .route("/api/v1/client-config", get(client_config))
+        .merge(crate::api::routes())
         .with_state(state)
 }
 

@@ -20,6 +20,9 @@
 //! - **Media plane** (`media_plane.rs`): one SFU task for the node; session tasks send it
 //!   commands, and a dispatcher hands its events back to the session that owns the peer or
 //!   room.
+//! - **REST API** (`api/`): `/api/v1/sessions...` for an app's backend (bearer JWT), its
+//!   admin actions applied by the session task; the OpenAPI document at
+//!   `/api/v1/openapi.json`.
 //! - **Metrics** (`metrics.rs`): Prometheus counters, `/metrics`.
 //!
 //! Errors: a client's mistake is answered with a typed error (`{type, reason, errorCode}`) to
@@ -37,6 +40,7 @@
 #[cfg(test)]
 mod tests;
 
+mod api;
 mod assets;
 mod config;
 mod conn;

@@ -57,6 +57,7 @@ pub(crate) fn spawn(
             key,
             id: OnceLock::new(),
             topic: OnceLock::new(),
+            started_ms: OnceLock::new(),
             users: Default::default(),
         }),
     };
@@ -196,6 +197,16 @@ impl SessionTask {
                 Effect::Reply(c, r) => self.send_reply(c, r),
                 Effect::None => {}
             },
+            SessionMsg::Admin { action, done } => {
+                let _ = done.send(self.core.admin(now, action));
+            }
+            SessionMsg::Read { done } => {
+                let read =
+                    self.core.session_ids().first().and_then(|id| {
+                        Some((self.core.session_info(id)?, self.core.users_of(id)?))
+                    });
+                let _ = done.send(read);
+            }
             #[cfg(test)]
             SessionMsg::Stall(until) => {
                 let _ = until.await;
@@ -320,6 +331,9 @@ impl SessionTask {
     /// Tells the directory and the node's gauges what changed.
     fn publish(&mut self) {
         if let Some((id, topic)) = self.starting.take() {
+            if let Some(info) = self.core.session_info(&id) {
+                let _ = self.handle.shared.started_ms.set(info.started_ms);
+            }
             let _ = self.handle.shared.topic.set(topic);
             let _ = self.handle.shared.id.set(id);
             if let Some(r) = self.registry.upgrade() {

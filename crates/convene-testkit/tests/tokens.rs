@@ -21,7 +21,7 @@ print(token.decode() if isinstance(token, bytes) else token)
 "#;
 
 /// A token encoded by PyJWT.
-fn pyjwt(claims: &Value, secret: &str, alg: &str) -> String {
+pub(crate) fn pyjwt(claims: &Value, secret: &str, alg: &str) -> String {
     let out = Command::new("python3")
         .args(["-c", ENCODE, &claims.to_string(), secret, alg])
         .output()

@@ -44,6 +44,10 @@ pub struct MediaPeerConfig {
     /// Keep a [`FrameRecord`](crate::FrameRecord) of every received frame (default). Long
     /// load runs turn it off: counts, loss and the latency histogram are kept either way.
     pub keep_frame_records: bool,
+    /// Offer Opus with RFC 2198 redundancy (RED): when the SFU accepts it, audio is sent with
+    /// the previous frame repeated in each packet, and received RED fills single losses.
+    /// Off by default (it doubles audio bytes).
+    pub red: bool,
 }
 
 impl MediaPeerConfig {
@@ -62,6 +66,7 @@ impl MediaPeerConfig {
             audio_frames: None,
             transport: Transport::Udp,
             keep_frame_records: true,
+            red: false,
         }
     }
 }

@@ -63,7 +63,7 @@ impl MediaPeer {
         let now = Instant::now();
         let mut rtc = Rtc::builder()
             .clear_codecs()
-            .enable_opus(true, false)
+            .enable_opus(true, config.red)
             .enable_vp8(true)
             .build(now);
         rtc.add_local_candidate(candidate);

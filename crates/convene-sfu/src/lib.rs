@@ -150,6 +150,7 @@ mod keyframe;
 mod output;
 mod peer;
 mod quality;
+mod red;
 mod rewrite;
 mod sfu;
 mod speaker;

@@ -114,8 +114,9 @@ pub(crate) struct Slot {
     pub(crate) waiting_since: Option<Instant>,
     pub(crate) rewriter: Rewriter,
     pub(crate) picture_ids: PictureIdRewriter,
-    /// Last payload type mapping: (publisher codec, subscriber pt).
-    pub(crate) pt_cache: Option<(Codec, Pt)>,
+    /// Last payload type mapping: (publisher codec, subscriber pt, subscriber RED pt if it
+    /// negotiated RED for that codec).
+    pub(crate) pt_cache: Option<(Codec, Pt, Option<Pt>)>,
     /// The slot's send stream has our resend settings (see `forward.rs`).
     pub(crate) resends_set: bool,
 }

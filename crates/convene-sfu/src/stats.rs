@@ -27,6 +27,7 @@ pub struct SfuStats {
     nacks_sent: AtomicU64,
     plis_sent: AtomicU64,
     keyframe_requests: AtomicU64,
+    red_packets_in: AtomicU64,
     loop_busy_ns: AtomicU64,
     loop_turns: AtomicU64,
 }
@@ -59,6 +60,8 @@ pub struct SfuStatsSnapshot {
     /// Times a subscriber needed a keyframe: its own PLI/FIR, an attach, a layer switch, a new
     /// share, or a retry while waiting. Each becomes a PLI if the publisher's track exists.
     pub keyframe_requests: u64,
+    /// Audio packets received as RFC 2198 RED (Opus with the previous frame repeated).
+    pub red_packets_in: u64,
     /// Nanoseconds the [`run`](crate::run) loop spent working (not waiting for input).
     pub loop_busy_ns: u64,
     /// Turns of the [`run`](crate::run) loop (inputs handled).
@@ -80,6 +83,7 @@ impl SfuStats {
             nacks_sent: self.nacks_sent.load(Relaxed),
             plis_sent: self.plis_sent.load(Relaxed),
             keyframe_requests: self.keyframe_requests.load(Relaxed),
+            red_packets_in: self.red_packets_in.load(Relaxed),
             loop_busy_ns: self.loop_busy_ns.load(Relaxed),
             loop_turns: self.loop_turns.load(Relaxed),
         }
@@ -101,6 +105,10 @@ impl SfuStats {
 
     pub(crate) fn keyframe_request(&self) {
         self.keyframe_requests.fetch_add(1, Relaxed);
+    }
+
+    pub(crate) fn red_in(&self) {
+        self.red_packets_in.fetch_add(1, Relaxed);
     }
 
     pub(crate) fn pli_sent(&self) {

@@ -3,7 +3,7 @@
 use convene_media::{MediaPeerConfig, SynthKind};
 use convene_sfu::{Command, Event, TrackKind};
 
-use crate::harness::{frames_from, plan, TestSfu, WAIT};
+use crate::harness::{assert_bit_exact, frames_from, plan, TestSfu, WAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn host_mute_stops_audio_and_unmute_restores() {
@@ -141,4 +141,30 @@ async fn at_most_n_loudest_speakers_are_forwarded() {
     assert_eq!(frames_from(&snap, 4, SynthKind::Audio), n4);
     assert_eq!(frames_from(&snap, 5, SynthKind::Audio), n5);
     assert!(frames_from(&snap, 1, SynthKind::Audio) > 40);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn red_audio_reaches_red_and_plain_subscribers_intact() {
+    let sfu = TestSfu::start().await;
+    let red = |user| {
+        let mut c = MediaPeerConfig::new(user);
+        c.red = true;
+        c
+    };
+    // A sends Opus in RED; B takes RED, C only plain Opus.
+    let a = sfu.join(1, 1, plan(true, false, 0, 0), red(1)).await;
+    let b = sfu.join(2, 2, plan(false, false, 3, 0), red(2)).await;
+    let c = sfu.join_user(3, plan(false, false, 3, 0)).await;
+    for l in [&b, &c] {
+        sfu.wait_slot(l.peer, 1, TrackKind::Audio).await;
+        l.media
+            .wait_for(WAIT, |s| frames_from(s, 1, SynthKind::Audio) >= 30)
+            .await
+            .expect("audio flows");
+    }
+    assert!(sfu.stats().red_packets_in > 0, "the publisher sent RED");
+    let sent = a.snapshot().await;
+    for l in [&b, &c] {
+        assert!(assert_bit_exact(&l.snapshot().await, 1, &sent) >= 30);
+    }
 }

@@ -18,10 +18,11 @@ impl Sfu {
         if self.peers.contains_key(&id) {
             return Err(SfuError::PeerExists(id));
         }
-        // The codecs of the spec: Opus, VP8, and H.264 where both ends support it.
+        // The codecs of the spec: Opus (in RFC 2198 RED where the client offers it), VP8,
+        // and H.264 where both ends support it.
         let mut builder = Rtc::builder()
             .clear_codecs()
-            .enable_opus(true, false)
+            .enable_opus(true, true)
             .enable_vp8(true)
             .enable_h264(true)
             .set_rtp_mode(true)

@@ -6,7 +6,9 @@ use str0m::rtp::{ExtensionValues, RtpPacket, RtpWrite, Vp8Descriptor, Vp8Patch};
 use str0m::Rtc;
 
 use super::Sfu;
+use crate::red::red_primary;
 use crate::{Event, PeerId, TrackKind};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How much of what a subscriber was sent the SFU keeps to answer its NACKs: at most this
@@ -94,16 +96,20 @@ impl Sfu {
         if !peer.allowed(kind) {
             return;
         }
-        let codec = peer
-            .rtc
-            .codec_config()
-            .params()
-            .iter()
-            .find(|p| p.pt() == packet.header.payload_type)
-            .map(|p| p.spec().codec);
-        let Some(codec) = codec else {
+        // The codec, its payload type, and whether the packet is RED (RFC 2198) around it.
+        let pt_in = packet.header.payload_type;
+        let codec = peer.rtc.codec_config().params().iter().find_map(|p| {
+            let red = p.red() == Some(pt_in);
+            (p.pt() == pt_in || red).then(|| (p.spec().codec, p.pt(), red))
+        });
+        let Some((codec, main_pt, red_in)) = codec else {
             return;
         };
+        if red_in {
+            self.stats.red_in();
+        }
+        // RED's primary block, for subscribers without RED; decoded once, when first needed.
+        let mut primary: Option<Option<Arc<[u8]>>> = None;
         let Some(room) = self.rooms.get_mut(&room_id) else {
             return;
         };
@@ -189,14 +195,27 @@ impl Sfu {
                 else {
                     continue;
                 };
-                let pt = match slot.pt_cache {
-                    Some((c, pt)) if c == codec => pt,
+                let (pt, red_pt) = match slot.pt_cache {
+                    Some((c, pt, red)) if c == codec => (pt, red),
                     _ => {
-                        let Some(pt) = subscriber_pt(&sub.rtc, slot.mid, codec) else {
+                        let Some((pt, red)) = subscriber_pt(&sub.rtc, slot.mid, codec) else {
                             continue;
                         };
-                        slot.pt_cache = Some((codec, pt));
-                        pt
+                        slot.pt_cache = Some((codec, pt, red));
+                        (pt, red)
+                    }
+                };
+                let (pt, payload) = match (red_in, red_pt) {
+                    (false, _) => (pt, packet.payload.clone()),
+                    (true, Some(red)) => (red, packet.payload.clone()),
+                    (true, None) => {
+                        let p = primary.get_or_insert_with(|| {
+                            red_primary(&packet.payload, main_pt).map(Arc::from)
+                        });
+                        let Some(p) = p else {
+                            continue;
+                        };
+                        (pt, p.clone())
                     }
                 };
                 let ext = ExtensionValues {
@@ -205,11 +224,10 @@ impl Sfu {
                     video_orientation: packet.header.ext_vals.video_orientation,
                     ..Default::default()
                 };
-                let mut write =
-                    RtpWrite::new(pt, seq.into(), ts, packet.timestamp, packet.payload.clone())
-                        .marker(packet.header.marker)
-                        .ext_vals(ext)
-                        .nackable(kind != TrackKind::Audio);
+                let mut write = RtpWrite::new(pt, seq.into(), ts, packet.timestamp, payload)
+                    .marker(packet.header.marker)
+                    .ext_vals(ext)
+                    .nackable(kind != TrackKind::Audio);
                 if let Some(d) = &vp8 {
                     let (pic, tl0) = slot
                         .picture_ids
@@ -240,14 +258,15 @@ impl Sfu {
     }
 }
 
-/// The subscriber's payload type for `codec` on `mid`.
-fn subscriber_pt(rtc: &Rtc, mid: Mid, codec: Codec) -> Option<Pt> {
+/// The subscriber's payload type for `codec` on `mid`, and its RED payload type if it
+/// negotiated RED for that codec.
+fn subscriber_pt(rtc: &Rtc, mid: Mid, codec: Codec) -> Option<(Pt, Option<Pt>)> {
     let remote = rtc.media(mid)?.remote_pts();
     rtc.codec_config()
         .params()
         .iter()
         .find(|p| p.spec().codec == codec && remote.contains(&p.pt()))
-        .map(|p| p.pt())
+        .map(|p| (p.pt(), p.red()))
 }
 
 /// A patch writing `pic`/`tl0` into the descriptor, if it has those fields. A 7-bit

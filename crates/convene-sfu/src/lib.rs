@@ -45,7 +45,7 @@
 //! | `sfu/forward.rs` | the hot path: one RTP packet to every slot carrying it |
 //! | `sfu/slots.rs` | who goes into which slot; simulcast layer; keyframe requests; the tick |
 //! | `peer.rs` | one user's connection: published tracks, receive slots |
-//! | `quality.rs`, `speaker.rs`, `rewrite.rs`, `keyframe.rs` | pure policies and rewriters |
+//! | `quality.rs`, `speaker.rs`, `rewrite.rs`, `keyframe.rs`, `red.rs` | pure policies and rewriters |
 //! | `driver.rs`, `tcp.rs` | the tokio driver: UDP socket, ICE-TCP connections |
 //! | `config.rs`, `output.rs`, `stats.rs`, `command.rs`, `event.rs`, `error.rs`, `types.rs` | nouns |
 //!

@@ -170,7 +170,7 @@ pub use error::SfuError;
 pub use event::Event;
 pub use output::{Output, Transmit};
 pub use sfu::Sfu;
-pub use stats::{SfuStats, SfuStatsSnapshot};
+pub use stats::{SfuStats, SfuStatsSnapshot, MAX_BANDWIDTH_SAMPLES};
 pub use str0m::net::Protocol;
 pub use tcp::MAX_TCP_FRAME;
 pub use types::{PeerId, RoomId, TrackKind};

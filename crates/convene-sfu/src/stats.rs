@@ -2,12 +2,16 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use str0m::media::{Mid, Rid};
 use str0m::stats::{MediaEgressStats, MediaIngressStats};
 
 use crate::TrackKind;
+
+/// Most bandwidth samples kept between two [`SfuStats::take_bandwidth_samples`].
+pub const MAX_BANDWIDTH_SAMPLES: usize = 16_384;
 
 /// Live counters of the media plane, shared with whoever exports metrics. Relaxed atomics.
 ///
@@ -28,6 +32,9 @@ pub struct SfuStats {
     plis_sent: AtomicU64,
     keyframe_requests: AtomicU64,
     red_packets_in: AtomicU64,
+    layer_switches: AtomicU64,
+    /// Subscribers' bandwidth estimates since the last [`SfuStats::take_bandwidth_samples`].
+    bandwidth_samples: Mutex<Vec<u64>>,
     loop_busy_ns: AtomicU64,
     loop_turns: AtomicU64,
 }
@@ -62,6 +69,8 @@ pub struct SfuStatsSnapshot {
     pub keyframe_requests: u64,
     /// Audio packets received as RFC 2198 RED (Opus with the previous frame repeated).
     pub red_packets_in: u64,
+    /// Times a video slot moved from one simulcast layer to another (at a keyframe).
+    pub layer_switches: u64,
     /// Nanoseconds the [`run`](crate::run) loop spent working (not waiting for input).
     pub loop_busy_ns: u64,
     /// Turns of the [`run`](crate::run) loop (inputs handled).
@@ -84,6 +93,7 @@ impl SfuStats {
             plis_sent: self.plis_sent.load(Relaxed),
             keyframe_requests: self.keyframe_requests.load(Relaxed),
             red_packets_in: self.red_packets_in.load(Relaxed),
+            layer_switches: self.layer_switches.load(Relaxed),
             loop_busy_ns: self.loop_busy_ns.load(Relaxed),
             loop_turns: self.loop_turns.load(Relaxed),
         }
@@ -105,6 +115,32 @@ impl SfuStats {
 
     pub(crate) fn keyframe_request(&self) {
         self.keyframe_requests.fetch_add(1, Relaxed);
+    }
+
+    /// The bandwidth estimates (bits/s) of subscribers receiving video, one per subscriber
+    /// per statistics interval, since the last call (at most [`MAX_BANDWIDTH_SAMPLES`]; the
+    /// rest are dropped until the next call).
+    pub fn take_bandwidth_samples(&self) -> Vec<u64> {
+        std::mem::take(
+            &mut *self
+                .bandwidth_samples
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        )
+    }
+
+    pub(crate) fn bandwidth_sample(&self, bps: u64) {
+        let mut v = self
+            .bandwidth_samples
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if v.len() < MAX_BANDWIDTH_SAMPLES {
+            v.push(bps);
+        }
+    }
+
+    pub(crate) fn layer_switch(&self) {
+        self.layer_switches.fetch_add(1, Relaxed);
     }
 
     pub(crate) fn red_in(&self) {

@@ -281,6 +281,11 @@ impl TestSfu {
         self.stats.snapshot()
     }
 
+    /// The subscribers' bandwidth estimates sampled since the last call.
+    pub(crate) fn bandwidth_samples(&self) -> Vec<u64> {
+        self.stats.take_bandwidth_samples()
+    }
+
     /// Poll the counters (every 20 ms) until `cond` holds; panics after [`WAIT`].
     pub(crate) async fn wait_stats(
         &self,

@@ -79,6 +79,15 @@ async fn a_bandwidth_cap_makes_the_sfu_pick_a_lower_layer() {
         .await
         .expect("the SFU moves the capped subscriber below the top layer");
     assert!(dropped.load(Ordering::Relaxed) > 0, "the cap was hit");
+    // The move is counted, and so are the estimates that led to it: the subscriber's
+    // estimate, sampled every stats interval while it receives video, fell under the
+    // top layer's 480 kbit/s.
+    assert!(sfu.stats().layer_switches > 0, "a layer switch was counted");
+    let samples = sfu.bandwidth_samples();
+    assert!(
+        samples.iter().any(|&b| b < 480_000),
+        "estimates sampled: {samples:?}"
+    );
     let _ = a;
 }
 

@@ -181,6 +181,9 @@ impl Sfu {
                         if !keyframe {
                             continue;
                         }
+                        if slot.current.is_some() {
+                            self.stats.layer_switch();
+                        }
                         slot.current = Some(layer);
                         slot.waiting_since = None;
                     } else if slot.current != Some(layer) {

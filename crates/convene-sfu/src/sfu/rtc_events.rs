@@ -167,6 +167,13 @@ impl Sfu {
                 if let Some(b) = s.bwe_tx {
                     p.bwe = Some(b.as_u64());
                 }
+                let receives_video = p
+                    .slots
+                    .iter()
+                    .any(|s| s.kind != TrackKind::Audio && s.current.is_some());
+                if let (true, Some(b)) = (receives_video, p.bwe) {
+                    self.stats.bandwidth_sample(b);
+                }
                 let q = (
                     quality_level(s.ingress_loss_fraction, s.rtt),
                     quality_level(s.egress_loss_fraction, s.rtt),

@@ -27,6 +27,36 @@ function emptyQos(kind) {
   return kind === 'video' ? Object.assign(q, { width: 0, height: 0, fps: 0 }) : q;
 }
 
+/**
+ * Offer Opus inside RED (RFC 2198, `audio/red`) first on the microphone's transceiver, where
+ * the browser can: each packet then also carries the previous frame, so one lost packet
+ * costs no audio. The SFU passes RED on to subscribers that take it and plain Opus to the rest.
+ * @param {RTCRtpTransceiver} transceiver
+ */
+function preferRed(transceiver) {
+  const caps = globalThis.RTCRtpReceiver?.getCapabilities?.('audio');
+  if (!caps || typeof transceiver.setCodecPreferences !== 'function') return;
+  const isRed = (/** @type {{mimeType: string}} */ c) => c.mimeType.toLowerCase() === 'audio/red';
+  const red = caps.codecs.filter(isRed);
+  if (!red.length) return;
+  try {
+    transceiver.setCodecPreferences([...red, ...caps.codecs.filter((c) => !isRed(c))]);
+  } catch (_) { /* the browser refused the order: Opus without RED */ }
+}
+
+/**
+ * The SFU's answer with Opus DTX asked for (`usedtx=1`): the microphone sends almost nothing
+ * while the user is silent. Opus in-band FEC (`useinbandfec=1`) is in the answer already.
+ * @param {string} sdp
+ */
+export function withOpusDtx(sdp) {
+  const opus = [...sdp.matchAll(/^a=rtpmap:(\d+) opus\/48000/gim)].map((m) => m[1]);
+  return opus.reduce(
+    (out, pt) => out.replace(new RegExp(`^(a=fmtp:${pt} (?![^\\r\\n]*usedtx)[^\\r\\n]*)`, 'gm'), '$1;usedtx=1'),
+    sdp,
+  );
+}
+
 /** @param {number} lost @param {number} total */
 const lossPercent = (lost, total) => (total > 0 ? Math.round((Math.max(0, lost) / total) * 1000) / 10 : 0);
 
@@ -141,7 +171,7 @@ export class MediaPeer {
         throw e;
       }
       if (this._pc !== pc) return;
-      await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+      await pc.setRemoteDescription({ type: 'answer', sdp: withOpusDtx(answer.sdp) });
       this._needReset = false;
       for (const t of this._audioSlots) if (t.currentDirection && t.receiver.track) this._playAudio(t);
       this._bindAll();
@@ -160,7 +190,7 @@ export class MediaPeer {
     this._camTransceiver = null;
     this._shareTransceiver = null;
     const pc = this._ensurePc();
-    if (this._micTrack) this._micSender = pc.addTransceiver(this._micTrack, { direction: 'sendonly' }).sender;
+    if (this._micTrack) this._micSender = this._addMic(pc, this._micTrack);
     if (this._camTrack) this._camTransceiver = this._addCamera(pc, this._camTrack);
     if (this._shareTrack) this._shareTransceiver = pc.addTransceiver(this._shareTrack, { direction: 'sendonly' });
     while (this._videoSlots.length < this._attached.size) this._videoSlots.push(pc.addTransceiver('video', { direction: 'recvonly' }));
@@ -170,6 +200,13 @@ export class MediaPeer {
   /** After a signaling failover the server dropped our media peer: build a new one. */
   _afterResume() {
     if (this._pc) this._restartPeer().catch(() => {});
+  }
+
+  /** @param {RTCPeerConnection} pc @param {MediaStreamTrack} track */
+  _addMic(pc, track) {
+    const t = pc.addTransceiver(track, { direction: 'sendonly' });
+    preferRed(t);
+    return t.sender;
   }
 
   _addCamera(pc, track) {

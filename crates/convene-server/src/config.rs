@@ -41,6 +41,86 @@ pub struct Config {
     /// Origins allowed to read `/api/v1/client-config` from a browser (CORS). Empty: the
     /// server's own origin only (no CORS header). `*` allows any.
     pub allowed_origins: Vec<String>,
+    /// Where session events are POSTed (signed webhooks).
+    pub webhooks: WebhookConfig,
+}
+
+/// Signed webhooks: which URLs get which app's session events, the secret each app's events
+/// are signed with, and how hard delivery tries.
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// URLs that get every app's events (`--webhook-url`, `webhook_urls`).
+    pub urls: Vec<WebhookUrl>,
+    /// Per app: URLs for its events only, and its webhook secret.
+    pub apps: Vec<AppWebhooks>,
+    /// Each attempt (connect, send, answer) gets at most this long.
+    pub timeout: Duration,
+    /// Attempts after the first, on errors, non-2xx answers and timeouts.
+    pub retries: u32,
+    /// The wait before the first retry; it doubles for each next one.
+    pub backoff: Duration,
+    /// Events waiting for delivery at most; beyond, new events are dropped (and counted).
+    pub queue: usize,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        WebhookConfig {
+            urls: Vec::new(),
+            apps: Vec::new(),
+            timeout: Duration::from_secs(5),
+            retries: 3,
+            backoff: Duration::from_millis(500),
+            queue: 1024,
+        }
+    }
+}
+
+/// One app's webhooks.
+#[derive(Clone)]
+pub struct AppWebhooks {
+    /// The app's SDK key.
+    pub key: String,
+    /// URLs for this app's events only (besides [`WebhookConfig::urls`]).
+    pub urls: Vec<WebhookUrl>,
+    /// Signs this app's events instead of its SDK secret. Never printed by `Debug`.
+    pub secret: Option<String>,
+}
+
+// Hand-written so that logging a config never leaks a secret.
+impl fmt::Debug for AppWebhooks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppWebhooks")
+            .field("key", &self.key)
+            .field("urls", &self.urls)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// A webhook receiver's URL: `http://HOST[:PORT][/PATH]` (plain HTTP; put a TLS proxy in
+/// front of a receiver that needs HTTPS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookUrl(axum::http::Uri);
+
+impl WebhookUrl {
+    /// Parses and checks a receiver's URL.
+    pub fn parse(s: &str) -> Result<Self, ConfigError> {
+        let bad = |why| ConfigError::BadWebhookUrl(s.to_owned(), why);
+        let uri: axum::http::Uri = s.parse().map_err(|_| bad("not a URL"))?;
+        if uri.scheme_str() != Some("http") {
+            return Err(bad("only http:// URLs are supported"));
+        }
+        if uri.host().is_none_or(str::is_empty) {
+            return Err(bad("no host"));
+        }
+        Ok(WebhookUrl(uri))
+    }
+
+    /// The URL.
+    pub fn uri(&self) -> &axum::http::Uri {
+        &self.0
+    }
 }
 
 /// Timeouts and caps of the server's edge: what an anonymous client may hold.
@@ -139,6 +219,7 @@ impl Default for Config {
             edge: EdgeConfig::default(),
             media_limits: MediaLimits::default(),
             allowed_origins: Vec::new(),
+            webhooks: WebhookConfig::default(),
         }
     }
 }
@@ -260,6 +341,9 @@ pub struct FileConfig {
     /// Origins allowed to read `/api/v1/client-config` (CORS); default: same origin only.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// Webhook URLs that get every app's session events.
+    #[serde(default)]
+    pub webhook_urls: Vec<String>,
     /// Frames per second one connection may send.
     pub max_messages_per_sec: Option<u32>,
     /// Bytes per second one connection may send.
@@ -399,6 +483,11 @@ pub struct FileApp {
     pub key: String,
     /// SDK secret.
     pub secret: String,
+    /// Webhook URLs for this app's session events only.
+    #[serde(default)]
+    pub webhook_urls: Vec<String>,
+    /// Signs this app's webhooks instead of its SDK secret.
+    pub webhook_secret: Option<String>,
 }
 
 /// A config that cannot be used.
@@ -417,6 +506,8 @@ pub enum ConfigError {
     BadIceServer(String, &'static str),
     /// A TURN secret (from this file or flag) is empty.
     EmptyTurnSecret(String),
+    /// A webhook URL cannot be used, and why.
+    BadWebhookUrl(String, &'static str),
 }
 
 impl fmt::Display for ConfigError {
@@ -429,6 +520,7 @@ impl fmt::Display for ConfigError {
             ConfigError::BadAppLine(p, n) => write!(f, "{p}:{n}: an app line must be KEY:SECRET"),
             ConfigError::BadIceServer(urls, why) => write!(f, "ICE server {urls:?}: {why}"),
             ConfigError::EmptyTurnSecret(from) => write!(f, "empty TURN secret in {from}"),
+            ConfigError::BadWebhookUrl(url, why) => write!(f, "webhook URL {url:?}: {why}"),
         }
     }
 }
@@ -492,11 +584,23 @@ impl FileConfig {
         if let Some(b) = self.bind {
             config.bind = b;
         }
-        config.apps.extend(
-            self.apps
-                .into_iter()
-                .map(|a| AppCredentials::new(a.key, a.secret)),
-        );
+        for u in &self.webhook_urls {
+            config.webhooks.urls.push(WebhookUrl::parse(u)?);
+        }
+        for a in self.apps {
+            if !a.webhook_urls.is_empty() || a.webhook_secret.is_some() {
+                config.webhooks.apps.push(AppWebhooks {
+                    key: a.key.clone(),
+                    urls: a
+                        .webhook_urls
+                        .iter()
+                        .map(|u| WebhookUrl::parse(u))
+                        .collect::<Result<_, _>>()?,
+                    secret: a.webhook_secret.filter(|s| !s.is_empty()),
+                });
+            }
+            config.apps.push(AppCredentials::new(a.key, a.secret));
+        }
         if let Some(n) = self.max_users_per_session {
             config.session.max_users_per_session = n;
         }
@@ -696,5 +800,50 @@ mod tests {
         assert!(c.ensure_dev_app().is_some());
         assert!(c.dev_token_endpoint);
         assert!(c.ensure_dev_app().is_none());
+    }
+
+    #[test]
+    fn webhook_urls_global_and_per_app_with_a_secret() {
+        let f: FileConfig = toml::from_str(
+            "webhook_urls = [\"http://127.0.0.1:9/all\"]\n\
+             [[apps]]\nkey = \"a\"\nsecret = \"s\"\n\
+             webhook_urls = [\"http://hooks.example:8000/a?x=1\"]\nwebhook_secret = \"wh\"\n\
+             [[apps]]\nkey = \"b\"\nsecret = \"t\"\n",
+        )
+        .unwrap();
+        let mut c = Config::default();
+        f.apply(&mut c).unwrap();
+        assert_eq!(
+            c.webhooks.urls,
+            vec![WebhookUrl::parse("http://127.0.0.1:9/all").unwrap()]
+        );
+        assert_eq!(c.webhooks.apps.len(), 1, "only apps with webhook settings");
+        let a = &c.webhooks.apps[0];
+        assert_eq!(a.key, "a");
+        assert_eq!(a.urls[0].uri().path_and_query().unwrap().as_str(), "/a?x=1");
+        assert_eq!(a.secret.as_deref(), Some("wh"));
+        assert!(
+            !format!("{a:?}").contains("wh\""),
+            "the secret is not printed"
+        );
+        assert_eq!(c.apps.len(), 2);
+    }
+
+    #[test]
+    fn webhook_urls_must_be_http_with_a_host() {
+        for bad in [
+            "https://x.example/",
+            "x.example/hook",
+            "ftp://x/",
+            "not a url",
+            "http:///p",
+        ] {
+            assert!(
+                matches!(WebhookUrl::parse(bad), Err(ConfigError::BadWebhookUrl(..))),
+                "{bad}"
+            );
+        }
+        let f: FileConfig = toml::from_str("webhook_urls = [\"https://x.example/\"]").unwrap();
+        assert!(f.apply(&mut Config::default()).is_err());
     }
 }

@@ -23,6 +23,8 @@
 //! - **REST API** (`api/`): `/api/v1/sessions...` for an app's backend (bearer JWT), its
 //!   admin actions applied by the session task; the OpenAPI document at
 //!   `/api/v1/openapi.json`.
+//! - **Webhooks** (`webhook/`): the core's lifecycle notices, queued without waiting by
+//!   session tasks and POSTed, signed and retried, by one worker.
 //! - **Metrics** (`metrics.rs`): Prometheus counters, `/metrics`.
 //!
 //! Errors: a client's mistake is answered with a typed error (`{type, reason, errorCode}`) to
@@ -54,12 +56,14 @@ mod router;
 mod session_task;
 mod state;
 mod throttle;
+mod time;
 mod turn;
 mod watchdog;
+mod webhook;
 
 pub use config::{
-    load_app_file, parse_app, Config, ConfigError, EdgeConfig, FileApp, FileConfig, IceServer,
-    MediaLimits,
+    load_app_file, parse_app, AppWebhooks, Config, ConfigError, EdgeConfig, FileApp, FileConfig,
+    IceServer, MediaLimits, WebhookConfig, WebhookUrl,
 };
 pub use edge::{derived_max_connections, raise_fd_limit};
 pub use http::app;

@@ -30,6 +30,10 @@ pub(crate) struct Metrics {
     pub(crate) join_seconds: Histogram,
     /// Messages waiting in a session task's inbox, sampled as each is taken.
     pub(crate) session_inbox_depth: Histogram,
+    /// Webhook deliveries by event and outcome (`delivered`, `failed`, `dropped`).
+    pub(crate) webhook_deliveries: IntCounterVec,
+    /// Webhook attempts after the first, by event.
+    pub(crate) webhook_retries: IntCounterVec,
     media: MediaMetrics,
 }
 
@@ -179,6 +183,29 @@ impl Metrics {
                 "convene_session_inbox_depth",
                 "Messages waiting in a session task's inbox, sampled as each is taken.",
                 vec![0.0, 1.0, 4.0, 16.0, 64.0, 256.0, 1024.0],
+            ),
+            webhook_deliveries: reg(
+                &r,
+                IntCounterVec::new(
+                    Opts::new(
+                        "convene_webhook_deliveries_total",
+                        "Webhook deliveries (one per event and receiver) by outcome: delivered, \
+                         failed (after every retry), dropped (queue full).",
+                    ),
+                    &["event", "outcome"],
+                )
+                .expect("valid metric"),
+            ),
+            webhook_retries: reg(
+                &r,
+                IntCounterVec::new(
+                    Opts::new(
+                        "convene_webhook_retries_total",
+                        "Webhook attempts after the first.",
+                    ),
+                    &["event"],
+                )
+                .expect("valid metric"),
             ),
             media,
             registry: r,

@@ -42,6 +42,8 @@ pub(crate) struct TaskContext {
     pub(crate) watchdog: Arc<crate::watchdog::Watchdog>,
     /// Turns `true` when the server stops: every session task stops with it.
     pub(crate) shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Where lifecycle notices go (never waited on).
+    pub(crate) webhooks: crate::webhook::Webhooks,
 }
 
 /// Starts the task of the session `key` and returns its handle.
@@ -76,6 +78,7 @@ pub(crate) fn spawn(
         metrics: ctx.metrics.clone(),
         throttle: ctx.throttle.clone(),
         watchdog: ctx.watchdog.clone(),
+        webhooks: ctx.webhooks.clone(),
         handle: handle.clone(),
         registry,
     };
@@ -104,6 +107,7 @@ struct SessionTask {
     metrics: Arc<Metrics>,
     throttle: Arc<crate::throttle::PasscodeThrottle>,
     watchdog: Arc<crate::watchdog::Watchdog>,
+    webhooks: crate::webhook::Webhooks,
     handle: SessionHandle,
     registry: Weak<dyn Registry>,
 }
@@ -244,8 +248,7 @@ impl SessionTask {
                             self.send_reply(c, r);
                         }
                     }
-                    // Webhooks are not delivered yet.
-                    Output::Lifecycle(_) => {}
+                    Output::Lifecycle(notice) => self.webhooks.notify(notice),
                 }
             }
             if slow.is_empty() {

@@ -43,6 +43,11 @@ impl AppState {
             throttle: throttle.clone(),
             watchdog: watchdog.clone(),
             shutdown: shutdown.subscribe(),
+            webhooks: crate::webhook::Webhooks::spawn(
+                &config.webhooks,
+                &config.apps,
+                metrics.clone(),
+            ),
         };
         let router: Arc<dyn Router> = Arc::new(LocalRouter::new(ctx));
         AppState {

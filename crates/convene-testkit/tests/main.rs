@@ -20,3 +20,4 @@ mod roles;
 mod slow;
 mod tokens;
 mod turn;
+mod webhooks;

@@ -109,6 +109,10 @@ struct ServeArgs {
     /// the config file's `[[ice_servers]]`).
     #[arg(long = "ice-server", value_name = "URL")]
     ice_servers: Vec<String>,
+    /// An http:// URL that gets every app's session events as signed webhooks (repeatable;
+    /// per-app URLs and webhook secrets go in the config file's `[[apps]]`).
+    #[arg(long = "webhook-url", value_name = "URL")]
+    webhook_urls: Vec<String>,
     /// The TURN server's shared secret (coturn's `static-auth-secret`): the `turn:`/`turns:`
     /// URLs of `--ice-server` get short-lived credentials minted per client. Prefer the
     /// environment or `--turn-secret-file`, which stay out of `ps`.
@@ -352,6 +356,12 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         a.turn_secret_file.as_deref(),
         a.turn_ttl_secs,
     )?;
+    for u in &a.webhook_urls {
+        config
+            .webhooks
+            .urls
+            .push(convene_server::WebhookUrl::parse(u)?);
+    }
     if let Some(ip) = a.media_ip {
         config.media_ip = Some(ip);
     }

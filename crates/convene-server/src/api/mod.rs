@@ -9,13 +9,12 @@
 //! host's own rules. Errors are JSON `{"code", "message"}` ([`ApiError`]).
 //!
 //! Inside: `auth` (the bearer token), `error` (the error body), `model` (request and
-//! response bodies), `sessions` and `users` (the handlers), `time` (RFC 3339).
+//! response bodies), `sessions` and `users` (the handlers).
 
 mod auth;
 mod error;
 mod model;
 mod sessions;
-mod time;
 mod users;
 
 use crate::state::AppState;

@@ -1,6 +1,6 @@
 //! The REST API's request and response bodies (their schemas are in the OpenAPI document).
 
-use super::time::rfc3339;
+use crate::time::rfc3339;
 use convene_protocol::Participant;
 use convene_session::SessionInfo;
 use serde::{Deserialize, Serialize};

@@ -4,10 +4,10 @@ use super::auth::ApiApp;
 use super::model::{
     ErrorBody, SessionAction, SessionDetail, SessionItem, SessionList, SessionStatus,
 };
-use super::time::rfc3339;
 use super::ApiError;
 use crate::handle::{SessionHandle, SessionMsg};
 use crate::state::AppState;
+use crate::time::rfc3339;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

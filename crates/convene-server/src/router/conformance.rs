@@ -32,6 +32,11 @@ pub(crate) async fn context(config: convene_session::Config) -> TaskContext {
         throttle: Default::default(),
         watchdog: crate::watchdog::Watchdog::new(Duration::from_secs(10)),
         shutdown: tokio::sync::watch::Sender::new(false).subscribe(),
+        webhooks: crate::webhook::Webhooks::spawn(
+            &Default::default(),
+            &[],
+            Arc::new(Metrics::new()),
+        ),
     }
 }
 

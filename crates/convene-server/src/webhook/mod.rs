@@ -1,0 +1,147 @@
+//! Signed webhooks: `session.started`, `session.ended`, `session.user_joined` and
+//! `session.user_left`, POSTed to the URLs configured for all apps (`--webhook-url`) and for
+//! each app (`[[apps]] webhook_urls`).
+//!
+//! Session tasks never wait on a receiver: they hand each [`Lifecycle`] notice to
+//! [`Webhooks::notify`], a `try_send` into a bounded queue (when it is full the event is
+//! dropped and counted). One worker task takes the queue, builds each body once (`event`),
+//! and delivers it to every receiver of its app concurrently, up to [`MAX_IN_FLIGHT`] at
+//! once, each with its own retries (`deliver`) and signature (`sign`). Outcomes are counted
+//! in `/metrics` as `convene_webhook_deliveries_total{event,outcome}` (`delivered`,
+//! `failed`, `dropped`) and `convene_webhook_retries_total{event}`.
+//!
+//! Receivers may see events out of order (each delivery retries on its own); `event_ts`
+//! orders them.
+
+mod deliver;
+mod event;
+mod sign;
+
+use crate::config::WebhookConfig;
+use crate::metrics::Metrics;
+use axum::body::Bytes;
+use convene_auth::AppCredentials;
+use convene_session::Lifecycle;
+use deliver::{Policy, Target};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+use tokio::sync::{mpsc, Semaphore};
+
+/// Deliveries in progress at most; beyond, the worker stops taking the queue (which then
+/// fills, and new events are dropped).
+pub(crate) const MAX_IN_FLIGHT: usize = 32;
+
+/// The session tasks' end of the webhook queue. Cheap to clone; a no-op when no receiver is
+/// configured.
+#[derive(Debug, Clone)]
+pub(crate) struct Webhooks {
+    tx: Option<mpsc::Sender<Job>>,
+    /// Apps with at least one receiver: other apps' events are not even queued.
+    apps: Arc<HashMap<String, Vec<Target>>>,
+    metrics: Arc<Metrics>,
+}
+
+/// One event to deliver, and when it happened (Unix milliseconds).
+#[derive(Debug)]
+struct Job {
+    notice: Lifecycle,
+    event_ts: u64,
+}
+
+impl Webhooks {
+    /// Starts the worker when any receiver is configured. The secret of an app's events is
+    /// its webhook secret when set, else its SDK secret.
+    pub(crate) fn spawn(
+        config: &WebhookConfig,
+        apps: &[AppCredentials],
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        let mut targets: HashMap<String, Vec<Target>> = HashMap::new();
+        for app in apps {
+            let own = config.apps.iter().find(|a| a.key == app.key);
+            let secret = own
+                .and_then(|a| a.secret.clone())
+                .unwrap_or_else(|| app.secret.clone());
+            let urls = config
+                .urls
+                .iter()
+                .chain(own.into_iter().flat_map(|a| &a.urls));
+            let list: Vec<Target> = urls
+                .map(|u| Target {
+                    uri: u.uri().clone(),
+                    secret: secret.clone(),
+                })
+                .collect();
+            if !list.is_empty() {
+                targets.insert(app.key.clone(), list);
+            }
+        }
+        let apps = Arc::new(targets);
+        let tx = (!apps.is_empty()).then(|| {
+            let (tx, rx) = mpsc::channel(config.queue.max(1));
+            let policy = Policy {
+                timeout: config.timeout,
+                retries: config.retries,
+                backoff: config.backoff,
+            };
+            tokio::spawn(run(rx, apps.clone(), policy, metrics.clone()));
+            tx
+        });
+        Webhooks { tx, apps, metrics }
+    }
+
+    /// Queues `notice` for its app's receivers without waiting; drops it (counted) when the
+    /// queue is full.
+    pub(crate) fn notify(&self, notice: Lifecycle) {
+        let Some(tx) = &self.tx else { return };
+        if !self.apps.contains_key(&notice.session.app_key) {
+            return;
+        }
+        let event = notice.event.name();
+        let event_ts = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        if tx.try_send(Job { notice, event_ts }).is_err() {
+            self.metrics
+                .webhook_deliveries
+                .with_label_values(&[event, "dropped"])
+                .inc();
+        }
+    }
+}
+
+/// The worker: each event's body once, then one delivery task per receiver.
+async fn run(
+    mut rx: mpsc::Receiver<Job>,
+    apps: Arc<HashMap<String, Vec<Target>>>,
+    policy: Policy,
+    metrics: Arc<Metrics>,
+) {
+    let slots = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    while let Some(job) = rx.recv().await {
+        let Some(targets) = apps.get(&job.notice.session.app_key) else {
+            continue;
+        };
+        let event = job.notice.event.name();
+        let body = Bytes::from(event::body(&job.notice, job.event_ts));
+        for t in targets {
+            // unwrap is ok because the semaphore is never closed.
+            let slot = slots.clone().acquire_owned().await.expect("open");
+            let (t, body, metrics) = (t.clone(), body.clone(), metrics.clone());
+            tokio::spawn(async move {
+                let d = deliver::deliver(&t, &body, policy).await;
+                let outcome = if d.delivered { "delivered" } else { "failed" };
+                metrics
+                    .webhook_deliveries
+                    .with_label_values(&[event, outcome])
+                    .inc();
+                metrics
+                    .webhook_retries
+                    .with_label_values(&[event])
+                    .inc_by(u64::from(d.retries));
+                drop(slot);
+            });
+        }
+    }
+}

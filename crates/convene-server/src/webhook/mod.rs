@@ -145,3 +145,50 @@ async fn run(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use convene_protocol::SessionId;
+    use convene_session::{LifecycleEvent, SessionInfo};
+
+    fn notice(app: &str) -> Lifecycle {
+        Lifecycle {
+            event: LifecycleEvent::SessionStarted,
+            session: SessionInfo {
+                session_id: SessionId("s".into()),
+                app_key: app.into(),
+                topic: "t".into(),
+                started_ms: 0,
+                has_passcode: false,
+                user_count: 1,
+            },
+            user: None,
+        }
+    }
+
+    #[test]
+    fn a_full_queue_drops_and_counts_and_other_apps_are_not_queued() {
+        let metrics = Arc::new(Metrics::new());
+        let target = Target {
+            uri: "http://127.0.0.1:9/".parse().unwrap(),
+            secret: "s".into(),
+        };
+        // A queue of one that nobody takes: the second event finds it full.
+        let (tx, mut rx) = mpsc::channel(1);
+        let hooks = Webhooks {
+            tx: Some(tx),
+            apps: Arc::new(HashMap::from([("a".to_owned(), vec![target])])),
+            metrics: metrics.clone(),
+        };
+        hooks.notify(notice("a"));
+        hooks.notify(notice("a"));
+        hooks.notify(notice("b"));
+        let dropped = metrics
+            .webhook_deliveries
+            .with_label_values(&["session.started", "dropped"]);
+        assert_eq!(dropped.get(), 1);
+        assert!(rx.try_recv().is_ok());
+        assert!(rx.try_recv().is_err(), "b has no receiver: not queued");
+    }
+}

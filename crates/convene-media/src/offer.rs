@@ -21,6 +21,8 @@ pub struct OfferPlan {
     pub video_slots: usize,
     /// Receive-only share slots.
     pub share_slots: usize,
+    /// Restart ICE with this offer: new credentials, as a client whose network changed.
+    pub ice_restart: bool,
 }
 
 /// An offer to hand to the SFU (`Command::Offer { sdp, share_mids, .. }`).

@@ -187,6 +187,9 @@ pub(crate) struct Peer {
     /// Keyframes asked of this publisher, by (kind, layer), before that stream existed: asked
     /// again when its first packet arrives.
     pub(crate) keyframe_owed: HashSet<(TrackKind, usize)>,
+    /// The client restarted ICE (its network changed): once connected again, its videos
+    /// need keyframes, the frames sent while the path was down being lost.
+    pub(crate) ice_restarted: bool,
     /// Latest egress bandwidth estimate, bits/s.
     pub(crate) bwe: Option<u64>,
     /// Last (minimum, desired) bitrate given to str0m's bandwidth estimator.
@@ -214,6 +217,7 @@ impl Peer {
             slots: Vec::new(),
             rx_lookup: HashMap::new(),
             keyframe_owed: HashSet::new(),
+            ice_restarted: false,
             bwe: None,
             bwe_target: None,
             quality: None,

@@ -258,3 +258,38 @@ async fn attach_before_the_publisher_joins() {
     assert!(snap.track(&mid).records[0].keyframe);
     assert!(assert_bit_exact(&snap, 1, &a.snapshot().await) >= 5);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscriber_that_restarts_ice_gets_a_keyframe_once_connected_again() {
+    let sfu = TestSfu::start().await;
+    let a = sfu.join_user(1, plan(false, true, 0, 0)).await;
+    let mut b = sfu.join_user(2, plan(false, false, 0, 1)).await;
+    let mid = sfu.attach(b.peer, 1, 2).await;
+    b.media
+        .wait_for(WAIT, |s| s.track(&mid).frames >= 10)
+        .await
+        .expect("video flows");
+    a.wait_sent(SynthKind::Video, 20).await;
+    let asked = a.snapshot().await.keyframe_requests;
+    // B's network changed: it offers again with new ICE credentials.
+    let restart = convene_media::OfferPlan {
+        ice_restart: true,
+        ..plan(false, false, 0, 1)
+    };
+    b.renegotiate(&sfu, restart).await;
+    let before = b.snapshot().await;
+    let (frames, seen) = (before.track(&mid).frames, before.track(&mid).records.len());
+    let snap = b
+        .media
+        .wait_for(WAIT, |s| s.track(&mid).frames >= frames + 10)
+        .await
+        .expect("video flows after the ICE restart");
+    assert!(
+        a.snapshot().await.keyframe_requests > asked,
+        "the SFU asked the publisher for a keyframe for the reconnected subscriber"
+    );
+    assert!(
+        snap.track(&mid).records[seen..].iter().any(|r| r.keyframe),
+        "a keyframe reached the subscriber after the restart"
+    );
+}

@@ -77,6 +77,9 @@ impl Core {
             self.offer.share_slots.push(mid.to_string());
             self.offer.share_mids.push(mid.to_string());
         }
+        if plan.ice_restart {
+            api.ice_restart(true);
+        }
         let (offer, pending) = api.apply().ok_or(MediaError::NothingToOffer)?;
         self.pending = Some(pending);
         let now = Instant::now();

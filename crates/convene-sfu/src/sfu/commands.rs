@@ -131,6 +131,7 @@ impl Sfu {
             }
             self.ufrags.insert(ufrag.clone(), id);
             peer.ufrag = ufrag;
+            peer.ice_restarted = true;
         }
         self.events.push_back(Event::Answer {
             peer: id,

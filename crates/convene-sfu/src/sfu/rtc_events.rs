@@ -97,6 +97,9 @@ impl Sfu {
             str0m::Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
                 self.dead.push(id);
             }
+            str0m::Event::IceConnectionStateChange(
+                IceConnectionState::Connected | IceConnectionState::Completed,
+            ) => self.after_ice_restart(id),
             str0m::Event::MediaAdded(m) => self.on_media(id, m.mid, m.kind, m.direction),
             str0m::Event::MediaChanged(m) => {
                 let kind = self
@@ -188,6 +191,26 @@ impl Sfu {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Connected again after an ICE restart: every video the peer receives starts over at a
+    /// keyframe (what was sent while its path was down is lost).
+    fn after_ice_restart(&mut self, id: PeerId) {
+        let Some(peer) = self.peers.get_mut(&id) else {
+            return;
+        };
+        if !std::mem::take(&mut peer.ice_restarted) {
+            return;
+        }
+        let wanted: Vec<(u32, TrackKind, usize)> = peer
+            .slots
+            .iter()
+            .filter(|s| s.kind != TrackKind::Audio)
+            .filter_map(|s| Some((s.user?, s.kind, s.current.or(s.target)?)))
+            .collect();
+        for (user, kind, layer) in wanted {
+            self.request_keyframe(&id, user, kind, layer);
         }
     }
 

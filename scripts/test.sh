@@ -61,6 +61,13 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# iptables: the network-change test (tests/e2e/network.test.mjs), the loss benchmark and the
+# fault suite below make their losses with it inside their namespaces.
+if ! command -v iptables >/dev/null; then
+  echo "installing iptables"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null
+fi
 (cd tests/e2e && npm ci --no-audit --no-fund --silent)
 bash tests/e2e/run.sh
 # First remote frame in Chromium (tests/e2e/bench, CI size: 3 runs per mode): every run must
@@ -87,11 +94,6 @@ bash scripts/bench-janus.sh --smoke
 
 # Faults: media through the real server under 5 % UDP loss, made by iptables inside a private
 # network namespace (tests/fault/run.sh).
-if ! command -v iptables >/dev/null; then
-  echo "installing iptables"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null
-fi
 bash tests/fault/run.sh
 
 # Abuse suite: one server in a private network namespace under idle and slow sockets, malformed

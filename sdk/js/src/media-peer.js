@@ -8,8 +8,8 @@ import { mediaNotJoined, reconnecting } from './errors.js';
 
 const AUDIO_SLOTS = 3;
 const SHARE_SLOTS = 1;
-/** How often the statistics behind `getAudioStatisticData` / `getVideoStatisticData` are sampled. */
-const STATS_EVERY_MS = 1000;
+/** How often the statistics behind `getAudioStatisticData` / `getVideoStatisticData` and the silence watchdog (`_watchSilence`) are sampled. */
+const STATS_EVERY_MS = 500;
 
 /**
  * One direction of one kind, in the reference's `AudioQosData` / `VideoQosData` fields:
@@ -57,6 +57,14 @@ export function withOpusDtx(sdp) {
   );
 }
 
+/** Nothing received this long while slots are assigned, the media peer restarts ICE. */
+const MEDIA_SILENCE_MS = 1500;
+/** Not connected this long after an ICE restart, the media peer starts over. */
+const PEER_RESTART_AFTER_MS = 10000;
+
+/** @param {RTCPeerConnection} pc */
+const isConnected = (pc) => pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
+
 /** @param {number} lost @param {number} total */
 const lossPercent = (lost, total) => (total > 0 ? Math.round((Math.max(0, lost) / total) * 1000) / 10 : 0);
 
@@ -68,6 +76,10 @@ export class MediaPeer {
     this._pc = null;
     this._negotiating = Promise.resolve();
     this._needReset = true;
+    /** @type {ReturnType<typeof setTimeout> | null} the deadline of an ICE restart under way */
+    this._iceTimer = null;
+    /** @type {{pc: RTCPeerConnection, bytes: number, since: number} | null} bytes received, and since when */
+    this._rx = null;
     /** mid → {userId, kind} from `media-slot` */
     this._slots = new Map();
     this._audioSlots = [];
@@ -128,13 +140,58 @@ export class MediaPeer {
       const t = ev.transceiver;
       if (t && t.receiver.track.kind === 'audio') this._playAudio(t);
     };
-    pc.onconnectionstatechange = () => {
-      if (pc.connectionState === 'failed' && this._pc === pc && !this._closed && this._c._phase === 'joined') {
-        // Media path lost while signaling is fine: start over with a fresh peer.
-        this._restartPeer().catch(() => {});
-      }
-    };
+    pc.oniceconnectionstatechange = () => this._onIceState(pc);
+    pc.onconnectionstatechange = () => { if (pc.connectionState === 'failed') this._onIceState(pc); };
     return pc;
+  }
+
+  /**
+   * The media path broke while signaling is fine (the network changed, a NAT forgot the
+   * mapping). The browser says so late (`disconnected` some 5 s after the last packet), so the
+   * SDK also watches: with slots assigned, the SFU sends several packets a second (media, RTCP),
+   * and MEDIA_SILENCE_MS without a received byte counts as broken too (see `_sampleStats`).
+   * Broken, the peer connection restarts ICE at once (new credentials and candidates; same
+   * tracks, slots and session). Not connected again PEER_RESTART_AFTER_MS later, it starts
+   * over with a fresh peer.
+   * @param {RTCPeerConnection} pc
+   */
+  _onIceState(pc) {
+    if (this._pc !== pc || this._closed || this._c._phase !== 'joined') return;
+    if (isConnected(pc)) {
+      clearTimeout(this._iceTimer ?? undefined);
+      this._iceTimer = null;
+      return;
+    }
+    const broken = pc.iceConnectionState === 'disconnected' || pc.iceConnectionState === 'failed'
+      || pc.connectionState === 'failed';
+    if (broken) this._restartIce(pc);
+  }
+
+  /** @param {RTCPeerConnection} pc */
+  _restartIce(pc) {
+    if (this._iceTimer || this._pc !== pc || this._closed || this._c._phase !== 'joined') return;
+    pc.restartIce();
+    this._renegotiate().catch(() => {});
+    this._iceTimer = setTimeout(() => {
+      this._iceTimer = null;
+      if (this._pc === pc && !this._closed && !isConnected(pc)) this._restartPeer().catch(() => {});
+    }, PEER_RESTART_AFTER_MS);
+  }
+
+  /**
+   * The silence watchdog: `bytes` received by the transport so far, sampled now.
+   * @param {RTCPeerConnection} pc @param {number} bytes @param {number} now
+   */
+  _watchSilence(pc, bytes, now) {
+    const last = this._rx;
+    if (!last || last.pc !== pc || bytes !== last.bytes || this._slots.size === 0 || !isConnected(pc)) {
+      this._rx = { pc, bytes, since: now };
+      return;
+    }
+    if (now - last.since >= MEDIA_SILENCE_MS) {
+      this._rx = { pc, bytes, since: now };
+      this._restartIce(pc);
+    }
   }
 
   _playAudio(t) {
@@ -184,6 +241,8 @@ export class MediaPeer {
   async _restartPeer() {
     const old = this._pc;
     this._pc = null;
+    clearTimeout(this._iceTimer ?? undefined);
+    this._iceTimer = null;
     if (old) try { old.close(); } catch (_) { /* ignore */ }
     this._slots.clear();
     this._micSender = null;
@@ -347,6 +406,9 @@ export class MediaPeer {
     report.forEach((r) => { if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') pair = r; });
     const pairRtt = pair && pair.currentRoundTripTime ? Math.round(pair.currentRoundTripTime * 1000) : 0;
     const now = performance.now();
+    let received = 0;
+    report.forEach((r) => { if (r.type === 'transport') received += r.bytesReceived || 0; });
+    this._watchSilence(pc, received, now);
     for (const kind of /** @type {const} */ (['audio', 'video'])) {
       const enc = { q: emptyQos(kind), bytes: 0, packets: 0, lost: 0 };
       const dec = { q: emptyQos(kind), bytes: 0, packets: 0, lost: 0 };
@@ -402,6 +464,8 @@ export class MediaPeer {
 
   _close() {
     this._closed = true;
+    clearTimeout(this._iceTimer ?? undefined);
+    this._iceTimer = null;
     if (this._statsTimer) clearInterval(this._statsTimer);
     this._statsTimer = null;
     for (const t of [this._micTrack, this._camTrack, this._shareTrack]) if (t) t.stop();

@@ -105,7 +105,9 @@ async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
         .metrics
         .sessions
         .set(state.router.local_sessions() as i64);
-    let body = state.metrics.render(state.media.stats());
+    let body = state
+        .metrics
+        .render(state.media.stats(), state.media.bandwidth_samples());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }
 

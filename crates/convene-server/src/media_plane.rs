@@ -151,6 +151,11 @@ impl MediaPlane {
     pub(crate) fn stats(&self) -> convene_sfu::SfuStatsSnapshot {
         self.inner.stats.snapshot()
     }
+
+    /// The subscribers' bandwidth estimates sampled since the last call.
+    pub(crate) fn bandwidth_samples(&self) -> Vec<u64> {
+        self.inner.stats.take_bandwidth_samples()
+    }
 }
 
 /// The SFU's offer queue is full (or the SFU stopped).

@@ -50,6 +50,10 @@ struct MediaMetrics {
     nacks_sent: IntCounter,
     plis_sent: IntCounter,
     keyframe_requests: IntCounter,
+    red_packets_in: IntCounter,
+    layer_switches: IntCounter,
+    /// Each subscriber's bandwidth estimate, once per SFU statistics interval.
+    bandwidth_estimate: Histogram,
     loop_busy_seconds: prometheus::Counter,
     loop_turns: IntCounter,
     last: Mutex<convene_sfu::SfuStatsSnapshot>,
@@ -137,6 +141,25 @@ impl Metrics {
                 "convene_keyframe_requests_total",
                 "Keyframes asked for by subscribers, attaches and layer switches.",
             ),
+            red_packets_in: counter(
+                &r,
+                "convene_red_packets_in_total",
+                "Audio packets received in RFC 2198 RED (Opus with the previous frame repeated).",
+            ),
+            layer_switches: counter(
+                &r,
+                "convene_layer_switches_total",
+                "Video slots moved from one simulcast layer to another.",
+            ),
+            bandwidth_estimate: histogram(
+                &r,
+                "convene_subscriber_bandwidth_estimate_bps",
+                "Bandwidth estimates of subscribers receiving video, one per subscriber per \
+                 second.",
+                vec![
+                    100e3, 200e3, 300e3, 500e3, 750e3, 1e6, 1.5e6, 2e6, 3e6, 5e6, 10e6,
+                ],
+            ),
             loop_busy_seconds: reg(
                 &r,
                 prometheus::Counter::new(
@@ -212,9 +235,13 @@ impl Metrics {
         }
     }
 
-    /// The text exposition, with the SFU's counters brought up to `sfu`.
-    pub(crate) fn render(&self, sfu: convene_sfu::SfuStatsSnapshot) -> String {
+    /// The text exposition, with the SFU's counters brought up to `sfu` and the bandwidth
+    /// estimates sampled since the last scrape observed.
+    pub(crate) fn render(&self, sfu: convene_sfu::SfuStatsSnapshot, bandwidth: Vec<u64>) -> String {
         self.media.catch_up(sfu);
+        for bps in bandwidth {
+            self.media.bandwidth_estimate.observe(bps as f64);
+        }
         let mut out = Vec::new();
         // Encoding into a Vec cannot fail for these metric types.
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
@@ -251,6 +278,10 @@ impl MediaMetrics {
         self.plis_sent.inc_by(d(now.plis_sent, last.plis_sent));
         self.keyframe_requests
             .inc_by(d(now.keyframe_requests, last.keyframe_requests));
+        self.red_packets_in
+            .inc_by(d(now.red_packets_in, last.red_packets_in));
+        self.layer_switches
+            .inc_by(d(now.layer_switches, last.layer_switches));
         self.loop_busy_seconds
             .inc_by(d(now.loop_busy_ns, last.loop_busy_ns) as f64 / 1e9);
         self.loop_turns.inc_by(d(now.loop_turns, last.loop_turns));

@@ -395,6 +395,7 @@ async fn metrics_move_while_media_flows() {
         ("convene_forwarded_packets_total", 0.0),
         ("convene_keyframe_requests_total", 0.0),
         ("convene_plis_sent_total", 0.0),
+        ("convene_subscriber_bandwidth_estimate_bps_count", 0.0),
         ("convene_sfu_loop_busy_seconds_total", 0.0),
     ] {
         let deadline = tokio::time::Instant::now() + MEDIA_WAIT;

@@ -1,7 +1,7 @@
 // Media through the SFU with Chromium's fake camera and microphone.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, join, call, waitFor, waitEvent, topic } from './helpers.mjs';
+import { launch, newPage, join, call, waitFor, waitEvent, topic, URL_ } from './helpers.mjs';
 
 let browser;
 const pages = [];
@@ -130,6 +130,26 @@ test('two pages publish video + audio and attach each other', async () => {
   assert.equal(await call(b, (c) => c.getMediaStream().stopVideo()), '');
   await waitEvent(a, 'peer-video-state-change', `(p) => p.action === 'Stop' && p.userId === ${bid}`);
   await call(a, (c, id) => c.getMediaStream().detachVideo(id), bid);
+});
+
+test('the microphone sends Opus in RED, and a listener hears it', async () => {
+  const t = topic('red');
+  const a = await page(), b = await page();
+  assert.equal(await join(a, t, 1, 'A'), '');
+  assert.equal(await join(b, t, 0, 'B'), '');
+  const aid = await call(a, (c) => c.getCurrentUserInfo().userId);
+  const red = async () => Number((await (await fetch(`${URL_}/metrics`)).text())
+    .match(/^convene_red_packets_in_total (\S+)$/m)?.[1] ?? NaN);
+  const before = await red();
+  assert.equal(await call(a, (c) => c.getMediaStream().startAudio()), '');
+  assert.equal(await call(b, (c) => c.getMediaStream().startAudio({ mute: true })), '');
+  await waitFor(b, async (id) => {
+    const s = await window.client.getMediaStream()._stats('audio');
+    return s.decode.some((d) => d.userId === id && d.packets > 50);
+  }, aid, 15000);
+  const sdp = await a.evaluate(() => window.client.getMediaStream().getPeerConnection().localDescription.sdp);
+  assert.match(sdp, /a=rtpmap:\d+ red\/48000/, 'the offer carries red/48000');
+  assert.ok((await red()) > before + 20, 'the SFU received RED from Chromium');
 });
 
 test('screen share reaches the other page', async () => {

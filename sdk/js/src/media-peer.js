@@ -28,23 +28,6 @@ function emptyQos(kind) {
 }
 
 /**
- * Offer Opus inside RED (RFC 2198, `audio/red`) first on the microphone's transceiver, where
- * the browser can: each packet then also carries the previous frame, so one lost packet
- * costs no audio. The SFU passes RED on to subscribers that take it and plain Opus to the rest.
- * @param {RTCRtpTransceiver} transceiver
- */
-function preferRed(transceiver) {
-  const caps = globalThis.RTCRtpReceiver?.getCapabilities?.('audio');
-  if (!caps || typeof transceiver.setCodecPreferences !== 'function') return;
-  const isRed = (/** @type {{mimeType: string}} */ c) => c.mimeType.toLowerCase() === 'audio/red';
-  const red = caps.codecs.filter(isRed);
-  if (!red.length) return;
-  try {
-    transceiver.setCodecPreferences([...red, ...caps.codecs.filter((c) => !isRed(c))]);
-  } catch (_) { /* the browser refused the order: Opus without RED */ }
-}
-
-/**
  * The SFU's answer with Opus DTX asked for (`usedtx=1`): the microphone sends almost nothing
  * while the user is silent. Opus in-band FEC (`useinbandfec=1`) is in the answer already.
  * @param {string} sdp
@@ -249,7 +232,7 @@ export class MediaPeer {
     this._camTransceiver = null;
     this._shareTransceiver = null;
     const pc = this._ensurePc();
-    if (this._micTrack) this._micSender = this._addMic(pc, this._micTrack);
+    if (this._micTrack) this._micSender = pc.addTransceiver(this._micTrack, { direction: 'sendonly' }).sender;
     if (this._camTrack) this._camTransceiver = this._addCamera(pc, this._camTrack);
     if (this._shareTrack) this._shareTransceiver = pc.addTransceiver(this._shareTrack, { direction: 'sendonly' });
     while (this._videoSlots.length < this._attached.size) this._videoSlots.push(pc.addTransceiver('video', { direction: 'recvonly' }));
@@ -259,13 +242,6 @@ export class MediaPeer {
   /** After a signaling failover the server dropped our media peer: build a new one. */
   _afterResume() {
     if (this._pc) this._restartPeer().catch(() => {});
-  }
-
-  /** @param {RTCPeerConnection} pc @param {MediaStreamTrack} track */
-  _addMic(pc, track) {
-    const t = pc.addTransceiver(track, { direction: 'sendonly' });
-    preferRed(t);
-    return t.sender;
   }
 
   _addCamera(pc, track) {

@@ -44,7 +44,7 @@ export class Stream extends MediaPeer {
     if (track) {
       track.enabled = !mute;
       if (this._micSender) await this._micSender.replaceTrack(track);
-      else this._micSender = this._addMic(pc, track);
+      else this._micSender = pc.addTransceiver(track, { direction: 'sendonly' }).sender;
     }
     await this._renegotiate();
     await devices;

@@ -47,6 +47,7 @@
 //! | `task.rs` | the task: the `Rtc`, its run loop, what it records |
 //! | `task/negotiate.rs`, `task/publish.rs` | offers and answers; frames sent on time |
 //! | `net.rs` | the UDP socket or the ICE-TCP connection |
+//! | `probe.rs` | the network test before joining: a data-channel client of the SFU's probe peer |
 //! | `config.rs`, `offer.rs`, `snapshot.rs`, `error.rs` | nouns |
 //! | `latency.rs` | the latency histogram of a receive slot |
 //! | `synth.rs`, `ivf.rs`, `ogg.rs` | media to send: synthetic frames, IVF VP8, Ogg Opus |
@@ -63,6 +64,7 @@ mod net;
 mod offer;
 mod ogg;
 mod peer;
+pub mod probe;
 mod snapshot;
 pub mod synth;
 mod task;

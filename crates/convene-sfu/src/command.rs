@@ -1,6 +1,6 @@
 //! Inputs from the signalling layer.
 
-use crate::{PeerId, RoomId};
+use crate::{PeerId, ProbeLimits, RoomId};
 
 /// An instruction from the signalling layer (the only place that knows sessions, roles and
 /// privileges) to the media plane.
@@ -83,5 +83,19 @@ pub enum Command {
         subscriber: PeerId,
         /// The user whose camera to stop.
         publisher_user: u32,
+    },
+    /// A network test before joining: answer `sdp` (one data channel, no media) with a
+    /// *probe peer* that echoes and paces test traffic until `limits` cut it off (see
+    /// docs/probe.md). It is in no room and can reach no session. Answered with
+    /// [`Event::Answer`](crate::Event::Answer), ended with
+    /// [`Event::ProbeEnded`](crate::Event::ProbeEnded); refused beyond
+    /// [`MAX_PROBE_PEERS`](crate::MAX_PROBE_PEERS). [`Command::RemovePeer`] ends it early.
+    Probe {
+        /// Caller-chosen id, unique within this SFU (media peers included).
+        peer: PeerId,
+        /// The client's SDP offer.
+        sdp: String,
+        /// What this probe may do.
+        limits: ProbeLimits,
     },
 }

@@ -33,6 +33,8 @@ pub enum SfuError {
     },
     /// str0m reported an error for this peer; the peer is closed.
     Rtc(String),
+    /// A [`Command::Probe`](crate::Command::Probe) was refused (too many probes at once).
+    ProbeRefused(String),
 }
 
 impl fmt::Display for SfuError {
@@ -48,6 +50,7 @@ impl fmt::Display for SfuError {
                 write!(f, "video of user {publisher_user} is not attached")
             }
             SfuError::Rtc(e) => write!(f, "WebRTC error: {e}"),
+            SfuError::ProbeRefused(e) => write!(f, "probe refused: {e}"),
         }
     }
 }

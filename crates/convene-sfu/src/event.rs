@@ -1,6 +1,6 @@
 //! Outputs to the signalling layer.
 
-use crate::{PeerId, RoomId, SfuError, TrackKind};
+use crate::{PeerId, ProbeEnd, RoomId, SfuError, TrackKind};
 
 /// Something the signalling layer should know or relay to a client.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +66,17 @@ pub enum Event {
         uplink: u8,
         /// SFU → client.
         downlink: u8,
+    },
+
+    // ====================== probes ======================
+    /// A probe peer ([`Command::Probe`](crate::Command::Probe)) was removed.
+    ProbeEnded {
+        /// The probe.
+        peer: PeerId,
+        /// Why.
+        reason: ProbeEnd,
+        /// Data channel bytes it moved, both ways.
+        bytes: u64,
     },
 
     // ====================== errors ======================

@@ -45,6 +45,7 @@
 //! | `sfu/forward.rs` | the hot path: one RTP packet to every slot carrying it |
 //! | `sfu/slots.rs` | who goes into which slot; simulcast layer; keyframe requests; the tick |
 //! | `peer.rs` | one user's connection: published tracks, receive slots |
+//! | `probe.rs` | probe peers: the network test before joining (echo, paced filler, caps) |
 //! | `quality.rs`, `speaker.rs`, `rewrite.rs`, `keyframe.rs`, `red.rs` | pure policies and rewriters |
 //! | `driver.rs`, `tcp.rs` | the tokio driver: UDP socket, ICE-TCP connections |
 //! | `config.rs`, `output.rs`, `stats.rs`, `command.rs`, `event.rs`, `error.rs`, `types.rs` | nouns |
@@ -149,6 +150,7 @@ mod event;
 mod keyframe;
 mod output;
 mod peer;
+mod probe;
 mod quality;
 mod red;
 mod rewrite;
@@ -169,6 +171,7 @@ pub use driver::{run, run_with_config, run_with_tcp};
 pub use error::SfuError;
 pub use event::Event;
 pub use output::{Output, Transmit};
+pub use probe::{ProbeEnd, ProbeLimits, MAX_PROBE_PEERS};
 pub use sfu::Sfu;
 pub use stats::{SfuStats, SfuStatsSnapshot, MAX_BANDWIDTH_SAMPLES};
 pub use str0m::net::Protocol;

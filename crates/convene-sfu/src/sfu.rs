@@ -15,6 +15,7 @@ use str0m::Input;
 
 use crate::config::{MAX_ADDRS_PER_PEER, SPEAKER_INTERVAL};
 use crate::peer::Peer;
+use crate::probe::{ProbeHost, Probes};
 use crate::speaker::SpeakerDetector;
 use crate::{
     Command, Event, Output, PeerId, RoomId, SfuConfig, SfuError, SfuStats, TrackKind, Transmit,
@@ -70,6 +71,8 @@ pub struct Sfu {
     next_tick: Instant,
     /// The counters of [`SfuConfig::stats`], shared with whoever exports them.
     stats: Arc<SfuStats>,
+    /// Probe peers (network tests before joining): in no room, demultiplexed on their own.
+    probes: Probes,
     /// What the last inputs cost, for the tests that bound work per input.
     #[cfg(test)]
     pub(crate) work_log: WorkLog,
@@ -117,6 +120,7 @@ impl Sfu {
             routes_dirty: true,
             next_tick: now + SPEAKER_INTERVAL,
             stats,
+            probes: Probes::default(),
             #[cfg(test)]
             work_log: WorkLog::default(),
         }
@@ -154,11 +158,17 @@ impl Sfu {
         if let Some(e) = self.events.pop_front() {
             return Output::Event(e);
         }
+        if let Some(t) = self.probes.transmits.pop_front() {
+            return Output::Transmit(t);
+        }
+        if let Some(e) = self.probes.events.pop_front() {
+            return Output::Event(e);
+        }
         let next = self
             .timers
             .first()
             .map_or(self.next_tick, |(t, _)| (*t).min(self.next_tick));
-        Output::Timeout(next)
+        Output::Timeout(self.probes.next_deadline().map_or(next, |p| p.min(next)))
     }
 
     /// A datagram arrived on the SFU's socket from `source`.
@@ -199,7 +209,11 @@ impl Sfu {
         };
         let input = Input::Receive(now, receive);
         let key = (proto, source);
-        let candidate = match stun_local_ufrag(contents) {
+        let ufrag = stun_local_ufrag(contents);
+        if let Some(probe) = self.probes.owner(ufrag.as_deref(), key) {
+            return self.probes.receive(now, probe, key, input);
+        }
+        let candidate = match ufrag {
             Some(ufrag) => self.ufrags.get(&ufrag).copied(),
             None => self.addr_cache.get(&key).copied(),
         };
@@ -244,6 +258,7 @@ impl Sfu {
             self.next_tick = now + SPEAKER_INTERVAL;
             self.tick();
         }
+        self.probes.handle_timeout(now);
         self.finish();
     }
 
@@ -256,6 +271,22 @@ impl Sfu {
                 room,
                 user_id,
             } => self.add_peer(peer, room, user_id).map_err(|e| (peer, e)),
+            Command::RemovePeer { peer } if self.probes.remove(peer) => Ok(()),
+            Command::Probe { peer, sdp, limits } => {
+                let host = ProbeHost {
+                    udp: self.local_addr,
+                    tcp: self.tcp_addr,
+                    stun_max_rto: self.config.stun_max_rto,
+                    stun_max_retransmits: self.config.stun_max_retransmits,
+                };
+                if self.peers.contains_key(&peer) {
+                    Err((peer, SfuError::PeerExists(peer)))
+                } else {
+                    self.probes
+                        .add(now, peer, &sdp, limits, &host)
+                        .map_err(|e| (peer, e))
+                }
+            }
             Command::RemovePeer { peer } => {
                 if self.peers.contains_key(&peer) {
                     self.remove_peer(peer);

@@ -8,6 +8,7 @@ mod bench;
 mod control;
 mod forwarding;
 mod loss;
+mod probe_peer;
 mod probing;
 mod tcp;
 mod video;

@@ -1,5 +1,6 @@
 //! The HTTP surface (SPEC §12): `/`, `/healthz`, `/metrics`, `/rtc/v1`, `/api/dev/token`,
-//! `/api/dev/sessions`, and the REST API (`/api/v1/...`, in `api/`).
+//! `/api/dev/sessions`, the network test (`/api/v1/probe`, in `probe.rs`), and the REST API
+//! (`/api/v1/...`, in `api/`).
 
 use crate::edge::Upgrade;
 use crate::edge::{cors_allow, is_direct_loopback, Admission};
@@ -38,6 +39,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/dev/token", post(dev_token))
         .route("/api/dev/sessions", get(dev_sessions))
         .route("/api/v1/client-config", get(client_config))
+        .route("/api/v1/probe", post(crate::probe::probe))
         .merge(crate::api::routes())
         .with_state(state)
 }

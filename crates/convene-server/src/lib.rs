@@ -25,6 +25,8 @@
 //!   `/api/v1/openapi.json`.
 //! - **Webhooks** (`webhook/`): the core's lifecycle notices, queued without waiting by
 //!   session tasks and POSTed, signed and retried, by one worker.
+//! - **Network test** (`probe.rs`): `POST /api/v1/probe` answers an offer with a probe peer
+//!   in the SFU (no token; caps per test, at once and per address).
 //! - **Metrics** (`metrics.rs`): Prometheus counters, `/metrics`.
 //!
 //! Errors: a client's mistake is answered with a typed error (`{type, reason, errorCode}`) to
@@ -52,6 +54,7 @@ mod http;
 mod media;
 mod media_plane;
 mod metrics;
+mod probe;
 mod router;
 mod session_task;
 mod state;

@@ -9,11 +9,11 @@
 //! Only offers use a bounded queue; a full one answers that offer at once with an error.
 
 use crate::handle::{SessionHandle, SessionMsg};
-use convene_sfu::{Command, Control, Event, PeerId, RoomId, TrackKind};
+use convene_sfu::{Command, Control, Event, PeerId, ProbeLimits, RoomId, SfuError, TrackKind};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 /// Offers queued towards the SFU task. Session tasks never wait on it; a full queue answers
 /// the offer with an error (the client may offer again).
@@ -39,6 +39,8 @@ struct Inner {
     owners: Arc<Mutex<Owners>>,
     /// The SFU's live counters.
     stats: Arc<convene_sfu::SfuStats>,
+    /// Network tests started per client address (`probe.rs`).
+    probe_throttle: crate::probe::ProbeThrottle,
 }
 
 /// Which session owns each peer and each room (a room is a session's media), for routing
@@ -48,6 +50,8 @@ struct Owners {
     peers: HashMap<PeerId, SessionHandle>,
     /// Each room with its number of peers; gone with its last peer.
     rooms: HashMap<RoomId, (SessionHandle, usize)>,
+    /// Probe peers waiting for their answer (`probe.rs`).
+    probes: HashMap<PeerId, oneshot::Sender<Result<String, SfuError>>>,
 }
 
 fn lock(owners: &Mutex<Owners>) -> MutexGuard<'_, Owners> {
@@ -82,6 +86,7 @@ impl MediaPlane {
                 next_peer: AtomicU64::new(1),
                 owners,
                 stats,
+                probe_throttle: Default::default(),
             }),
         }
     }
@@ -147,6 +152,32 @@ impl MediaPlane {
         })
     }
 
+    /// A probe peer for `sdp` (a network test, see `probe.rs`): its SDP answer, or why not.
+    pub(crate) async fn probe(&self, sdp: String, limits: ProbeLimits) -> Result<String, SfuError> {
+        let peer = PeerId(self.inner.next_peer.fetch_add(1, Ordering::Relaxed));
+        let (tx, rx) = oneshot::channel();
+        lock(&self.inner.owners).probes.insert(peer, tx);
+        let busy = || SfuError::ProbeRefused("media plane busy".into());
+        if self.send(Command::Probe { peer, sdp, limits }).is_err() {
+            lock(&self.inner.owners).probes.remove(&peer);
+            return Err(busy());
+        }
+        match tokio::time::timeout(std::time::Duration::from_secs(5), rx).await {
+            Ok(Ok(answer)) => answer,
+            _ => {
+                lock(&self.inner.owners).probes.remove(&peer);
+                // Answered late or not at all: make sure it does not linger.
+                let _ = self.send(Command::RemovePeer { peer });
+                Err(busy())
+            }
+        }
+    }
+
+    /// Network tests started per client address.
+    pub(crate) fn probe_throttle(&self) -> &crate::probe::ProbeThrottle {
+        &self.inner.probe_throttle
+    }
+
     /// The SFU's counters now.
     pub(crate) fn stats(&self) -> convene_sfu::SfuStatsSnapshot {
         self.inner.stats.snapshot()
@@ -167,7 +198,18 @@ pub(crate) struct MediaPlaneBusy;
 async fn dispatch(owners: Arc<Mutex<Owners>>, mut events: mpsc::Receiver<Event>) {
     while let Some(ev) = events.recv().await {
         let session = {
-            let o = lock(&owners);
+            let mut o = lock(&owners);
+            // A probe's answer (or refusal) goes to the request waiting for it.
+            if let Event::Answer { peer, .. } | Event::Error { peer, .. } = &ev {
+                if let Some(tx) = o.probes.remove(peer) {
+                    let _ = tx.send(match ev {
+                        Event::Answer { sdp, .. } => Ok(sdp),
+                        Event::Error { reason, .. } => Err(reason),
+                        _ => continue,
+                    });
+                    continue;
+                }
+            }
             match &ev {
                 Event::ActiveSpeakers { room, .. } => o.rooms.get(room).map(|(s, _)| s.clone()),
                 Event::Answer { peer, .. }

@@ -1,8 +1,9 @@
-//! `convene`: the one binary. `serve` (default), `token`, `join`.
+//! `convene`: the one binary. `serve` (default), `token`, `join`, `load`, `probe`.
 //!
 //! Thin glue: flags are parsed here, the work is done by the library crates.
 
 mod bot;
+mod probe;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -27,6 +28,9 @@ enum Command {
     Join(bot::JoinArgs),
     /// Load generator: N synthetic users against a server; prints one JSON report.
     Load(LoadArgs),
+    /// Network test before joining: RTT, jitter, loss and rates over the media port; prints
+    /// one JSON line. Needs no token.
+    Probe(probe::ProbeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -233,6 +237,7 @@ fn main() -> anyhow::Result<()> {
             rt.shutdown_timeout(Duration::from_millis(500));
             r
         }
+        Command::Probe(a) => rt.block_on(probe::run(a)),
         Command::Join(a) => {
             let code = rt.block_on(bot::run(a))?;
             std::process::exit(code);

@@ -252,6 +252,39 @@ export interface ConveneVideoNamespace {
   createLocalVideoTrack(deviceId?: string): LocalVideoTrack;
   createLocalAudioTrack(deviceId?: string): LocalAudioTrack;
   preloadDependentAssets(path?: string): void;
+  /** A network test before joining, against `webEndpoint`'s server (default: this page's). */
+  createProber(options?: { webEndpoint?: string }): Prober;
+}
+
+/** What `Prober.diagnose` measured over the media path (docs/probe.md). */
+export interface ProbeReport {
+  /** Median round-trip time of the echoes, ms. */
+  rttMs: number;
+  /** Mean difference of consecutive round-trip times, ms. */
+  jitterMs: number;
+  /** Echoes that never came back, percent. */
+  lossPercent: number;
+  /** What the server received of the test's filler, kbit/s. */
+  uplinkKbps: number;
+  /** What the test received of the server's paced filler, kbit/s. */
+  downlinkKbps: number;
+  /** 0 (unusable) to 5 (excellent): the server's quality rule for these figures. */
+  level: number;
+  /** The transport of the selected candidate pair: ICE over TCP where UDP is blocked. */
+  protocol: 'udp' | 'tcp';
+}
+
+/** Progress of a test. */
+export interface ProbeProgress {
+  phase: 'connecting' | 'latency' | 'uplink' | 'downlink' | 'done';
+  /** 0–100 within the phase. */
+  progress: number;
+}
+
+/** Network tests before joining: `ConveneVideo.createProber()`. */
+export interface Prober {
+  /** One test of `durationMs` (default 5000, at most 25000) after connecting. */
+  diagnose(options?: { durationMs?: number; onProgress?: (p: ProbeProgress) => void }): Promise<ProbeReport>;
 }
 
 declare const ConveneVideo: ConveneVideoNamespace;

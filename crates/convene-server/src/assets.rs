@@ -27,6 +27,7 @@ const SDK_MODULES: &[(&str, &str)] = sdk_modules!(
     "errors.js",
     "media-peer.js",
     "preview.js",
+    "prober.js",
     "protocol.gen.js",
     "rules.js",
     "session-state.js",

@@ -33,6 +33,7 @@
 import { VideoClient } from './client.js';
 import { ChatPrivilege, SharePrivilege, VideoQuality } from './enums.js';
 import { LocalAudioTrack, LocalVideoTrack, listDevices } from './preview.js';
+import { createProber } from './prober.js';
 
 export * from './enums.js';
 export const VERSION = '0.1.0';
@@ -110,6 +111,11 @@ const ConveneVideo = {
   createLocalAudioTrack(deviceId) { return new LocalAudioTrack(deviceId); },
   /** Accepted for compatibility: nothing to preload. */
   preloadDependentAssets() {},
+  /**
+   * A network test before joining, over the media path (prober.js, docs/probe.md).
+   * @param {{webEndpoint?: string}} [options]
+   */
+  createProber(options) { return createProber(options); },
 };
 
 export default ConveneVideo;

@@ -27,6 +27,27 @@ function errorText(e) {
 
 // ---- preview ---------------------------------------------------------------------------
 
+/** The network test: a short measurement over the media port, shown as a meter and figures. */
+async function testNetwork() {
+  const button = $('network-start');
+  const out = $('network-result');
+  button.disabled = true;
+  $('network-level').value = 0;
+  try {
+    const r = await ConveneVideo.createProber().diagnose({
+      durationMs: 3000,
+      onProgress: ({ phase, progress }) => { out.textContent = `${phase}… ${progress}%`; },
+    });
+    $('network-level').value = r.level;
+    out.textContent = `level ${r.level}/5 · RTT ${r.rttMs} ms · jitter ${r.jitterMs} ms · loss ${r.lossPercent} %`
+      + ` · up ${r.uplinkKbps} kbit/s · down ${r.downlinkKbps} kbit/s · ${r.protocol.toUpperCase()}`;
+  } catch (e) {
+    out.textContent = `network test failed: ${errorText(e)}`;
+  } finally {
+    button.disabled = false;
+  }
+}
+
 async function fillDevices() {
   try {
     const devices = await ConveneVideo.getDevices();
@@ -285,6 +306,7 @@ function guard(fn) {
 $('join-form').addEventListener('submit', join);
 $('preview-start').onclick = startPreview;
 $('preview-stop').onclick = stopPreview;
+$('network-start').onclick = testNetwork;
 $('audio-toggle').onclick = guard(() =>
   me().audio === 'computer' ? stream.stopAudio() : stream.startAudio());
 $('mute-toggle').onclick = guard(() => (me().muted ? stream.unmuteAudio() : stream.muteAudio()));

@@ -4,7 +4,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { launch, newPage } from './helpers.mjs';
+import { launch, newPage, URL_ } from './helpers.mjs';
 
 let browser;
 const pages = [];
@@ -69,4 +69,18 @@ test('with UDP blocked, the probe runs over ICE-TCP', async () => {
   checkReport(report);
   assert.equal(report.protocol, 'tcp');
   checkProgress(progress);
+});
+
+test('demo app: the preview runs the network test and shows a meter and the figures', async () => {
+  const ctx = await browser.newContext();
+  const p = await ctx.newPage();
+  pages.push(p);
+  p.on('pageerror', (e) => console.error('[demo pageerror]', e.message));
+  await p.goto(URL_ + '/');
+  await p.click('#network-start');
+  await p.waitForFunction(() => /^level \d\/5/.test(document.getElementById('network-result').textContent), null, { timeout: 20000 });
+  const text = await p.textContent('#network-result');
+  assert.match(text, /RTT [\d.]+ ms · jitter [\d.]+ ms · loss 0 % · up \d+ kbit\/s · down \d+ kbit\/s · UDP/);
+  const level = await p.evaluate(() => document.getElementById('network-level').value);
+  assert.ok(level >= 1 && level <= 5, String(level));
 });

@@ -15,6 +15,9 @@ pub const SPEAKER_INTERVAL: Duration = Duration::from_millis(500);
 pub(crate) const AUDIO_RESERVE_BPS: u64 = 150_000;
 /// How long a video slot waits for a keyframe before asking the publisher again.
 pub(crate) const KEYFRAME_RETRY: Duration = Duration::from_millis(1000);
+/// After a video slot moved down a simulcast layer for bandwidth, the least time before it
+/// may move up again (and then only when the bandwidth estimate carries the higher layer).
+pub(crate) const UPGRADE_HOLD: Duration = Duration::from_secs(3);
 /// Least time between two keyframe requests (PLI) to one layer of a publisher: requests of
 /// many subscribers within it share one keyframe (an encoder asked for keyframes faster
 /// than it can send them only lowers everyone's picture quality).

@@ -110,6 +110,10 @@ pub(crate) struct Slot {
     pub(crate) target: Option<usize>,
     /// Consecutive evaluations that wanted a lower layer for bandwidth.
     pub(crate) down_votes: u8,
+    /// Since when the layer has been below the wanted one for bandwidth: until it is back,
+    /// the bandwidth estimate caps every upgrade, stressed or not, and none comes sooner
+    /// than `UPGRADE_HOLD` after the last move down.
+    pub(crate) limited_since: Option<Instant>,
     /// Since when we wait for a keyframe on `target` (to retry the request).
     pub(crate) waiting_since: Option<Instant>,
     pub(crate) rewriter: Rewriter,
@@ -137,6 +141,7 @@ impl Slot {
             target: None,
             waiting_since: None,
             down_votes: 0,
+            limited_since: None,
             rewriter: Rewriter::new(clock),
             picture_ids: PictureIdRewriter::default(),
             pt_cache: None,
@@ -155,6 +160,7 @@ impl Slot {
         };
         self.waiting_since = None;
         self.down_votes = 0;
+        self.limited_since = None;
         self.rewriter.reset_source();
     }
 }

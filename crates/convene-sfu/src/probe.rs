@@ -266,12 +266,12 @@ impl Probes {
     }
 
     /// Close and forget probe `id` now (the caller's [`Command::RemovePeer`](crate::Command)).
-    pub(crate) fn remove(&mut self, id: PeerId) -> bool {
+    pub(crate) fn remove(&mut self, now: Instant, id: PeerId) -> bool {
         let Some(p) = self.peers.get_mut(&id) else {
             return false;
         };
         p.end.get_or_insert(ProbeEnd::Closed);
-        self.drain(Instant::now(), id);
+        self.drain(now, id);
         true
     }
 

@@ -271,7 +271,7 @@ impl Sfu {
                 room,
                 user_id,
             } => self.add_peer(peer, room, user_id).map_err(|e| (peer, e)),
-            Command::RemovePeer { peer } if self.probes.remove(peer) => Ok(()),
+            Command::RemovePeer { peer } if self.probes.remove(now, peer) => Ok(()),
             Command::Probe { peer, sdp, limits } => {
                 let host = ProbeHost {
                     udp: self.local_addr,

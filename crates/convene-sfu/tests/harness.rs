@@ -461,9 +461,22 @@ pub(crate) async fn capped_proxy(
     sfu: SocketAddr,
     bits_per_sec: u64,
 ) -> (SocketAddr, Arc<AtomicU64>) {
+    let (addr, dropped, _cap) = adjustable_capped_proxy(sfu, bits_per_sec).await;
+    (addr, dropped)
+}
+
+/// [`capped_proxy`] whose cap can be changed while it runs: the third value holds it in
+/// bits/s, 0 for no cap.
+pub(crate) async fn adjustable_capped_proxy(
+    sfu: SocketAddr,
+    bits_per_sec: u64,
+) -> (SocketAddr, Arc<AtomicU64>, Arc<AtomicU64>) {
+    let cap = Arc::new(AtomicU64::new(bits_per_sec));
+    let c = cap.clone();
     let bucket = Arc::new(Mutex::new((bits_per_sec / 10, std::time::Instant::now())));
-    relay(sfu, move |data: &[u8], now: std::time::Instant, _down| {
-        if !is_media(data) {
+    let (addr, dropped) = relay(sfu, move |data: &[u8], now: std::time::Instant, _down| {
+        let bits_per_sec = c.load(Ordering::Relaxed);
+        if !is_media(data) || bits_per_sec == 0 {
             return false;
         }
         let mut b = bucket.lock().unwrap();
@@ -478,7 +491,8 @@ pub(crate) async fn capped_proxy(
             true
         }
     })
-    .await
+    .await;
+    (addr, dropped, cap)
 }
 
 /// RTP of media size.

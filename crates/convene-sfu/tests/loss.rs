@@ -4,7 +4,8 @@
 use std::sync::atomic::Ordering;
 
 use crate::harness::{
-    assert_bit_exact, capped_proxy, lossy_proxy, plan, simulcast_video, TestSfu, WAIT,
+    adjustable_capped_proxy, assert_bit_exact, capped_proxy, lossy_proxy, plan, simulcast_video,
+    TestSfu, WAIT,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -132,4 +133,50 @@ async fn downlink_loss_is_repaired_while_the_sfu_probes_for_a_higher_layer() {
         "frames missing or out of order (layer, counter): {tags:?}"
     );
     assert!(assert_bit_exact(&snap, 1, &a.snapshot().await) >= 60);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_capped_subscriber_stays_down_while_capped_and_goes_back_up_after() {
+    let sfu = TestSfu::start().await;
+    // Layers: 400 / 1200 / 3000 bytes at 20 fps = 64 / 192 / 480 kbit/s.
+    let a = sfu.join_user(1, simulcast_video()).await;
+    let (down, _, cap) = adjustable_capped_proxy(sfu.addr, 300_000).await;
+    let b = sfu
+        .join_user_via(2, plan(false, false, 0, 1), Some(down))
+        .await;
+    let mid = sfu.attach(b.peer, 1, 4).await;
+    let layers = |s: &convene_media::PeerSnapshot| -> Vec<u8> {
+        s.track(&mid)
+            .records
+            .iter()
+            .filter_map(|r| r.tag)
+            .map(|t| t.layer)
+            .collect()
+    };
+    let capped = b
+        .media
+        .wait_for(std::time::Duration::from_secs(30), |s| {
+            layers(s).last().is_some_and(|&l| l < 2)
+        })
+        .await
+        .expect("the SFU moves the capped subscriber below the top layer");
+    let from = layers(&capped).len();
+    // Six seconds more under the cap: the SFU does not try the top layer again (with no loss
+    // on the lower layer the link looks healthy, but the estimate does not carry 480 kbit/s).
+    a.wait_sent(convene_media::SynthKind::Video, 120).await;
+    let held = layers(&b.snapshot().await);
+    assert!(
+        held[from..].iter().all(|&l| l < 2),
+        "back on the top layer while capped: {:?}",
+        &held[from..]
+    );
+    // The cap lifts: probing finds the room, and the top layer comes back.
+    cap.store(0, Ordering::Relaxed);
+    let n = held.len();
+    b.media
+        .wait_for(std::time::Duration::from_secs(30), |s| {
+            layers(s)[n..].contains(&2)
+        })
+        .await
+        .expect("the subscriber is back on the top layer once the cap lifts");
 }

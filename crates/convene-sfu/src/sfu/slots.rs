@@ -7,7 +7,7 @@ use str0m::bwe::Bitrate;
 use str0m::media::{KeyframeRequestKind, Mid, Rid};
 
 use super::Sfu;
-use crate::config::{AUDIO_RESERVE_BPS, KEYFRAME_RETRY};
+use crate::config::{AUDIO_RESERVE_BPS, KEYFRAME_RETRY, UPGRADE_HOLD};
 use crate::peer::Peer;
 use crate::quality::{fit_layer, layer_for_quality, live_at_or_below};
 use crate::{Event, PeerId, RoomId, TrackKind};
@@ -85,6 +85,7 @@ impl Sfu {
 
     /// Re-decide the simulcast layer of a video slot; on change, ask for a keyframe.
     pub(super) fn update_layer(&mut self, sub: PeerId, idx: usize) {
+        let now = self.now;
         let Some(peer) = self.peers.get(&sub) else {
             return;
         };
@@ -95,12 +96,15 @@ impl Sfu {
             return;
         };
         let kind = slot.kind;
+        let limited_since = slot.limited_since;
         let publisher = self.publisher(&peer.room, user);
         // str0m's delay-based estimate follows the actual send rate when the link is
         // application-limited (it reads a few hundred kbit/s on an idle loopback), so it only
-        // caps the layer while the downlink shows stress (loss or RTT: quality below 5).
+        // caps the layer while the downlink shows stress (loss or RTT: quality below 5), or
+        // while the slot is below its wanted layer for bandwidth: then the SFU probes
+        // towards the wanted rate (`update_bwe_targets`), and the estimate says when it fits.
         let stressed = peer.quality.is_some_and(|(_, down)| down < 5);
-        let layer = match publisher.and_then(|p| p.track(kind)) {
+        let (layer, wanted) = match publisher.and_then(|p| p.track(kind)) {
             Some((_, track)) => {
                 let wanted = live_at_or_below(
                     layer_for_quality(slot.quality, track.layers.len()),
@@ -109,34 +113,40 @@ impl Sfu {
                 let videos = peer.attached_videos().max(1) as u64;
                 let budget = peer
                     .bwe
-                    .filter(|_| stressed)
+                    .filter(|_| stressed || limited_since.is_some())
                     .map(|b| b.saturating_sub(AUDIO_RESERVE_BPS) / videos);
-                fit_layer(wanted, &track.rates(), budget)
+                (fit_layer(wanted, &track.rates(), budget), wanted)
             }
-            None => 0,
+            None => (0, 0),
+        };
+        let Some(slot) = self.peers.get_mut(&sub).and_then(|p| p.slots.get_mut(idx)) else {
+            return;
         };
         if slot.target == Some(layer) {
-            if let Some(slot) = self.peers.get_mut(&sub).and_then(|p| p.slots.get_mut(idx)) {
-                slot.down_votes = 0;
-            }
+            slot.down_votes = 0;
             return;
         }
         // Going down for bandwidth needs two ticks in a row; quality changes (target reset
-        // by attach) and upgrades apply at once.
+        // by attach) apply at once, and so do upgrades, but not within UPGRADE_HOLD of a move
+        // down for bandwidth (an estimate that has just recovered is not trusted yet).
         let downgrade = slot.target.is_some_and(|t| layer < t);
         if downgrade && slot.down_votes < 1 {
-            if let Some(slot) = self.peers.get_mut(&sub).and_then(|p| p.slots.get_mut(idx)) {
-                slot.down_votes += 1;
-            }
+            slot.down_votes += 1;
             return;
         }
-        let now = self.now;
-        if let Some(slot) = self.peers.get_mut(&sub).and_then(|p| p.slots.get_mut(idx)) {
-            slot.target = Some(layer);
-            slot.down_votes = 0;
-            if slot.current != Some(layer) {
-                slot.waiting_since = Some(now);
-            }
+        let held = limited_since.is_some_and(|t| now.saturating_duration_since(t) < UPGRADE_HOLD);
+        if !downgrade && held {
+            return;
+        }
+        slot.target = Some(layer);
+        slot.down_votes = 0;
+        slot.limited_since = match layer < wanted {
+            true if downgrade => Some(now),
+            true => limited_since,
+            false => None,
+        };
+        if slot.current != Some(layer) {
+            slot.waiting_since = Some(now);
         }
         self.request_keyframe(&sub, user, kind, layer);
     }

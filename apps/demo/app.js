@@ -228,8 +228,9 @@ function removeTile(userId) {
   tiles.delete(userId);
 }
 
+// Own video included: the SDK shows the local camera (self-view) without asking the server.
 async function attach(userId) {
-  if (!stream || userId === me().userId) return;
+  if (!stream) return;
   try {
     const el = await stream.attachVideo(userId, 2);
     const t = tileFor(userId);
@@ -313,9 +314,10 @@ $('mute-toggle').onclick = guard(() => (me().muted ? stream.unmuteAudio() : stre
 $('video-toggle').onclick = guard(async () => {
   if (me().bVideoOn) {
     await stream.stopVideo();
-    removeTile(me().userId);
+    await detach(me().userId);
   } else {
     await stream.startVideo();
+    await attach(me().userId);
   }
 });
 $('share-toggle').onclick = guard(() =>

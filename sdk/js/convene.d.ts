@@ -78,6 +78,8 @@ export interface InitOptions {
   patchJsMedia?: boolean;
   /** Accepted; several videos always work. */
   enforceMultipleVideos?: boolean | { disableRenderLimits?: boolean };
+  /** Also registers the video elements as `<{name}>` and `<{name}-container>`. */
+  alternativeNameForVideoPlayer?: string;
 }
 
 /** Event names and their payloads. */
@@ -101,6 +103,8 @@ export interface EventPayloads {
   'video-capturing-change': { state: 'Started' | 'Stopped' | 'Failed' };
   'device-change': undefined;
   'auto-play-audio-failed': undefined;
+  'audio-statistic-data-change': { data: AudioQosData & { encoding: boolean }; type: 'AUDIO_QOS_DATA' };
+  'video-statistic-data-change': { data: VideoQosData & { encoding: boolean }; type: 'VIDEO_QOS_DATA' };
 }
 
 export interface VideoClient {
@@ -199,11 +203,26 @@ export interface Stream {
   startVideo(option?: CaptureVideoOption): ExecutedResult;
   stopVideo(): ExecutedResult;
   isCapturingVideo(): boolean;
-  attachVideo(userId: number, videoQuality?: VideoQuality, element?: string | HTMLElement): Promise<HTMLVideoElement>;
-  detachVideo(userId: number): Promise<HTMLVideoElement | undefined>;
+  /** Own user: the local camera, no server request. A `<video>` given is played in as is. */
+  attachVideo(userId: number, videoQuality?: VideoQuality, element?: string | VideoPlayer | HTMLElement): Promise<VideoPlayer | HTMLVideoElement>;
+  detachVideo(userId: number, element?: string | VideoPlayer | HTMLElement): Promise<VideoPlayer | HTMLVideoElement | Array<VideoPlayer | HTMLVideoElement> | undefined>;
+  mirrorVideo(mirrored: boolean): ExecutedResult;
+  isVideoMirrored(): boolean;
+  /** `x`, `y` from the canvas's lower left corner. */
+  renderVideo(canvas: HTMLCanvasElement | HTMLVideoElement, userId: number, width: number | undefined, height: number | undefined,
+    x: number | undefined, y: number | undefined, videoQuality: VideoQuality, additionalUserKey?: string): Promise<''>;
+  stopRenderVideo(canvas: HTMLCanvasElement | HTMLVideoElement, userId: number, additionalUserKey?: string,
+    underlyingColor?: string, isKeepLastFrame?: boolean, replacedUserId?: number): ExecutedResult;
+  adjustRenderedVideoPosition(canvas: HTMLCanvasElement | HTMLVideoElement, userId: number, width?: number, height?: number,
+    x?: number, y?: number, additionalUserKey?: string): ExecutedResult;
+  /** Always false: a canvas draws the own video too. */
+  isRenderSelfViewWithVideoElement(): boolean;
   startShareScreen(element?: HTMLVideoElement | HTMLCanvasElement): ExecutedResult;
   stopShareScreen(): ExecutedResult;
-  attachShareView(userId?: number, element?: string | HTMLVideoElement): Promise<HTMLVideoElement>;
+  attachShareView(userId?: number, element?: string | VideoPlayer | HTMLElement): Promise<VideoPlayer | HTMLVideoElement>;
+  detachShareView(userId?: number, element?: string | VideoPlayer | HTMLElement): Promise<VideoPlayer | HTMLVideoElement | Array<VideoPlayer | HTMLVideoElement>>;
+  /** `'sharing'` or `'ended'` (no pause). */
+  getShareStatus(): ShareStatus;
   lockShare(isLocked: boolean): ExecutedResult;
   isShareLocked(): boolean;
   setSharePrivilege(privilege: SharePrivilege): ExecutedResult;
@@ -215,6 +234,30 @@ export interface Stream {
   getMicList(): MediaDevice[];
   getSpeakerList(): MediaDevice[];
   getMaxRenderableVideos(): number;
+  getActiveMicrophone(): string;
+  getActiveCamera(): string;
+  getActiveSpeaker(): string;
+  /** Without a capture running: the device the next start opens. */
+  switchMicrophone(microphoneId: string): ExecutedResult;
+  switchCamera(cameraDeviceId: string | MobileVideoFacingMode): ExecutedResult;
+  switchSpeaker(speakerId: string): ExecutedResult;
+  /** Convene: whether `switchSpeaker` can work here. */
+  isSupportSpeakerSelection(): boolean;
+  isSupportMultipleVideos(): boolean;
+  isSupportHDVideo(): boolean;
+  isSupportVirtualBackground(): boolean;
+  isSupportPhoneFeature(): boolean;
+  isSupportMicrophoneAndShareAudioSimultaneously(): boolean;
+  isSupportBackgroundNoiseSuppression(): boolean;
+  isSupportOptimizedForSharedVideo(): boolean;
+  isSupportVideoProcessor(): boolean;
+  isSupportAudioProcessor(): boolean;
+  isSupportShareProcessor(): boolean;
+  /** `audio-statistic-data-change` once a second per direction (both by default). */
+  subscribeAudioStatisticData(type?: { encode?: boolean; decode?: boolean }): ExecutedResult;
+  unsubscribeAudioStatisticData(type?: { encode?: boolean; decode?: boolean }): ExecutedResult;
+  subscribeVideoStatisticData(type?: { encode?: boolean; decode?: boolean; detailed?: boolean }): ExecutedResult;
+  unsubscribeVideoStatisticData(type?: { encode?: boolean; decode?: boolean; detailed?: boolean }): ExecutedResult;
   /** Sent (`encode`) and received (`decode`) audio, sampled once a second; zeros before the first sample. */
   getAudioStatisticData(): { encode: AudioQosData; decode: AudioQosData };
   getVideoStatisticData(): { encode: VideoQosData; decode: VideoQosData };
@@ -222,8 +265,28 @@ export interface Stream {
   getPeerConnection(): RTCPeerConnection | null;
 }
 
+/**
+ * `<video-player>`: one video (a `<video>` in its shadow root). Attributes `node-id` and
+ * `video-quality`. Also answers as the `<video>` it wraps (`videoWidth`, `srcObject`, ...).
+ */
+export declare class VideoPlayer extends HTMLElement {
+  ['node-id']: string;
+  ['video-quality']: string;
+  readonly video: HTMLVideoElement;
+  readonly videoWidth: number;
+  readonly videoHeight: number;
+  srcObject: MediaProvider | null;
+  muted: boolean;
+  play(): Promise<void>;
+  pause(): void;
+  getVideoPlaybackQuality(): VideoPlaybackQuality;
+  requestVideoFrameCallback(callback: VideoFrameRequestCallback): number;
+}
+/** `<video-player-container>`: the area an app lays its players out in. */
+export declare class VideoPlayerContainer extends HTMLElement {}
+
 export interface LocalVideoTrack {
-  start(element?: HTMLVideoElement): Promise<void>;
+  start(element?: HTMLVideoElement | VideoPlayer): Promise<void>;
   stop(): Promise<void>;
   switchCamera(deviceId: string): Promise<void>;
 }

@@ -47,10 +47,12 @@ test('demo app: join, see each other, chat, video, removal notice', async () => 
   // Ann's camera appears in Bob's gallery and plays.
   await a.click('#video-toggle');
   await b.waitForFunction(() => {
-    const v = document.querySelector('#gallery .tile video');
+    const v = document.querySelector('#gallery .tile video-player');
     return v && v.videoWidth > 0;
   }, null, { timeout: 15000 });
   await b.waitForSelector('#user-list li:has-text("Ann") .badges:has-text("video")');
+  // Ann sees herself too (the self-view: the local camera, no server round trip).
+  await a.waitForFunction(() => document.querySelector('#gallery .tile video-player')?.videoWidth > 0, null, { timeout: 15000 });
 
   // Ann removes Bob: Bob gets a clear notice and is back at the join form.
   await a.click('#user-list li:has-text("Bob") button:has-text("Remove")');

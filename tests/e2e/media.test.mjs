@@ -68,7 +68,7 @@ test('two pages publish video + audio and attach each other', async () => {
       document.body.appendChild(el);
       return el.tagName;
     }, other);
-    assert.equal(tag, 'VIDEO');
+    assert.equal(tag, 'VIDEO-PLAYER', 'a <video-player>, as the reference returns');
   }
   for (const [p, other] of [[a, bid], [b, aid]]) {
     await waitFor(p, (id) => document.getElementById('remote-' + id)?.videoWidth > 0, other, 20000);

@@ -17,6 +17,7 @@ macro_rules! sdk_modules {
 /// Every file of `sdk/js/src/` (a test fails when one is missing here).
 const SDK_MODULES: &[(&str, &str)] = sdk_modules!(
     "convene.js",
+    "canvas-render.js",
     "chat.js",
     "client.js",
     "codec.js",
@@ -34,6 +35,7 @@ const SDK_MODULES: &[(&str, &str)] = sdk_modules!(
     "signaling.js",
     "stream.js",
     "types.js",
+    "video-player.js",
 );
 
 /// `GET /sdk/{file}`: one module of the SDK, or 404.

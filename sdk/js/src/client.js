@@ -11,6 +11,7 @@ import { ChatClient } from './chat.js';
 import { CommandClient } from './command.js';
 import { Stream } from './stream.js';
 import { listDevices } from './preview.js';
+import { defineVideoElements } from './video-player.js';
 
 /** @typedef {import('./types.js').Participant} Participant */
 /** @typedef {import('./types.js').SessionInfo} SessionInfo */
@@ -90,6 +91,7 @@ export class VideoClient extends Emitter {
     } catch (e) {
       throw asFailure(e);
     }
+    defineVideoElements(this._options.alternativeNameForVideoPlayer);
     // The device lists the stream answers synchronously (getMicList, ...) are filled here.
     const devices = listDevices();
     this._iceServers = await fetchIceServers(this._url);

@@ -36,6 +36,7 @@ import { LocalAudioTrack, LocalVideoTrack, listDevices } from './preview.js';
 import { createProber } from './prober.js';
 
 export * from './enums.js';
+export { VideoPlayer, VideoPlayerContainer } from './video-player.js';
 export const VERSION = '0.1.0';
 
 /** @type {VideoClient|null} */

@@ -88,6 +88,10 @@ export class MediaPeer {
     this._qosPrev = new Map();
     /** @type {any} */
     this._statsTimer = null;
+    /** Which statistics events are subscribed (`subscribeAudioStatisticData` & co.). */
+    this._qosSubs = { audio: { encode: false, decode: false }, video: { encode: false, decode: false } };
+    /** When the statistics events were last emitted (they go out once a second). */
+    this._qosEmitted = 0;
   }
 
   _check() {
@@ -189,6 +193,9 @@ export class MediaPeer {
       this._audioEls.set(t.mid, el);
     }
     el.srcObject = new MediaStream([t.receiver.track]);
+    // The speaker chosen by `switchSpeaker` (Stream).
+    const sink = /** @type {any} */ (this)._speakerId;
+    if (sink && /** @type {any} */ (el).setSinkId) /** @type {any} */ (el).setSinkId(sink).catch(() => {});
     const p = el.play();
     if (p && p.catch) p.catch(() => this._c._emit('auto-play-audio-failed'));
   }
@@ -434,6 +441,24 @@ export class MediaPeer {
         }
         this._qosPrev.set(key, { t: now, bytes: d.bytes, packets: d.packets, lost: d.lost });
         this._qos[kind][dir] = d.q;
+      }
+    }
+    if (now - this._qosEmitted >= 1000 - STATS_EVERY_MS / 2) {
+      this._qosEmitted = now;
+      this._emitQos();
+    }
+  }
+
+  /**
+   * The subscribed `audio-statistic-data-change` / `video-statistic-data-change` events, from
+   * the last sample: `{data: {...qos, encoding}, type}`, one per subscribed direction.
+   */
+  _emitQos() {
+    for (const kind of /** @type {const} */ (['audio', 'video'])) {
+      const type = kind === 'audio' ? 'AUDIO_QOS_DATA' : 'VIDEO_QOS_DATA';
+      for (const dir of /** @type {const} */ (['encode', 'decode'])) {
+        if (!this._qosSubs[kind][dir]) continue;
+        this._c._emit(`${kind}-statistic-data-change`, { data: { ...this._qos[kind][dir], encoding: dir === 'encode' }, type });
       }
     }
   }

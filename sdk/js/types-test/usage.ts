@@ -26,8 +26,12 @@ export async function app(token: string): Promise<void> {
   const stream = client.getMediaStream();
   await stream.startAudio({ mute: true });
   await stream.startVideo({ hd: true });
-  const video: HTMLVideoElement = await stream.attachVideo(2, VideoQuality.Video_360P);
-  document.body.append(video);
+  const player = await stream.attachVideo(2, VideoQuality.Video_360P);
+  document.body.append(player);
+  console.log(player.videoWidth, player.getAttribute('node-id'));
+  const canvas = document.createElement('canvas');
+  await stream.renderVideo(canvas, 2, 320, 180, 0, 0, VideoQuality.Video_180P);
+  client.on('video-statistic-data-change', (p) => console.log(p.data.fps, p.data.encoding, p.type));
   await stream.setSharePrivilege(ConveneVideo.SharePrivilege.Locked);
   await client.leave(client.isHost());
   await ConveneVideo.destroyClient();

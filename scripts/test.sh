@@ -77,6 +77,9 @@ CONVENE_BIN=target/debug/convene bash scripts/bench-first-frame.sh --smoke
 # in the namespace, 4 s each): fails only if the subscriber shows no frame at 0 %; the figures
 # are printed, not asserted (full runs: BENCHMARKS.md, docs/bench/loss.md).
 CONVENE_BIN=target/debug/convene bash scripts/bench-loss.sh --smoke
+# A capped downlink (300 kbit/s for 5 s, then free for 8 s): fails only if the subscriber
+# shows no frame; when its layer drops and comes back is printed, not asserted.
+CONVENE_BIN=target/debug/convene bash scripts/bench-loss.sh --cap-kbps 300 --cap-secs 5 --after-secs 8
 
 # The raw limit (scripts/bench-raw.sh --smoke): the sendmmsg + AES-GCM relay at 2 x 3 for 2 s,
 # failing on any loss. Figures are printed, not asserted (docs/bench/README.md).

@@ -23,10 +23,12 @@ import { installProbe } from './probe.mjs';
 import { benchMeta, loadNow } from './meta.mjs';
 
 const USAGE = `usage: loss.mjs [--smoke] [--levels 0,5,10,20] [--secs S] [--warmup S] [--fps N]
-  [--quality 0-4] [--freeze-ms MS] [--timeout-ms MS] [--leg both|up|down] [--out FILE]`;
+  [--quality 0-4] [--freeze-ms MS] [--timeout-ms MS] [--leg both|up|down] [--out FILE]
+  [--cap-kbps K [--cap-secs S] [--after-secs S]]`;
 
 function parseArgs(argv) {
-  const o = { levels: [0, 5, 10, 20], secs: 10, warmup: 3, fps: 20, quality: 2, freezeMs: 200, timeoutMs: 15000, leg: 'both', out: null };
+  const o = { levels: [0, 5, 10, 20], secs: 10, warmup: 3, fps: 20, quality: 2, freezeMs: 200, timeoutMs: 15000, leg: 'both', out: null,
+    capKbps: 0, capSecs: 10, afterSecs: 20 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -43,6 +45,9 @@ function parseArgs(argv) {
     else if (a === '--timeout-ms') o.timeoutMs = Number(value());
     else if (a === '--leg') o.leg = value();
     else if (a === '--out') o.out = value();
+    else if (a === '--cap-kbps') o.capKbps = Number(value());
+    else if (a === '--cap-secs') o.capSecs = Number(value());
+    else if (a === '--after-secs') o.afterSecs = Number(value());
     else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
   if (!['both', 'up', 'down'].includes(o.leg)) throw new Error(`--leg is both, up or down\n${USAGE}`);
@@ -90,6 +95,30 @@ function lossCounters() {
     return line ? Number(line.trim().split(/\s+/)[0]) : 0;
   };
   return { udp: first('INPUT'), dropped: first('LOSS') };
+}
+
+// ---- a capped downlink: tc in this (private) namespace ------------------------------------
+
+function tc(...args) {
+  return execFileSync('tc', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * Caps what the SFU sends (UDP from its ports, to every client) at `kbps` with an htb class
+ * and a short queue (30 packets, as a home router's buffer: a full queue drops), or lifts the
+ * cap (`kbps` 0). Everything else on loopback (signaling, the publisher's uplink) is spared.
+ */
+function setCap(kbps, ports = '') {
+  try { tc('qdisc', 'del', 'dev', 'lo', 'root'); } catch { /* none yet */ }
+  if (!kbps) return;
+  tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '20');
+  tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', `${kbps}kbit`, 'ceil', `${kbps}kbit`, 'burst', '4k');
+  tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:20', 'htb', 'rate', '10gbit');
+  tc('qdisc', 'add', 'dev', 'lo', 'parent', '1:10', 'handle', '10:', 'pfifo', 'limit', '30');
+  for (const port of ports.split(',')) {
+    tc('filter', 'add', 'dev', 'lo', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32',
+      'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', 'sport', port, '0xffff', 'flowid', '1:10');
+  }
 }
 
 // ---- the server's /metrics --------------------------------------------------------------
@@ -245,20 +274,9 @@ function frameFigures(rec, o) {
 
 async function level(browser, pct, o, log) {
   setLoss(0);
-  const tpc = topic(`loss-${pct}`);
-  let pub = null;
-  let sub = null;
+  const pages = {};
   try {
-    pub = await probedPage(browser);
-    const pj = await join(pub, tpc, 1, 'Publisher', null, null, token(tpc, 1));
-    if (pj !== '') throw new Error(`publisher join: ${JSON.stringify(pj)}`);
-    await pub.evaluate((fps) => window.client.getMediaStream().startVideo({ fps }), o.fps);
-    const pubId = await pub.evaluate(() => window.client.getCurrentUserInfo().userId);
-    sub = await probedPage(browser);
-    const sj = await join(sub, tpc, 0, 'Subscriber', null, null, token(tpc, 0));
-    if (sj !== '') throw new Error(`subscriber join: ${JSON.stringify(sj)}`);
-    const at = await sub.evaluate(attachAndWatch, [pubId, o.quality, o.timeoutMs]);
-    if (at.error) throw new Error(at.error);
+    const { pub, sub } = await watching(browser, `loss-${pct}`, o, pages);
 
     // Loss on, warm up under it, then the window.
     const lossOn = await sub.evaluate(() => performance.now());
@@ -344,8 +362,92 @@ async function level(browser, pct, o, log) {
     return { result: { lossPct: pct, error: String(e.message || e), frames: { presented: 0 } }, gapsMs: [] };
   } finally {
     setLoss(0);
-    await close(sub);
-    await close(pub);
+    await close(pages.sub);
+    await close(pages.pub);
+  }
+}
+
+/**
+ * A fresh session: a publisher page with its camera on, and a subscriber page watching it
+ * at `o.quality`, its first frame presented. The pages go into `pages` as soon as they exist
+ * (the caller closes them, also on failure).
+ */
+async function watching(browser, name, o, pages) {
+  const tpc = topic(name);
+  const pub = pages.pub = await probedPage(browser);
+  const pj = await join(pub, tpc, 1, 'Publisher', null, null, token(tpc, 1));
+  if (pj !== '') throw new Error(`publisher join: ${JSON.stringify(pj)}`);
+  await pub.evaluate((fps) => window.client.getMediaStream().startVideo({ fps }), o.fps);
+  const pubId = await pub.evaluate(() => window.client.getCurrentUserInfo().userId);
+  const sub = pages.sub = await probedPage(browser);
+  const sj = await join(sub, tpc, 0, 'Subscriber', null, null, token(tpc, 0));
+  if (sj !== '') throw new Error(`subscriber join: ${JSON.stringify(sj)}`);
+  const at = await sub.evaluate(attachAndWatch, [pubId, o.quality, o.timeoutMs]);
+  if (at.error) throw new Error(at.error);
+  return { pub, sub };
+}
+
+// ---- a capped downlink -------------------------------------------------------------------
+
+/**
+ * The subscriber's downlink capped at `o.capKbps` for `o.capSecs`, then free for
+ * `o.afterSecs`: how long until the presented height drops below the one asked for, how long
+ * after the cap lifts until it is back, and the longest gap between presented frames in each
+ * phase.
+ */
+async function capped(browser, o, log) {
+  setCap(0);
+  const pages = {};
+  try {
+    const { sub } = await watching(browser, `cap-${o.capKbps}`, o, pages);
+    await sleep(o.warmup * 1000);
+    const asked = await sub.evaluate(() => {
+      const r = window.lossRec;
+      r.frames = [];
+      r.on = true;
+      return r.switches[r.switches.length - 1]?.[1] ?? 0;
+    });
+    const capOn = await sub.evaluate(() => performance.now());
+    setCap(o.capKbps, mediaPorts());
+    await sleep(o.capSecs * 1000);
+    const capOff = await sub.evaluate(() => performance.now());
+    setCap(0);
+    await sleep(o.afterSecs * 1000);
+    const rec = await sub.evaluate(() => {
+      const r = window.lossRec;
+      r.on = false;
+      return { end: performance.now(), frames: r.frames, switches: r.switches };
+    });
+    const firstAfter = (t, pred) => rec.frames.find(([at, , , h]) => at >= t && pred(h));
+    const down = firstAfter(capOn, (h) => h < asked);
+    const up = firstAfter(capOff, (h) => h >= asked);
+    const longestGap = (from, to) => {
+      const times = [from, ...rec.frames.map((f) => f[0]).filter((t) => t > from && t < to), to];
+      let g = 0;
+      for (let i = 1; i < times.length; i++) g = Math.max(g, times[i] - times[i - 1]);
+      return round(g, 0);
+    };
+    const result = {
+      capKbps: o.capKbps,
+      askedHeight: asked,
+      downAfterMs: down ? round(down[0] - capOn, 0) : null,
+      downTo: down ? down[3] : null,
+      backAfterMs: up ? round(up[0] - capOff, 0) : null,
+      longestGapCappedMs: longestGap(capOn, capOff),
+      longestGapAfterMs: longestGap(capOff, rec.end),
+      heightsSinceCap: rec.switches.filter(([t]) => t >= capOn).map(([t, h]) => [round((t - capOn) / 1000, 2), h]),
+    };
+    log(`cap ${o.capKbps} kbit/s for ${o.capSecs} s: ${asked}p -> ${result.downTo ?? 'no change'}p after ${result.downAfterMs ?? '-'} ms; `
+      + `back to ${asked}p ${result.backAfterMs ?? '(not within ' + o.afterSecs + ' s)'} ms after the cap lifted; longest gap ${result.longestGapCappedMs} ms capped, `
+      + `${result.longestGapAfterMs} ms after; heights (s after cap on) ${JSON.stringify(result.heightsSinceCap)}`);
+    return result;
+  } catch (e) {
+    log(`cap ${o.capKbps} kbit/s: FAILED (${e.message || e})`);
+    return { capKbps: o.capKbps, error: String(e.message || e) };
+  } finally {
+    setCap(0);
+    await close(pages.sub);
+    await close(pages.pub);
   }
 }
 
@@ -365,6 +467,16 @@ async function main() {
     levels: [],
   };
   const gaps = {};
+  if (o.capKbps > 0) {
+    try {
+      out.cap = await capped(browser, o, log);
+    } finally {
+      await browser.close();
+    }
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    if (out.cap.error) process.exitCode = 1;
+    return;
+  }
   try {
     for (const pct of o.levels) {
       const { result, gapsMs } = await level(browser, pct, o, log);

@@ -105,6 +105,8 @@ export interface EventPayloads {
   'auto-play-audio-failed': undefined;
   'audio-statistic-data-change': { data: AudioQosData & { encoding: boolean }; type: 'AUDIO_QOS_DATA' };
   'video-statistic-data-change': { data: VideoQosData & { encoding: boolean }; type: 'VIDEO_QOS_DATA' };
+  /** Convene: only `result: 'fail'`, when the media path could not be restored (restarts exhausted). */
+  'media-sdk-change': { action: 'encode' | 'decode'; type: 'audio' | 'video' | 'share'; result: 'success' | 'fail' };
 }
 
 export interface VideoClient {

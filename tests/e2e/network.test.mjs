@@ -85,3 +85,58 @@ test('a subscriber whose media path breaks gets its video back by ICE restart, w
   assert.equal(await call(b, (c) => c.getCurrentUserInfo().userId), bid);
   assert.deepEqual(await b.evaluate(() => window.events.filter((e) => e.name === 'connection-change')), []);
 });
+
+/** The server's media port: the remote side of the page's selected candidate pair. */
+async function serverPort(p) {
+  return p.evaluate(async () => {
+    const stats = await window.client.getMediaStream().getPeerConnection().getStats();
+    let port = 0;
+    stats.forEach((t) => {
+      if (t.type !== 'transport' || !t.selectedCandidatePairId) return;
+      const pair = stats.get(t.selectedCandidatePairId);
+      port = stats.get(pair.remoteCandidateId)?.port || 0;
+    });
+    return port;
+  });
+}
+
+test('a media path that cannot come back: fresh peers back off, stop after the bound, media-sdk-change says so, other calls go on', async () => {
+  const a = await page();
+  assert.equal(await join(a, topic('give-up'), 1, 'A'), '');
+  assert.equal(await call(a, (c) => c.getMediaStream().startVideo()), '');
+  await waitFor(a, () => ['connected', 'completed'].includes(window.client.getMediaStream().getPeerConnection().iceConnectionState), undefined, 10000);
+  const port = await serverPort(a);
+  assert.ok(port > 0);
+  // Shorter retry times than the SDK's (10 s to connect, 1 s doubling backoff, 4 fresh peers).
+  await a.evaluate(() => {
+    const s = window.client.getMediaStream();
+    s._retry = { connectMs: 1500, backoffMs: 400, backoffMaxMs: 1600, maxRestarts: 3 };
+    window.restarts = [];
+    window.failed = [];
+    const orig = s._restartPeer.bind(s);
+    s._restartPeer = () => { window.restarts.push(performance.now()); return orig(); };
+    window.client.on('media-sdk-change', (p) => window.failed.push(p));
+  });
+  // Nothing reaches the server's media port any more, over UDP or TCP.
+  for (const proto of ['udp', 'tcp']) {
+    for (const dir of ['--dport', '--sport']) {
+      const r = ['INPUT', '-p', proto, dir, String(port), '-j', 'DROP'];
+      execFileSync('iptables', ['-I', ...r]);
+      rules.push(r);
+    }
+  }
+  const failed = await waitFor(a, () => window.failed.length ? window.failed : false, undefined, 45000);
+  assert.ok(failed.some((f) => f.action === 'encode' && f.type === 'video' && f.result === 'fail'), JSON.stringify(failed));
+  const restarts = await a.evaluate(() => window.restarts);
+  assert.equal(restarts.length, 3, 'as many fresh peers as the bound');
+  const gaps = restarts.slice(1).map((t, i) => t - restarts[i]);
+  // Each gap is the connect deadline plus a doubling backoff (400 ms, then 800 ms).
+  assert.ok(gaps[0] >= 1500 + 400 - 50 && gaps[1] >= 1500 + 800 - 50 && gaps[1] > gaps[0], `backoff: ${gaps}`);
+  // Given up: no more peers, and calls still answer at once.
+  const t0 = Date.now();
+  assert.equal(await call(a, (c) => c.getMediaStream().startAudio({ mute: true })), '');
+  assert.ok(Date.now() - t0 < 3000, `startAudio after giving up took ${Date.now() - t0} ms`);
+  await new Promise((r) => setTimeout(r, 4000));
+  assert.equal(await a.evaluate(() => window.restarts.length), 3, 'no restart after giving up');
+  assert.equal(await call(a, (c) => c.getCurrentUserInfo().bVideoOn), true, 'still in the session');
+});

@@ -42,8 +42,15 @@ export function withOpusDtx(sdp) {
 
 /** Nothing received this long while slots are assigned, the media peer restarts ICE. */
 const MEDIA_SILENCE_MS = 1500;
-/** Not connected this long after an ICE restart, the media peer starts over. */
-const PEER_RESTART_AFTER_MS = 10000;
+/**
+ * How a broken media path is retried. Not connected `connectMs` after an ICE restart (or after
+ * a fresh peer was made), the media peer starts over with a fresh one; the n-th fresh peer in a
+ * row waits `backoffMs` × 2^(n-2) first (the first goes at once), at most `backoffMaxMs`; after
+ * `maxRestarts` fresh peers in a row that never connected, the SDK gives up and reports it
+ * (`media-sdk-change` with `result: 'fail'`). Connecting again resets the count. (An object,
+ * so that tests can shorten it on a stream: `stream._retry`.)
+ */
+const RETRY = Object.freeze({ connectMs: 10000, backoffMs: 1000, backoffMaxMs: 8000, maxRestarts: 4 });
 
 /** @param {RTCPeerConnection} pc */
 const isConnected = (pc) => pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
@@ -59,8 +66,15 @@ export class MediaPeer {
     this._pc = null;
     this._negotiating = Promise.resolve();
     this._needReset = true;
-    /** @type {ReturnType<typeof setTimeout> | null} the deadline of an ICE restart under way */
+    /** @type {ReturnType<typeof setTimeout> | null} the deadline of an ICE restart (or a fresh peer) under way */
     this._iceTimer = null;
+    /** @type {ReturnType<typeof setTimeout> | null} a fresh peer waiting out its backoff */
+    this._backoffTimer = null;
+    /** Fresh peers made in a row without connecting (see RETRY). */
+    this._peerRestarts = 0;
+    /** Gave up on the media path (RETRY.maxRestarts); the next signaling resume tries again. */
+    this._mediaFailed = false;
+    this._retry = { ...RETRY };
     /** @type {{pc: RTCPeerConnection, bytes: number, since: number} | null} bytes received, and since when */
     this._rx = null;
     /** mid → {userId, kind} from `media-slot` */
@@ -138,8 +152,8 @@ export class MediaPeer {
    * SDK also watches: with slots assigned, the SFU sends several packets a second (media, RTCP),
    * and MEDIA_SILENCE_MS without a received byte counts as broken too (see `_sampleStats`).
    * Broken, the peer connection restarts ICE at once (new credentials and candidates; same
-   * tracks, slots and session). Not connected again PEER_RESTART_AFTER_MS later, it starts
-   * over with a fresh peer.
+   * tracks, slots and session). Not connected again `RETRY.connectMs` later, it starts
+   * over with a fresh peer, backing off and giving up after a bound (see RETRY).
    * @param {RTCPeerConnection} pc
    */
   _onIceState(pc) {
@@ -147,6 +161,7 @@ export class MediaPeer {
     if (isConnected(pc)) {
       clearTimeout(this._iceTimer ?? undefined);
       this._iceTimer = null;
+      this._peerRestarts = 0;
       return;
     }
     const broken = pc.iceConnectionState === 'disconnected' || pc.iceConnectionState === 'failed'
@@ -156,13 +171,57 @@ export class MediaPeer {
 
   /** @param {RTCPeerConnection} pc */
   _restartIce(pc) {
-    if (this._iceTimer || this._pc !== pc || this._closed || this._c._phase !== 'joined') return;
+    if (this._iceTimer || this._backoffTimer || this._mediaFailed || this._pc !== pc || this._closed || this._c._phase !== 'joined') return;
     pc.restartIce();
     this._renegotiate().catch(() => {});
+    this._connectDeadline(pc);
+  }
+
+  /** Not connected within `_retry.connectMs`, `pc` is replaced (`_schedulePeerRestart`). @param {RTCPeerConnection} pc */
+  _connectDeadline(pc) {
+    clearTimeout(this._iceTimer ?? undefined);
     this._iceTimer = setTimeout(() => {
       this._iceTimer = null;
-      if (this._pc === pc && !this._closed && !isConnected(pc)) this._restartPeer().catch(() => {});
-    }, PEER_RESTART_AFTER_MS);
+      if (this._pc === pc && !this._closed && !isConnected(pc)) this._schedulePeerRestart();
+    }, this._retry.connectMs);
+  }
+
+  /**
+   * A fresh peer after the backoff, or giving up after `_retry.maxRestarts` in a row. Nothing
+   * waits on it: other calls go on (a renegotiation they ask for meanwhile uses the old peer).
+   */
+  _schedulePeerRestart() {
+    if (this._backoffTimer || this._closed) return;
+    const n = ++this._peerRestarts;
+    if (n > this._retry.maxRestarts) {
+      this._giveUpMedia();
+      return;
+    }
+    const wait = n === 1 ? 0 : Math.min(this._retry.backoffMs * 2 ** (n - 2), this._retry.backoffMaxMs);
+    this._backoffTimer = setTimeout(() => {
+      this._backoffTimer = null;
+      if (this._closed || this._c._phase !== 'joined') return;
+      this._restartPeer().catch(() => {});
+    }, wait);
+  }
+
+  /**
+   * The media path could not be restored: stop retrying and say so with the reference's
+   * `media-sdk-change` (`{action: 'encode'|'decode', type: 'audio'|'video'|'share', result:
+   * 'fail'}`) for each kind sent and received. Signaling (the session) is unaffected, so no
+   * `connection-change`. A signaling failover (`_afterResume`) tries again from scratch.
+   */
+  _giveUpMedia() {
+    this._mediaFailed = true;
+    clearTimeout(this._iceTimer ?? undefined);
+    this._iceTimer = null;
+    /** @type {[string, string][]} */
+    const failed = [['decode', 'audio'], ['decode', 'share']];
+    if (this._attached.size) failed.push(['decode', 'video']);
+    if (this._micTrack) failed.push(['encode', 'audio']);
+    if (this._camTrack) failed.push(['encode', 'video']);
+    if (this._shareTrack) failed.push(['encode', 'share']);
+    for (const [action, type] of failed) this._c._emit('media-sdk-change', { action, type, result: 'fail' });
   }
 
   /**
@@ -233,6 +292,8 @@ export class MediaPeer {
     this._pc = null;
     clearTimeout(this._iceTimer ?? undefined);
     this._iceTimer = null;
+    clearTimeout(this._backoffTimer ?? undefined);
+    this._backoffTimer = null;
     if (old) try { old.close(); } catch (_) { /* ignore */ }
     this._slots.clear();
     this._micSender = null;
@@ -243,11 +304,14 @@ export class MediaPeer {
     if (this._camTrack) this._camTransceiver = this._addCamera(pc, this._camTrack);
     if (this._shareTrack) this._shareTransceiver = pc.addTransceiver(this._shareTrack, { direction: 'sendonly' });
     while (this._videoSlots.length < this._attached.size) this._videoSlots.push(pc.addTransceiver('video', { direction: 'recvonly' }));
+    this._connectDeadline(pc);
     await this._renegotiate();
   }
 
   /** After a signaling failover the server dropped our media peer: build a new one. */
   _afterResume() {
+    this._mediaFailed = false;
+    this._peerRestarts = 0;
     if (this._pc) this._restartPeer().catch(() => {});
   }
 
@@ -467,6 +531,8 @@ export class MediaPeer {
     this._closed = true;
     clearTimeout(this._iceTimer ?? undefined);
     this._iceTimer = null;
+    clearTimeout(this._backoffTimer ?? undefined);
+    this._backoffTimer = null;
     if (this._statsTimer) clearInterval(this._statsTimer);
     this._statsTimer = null;
     for (const t of [this._micTrack, this._camTrack, this._shareTrack]) if (t) t.stop();

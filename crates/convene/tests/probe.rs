@@ -54,3 +54,45 @@ async fn probe_prints_one_json_line_with_sane_figures() {
     assert!(level <= 5, "{v}");
     server.shutdown().await;
 }
+
+/// `POST /api/v1/probe` over a plain HTTP/1.1 connection: (status, body).
+async fn post(addr: std::net::SocketAddr, body: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let req = format!(
+        "POST /api/v1/probe HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    let status = out.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = out.split_once("\r\n\r\n").unwrap().1.to_string();
+    (status, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_probe_endpoint_refuses_bad_offers_and_throttles_each_address() {
+    let config = convene_server::Config::for_tests("probe-key", "probe-secret-probe-secret");
+    let server = convene_server::spawn(config).await.expect("server binds");
+    let addr = server.local_addr();
+    let (status, body) = post(addr, r#"{"sdp": "not sdp"}"#).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("\"code\":400"), "{body}");
+    // A valid offer (answered, never connected: the probe peer waits out its lifetime).
+    let offer = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n\
+        m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\n\
+        a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n\
+        a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\n\
+        a=setup:actpass\r\na=mid:0\r\na=sctp-port:5000\r\n";
+    let body = serde_json::json!({ "sdp": offer }).to_string();
+    let mut statuses = Vec::new();
+    for _ in 0..20 {
+        statuses.push(post(addr, &body).await.0);
+    }
+    // The bad offer counted too: one address gets 20 tests a minute.
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 19, "{statuses:?}");
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    server.shutdown().await;
+}

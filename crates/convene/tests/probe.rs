@@ -92,7 +92,11 @@ async fn the_probe_endpoint_refuses_bad_offers_and_throttles_each_address() {
         statuses.push(post(addr, &body).await.0);
     }
     // The bad offer counted too: one address gets 20 tests a minute.
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 19, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        19,
+        "{statuses:?}"
+    );
     assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
     server.shutdown().await;
 }

@@ -24,11 +24,11 @@ import { benchMeta, loadNow } from './meta.mjs';
 
 const USAGE = `usage: loss.mjs [--smoke] [--levels 0,5,10,20] [--secs S] [--warmup S] [--fps N]
   [--quality 0-4] [--freeze-ms MS] [--timeout-ms MS] [--leg both|up|down] [--out FILE]
-  [--cap-kbps K [--cap-secs S] [--after-secs S]]`;
+  [--audio] [--cap-kbps K [--cap-secs S] [--after-secs S]]`;
 
 function parseArgs(argv) {
   const o = { levels: [0, 5, 10, 20], secs: 10, warmup: 3, fps: 20, quality: 2, freezeMs: 200, timeoutMs: 15000, leg: 'both', out: null,
-    capKbps: 0, capSecs: 10, afterSecs: 20 };
+    capKbps: 0, capSecs: 10, afterSecs: 20, audio: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -45,6 +45,7 @@ function parseArgs(argv) {
     else if (a === '--timeout-ms') o.timeoutMs = Number(value());
     else if (a === '--leg') o.leg = value();
     else if (a === '--out') o.out = value();
+    else if (a === '--audio') o.audio = true;
     else if (a === '--cap-kbps') o.capKbps = Number(value());
     else if (a === '--cap-secs') o.capSecs = Number(value());
     else if (a === '--after-secs') o.afterSecs = Number(value());
@@ -151,13 +152,20 @@ function diff(a, b) {
 
 // ---- in-page code (serialised by Playwright: self-contained) -----------------------------
 
-/** getStats() of the page's peer connection: video inbound-rtp, outbound-rtp, remote-inbound-rtp. */
+/**
+ * getStats() of the page's peer connection: video inbound-rtp, outbound-rtp,
+ * remote-inbound-rtp, and audio inbound-rtp (`audioIn`).
+ */
 async function statsSnapshot() {
   const pick = (r, keys) => Object.fromEntries(keys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]));
-  const out = { t: performance.now(), inbound: [], outbound: [], remoteInbound: [] };
+  const out = { t: performance.now(), inbound: [], outbound: [], remoteInbound: [], audioIn: [] };
   const pc = window.ffProbe.pc;
   if (!pc) return out;
   (await pc.getStats()).forEach((r) => {
+    if (r.kind === 'audio' && r.type === 'inbound-rtp') {
+      out.audioIn.push(pick(r, ['ssrc', 'totalSamplesReceived', 'concealedSamples', 'silentConcealedSamples',
+        'packetsReceived', 'packetsLost']));
+    }
     if (r.kind !== 'video') return;
     if (r.type === 'inbound-rtp') {
       out.inbound.push(pick(r, ['ssrc', 'packetsReceived', 'packetsLost', 'nackCount', 'pliCount', 'firCount',
@@ -329,6 +337,13 @@ async function level(browser, pct, o, log) {
       kbps: round((d('bytesReceived') * 8) / secs / 1000, 0),
       sizeAtEnd: last.frameWidth ? `${last.frameWidth}x${last.frameHeight}` : null,
     };
+    const da = (k) => sumOf(s1.audioIn, k) - sumOf(s0.audioIn, k);
+    const audio = o.audio ? {
+      samples: da('totalSamplesReceived'),
+      concealedPct: round((100 * da('concealedSamples')) / Math.max(1, da('totalSamplesReceived')), 2),
+      silentConcealedPct: round((100 * da('silentConcealedSamples')) / Math.max(1, da('totalSamplesReceived')), 2),
+      packetsReceived: da('packetsReceived'),
+    } : null;
     const pubOut = outboundDelta(p0, p1, secs);
     const uplinkLoss = {};
     for (const r of p1.remoteInbound) {
@@ -346,6 +361,7 @@ async function level(browser, pct, o, log) {
       frames: { ...frames, gapsMs: undefined },
       heightsSinceAttach,
       sub: subIn,
+      audio,
       pub: pubOut,
       uplinkLostBySfuReport: uplinkLoss,
       sfu: diff(m0, m1),
@@ -355,6 +371,7 @@ async function level(browser, pct, o, log) {
       + `freezes>${o.freezeMs}ms ${frames.freezes} (longest gap ${frames.longestGapMs} ms), heights ${JSON.stringify(frames.heights)} (since attach, s after loss on: ${JSON.stringify(heightsSinceAttach)}); `
       + `sub lost ${lost} (${subIn.unrecoveredPct}% of media), rtx rx ${subIn.rtxReceived}, nack ${subIn.nacks}, pli ${subIn.plis}, `
       + `rx frames ${subIn.framesReceived} dec ${subIn.framesDecoded} drop ${subIn.framesDropped}; `
+      + (audio ? `audio concealed ${audio.concealedPct}% of ${audio.samples} samples; ` : '')
       + `pub m: ${m.fps} fps, rtx ${m.rtxSent}/${m.packetsSent}, pli ${m.plis}, ${m.kbps} kbps ${m.size} (${m.limit}); sfu ${JSON.stringify(result.sfu)}`);
     return { result, gapsMs: frames.gapsMs };
   } catch (e) {
@@ -378,10 +395,13 @@ async function watching(browser, name, o, pages) {
   const pj = await join(pub, tpc, 1, 'Publisher', null, null, token(tpc, 1));
   if (pj !== '') throw new Error(`publisher join: ${JSON.stringify(pj)}`);
   await pub.evaluate((fps) => window.client.getMediaStream().startVideo({ fps }), o.fps);
+  if (o.audio) await pub.evaluate(() => window.client.getMediaStream().startAudio());
   const pubId = await pub.evaluate(() => window.client.getCurrentUserInfo().userId);
   const sub = pages.sub = await probedPage(browser);
   const sj = await join(sub, tpc, 0, 'Subscriber', null, null, token(tpc, 0));
   if (sj !== '') throw new Error(`subscriber join: ${JSON.stringify(sj)}`);
+  // The subscriber joins audio muted: it hears the publisher (Opus in RED, see docs/sfu.md).
+  if (o.audio) await sub.evaluate(() => window.client.getMediaStream().startAudio({ mute: true }));
   const at = await sub.evaluate(attachAndWatch, [pubId, o.quality, o.timeoutMs]);
   if (at.error) throw new Error(at.error);
   return { pub, sub };

@@ -72,15 +72,20 @@ impl ProbeThrottle {
     }
 }
 
-/// `{"sdp": offer}` → `{"sdp": answer}`; 400 for a bad offer, 429 over the per-address rate,
+/// `{"sdp": offer}` → `{"sdp": answer}`; 400 for a bad body or offer, 429 over the per-address rate,
 /// 503 when the SFU runs as many probes as it may.
 pub(crate) async fn probe(
     State(state): State<std::sync::Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Json(req): Json<ProbeRequest>,
+    body: axum::body::Bytes,
 ) -> Response {
-    let mut res = answer(&state, peer.ip(), req).await;
+    // Any content type: a page on another origin posts `text/plain`, which needs no CORS
+    // preflight; the answer carries `Access-Control-Allow-Origin` for `allowed_origins`.
+    let mut res = match serde_json::from_slice::<ProbeRequest>(&body) {
+        Ok(req) => answer(&state, peer.ip(), req).await,
+        Err(e) => error(StatusCode::BAD_REQUEST, &format!("body: {e}")),
+    };
     if let Some(origin) = cors_allow(&state.config.allowed_origins, &headers) {
         let h = res.headers_mut();
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);

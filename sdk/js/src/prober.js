@@ -126,7 +126,8 @@ export class Prober {
       });
       const res = await fetch(probeUrl(this._endpoint), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        // text/plain: a simple request, so a server on another origin needs no preflight.
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
         body: JSON.stringify({ sdp: pc.localDescription.sdp }),
       });
       const body = await res.json().catch(() => ({}));

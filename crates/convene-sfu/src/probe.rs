@@ -37,6 +37,8 @@ pub const MAX_PROBE_PEERS: usize = 32;
 
 /// The largest probe message read or sent (one SCTP chunk in one datagram).
 const MAX_MESSAGE: usize = 1200;
+/// Remote addresses remembered per probe (for demultiplexing).
+const MAX_ADDRS: usize = 8;
 /// Filler messages sent per wake-up at most, so one probe cannot hold the media loop.
 const MAX_BURST: usize = 32;
 
@@ -212,20 +214,26 @@ impl Probes {
     }
 
     /// A packet for probe `id` (see [`Probes::owner`]). Returns whether it took it.
+    ///
+    /// STUN must pass `Rtc::accepts` (the ufrag and integrity). Anything else comes from an
+    /// address the probe learnt from STUN, and is taken even before our side of ICE has
+    /// nominated a pair: the client's first DTLS flight often arrives in that gap, and
+    /// `accepts` would drop it, costing a DTLS retransmission (about a second).
     pub(crate) fn receive(
         &mut self,
         now: Instant,
         id: PeerId,
         key: (Protocol, SocketAddr),
+        stun: bool,
         input: Input<'_>,
     ) -> bool {
         let Some(p) = self.peers.get_mut(&id) else {
             return false;
         };
-        if !p.rtc.accepts(&input) {
+        if stun && !p.rtc.accepts(&input) {
             return false;
         }
-        if !p.addrs.contains(&key) && p.addrs.len() < 8 {
+        if !p.addrs.contains(&key) && p.addrs.len() < MAX_ADDRS {
             p.addrs.push(key);
             self.addrs.insert(key, id);
         }
@@ -285,7 +293,19 @@ impl Probes {
             let mut messages = Vec::new();
             loop {
                 match p.rtc.poll_output() {
-                    Ok(str0m::Output::Transmit(t)) => self.transmits.push_back(t.into()),
+                    Ok(str0m::Output::Transmit(t)) => {
+                        // Our STUN checks go to the client's candidates: their answers
+                        // (which name no ufrag) find the probe by address.
+                        let key = (t.proto, t.destination);
+                        if t.contents.first().is_some_and(|b| *b < 2)
+                            && !p.addrs.contains(&key)
+                            && p.addrs.len() < MAX_ADDRS
+                        {
+                            p.addrs.push(key);
+                            self.addrs.insert(key, id);
+                        }
+                        self.transmits.push_back(t.into());
+                    }
                     Ok(str0m::Output::Timeout(t)) => {
                         p.rtc_timeout = t;
                         break;

@@ -211,7 +211,8 @@ impl Sfu {
         let key = (proto, source);
         let ufrag = stun_local_ufrag(contents);
         if let Some(probe) = self.probes.owner(ufrag.as_deref(), key) {
-            return self.probes.receive(now, probe, key, input);
+            let stun = contents.first().is_some_and(|b| *b < 2);
+            return self.probes.receive(now, probe, key, stun, input);
         }
         let candidate = match ufrag {
             Some(ufrag) => self.ufrags.get(&ufrag).copied(),

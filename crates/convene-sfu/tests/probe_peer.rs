@@ -83,7 +83,7 @@ async fn a_probe_beyond_its_byte_or_duration_cap_is_cut_off() {
         max_duration: Duration::from_millis(2500),
         ..Default::default()
     };
-    // Connecting takes up to a second; the cap counts from the offer.
+    // The cap counts from the offer; the test asks for longer.
     let _ = run_probe(&sfu, PeerId(902), short, opts(4.0)).await;
     let (reason, _) = ended(&sfu, PeerId(902)).await;
     assert_eq!(reason, ProbeEnd::Duration);

@@ -86,6 +86,24 @@ async fn coturn_accepts_the_minted_credentials_and_refuses_a_wrong_one() {
     let (username, credential) = turn_entry(addr, &turn_url).await;
     let ok = uclient(turn_port, peer_port, &username, &credential).await;
     assert!(ok.0, "coturn refused the binary's credential:\n{}", ok.1);
+
+    // The same with the flags as issue 12 names them: --turn-url and --turn-secret.
+    let (_serve, addr) = serve(&[
+        "--ice-server",
+        "stun:127.0.0.1:3478",
+        "--turn-url",
+        &turn_url,
+        "--turn-secret",
+        SECRET,
+    ])
+    .await;
+    let (username, credential) = turn_entry(addr, &turn_url).await;
+    let ok = uclient(turn_port, peer_port, &username, &credential).await;
+    assert!(
+        ok.0,
+        "coturn refused the credential of --turn-url:\n{}",
+        ok.1
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -109,9 +109,9 @@ struct ServeArgs {
     /// IP the media socket binds and offers to clients [default: the bind IP].
     #[arg(long)]
     media_ip: Option<std::net::IpAddr>,
-    /// A STUN/TURN server URL handed to clients (repeatable; static TURN credentials go in
-    /// the config file's `[[ice_servers]]`).
-    #[arg(long = "ice-server", value_name = "URL")]
+    /// A STUN/TURN server URL handed to clients (repeatable; also `--turn-url`; static TURN
+    /// credentials go in the config file's `[[ice_servers]]`, or `--turn-secret` mints them).
+    #[arg(long = "ice-server", visible_alias = "turn-url", value_name = "URL")]
     ice_servers: Vec<String>,
     /// An http:// URL that gets every app's session events as signed webhooks (repeatable;
     /// per-app URLs and webhook secrets go in the config file's `[[apps]]`).

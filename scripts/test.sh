@@ -62,11 +62,17 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 # iptables: the network-change test (tests/e2e/network.test.mjs), the loss benchmark and the
-# fault suite below make their losses with it inside their namespaces.
+# fault suite below make their losses with it inside their namespaces. coturn: the browser's
+# TURN test (tests/e2e/turn.test.mjs) and the TURN block below.
 if ! command -v iptables >/dev/null; then
   echo "installing iptables"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null
+fi
+if ! command -v turnserver >/dev/null || ! command -v turnutils_uclient >/dev/null; then
+  echo "installing coturn"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn >/dev/null
 fi
 (cd tests/e2e && npm ci --no-audit --no-fund --silent)
 bash tests/e2e/run.sh
@@ -109,12 +115,7 @@ bash tests/abuse/run.sh
 # TURN: coturn for the TURN credential test
 # The credentials client-config mints must be accepted by a real coturn (use-auth-secret) on
 # 127.0.0.1 (crates/convene-testkit/tests/turn.rs). `cargo test --workspace` above already ran
-# it (installing coturn itself when root); this makes sure coturn is here and runs it once
-# more, so it cannot have been skipped.
-if ! command -v turnserver >/dev/null || ! command -v turnutils_uclient >/dev/null; then
-  echo "installing coturn"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn >/dev/null
-fi
+# it (installing coturn itself when root); coturn is installed by now (the browser block's
+# TURN test needs it too), so this runs it once more and it cannot have been skipped.
 cargo test -p convene-testkit --test main turn::
 # End of the TURN block.

@@ -42,11 +42,13 @@ const EVENTS = ['connection-change', 'user-added', 'user-updated', 'user-removed
 
 /**
  * A new participant page: its own browser context, the SDK imported as `window.ZV`, the
- * client as `window.client`, every event recorded in `window.events`.
+ * client as `window.client`, every event recorded in `window.events`. `opts.url`: another
+ * server than the suite's; `opts.init`: a function run in the page before anything else.
  */
-export async function newPage(browser) {
+export async function newPage(browser, opts = {}) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
+  if (opts.init) await page.addInitScript(opts.init);
   if (SDK_DIR) {
     await page.route('**/sdk/*.js', (r) => {
       const file = new URL(r.request().url()).pathname.slice('/sdk/'.length);
@@ -55,7 +57,7 @@ export async function newPage(browser) {
   }
   page.on('pageerror', (e) => console.error('[pageerror]', e.message));
   // A blank page on the server's origin: the demo app at `/` uses the same singleton client.
-  await page.goto(URL_ + '/sdk/');
+  await page.goto((opts.url || URL_) + '/sdk/');
   await page.evaluate(async (events) => {
     const mod = await import('/sdk/convene.js');
     window.ZV = mod.default;

@@ -10,7 +10,7 @@ import { fetchIceServers, signalingUrl } from './endpoint.js';
 import { ChatClient } from './chat.js';
 import { CommandClient } from './command.js';
 import { Stream } from './stream.js';
-import { listDevices } from './preview.js';
+import { devicesWithin, listDevices } from './preview.js';
 import { defineVideoElements } from './video-player.js';
 
 /** @typedef {import('./types.js').Participant} Participant */
@@ -104,7 +104,7 @@ export class VideoClient extends Emitter {
         navigator.mediaDevices.addEventListener('devicechange', this._onDeviceChange);
       }
     }
-    await devices;
+    await devicesWithin(devices);
     this._initialized = true;
     return '';
   }
@@ -156,7 +156,7 @@ export class VideoClient extends Emitter {
     this._acquireWakeLock();
     this._emit('connection-change', { state: 'Connected' });
     this._flushEarly();
-    await devices;
+    await devicesWithin(devices);
     return '';
   }
 

@@ -28,6 +28,17 @@ export function listDevices() {
 }
 
 /**
+ * Waits for an enumeration (`listDevices()`) at most `ms`: Firefox holds `enumerateDevices` in
+ * a page that is not in the foreground until it is, and `init`, `join` and the captures must
+ * not hang on it. The cache fills in whenever it answers.
+ * @param {Promise<MediaDeviceInfo[]>} pending
+ * @param {number} [ms]
+ */
+export function devicesWithin(pending, ms = 1000) {
+  return Promise.race([pending, new Promise((r) => setTimeout(() => r(cached), ms))]);
+}
+
+/**
  * The last enumerated devices of one kind, as the reference's `MediaDevice` (`{label, deviceId}`).
  * @param {MediaDeviceKind} kind
  * @returns {{label: string, deviceId: string}[]}

@@ -4,7 +4,7 @@ import { LIMITS, SHARE_PRIVILEGE } from './protocol.gen.js';
 import { asFailure, captureFailure, failure } from './errors.js';
 import { clone } from './session-state.js';
 import { MediaPeer } from './media-peer.js';
-import { cachedDevices, listDevices } from './preview.js';
+import { cachedDevices, devicesWithin, listDevices } from './preview.js';
 import { MobileVideoFacingMode, ShareStatus, VideoQuality } from './enums.js';
 import { QUALITY_NAMES, VideoPlayer, playerFor } from './video-player.js';
 import { CanvasRenderer } from './canvas-render.js';
@@ -90,7 +90,7 @@ export class Stream extends MediaPeer {
       else this._micSender = pc.addTransceiver(track, { direction: 'sendonly' }).sender;
     }
     await this._renegotiate();
-    await devices;
+    await devicesWithin(devices);
     return '';
   }
 
@@ -180,7 +180,7 @@ export class Stream extends MediaPeer {
     }
     this._bindSelf();
     await this._renegotiate();
-    await devices;
+    await devicesWithin(devices);
     this._c._emit('video-capturing-change', { state: 'Started' });
     return '';
   }

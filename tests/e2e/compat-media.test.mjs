@@ -148,6 +148,11 @@ test('canvas API: renderVideo draws remote and own video at the given place, adj
     for (let i = 0; i < d.length; i += 4) if (d[i] || d[i + 1] || d[i + 2]) return true;
     return false;
   })()), undefined, 10000);
+  // detachVideo(own id) empties self-views, not what a canvas draws from.
+  assert.equal(await b.evaluate(async (id) => {
+    await window.client.getMediaStream().detachVideo(id);
+    return !!document.querySelector(`[data-convene-canvas-source="${id}"]`).srcObject;
+  }, bid), true);
   // Move A's video to the lower right corner.
   assert.equal(await call(b, (c, id) => c.getMediaStream().adjustRenderedVideoPosition(document.getElementById('cv'), id, 100, 50, 300, 0), aid), '');
   await waitFor(b, async () => {

@@ -246,7 +246,9 @@ export class Stream extends MediaPeer {
   async detachVideo(userId, element) {
     if (this._c._session && userId === this._c._session.userId) {
       const given = typeof element === 'string' ? document.querySelector(element) : element;
-      const els = [...this._selfViews].filter((e) => !given || e === given);
+      // Not the players canvases draw from (stopRenderVideo releases those).
+      const canvasSources = new Set(this._canvasSources.values());
+      const els = [...this._selfViews].filter((e) => (given ? e === given : !canvasSources.has(/** @type {VideoPlayer} */ (e))));
       for (const e of els) { this._selfViews.delete(e); e.srcObject = null; }
       return els.length === 1 ? els[0] : els;
     }

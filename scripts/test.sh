@@ -74,8 +74,14 @@ if ! command -v turnserver >/dev/null || ! command -v turnutils_uclient >/dev/nu
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn >/dev/null
 fi
+# Firefox ESR: the browser SDK also runs in Firefox (tests/e2e/firefox.test.mjs), required here.
+if [ ! -x /usr/bin/firefox-esr ]; then
+  echo "installing firefox-esr"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null
+fi
 (cd tests/e2e && npm ci --no-audit --no-fund --silent)
-bash tests/e2e/run.sh
+CONVENE_E2E_REQUIRE_FIREFOX=1 bash tests/e2e/run.sh
 # First remote frame in Chromium (tests/e2e/bench, CI size: 3 runs per mode): every run must
 # show a remote frame; the times are printed, not asserted (full runs: BENCHMARKS.md).
 CONVENE_BIN=target/debug/convene bash scripts/bench-first-frame.sh --smoke

@@ -4,7 +4,7 @@
 // are set by prefs; it gathers loopback candidates only with `media.peerconnection.ice.loopback`
 // and only for a page granted camera/microphone permission.
 // Skipped when /usr/bin/firefox-esr is missing (apt-get install -y firefox-esr; override with
-// FIREFOX).
+// FIREFOX), unless CONVENE_E2E_REQUIRE_FIREFOX=1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +14,9 @@ import puppeteer from 'puppeteer-core';
 import { launch, newPage, join, call, waitFor, token, topic, URL_ } from './helpers.mjs';
 
 const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
+// CI (scripts/test.sh) installs Firefox and sets CONVENE_E2E_REQUIRE_FIREFOX=1: there a
+// missing Firefox fails the suite instead of skipping these tests.
+if (process.env.CONVENE_E2E_REQUIRE_FIREFOX === '1' && !existsSync(FIREFOX)) throw new Error(`no Firefox at ${FIREFOX}`);
 const skip = existsSync(FIREFOX) ? false : `no Firefox at ${FIREFOX}`;
 
 const PREFS = {

@@ -1,16 +1,11 @@
 // The reference SDK's media surface on Convene (issue 14): self-view without the server,
 // the <video-player> elements, the canvas API, device getters and switching, share status,
 // mirroring, statistics subscriptions and the isSupport* answers. Chromium's fake devices.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, join, call, waitFor, waitEvent, topic } from './helpers.mjs';
+import { browserPages, join, call, waitFor, waitEvent, topic } from './helpers.mjs';
 
-let browser;
-const pages = [];
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
-afterEach(async () => { for (const p of pages.splice(0)) await p.context().close().catch(() => {}); });
-async function page() { const p = await newPage(browser); pages.push(p); return p; }
+const { page } = browserPages();
 
 /** Records the method of every request the SDK sends the server from now on, in `window.sent`. */
 async function spyRequests(p) {

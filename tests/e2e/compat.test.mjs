@@ -1,15 +1,10 @@
 // An app written for the reference SDK (issue 14): its enums import by name, and the device
 // lists answer synchronously, with Chromium's fake devices.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, join, topic } from './helpers.mjs';
+import { browserPages, join, topic } from './helpers.mjs';
 
-let browser;
-const pages = [];
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
-afterEach(async () => { for (const p of pages.splice(0)) await p.context().close().catch(() => {}); });
-async function page() { const p = await newPage(browser); pages.push(p); return p; }
+const { page } = browserPages();
 
 test('enums import by name from /sdk/convene.js (a static import: a missing one fails to link)', async () => {
   const a = await page();

@@ -1,6 +1,7 @@
 // Shared helpers of the browser tests: a headless Chromium, one context per participant,
 // pages that load the SDK from the server, tokens minted with `convene token`.
 import { chromium } from 'playwright-core';
+import { before, after, afterEach } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
@@ -111,4 +112,31 @@ export async function waitEvent(page, name, pred = '() => true', timeout = 10000
     const p = (0, eval)(`(${pred})`);
     return window.events.find((e) => e.name === name && p(e.payload))?.payload ?? false;
   }, [name, pred.toString()], timeout);
+}
+
+/**
+ * For a test file: one Chromium for the file (`browser()`), and `page(opts)`: a new
+ * participant page (see `newPage`), closed after the test that made it.
+ */
+export function browserPages() {
+  let browser;
+  const pages = [];
+  before(async () => { browser = await launch(); });
+  after(async () => { await browser?.close(); });
+  afterEach(async () => { for (const p of pages.splice(0)) await p.context().close().catch(() => {}); });
+  return {
+    browser: () => browser,
+    page: async (opts) => { const p = await newPage(browser, opts); pages.push(p); return p; },
+  };
+}
+
+/**
+ * For a test file that cuts network paths: `drop(...rule)` inserts an iptables rule (in the
+ * test's own network namespace, e.g. `drop('INPUT', '-p', 'udp', '--dport', '7882', '-j',
+ * 'DROP')`), and every rule is deleted after the test that made it.
+ */
+export function iptablesRules() {
+  const rules = [];
+  afterEach(() => { for (const r of rules.splice(0)) execFileSync('iptables', ['-D', ...r]); });
+  return (...rule) => { execFileSync('iptables', ['-I', ...rule]); rules.push(rule); };
 }

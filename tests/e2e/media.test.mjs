@@ -1,14 +1,9 @@
 // Media through the SFU with Chromium's fake camera and microphone.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, join, call, waitFor, waitEvent, topic, URL_ } from './helpers.mjs';
+import { browserPages, join, call, waitFor, waitEvent, topic, URL_ } from './helpers.mjs';
 
-let browser;
-const pages = [];
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
-afterEach(async () => { for (const p of pages.splice(0)) await p.context().close().catch(() => {}); });
-async function page() { const p = await newPage(browser); pages.push(p); return p; }
+const { page } = browserPages();
 
 /** Inbound stats of one kind, summed per receiving slot's user. */
 async function inbound(page, kind) {

@@ -2,34 +2,28 @@
 // a phone moves from Wi-Fi to cellular, or a NAT forgets the mapping), and the SDK restarts
 // ICE on the same peer connection. iptables (inside the test's network namespace) drops
 // every datagram to and from the local port of the subscriber's selected candidate pair.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { launch, newPage, join, call, waitFor, topic } from './helpers.mjs';
+import { browserPages, iptablesRules, join, call, waitFor, topic } from './helpers.mjs';
 
-let browser;
-const pages = [];
-const rules = [];
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
-afterEach(async () => {
-  for (const r of rules.splice(0)) execFileSync('iptables', ['-D', ...r]);
-  for (const p of pages.splice(0)) await p.context().close().catch(() => {});
-});
-async function page() { const p = await newPage(browser); pages.push(p); return p; }
+const { page, browser } = browserPages();
+const drop = iptablesRules();
 
-/** The local UDP port of the page's selected ICE candidate pair. */
-async function mediaPort(p) {
-  return p.evaluate(async () => {
+/**
+ * A port of the page's selected ICE candidate pair: its own (`local`) or the server's media
+ * port (`remote`).
+ */
+async function pairPort(p, side) {
+  return p.evaluate(async (side) => {
     const stats = await window.client.getMediaStream().getPeerConnection().getStats();
     let port = 0;
     stats.forEach((t) => {
       if (t.type !== 'transport' || !t.selectedCandidatePairId) return;
       const pair = stats.get(t.selectedCandidatePairId);
-      port = stats.get(pair.localCandidateId)?.port || 0;
+      port = stats.get(side === 'local' ? pair.localCandidateId : pair.remoteCandidateId)?.port || 0;
     });
     return port;
-  });
+  }, side);
 }
 
 /** Gives the page `window.videoFrames()`: video frames decoded so far. */
@@ -59,7 +53,7 @@ test('a subscriber whose media path breaks gets its video back by ICE restart, w
     window.firstPc = window.client.getMediaStream().getPeerConnection();
   }, aid);
   await waitFor(b, () => document.getElementById('remote').videoWidth > 0, undefined, 20000);
-  const port = await mediaPort(b);
+  const port = await pairPort(b, 'local');
   assert.ok(port > 0, 'the subscriber has a selected candidate pair');
   await b.evaluate(() => { window.events = []; });
   await countFrames(b);
@@ -67,8 +61,7 @@ test('a subscriber whose media path breaks gets its video back by ICE restart, w
   // The path dies: nothing reaches or leaves that port any more.
   for (const r of [['INPUT', '-p', 'udp', '--dport', String(port), '-j', 'DROP'],
     ['OUTPUT', '-p', 'udp', '--sport', String(port), '-j', 'DROP']]) {
-    execFileSync('iptables', ['-I', ...r]);
-    rules.push(r);
+    drop(...r);
   }
   const cut = Date.now();
   const before = await b.evaluate(() => window.videoFrames());
@@ -78,7 +71,7 @@ test('a subscriber whose media path breaks gets its video back by ICE restart, w
   const first = Date.now() - cut;
   await waitFor(b, async (n) => (await window.videoFrames()) > n + 20, before, 30000);
   console.log(`# path cut: video back after ${first} ms, 20 frames after ${Date.now() - cut} ms`);
-  assert.notEqual(await mediaPort(b), port, 'a new local port carries the media');
+  assert.notEqual(await pairPort(b, 'local'), port, 'a new local port carries the media');
   assert.ok(await b.evaluate(() => window.client.getMediaStream().getPeerConnection() === window.firstPc),
     'the same peer connection (ICE restart, not a new peer)');
   // No rejoin: the session never noticed.
@@ -86,26 +79,12 @@ test('a subscriber whose media path breaks gets its video back by ICE restart, w
   assert.deepEqual(await b.evaluate(() => window.events.filter((e) => e.name === 'connection-change')), []);
 });
 
-/** The server's media port: the remote side of the page's selected candidate pair. */
-async function serverPort(p) {
-  return p.evaluate(async () => {
-    const stats = await window.client.getMediaStream().getPeerConnection().getStats();
-    let port = 0;
-    stats.forEach((t) => {
-      if (t.type !== 'transport' || !t.selectedCandidatePairId) return;
-      const pair = stats.get(t.selectedCandidatePairId);
-      port = stats.get(pair.remoteCandidateId)?.port || 0;
-    });
-    return port;
-  });
-}
-
 test('a media path that cannot come back: fresh peers back off, stop after the bound, media-sdk-change says so, other calls go on', async () => {
   const a = await page();
   assert.equal(await join(a, topic('give-up'), 1, 'A'), '');
   assert.equal(await call(a, (c) => c.getMediaStream().startVideo()), '');
   await waitFor(a, () => ['connected', 'completed'].includes(window.client.getMediaStream().getPeerConnection().iceConnectionState), undefined, 10000);
-  const port = await serverPort(a);
+  const port = await pairPort(a, 'remote');
   assert.ok(port > 0);
   // Shorter retry times than the SDK's (10 s to connect, 1 s doubling backoff, 4 fresh peers).
   await a.evaluate(() => {
@@ -121,8 +100,7 @@ test('a media path that cannot come back: fresh peers back off, stop after the b
   for (const proto of ['udp', 'tcp']) {
     for (const dir of ['--dport', '--sport']) {
       const r = ['INPUT', '-p', proto, dir, String(port), '-j', 'DROP'];
-      execFileSync('iptables', ['-I', ...r]);
-      rules.push(r);
+      drop(...r);
     }
   }
   const failed = await waitFor(a, () => window.failed.length ? window.failed : false, undefined, 45000);

@@ -1,21 +1,12 @@
 // The network test before joining: `ConveneVideo.createProber().diagnose()` in Chromium, over
 // the SFU's media port (a data channel to a probe peer), with no session and no token. With
 // UDP blocked by iptables inside the test's network namespace, the same test runs over ICE-TCP.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { launch, newPage, URL_ } from './helpers.mjs';
+import { browserPages, iptablesRules, URL_ } from './helpers.mjs';
 
-let browser;
-const pages = [];
-const rules = [];
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
-afterEach(async () => {
-  for (const r of rules.splice(0)) execFileSync('iptables', ['-D', ...r]);
-  for (const p of pages.splice(0)) await p.context().close().catch(() => {});
-});
-async function page() { const p = await newPage(browser); pages.push(p); return p; }
+const { page, browser } = browserPages();
+const drop = iptablesRules();
 
 /** Runs one test in the page; the report and the progress callbacks seen. */
 async function diagnose(p, durationMs) {
@@ -60,8 +51,7 @@ test('createProber().diagnose() measures over UDP to the media port, reporting p
 test('with UDP blocked, the probe runs over ICE-TCP', async () => {
   const p = await page();
   for (const r of [['INPUT', '-p', 'udp', '-j', 'DROP'], ['OUTPUT', '-p', 'udp', '-j', 'DROP']]) {
-    execFileSync('iptables', ['-I', ...r]);
-    rules.push(r);
+    drop(...r);
   }
   const { report, progress, thrown } = await diagnose(p, 2000);
   assert.equal(thrown, undefined);
@@ -72,15 +62,18 @@ test('with UDP blocked, the probe runs over ICE-TCP', async () => {
 });
 
 test('demo app: the preview runs the network test and shows a meter and the figures', async () => {
-  const ctx = await browser.newContext();
-  const p = await ctx.newPage();
-  pages.push(p);
-  p.on('pageerror', (e) => console.error('[demo pageerror]', e.message));
-  await p.goto(URL_ + '/');
-  await p.click('#network-start');
-  await p.waitForFunction(() => /^level \d\/5/.test(document.getElementById('network-result').textContent), null, { timeout: 20000 });
-  const text = await p.textContent('#network-result');
-  assert.match(text, /RTT [\d.]+ ms · jitter [\d.]+ ms · loss 0 % · up \d+ kbit\/s · down \d+ kbit\/s · UDP/);
-  const level = await p.evaluate(() => document.getElementById('network-level').value);
-  assert.ok(level >= 1 && level <= 5, String(level));
+  const ctx = await browser().newContext();
+  try {
+    const p = await ctx.newPage();
+    p.on('pageerror', (e) => console.error('[demo pageerror]', e.message));
+    await p.goto(URL_ + '/');
+    await p.click('#network-start');
+    await p.waitForFunction(() => /^level \d\/5/.test(document.getElementById('network-result').textContent), null, { timeout: 20000 });
+    const text = await p.textContent('#network-result');
+    assert.match(text, /RTT [\d.]+ ms · jitter [\d.]+ ms · loss 0 % · up \d+ kbit\/s · down \d+ kbit\/s · UDP/);
+    const level = await p.evaluate(() => document.getElementById('network-level').value);
+    assert.ok(level >= 1 && level <= 5, String(level));
+  } finally {
+    await ctx.close().catch(() => {});
+  }
 });

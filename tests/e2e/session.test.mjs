@@ -1,14 +1,9 @@
 // Signaling lifecycle, users, roles, moderation, errors, chat and command channel.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, join, call, waitFor, waitEvent, topic, token } from './helpers.mjs';
+import { browserPages, join, call, waitFor, waitEvent, topic, token } from './helpers.mjs';
 
-let browser;
-const pages = [];
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
-afterEach(async () => { for (const p of pages.splice(0)) await p.context().close().catch(() => {}); });
-async function page() { const p = await newPage(browser); pages.push(p); return p; }
+const { page } = browserPages();
 
 test('namespace: VERSION, singleton client, system requirements, 6002 before join', async () => {
   const a = await page();

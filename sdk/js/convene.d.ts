@@ -223,8 +223,14 @@ export interface Stream {
   stopShareScreen(): ExecutedResult;
   attachShareView(userId?: number, element?: string | VideoPlayer | HTMLElement): Promise<VideoPlayer | HTMLVideoElement>;
   detachShareView(userId?: number, element?: string | VideoPlayer | HTMLElement): Promise<VideoPlayer | HTMLVideoElement | Array<VideoPlayer | HTMLVideoElement>>;
-  /** `'sharing'` or `'ended'` (no pause). */
+  /** `'sharing'`, `'paused'` (`pauseShareScreen`) or `'ended'`. */
   getShareStatus(): ShareStatus;
+  /** Sends nothing of the share until `resumeShareScreen`; 6205 without a share to pause. */
+  pauseShareScreen(): ExecutedResult;
+  /** Resumes a paused share; 6205 without one. */
+  resumeShareScreen(): ExecutedResult;
+  /** The last levels (0-5) reported for a user (default: oneself). */
+  getNetworkQuality(userId?: number): { uplink?: number; downlink?: number };
   lockShare(isLocked: boolean): ExecutedResult;
   isShareLocked(): boolean;
   setSharePrivilege(privilege: SharePrivilege): ExecutedResult;

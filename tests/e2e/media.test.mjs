@@ -76,6 +76,13 @@ test('two pages publish video + audio and attach each other', async () => {
       return s.decode.some((d) => d.userId === id && d.packets > 20);
     }, other, 15000);
   }
+  // Network levels as the server reported them: one's own, and the other's while its
+  // camera is on.
+  await waitFor(a, (id) => {
+    const s = window.client.getMediaStream();
+    const mine = s.getNetworkQuality(), theirs = s.getNetworkQuality(id);
+    return [mine.uplink, mine.downlink, theirs.uplink].every((l) => l >= 0 && l <= 5);
+  }, bid, 15000);
   // The reference's statistic getters: synchronous values, sampled once a second.
   await waitFor(a, () => {
     const v = window.client.getMediaStream().getVideoStatisticData();
@@ -162,6 +169,28 @@ test('screen share reaches the other page', async () => {
   assert.equal(await call(b, (c) => c.getMediaStream().startShareScreen()), '');
   await waitEvent(a, 'active-share-change', `(p) => p.state === 'Active' && p.userId === ${bid}`);
   await waitFor(a, () => document.getElementById('share').videoWidth > 0, undefined, 20000);
+  // Pause: the sharer encodes and sends no frame until it resumes.
+  const sentShare = () => b.evaluate(async () => {
+    let n = 0;
+    (await window.client.getMediaStream().getPeerConnection().getStats())
+      .forEach((r) => { if (r.type === 'outbound-rtp' && r.kind === 'video') n += r.framesEncoded || 0; });
+    return n;
+  });
+  assert.equal(await call(b, (c) => c.getMediaStream().pauseShareScreen()), '');
+  assert.equal(await call(b, (c) => c.getMediaStream().getShareStatus()), 'paused');
+  assert.equal((await call(b, (c) => c.getMediaStream().pauseShareScreen())).thrown.errorCode, 6205);
+  await new Promise((r) => setTimeout(r, 500));
+  const paused = await sentShare();
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.ok((await sentShare()) - paused <= 1, 'no frame sent while paused');
+  assert.equal(await call(b, (c) => c.getMediaStream().resumeShareScreen()), '');
+  assert.equal(await call(b, (c) => c.getMediaStream().getShareStatus()), 'sharing');
+  await waitFor(b, async (n) => {
+    let m = 0;
+    (await window.client.getMediaStream().getPeerConnection().getStats())
+      .forEach((r) => { if (r.type === 'outbound-rtp' && r.kind === 'video') m += r.framesEncoded || 0; });
+    return m > n + 3;
+  }, paused, 10000);
   // Lock: a participant's share is stopped.
   assert.equal(await call(a, (c) => c.getMediaStream().lockShare(true)), '');
   await waitEvent(b, 'passively-stop-share');

@@ -66,6 +66,10 @@ export class MediaPeer {
     this._pc = null;
     this._negotiating = Promise.resolve();
     this._needReset = true;
+    /** userId → the levels of its last `network-quality-change` events (`getNetworkQuality`). @type {Map<number, {uplink?: number, downlink?: number}>} */
+    this._quality = new Map();
+    /** The screen share is sending nothing for now (`pauseShareScreen`). */
+    this._sharePaused = false;
     /** @type {ReturnType<typeof setTimeout> | null} the deadline of an ICE restart (or a fresh peer) under way */
     this._iceTimer = null;
     /** @type {ReturnType<typeof setTimeout> | null} a fresh peer waiting out its backoff */
@@ -371,6 +375,7 @@ export class MediaPeer {
 
   /** Stops sending the screen share. */
   _stopShareTrack() {
+    this._sharePaused = false;
     if (this._shareTrack) { this._shareTrack.stop(); this._shareTrack = null; }
     if (this._shareTransceiver) this._shareTransceiver.sender.replaceTrack(null).catch(() => {});
     if (this._shareEl) { this._shareEl.srcObject = null; this._shareEl = null; }
@@ -379,6 +384,9 @@ export class MediaPeer {
   _onEvent(name, payload) {
     if (name === 'passively-stop-share' && this._shareTrack) {
       this._stopShareTrack();
+    }
+    if (name === 'network-quality-change' && payload && (payload.type === 'uplink' || payload.type === 'downlink')) {
+      this._quality.set(payload.userId, { ...this._quality.get(payload.userId), [payload.type]: payload.level });
     }
     if (name === 'user-updated' && this._micTrack) {
       // Muted by the host (or unmuted by ourselves): the mic track follows the server state.

@@ -499,7 +499,43 @@ export class Stream extends MediaPeer {
   }
 
   /** `ShareStatus` of the own screen share: `'sharing'` or `'ended'` (Convene cannot pause a share). */
-  getShareStatus() { return this._shareTrack ? ShareStatus.Sharing : ShareStatus.End; }
+  getShareStatus() {
+    if (!this._shareTrack) return ShareStatus.End;
+    return this._sharePaused ? ShareStatus.Paused : ShareStatus.Sharing;
+  }
+
+  /**
+   * Pauses the screen share: nothing is sent until `resumeShareScreen` (the others keep the
+   * last picture; the share stays theirs to see).
+   * @returns {Promise<''>}
+   */
+  async pauseShareScreen() {
+    this._check();
+    if (!this._shareTrack || this._sharePaused) throw failure(6205, 'no screen share to pause');
+    this._sharePaused = true;
+    if (this._shareTransceiver) await this._shareTransceiver.sender.replaceTrack(null);
+    return '';
+  }
+
+  /** Resumes a paused screen share. @returns {Promise<''>} */
+  async resumeShareScreen() {
+    this._check();
+    if (!this._shareTrack || !this._sharePaused) throw failure(6205, 'no paused screen share to resume');
+    this._sharePaused = false;
+    if (this._shareTransceiver) await this._shareTransceiver.sender.replaceTrack(this._shareTrack);
+    return '';
+  }
+
+  /**
+   * The last network levels (0-5) the server reported for a user (default: oneself); the
+   * others' only while their camera is on, as the reference says.
+   * @param {number} [userId]
+   * @returns {{uplink?: number, downlink?: number}}
+   */
+  getNetworkQuality(userId) {
+    const id = userId ?? this._c._session?.userId;
+    return { ...this._quality.get(id) };
+  }
 
   /** @param {boolean} isLocked @returns {Promise<''>} */
   async lockShare(isLocked) { await this._req('lockShare', { isLocked: !!isLocked }); if (this._c._session) this._c._session.sharePrivilege = isLocked ? 1 : 0; return ''; }

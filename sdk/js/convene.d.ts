@@ -103,6 +103,8 @@ export interface EventPayloads {
   'video-capturing-change': { state: 'Started' | 'Stopped' | 'Failed' };
   'device-change': undefined;
   'auto-play-audio-failed': undefined;
+  /** The own microphone's level (0-9) when it moves to another step, sampled twice a second. */
+  'current-audio-level-change': { level: number };
   'audio-statistic-data-change': { data: AudioQosData & { encoding: boolean }; type: 'AUDIO_QOS_DATA' };
   'video-statistic-data-change': { data: VideoQosData & { encoding: boolean }; type: 'VIDEO_QOS_DATA' };
   /** Convene: only `result: 'fail'`, when the media path could not be restored (restarts exhausted). */

@@ -39,7 +39,8 @@ export async function launch() {
 const EVENTS = ['connection-change', 'user-added', 'user-updated', 'user-removed', 'chat-on-message',
   'chat-privilege-change', 'command-channel-message', 'host-ask-unmute-audio', 'current-audio-change',
   'active-speaker', 'peer-video-state-change', 'active-share-change', 'peer-share-state-change',
-  'share-privilege-change', 'passively-stop-share', 'network-quality-change', 'video-capturing-change'];
+  'share-privilege-change', 'passively-stop-share', 'network-quality-change', 'video-capturing-change',
+  'current-audio-level-change'];
 
 /**
  * A new participant page: its own browser context, the SDK imported as `window.ZV`, the

@@ -76,6 +76,9 @@ test('two pages publish video + audio and attach each other', async () => {
       return s.decode.some((d) => d.userId === id && d.packets > 20);
     }, other, 15000);
   }
+  // The own microphone's level (Chromium's fake microphone beeps): on the reference's 0-9 scale.
+  const lvl = await waitEvent(a, 'current-audio-level-change', (p) => p.level > 0, 10000);
+  assert.ok(Number.isInteger(lvl.level) && lvl.level <= 9, JSON.stringify(lvl));
   // Network levels as the server reported them: one's own, and the other's while its
   // camera is on.
   await waitFor(a, (id) => {

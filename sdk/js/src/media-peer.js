@@ -68,6 +68,8 @@ export class MediaPeer {
     this._needReset = true;
     /** userId → the levels of its last `network-quality-change` events (`getNetworkQuality`). @type {Map<number, {uplink?: number, downlink?: number}>} */
     this._quality = new Map();
+    /** The last `current-audio-level-change` level sent (0-9), if any. @type {number | null} */
+    this._micLevel = null;
     /** The screen share is sending nothing for now (`pauseShareScreen`). */
     this._sharePaused = false;
     /** @type {ReturnType<typeof setTimeout> | null} the deadline of an ICE restart (or a fresh peer) under way */
@@ -381,6 +383,23 @@ export class MediaPeer {
     if (this._shareEl) { this._shareEl.srcObject = null; this._shareEl = null; }
   }
 
+  /**
+   * `current-audio-level-change {level}` (0-9, the reference's scale) when the microphone's
+   * level, as the browser measures what it captures, moves to another step.
+   * @param {RTCStatsReport} report
+   */
+  _sampleMicLevel(report) {
+    let level = null;
+    report.forEach((r) => {
+      if (r.type === 'media-source' && r.kind === 'audio' && typeof r.audioLevel === 'number') {
+        level = Math.min(9, Math.round(r.audioLevel * 9));
+      }
+    });
+    if (level === null || !this._micTrack || !this._micTrack.enabled || level === this._micLevel) return;
+    this._micLevel = level;
+    this._c._emit('current-audio-level-change', { level });
+  }
+
   _onEvent(name, payload) {
     if (name === 'passively-stop-share' && this._shareTrack) {
       this._stopShareTrack();
@@ -464,6 +483,7 @@ export class MediaPeer {
     let received = 0;
     report.forEach((r) => { if (r.type === 'transport') received += r.bytesReceived || 0; });
     this._watchSilence(pc, received, now);
+    this._sampleMicLevel(report);
     for (const kind of /** @type {const} */ (['audio', 'video'])) {
       const enc = { q: emptyQos(kind), bytes: 0, packets: 0, lost: 0 };
       const dec = { q: emptyQos(kind), bytes: 0, packets: 0, lost: 0 };

@@ -12,6 +12,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use convene_protocol::probe::{DOWN, ECHO, FILL, LEVEL, STATS, UP};
 use str0m::channel::{ChannelConfig, ChannelId, Reliability};
 use str0m::media::{Direction, MediaKind};
 use str0m::net::{Protocol, Receive};
@@ -19,13 +20,6 @@ use str0m::{Candidate, Event, Input, Output, Rtc};
 use tokio::net::UdpSocket;
 
 use crate::MediaError;
-
-const ECHO: u8 = 1;
-const UP: u8 = 2;
-const DOWN: u8 = 3;
-const FILL: u8 = 4;
-const STATS: u8 = 5;
-const LEVEL: u8 = 6;
 
 /// Bytes of each filler message (one SCTP chunk in one datagram).
 const FILLER: usize = 1000;

@@ -25,6 +25,7 @@ mod ids;
 mod join;
 mod limits;
 mod participant;
+pub mod probe;
 mod request;
 
 pub use catalog::{event_names, method_names};

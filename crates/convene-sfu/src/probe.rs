@@ -23,6 +23,7 @@ use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use convene_protocol::probe::{DOWN, ECHO, FILL, LEVEL, STATS, UP};
 use str0m::change::SdpOffer;
 use str0m::channel::ChannelId;
 use str0m::net::{Protocol, TcpType};
@@ -41,14 +42,6 @@ const MAX_MESSAGE: usize = 1200;
 const MAX_ADDRS: usize = 8;
 /// Filler messages sent per wake-up at most, so one probe cannot hold the media loop.
 const MAX_BURST: usize = 32;
-
-/// Message types of the probe protocol (the first byte).
-const ECHO: u8 = 1;
-const UP: u8 = 2;
-const DOWN: u8 = 3;
-const FILL: u8 = 4;
-const STATS: u8 = 5;
-const LEVEL: u8 = 6;
 
 /// What one probe may do before it is cut off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

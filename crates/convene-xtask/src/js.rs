@@ -61,6 +61,13 @@ pub(crate) fn protocol_module() -> String {
     }
     out.push_str("});\n\n");
 
+    out.push_str("/** The network test's message types (the first byte; docs/probe.md). */\n");
+    out.push_str("export const PROBE_MESSAGES = Object.freeze({\n");
+    for (name, value) in convene_protocol::probe::PROBE_MESSAGES {
+        let _ = writeln!(out, "  {name}: {value},");
+    }
+    out.push_str("});\n\n");
+
     out.push_str("/** Limits shared by the server and both SDKs. */\n");
     out.push_str("export const LIMITS = Object.freeze({\n");
     for (name, value) in LIMITS {

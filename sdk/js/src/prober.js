@@ -15,13 +15,9 @@
 // 1 (no connection to the media port), 3 (this prober is already running a test).
 import { failure } from './errors.js';
 import { signalingUrl } from './endpoint.js';
+import { PROBE_MESSAGES } from './protocol.gen.js';
 
-const ECHO = 1;
-const UP = 2;
-const DOWN = 3;
-const FILL = 4;
-const STATS = 5;
-const LEVEL = 6;
+const { ECHO, UP, DOWN, FILL, STATS, LEVEL } = PROBE_MESSAGES;
 /** Bytes of each filler message. */
 const FILLER = 1000;
 const ECHO_EVERY_MS = 20;

@@ -69,6 +69,16 @@ export const ERROR_CODES = Object.freeze({
   7402: Object.freeze({ name: "LiveStreamAlreadyStarted", type: "INVALID_OPERATION", transient: false }),
 });
 
+/** The network test's message types (the first byte; docs/probe.md). */
+export const PROBE_MESSAGES = Object.freeze({
+  ECHO: 1,
+  UP: 2,
+  DOWN: 3,
+  FILL: 4,
+  STATS: 5,
+  LEVEL: 6,
+});
+
 /** Limits shared by the server and both SDKs. */
 export const LIMITS = Object.freeze({
   MAX_TOPIC_CHARS: 150,

@@ -211,6 +211,11 @@ test('command channel: broadcast and direct', async () => {
   assert.equal(d.receiverId, aid);
   await waitEvent(a, 'command-channel-message', (p) => p.text === 'direct');
   assert.equal((await call(b, (c) => c.getCommandClient().send('x'.repeat(513)))).thrown.errorCode, 7103);
+  // A receiver that is not a user (unknown, or not a number) is an error, never a broadcast.
+  assert.equal((await call(b, (c) => c.getCommandClient().send('to nobody', 987654))).thrown.errorCode, 7101);
+  assert.equal((await call(b, (c) => c.getCommandClient().send('to nobody', 'abc'))).thrown.errorCode, 7101);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(!(await a.evaluate(() => window.events.some((e) => e.name === 'command-channel-message' && e.payload.text === 'to nobody'))));
 });
 
 test('leave(true) ends the session for everyone with "ended by host"', async () => {

@@ -136,10 +136,13 @@ error_codes! {
     CommandInvalidUser = 7101 => InvalidParameters,
     /// Command channel message not a string.
     CommandNotString = 7102 => InvalidParameters,
-    /// Command channel message too long, or rate limit hit.
+    /// Command channel message too long.
     CommandTooLong = 7103 => InvalidParameters,
     /// Command channel not ready.
     CommandNotReady = 7104 => InvalidOperation,
+    /// Too many command channel messages per second from one user. Convene's own code: the
+    /// reference SDK has none.
+    CommandRateLimited = 7105 => InvalidOperation,
     /// Live streaming disabled.
     LiveStreamDisabled = 7400 => InvalidOperation,
     /// Live stream bad parameter.

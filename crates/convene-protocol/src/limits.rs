@@ -26,7 +26,7 @@ limits! {
     MAX_CHAT_BYTES: usize = 10_000;
     /// Command channel messages over this many bytes are refused (7103).
     MAX_COMMAND_BYTES: usize = 512;
-    /// Command channel: messages allowed per user per [`COMMAND_RATE_WINDOW_MS`] (7103 beyond).
+    /// Command channel: messages allowed per user per [`COMMAND_RATE_WINDOW_MS`] (7105 beyond).
     COMMAND_RATE_PER_WINDOW: u32 = 10;
     /// Command channel rate window, milliseconds.
     COMMAND_RATE_WINDOW_MS: u64 = 1000;

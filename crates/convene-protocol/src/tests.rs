@@ -155,7 +155,7 @@ fn privileges_are_numbers() {
 #[test]
 fn error_codes_round_trip() {
     for n in [
-        200, 3004, 3009, 3010, 4004, 4005, 5006, 5007, 5011, 5012, 5013, 7103,
+        200, 3004, 3009, 3010, 4004, 4005, 5006, 5007, 5011, 5012, 5013, 7103, 7105,
     ] {
         assert_eq!(ErrorCode::from_code(n).unwrap().code(), n);
     }

@@ -368,7 +368,7 @@ pub struct FileConfig {
     pub chat_rate_per_sec: Option<u32>,
     /// Chat messages a session keeps for `chat.getHistory`.
     pub chat_history: Option<usize>,
-    /// Command channel messages per user per second (7103 beyond).
+    /// Command channel messages per user per second (7105 beyond).
     pub command_rate_per_sec: Option<u32>,
     /// ICE-TCP connections at most.
     pub ice_tcp_max_connections: Option<usize>,

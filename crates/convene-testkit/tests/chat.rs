@@ -213,7 +213,7 @@ async fn command_channel_is_rate_limited() {
         );
     }
     assert!(
-        codes.contains(&Some(7103)),
+        codes.contains(&Some(7105)),
         "rate limit never hit: {codes:?}"
     );
     assert_eq!(codes[0], None, "the first message passes: {codes:?}");

@@ -1,5 +1,7 @@
 // `client.getCommandClient()`: short app messages to one user or everyone (≤ 512 bytes).
 
+import { failure } from './errors.js';
+
 /** @typedef {import('./client.js').VideoClient} VideoClient */
 
 export class CommandClient {
@@ -14,7 +16,11 @@ export class CommandClient {
   send(text, userId) {
     /** @type {{text: string, userId?: number}} */
     const p = { text };
-    if (typeof userId === 'number') p.userId = userId;
+    if (userId !== undefined && userId !== null) {
+      // Anything given that is not a user id is an error (7101), never a broadcast.
+      if (!Number.isInteger(userId) || userId <= 0) return Promise.reject(failure(7101, `no user ${String(userId)}`));
+      p.userId = userId;
+    }
     return this._c._ask('command.send', p);
   }
 }

@@ -64,6 +64,7 @@ export const ERROR_CODES = Object.freeze({
   7102: Object.freeze({ name: "CommandNotString", type: "INVALID_PARAMETERS", transient: false }),
   7103: Object.freeze({ name: "CommandTooLong", type: "INVALID_PARAMETERS", transient: false }),
   7104: Object.freeze({ name: "CommandNotReady", type: "INVALID_OPERATION", transient: false }),
+  7105: Object.freeze({ name: "CommandRateLimited", type: "INVALID_OPERATION", transient: false }),
   7400: Object.freeze({ name: "LiveStreamDisabled", type: "INVALID_OPERATION", transient: false }),
   7401: Object.freeze({ name: "LiveStreamInvalidParameter", type: "INVALID_PARAMETERS", transient: false }),
   7402: Object.freeze({ name: "LiveStreamAlreadyStarted", type: "INVALID_OPERATION", transient: false }),

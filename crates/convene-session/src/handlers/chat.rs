@@ -149,7 +149,7 @@ impl Core {
         let u = s.users.get_mut(&me).expect("present");
         if !u.cmd_window.allow(now, rate) {
             return Err(ErrorBody::new(
-                ErrorCode::CommandTooLong,
+                ErrorCode::CommandRateLimited,
                 format!("rate limit: at most {rate} messages per second"),
             ));
         }

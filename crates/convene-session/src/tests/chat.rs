@@ -108,7 +108,7 @@ fn command_channel_limits() {
     for _ in 0..9 {
         assert_eq!(h.code(a, send("y".into())), 0);
     }
-    assert_eq!(h.code(a, send("z".into())), 7103, "rate limited");
+    assert_eq!(h.code(a, send("z".into())), 7105, "rate limited");
     h.advance(Duration::from_secs(1));
     assert_eq!(h.code(a, send("z".into())), 0);
     let n = h

@@ -440,7 +440,8 @@ async function capped(browser, o, log) {
     });
     const firstAfter = (t, pred) => rec.frames.find(([at, , , h]) => at >= t && pred(h));
     const down = firstAfter(capOn, (h) => h < asked);
-    const up = firstAfter(capOff, (h) => h >= asked);
+    // Back: the first frame at the asked height after both the cap lifted and the move down.
+    const up = down ? firstAfter(Math.max(capOff, down[0]), (h) => h >= asked) : null;
     const longestGap = (from, to) => {
       const times = [from, ...rec.frames.map((f) => f[0]).filter((t) => t > from && t < to), to];
       let g = 0;

@@ -93,6 +93,9 @@ error_codes! {
     InvalidJoinParameter = 5013 => InvalidParameters,
     /// The host disallowed renaming.
     HostDisallowRename = 5014 => OperationLocked,
+    /// The session is hosted by another node of the cluster: the error's `redirect` names its
+    /// signaling URL, where the SDKs send the same `join` or `resume` again. Convene's own code.
+    SessionOnOtherNode = 5020 => ImproperMeetingState,
     /// The user is not in the session or has no such media.
     StreamMismatchUser = 6001 => InvalidParameters,
     /// Media call before join.
@@ -149,6 +152,12 @@ error_codes! {
     LiveStreamInvalidParameter = 7401 => InvalidParameters,
     /// Already live streaming.
     LiveStreamAlreadyStarted = 7402 => InvalidOperation,
+    /// Cloud recording cannot run on this server (its media tool, `ffmpeg`, is missing, or
+    /// the egress worker failed to start). Convene's own code.
+    RecordingUnavailable = 7500 => InvalidOperation,
+    /// The recording is not in a state that allows the call (pause while stopped, start
+    /// while recording...). Convene's own code.
+    RecordingMismatchState = 7501 => InvalidOperation,
 }
 
 impl ErrorCode {
@@ -183,6 +192,10 @@ pub struct ErrorBody {
     /// Stable numeric code.
     #[serde(rename = "errorCode")]
     pub error_code: u32,
+    /// With [`ErrorCode::SessionOnOtherNode`]: the signaling URL (`ws://…/rtc/v1`) of the
+    /// node that hosts the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<String>,
 }
 
 impl ErrorBody {
@@ -192,6 +205,18 @@ impl ErrorBody {
             kind: code.error_type(),
             reason: reason.into(),
             error_code: code.code(),
+            redirect: None,
+        }
+    }
+
+    /// "Ask the node at `url`": the session is hosted there.
+    pub fn redirect(url: impl Into<String>) -> Self {
+        ErrorBody {
+            redirect: Some(url.into()),
+            ..ErrorBody::new(
+                ErrorCode::SessionOnOtherNode,
+                "the session is hosted by another node",
+            )
         }
     }
 

@@ -284,6 +284,15 @@ pub enum Event {
         kind: MediaKind,
     },
 
+    /// Convene: the signaling URLs of the cluster's live nodes, sent before a `join` or
+    /// `resume` reply when several nodes share sessions. The SDKs keep them to reconnect
+    /// through another node when theirs is lost; apps need not handle it.
+    #[serde(rename = "cluster-nodes")]
+    ClusterNodes {
+        /// Signaling URLs (`ws://…/rtc/v1`), this node's first.
+        urls: Vec<String>,
+    },
+
     // ---- messaging ----------------------------------------------------------------------
     /// A chat message for you.
     #[serde(rename = "chat-on-message")]
@@ -311,6 +320,14 @@ pub enum Event {
         /// Message id.
         msgid: String,
     },
+
+    // ---- cloud recording ------------------------------------------------------------------
+    /// The session's cloud recording changed state (to everyone).
+    #[serde(rename = "recording-change")]
+    RecordingChange {
+        /// The new state.
+        state: crate::RecordingStatus,
+    },
 }
 
 impl Event {
@@ -331,9 +348,11 @@ impl Event {
             Event::PassivelyStopShare(_) => "passively-stop-share",
             Event::NetworkQualityChange { .. } => "network-quality-change",
             Event::MediaSlot { .. } => "media-slot",
+            Event::ClusterNodes { .. } => "cluster-nodes",
             Event::ChatOnMessage(_) => "chat-on-message",
             Event::ChatPrivilegeChange { .. } => "chat-privilege-change",
             Event::CommandChannelMessage { .. } => "command-channel-message",
+            Event::RecordingChange { .. } => "recording-change",
         }
     }
 }

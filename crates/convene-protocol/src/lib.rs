@@ -26,6 +26,7 @@ mod join;
 mod limits;
 mod participant;
 pub mod probe;
+mod recording;
 mod request;
 
 pub use catalog::{event_names, method_names};
@@ -40,6 +41,7 @@ pub use ids::{SessionId, UserId};
 pub use join::{normalize_user_name, validate_join_params, ValidJoin};
 pub use limits::*;
 pub use participant::{AudioKind, Participant, ParticipantUpdate};
+pub use recording::RecordingStatus;
 pub use request::{
     ChatPrivilege, ClientMsg, JoinParams, JoinResult, Reply, Request, ResultJson, ResumeParams,
     RtcAnswer, RtcOffer, ServerMsg, SharePrivilege, TargetOpt, TargetParams,

@@ -214,6 +214,26 @@ pub enum ClientMsg {
         #[serde(rename = "userId")]
         user_id: UserId,
     },
+
+    // ---- cloud recording (`client.getRecordingClient()`) ----------------------------------
+    /// Host: start recording the session to the server (`recording-change` to everyone).
+    #[serde(rename = "recording.startCloudRecording")]
+    StartCloudRecording,
+    /// Host: stop the recording; the file is finished and listed by the REST API.
+    #[serde(rename = "recording.stopCloudRecording")]
+    StopCloudRecording,
+    /// Host: pause; the paused time is left out of the file.
+    #[serde(rename = "recording.pauseCloudRecording")]
+    PauseCloudRecording,
+    /// Host: resume a paused recording.
+    #[serde(rename = "recording.resumeCloudRecording")]
+    ResumeCloudRecording,
+    /// The recording's state. Reply: [`crate::RecordingStatus`].
+    #[serde(rename = "recording.getCloudRecordingStatus")]
+    GetCloudRecordingStatus,
+    /// Whether this user may start a recording here. Reply: `bool`.
+    #[serde(rename = "recording.canStartRecording")]
+    CanStartRecording,
 }
 
 fn default_quality() -> u8 {
@@ -303,6 +323,12 @@ impl ClientMsg {
             ClientMsg::RtcOffer(_) => "rtc.offer",
             ClientMsg::AttachVideo { .. } => "attachVideo",
             ClientMsg::DetachVideo { .. } => "detachVideo",
+            ClientMsg::StartCloudRecording => "recording.startCloudRecording",
+            ClientMsg::StopCloudRecording => "recording.stopCloudRecording",
+            ClientMsg::PauseCloudRecording => "recording.pauseCloudRecording",
+            ClientMsg::ResumeCloudRecording => "recording.resumeCloudRecording",
+            ClientMsg::GetCloudRecordingStatus => "recording.getCloudRecordingStatus",
+            ClientMsg::CanStartRecording => "recording.canStartRecording",
         }
     }
 }

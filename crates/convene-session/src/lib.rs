@@ -51,7 +51,8 @@
 //! `timers` (the deadline heap: idle timeout, failover expiry), `info` (the outside view:
 //! session info, lifecycle notices, admin actions), `reply` (typed
 //! replies, turned into JSON in one place), `session` (one session instance and its users),
-//! `card` (a user's participant and its JSON, written once per change).
+//! `card` (a user's participant and its JSON, written once per change), `snapshot` (a
+//! session's durable state, restored on another node).
 //!
 //! ## Errors and panics
 //! Peer input never panics: every refusal is an
@@ -73,6 +74,7 @@ mod privilege;
 mod rate;
 mod reply;
 mod session;
+mod snapshot;
 mod timers;
 
 pub use crate::config::Config;
@@ -80,6 +82,7 @@ pub use crate::core::Core;
 pub use crate::info::{Admin, AdminError, Lifecycle, LifecycleEvent, SessionInfo};
 pub use crate::input::{ConnId, Input, JoinToken};
 pub use crate::output::{MediaAction, MediaState, Output};
+pub use crate::snapshot::{Snapshot, SnapshotUser};
 pub use convene_protocol::{normalize_user_name, validate_join_params, ValidJoin};
 
 #[cfg(test)]

@@ -287,5 +287,6 @@ mod join;
 mod media;
 mod props;
 mod roles;
+mod snapshot;
 mod timers;
 mod transcript;

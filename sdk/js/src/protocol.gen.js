@@ -41,6 +41,7 @@ export const ERROR_CODES = Object.freeze({
   5012: Object.freeze({ name: "DuplicatedJoin", type: "INVALID_OPERATION", transient: false }),
   5013: Object.freeze({ name: "InvalidJoinParameter", type: "INVALID_PARAMETERS", transient: false }),
   5014: Object.freeze({ name: "HostDisallowRename", type: "OPERATION_LOCKED", transient: false }),
+  5020: Object.freeze({ name: "SessionOnOtherNode", type: "IMPROPER_MEETING_STATE", transient: false }),
   6001: Object.freeze({ name: "StreamMismatchUser", type: "INVALID_PARAMETERS", transient: false }),
   6002: Object.freeze({ name: "StreamSessionJoinRequired", type: "INVALID_OPERATION", transient: false }),
   6010: Object.freeze({ name: "AudioCaptureFailed", type: "INSUFFICIENT_PRIVILEGES", transient: false }),
@@ -68,6 +69,8 @@ export const ERROR_CODES = Object.freeze({
   7400: Object.freeze({ name: "LiveStreamDisabled", type: "INVALID_OPERATION", transient: false }),
   7401: Object.freeze({ name: "LiveStreamInvalidParameter", type: "INVALID_PARAMETERS", transient: false }),
   7402: Object.freeze({ name: "LiveStreamAlreadyStarted", type: "INVALID_OPERATION", transient: false }),
+  7500: Object.freeze({ name: "RecordingUnavailable", type: "INVALID_OPERATION", transient: false }),
+  7501: Object.freeze({ name: "RecordingMismatchState", type: "INVALID_OPERATION", transient: false }),
 });
 
 /** The network test's message types (the first byte; docs/probe.md). */
@@ -131,6 +134,12 @@ export const METHODS = Object.freeze([
   "rtc.offer",
   "attachVideo",
   "detachVideo",
+  "recording.startCloudRecording",
+  "recording.stopCloudRecording",
+  "recording.pauseCloudRecording",
+  "recording.resumeCloudRecording",
+  "recording.getCloudRecordingStatus",
+  "recording.canStartRecording",
 ]);
 
 /** Every server → client event name. */
@@ -149,9 +158,11 @@ export const EVENTS = Object.freeze([
   "passively-stop-share",
   "network-quality-change",
   "media-slot",
+  "cluster-nodes",
   "chat-on-message",
   "chat-privilege-change",
   "command-channel-message",
+  "recording-change",
 ]);
 
 /** `chat.setPrivilege` values. */

@@ -18,6 +18,14 @@ cargo clippy --workspace --all-targets -- -D warnings
 # Generated files (the browser SDK's protocol constants) must match convene-protocol.
 cargo xtask check
 
+# The cluster tests start their own redis-server on a random loopback port (docs/scale-out.md).
+if ! command -v redis-server >/dev/null; then
+  echo "installing redis-server"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+fi
+export CONVENE_REQUIRE_REDIS=1
+
 # The binary is used by the bot tests and the browser tests.
 cargo build -p convene
 cargo test --workspace

@@ -92,27 +92,39 @@ impl Client {
     /// before [`Client::join`]. Calling it again points later joins elsewhere; a session in
     /// progress keeps its server.
     ///
+    /// A comma-separated list names several nodes of one cluster: the first that answers is
+    /// used, and the others are where the client reconnects if that node is lost.
+    ///
     /// Must be called from within a Tokio runtime: it starts the client's background task.
     pub async fn init(&self, server_url: &str) -> Result<(), ClientError> {
         self.check_alive()?;
-        let url = parse_server_url(server_url)?;
-        let reach = tokio::net::TcpStream::connect(url.authority.as_str());
-        match tokio::time::timeout(INIT_REACH_TIMEOUT, reach).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => return Err(ClientError::Transport(format!("{}: {e}", url.authority))),
-            Err(_) => {
-                return Err(ClientError::Transport(format!(
-                    "{}: connect timed out",
-                    url.authority
-                )))
+        let urls = server_url
+            .split(',')
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(parse_server_url)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut failure = ClientError::InvalidUrl(format!("no URL: {server_url:?}"));
+        let mut url = None;
+        for u in &urls {
+            match reach(&u.authority).await {
+                Ok(()) => {
+                    url = Some(u.ws.clone());
+                    break;
+                }
+                Err(e) => failure = e,
             }
         }
+        let Some(ws_url) = url else {
+            return Err(failure);
+        };
+        let nodes = urls.into_iter().map(|u| u.ws).collect();
         let tx = self.inner.driver.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
             tokio::spawn(Driver::new(self.inner.shared.clone(), rx).run());
             tx
         });
-        send(tx, Call::Init { ws_url: url.ws }).await.map(drop)
+        send(tx, Call::Init { ws_url, nodes }).await.map(drop)
     }
 
     /// Joins (or starts) a session. Fails with `NotInitialized` before `init`, 5012 when
@@ -182,6 +194,14 @@ impl Client {
     /// Everyone in the session, ourselves included, in join order. Empty when not in a session.
     pub fn get_all_user(&self) -> Vec<Participant> {
         self.inner.shared.read(|s| s.all_users())
+    }
+
+    /// The signaling URL of the node this client's session is on (on a cluster it may be
+    /// another node than the one given to `init`); `None` when not in a session.
+    pub fn current_server_url(&self) -> Option<String> {
+        self.inner
+            .shared
+            .core(|c| c.session_url().map(str::to_owned))
     }
 
     /// One user, if present.
@@ -324,6 +344,22 @@ impl Client {
 }
 
 /// Hands a call to the driver and waits for its result.
+/// Checks that something listens at `authority` with a TCP connect.
+async fn reach(authority: &str) -> Result<(), ClientError> {
+    match tokio::time::timeout(
+        INIT_REACH_TIMEOUT,
+        tokio::net::TcpStream::connect(authority),
+    )
+    .await
+    {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(ClientError::Transport(format!("{authority}: {e}"))),
+        Err(_) => Err(ClientError::Transport(format!(
+            "{authority}: connect timed out"
+        ))),
+    }
+}
+
 async fn send(tx: &mpsc::UnboundedSender<Command>, call: Call) -> Result<Outcome, ClientError> {
     let (reply, rx) = oneshot::channel();
     tx.send(Command { call, reply })

@@ -96,6 +96,11 @@ impl Events {
     pub async fn recv(&mut self) -> Option<ClientEvent> {
         self.rx.recv().await
     }
+
+    /// The next event if one is queued, without waiting.
+    pub fn try_next(&mut self) -> Option<ClientEvent> {
+        self.rx.try_recv().ok()
+    }
 }
 
 impl Stream for Events {

@@ -53,9 +53,25 @@ fn mint(o: &LoadOptions, seat: &Seat) -> String {
     convene_auth::mint(&m)
 }
 
+/// `--url a,b,c`: user `i` starts at node `i mod n`, and knows the others for failover.
+fn spread(urls: &str, i: usize) -> String {
+    let all: Vec<&str> = urls
+        .split(',')
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .collect();
+    if all.len() < 2 {
+        return urls.to_owned();
+    }
+    let k = i % all.len();
+    [&all[k..], &all[..k]].concat().join(",")
+}
+
 async fn join_one(o: &LoadOptions, seat: &Seat) -> Result<(Client, f64), String> {
     let c = Client::new();
-    c.init(&o.url).await.map_err(|e| e.to_string())?;
+    c.init(&spread(&o.url, seat.index))
+        .await
+        .map_err(|e| e.to_string())?;
     let token = mint(o, seat);
     let t = Instant::now();
     c.join(

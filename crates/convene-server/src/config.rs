@@ -45,6 +45,8 @@ pub struct Config {
     pub webhooks: WebhookConfig,
 }
 
+    /// Several nodes sharing sessions through Redis (`--redis`); `None`: this node alone.
+    pub cluster: Option<crate::ClusterConfig>,
 /// Signed webhooks: which URLs get which app's session events, the secret each app's events
 /// are signed with, and how hard delivery tries.
 #[derive(Debug, Clone)]
@@ -223,6 +225,7 @@ impl Default for Config {
         }
     }
 }
+            cluster: None,
 
 impl Config {
     /// A config for tests: `127.0.0.1:0`, one app.
@@ -279,6 +282,31 @@ impl Config {
     /// When no app is configured: makes a random dev app, enables the dev token endpoint,
     /// and returns the app so the caller can print it.
     pub fn ensure_dev_app(&mut self) -> Option<AppCredentials> {
+    /// Joins a cluster when a Redis URL is given now or was before; what is given wins,
+    /// the rest stays. An empty public URL is derived from the bound address at start.
+    pub fn set_cluster(
+        &mut self,
+        redis: Option<String>,
+        node_id: Option<String>,
+        public_url: Option<String>,
+    ) {
+        let old = self.cluster.take();
+        let Some(redis_url) = redis.or_else(|| old.as_ref().map(|c| c.redis_url.clone())) else {
+            return;
+        };
+        let node_id = node_id
+            .or_else(|| old.as_ref().map(|c| c.node_id.clone()))
+            .unwrap_or_else(|| format!("node-{:08x}", rand::random::<u32>()));
+        let public_url = public_url
+            .or_else(|| old.map(|c| c.public_url))
+            .unwrap_or_default();
+        self.cluster = Some(crate::ClusterConfig {
+            redis_url,
+            node_id,
+            public_url,
+        });
+    }
+
         if !self.apps.is_empty() {
             return None;
         }
@@ -381,6 +409,12 @@ pub struct FileConfig {
 }
 
 /// One `[[ice_servers]]` entry: static credentials (`username`, `credential`), or a shared
+    /// Redis URL shared by the cluster's nodes (`--redis`).
+    pub redis: Option<String>,
+    /// This node's name in the cluster (`--node-id`).
+    pub node_id: Option<String>,
+    /// How clients and other nodes reach this node (`--public-url`).
+    pub public_url: Option<String>,
 /// `secret` (or `secret_file`) from which each client gets short-lived ones.
 ///
 /// ```toml
@@ -590,6 +624,7 @@ impl FileConfig {
         for a in self.apps {
             if !a.webhook_urls.is_empty() || a.webhook_secret.is_some() {
                 config.webhooks.apps.push(AppWebhooks {
+        config.set_cluster(self.redis, self.node_id, self.public_url);
                     key: a.key.clone(),
                     urls: a
                         .webhook_urls

@@ -7,6 +7,7 @@
 
 use crate::edge::{feed_text, Admission, Due, FrameBudget, Keepalive, WebSocket};
 use crate::handle::{Attach, ConnRx, ConnTx, SessionHandle, SessionKey, SessionMsg, ToConn};
+use crate::router::Routed;
 use crate::state::AppState;
 use convene_protocol::{
     ClientMsg, ConnectionState, ErrorBody, ErrorCode, Event, Reply, Request, ServerMsg,
@@ -253,17 +254,27 @@ impl Conn {
                 return self.write(reply_text(Reply::err(id, e))).await;
             }
         }
+        self.tell_nodes().await?;
         for _ in 0..MAX_REROUTES {
-            let session = match &attach {
-                Attach::Join { token, params } => Some(
-                    self.state
-                        .router
-                        .route(SessionKey::new(&token.app_key, &params.topic))
-                        .await,
-                ),
-                Attach::Resume(r) => self.state.router.find(&r.session_id).await,
+            let routed = match &attach {
+                Attach::Join { token, params } => self
+                    .state
+                    .router
+                    .route(SessionKey::new(&token.app_key, &params.topic))
+                    .await
+                    .map(Some),
+                Attach::Resume(r) => self.state.router.locate(&r.session_id).await,
             };
-            let Some(session) = session else { break };
+            let session = match routed {
+                Ok(Some(Routed::Here(h))) => h,
+                Ok(Some(Routed::Elsewhere(url))) => {
+                    return self
+                        .write(reply_text(Reply::err(id, ErrorBody::redirect(url))))
+                        .await;
+                }
+                Ok(None) => break,
+                Err(e) => return self.write(reply_text(Reply::err(id, e))).await,
+            };
             let msg = SessionMsg::Attach {
                 conn: self.id,
                 tx: self.tx.clone(),
@@ -293,6 +304,20 @@ impl Conn {
             Attach::Resume(r) => ClientMsg::Resume(r),
         };
         self.answer_unbound(id, msg).await
+    }
+
+    /// On a cluster, tells the client the live nodes' URLs before its join or resume is
+    /// answered, so that it can reconnect through another node if this one dies.
+    async fn tell_nodes(&mut self) -> Result<(), Gone> {
+        let urls = self.state.router.nodes();
+        if urls.is_empty() {
+            return Ok(());
+        }
+        let ev = ServerMsg::Event(Event::ClusterNodes { urls });
+        match serde_json::to_string(&ev) {
+            Ok(t) => self.write(t.into()).await,
+            Err(_) => Ok(()),
+        }
     }
 
     /// Answers a request made outside any session, as an empty session core does.
@@ -326,8 +351,12 @@ impl Conn {
     /// The server is shutting down: a user in a session hears that it is over and why,
     /// then the socket closes. Bounded, so a client that does not read cannot hold it up.
     async fn goodbye(&mut self) {
+        let moved = self
+            .state
+            .handed_over
+            .load(std::sync::atomic::Ordering::Relaxed);
         let bye = async {
-            if self.bound.is_some() {
+            if self.bound.is_some() && !moved {
                 let ev = ServerMsg::Event(Event::ConnectionChange {
                     state: ConnectionState::Closed,
                     reason: Some(SHUTDOWN_REASON.to_owned()),
@@ -336,9 +365,17 @@ impl Conn {
                     self.sink.send(Message::Text(t.into())).await?;
                 }
             }
-            let close = CloseFrame {
-                code: 1001.into(),
-                reason: SHUTDOWN_REASON.into(),
+            let close = if moved {
+                // "Service restart": the client reconnects, through another node.
+                CloseFrame {
+                    code: 1012.into(),
+                    reason: "node draining: the session moves to another node".into(),
+                }
+            } else {
+                CloseFrame {
+                    code: 1001.into(),
+                    reason: SHUTDOWN_REASON.into(),
+                }
             };
             self.sink.send(Message::Close(Some(close))).await
         };

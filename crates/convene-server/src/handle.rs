@@ -175,6 +175,13 @@ pub(crate) enum SessionMsg {
     Read {
         done: oneshot::Sender<Option<(SessionInfo, Vec<Participant>)>>,
     },
+    /// The session's durable state, for the cluster's store (`None`: not started or ended).
+    Snapshot {
+        done: oneshot::Sender<Option<convene_session::Snapshot>>,
+    },
+    /// Another node now hosts this session: stop without ending it. The connections close
+    /// without a word, so their clients fail over and are sent to the new host.
+    Evict,
     /// Test hook: the task stops working until the sender is dropped or fires.
     #[cfg(test)]
     Stall(tokio::sync::oneshot::Receiver<()>),

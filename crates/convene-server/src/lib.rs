@@ -46,6 +46,7 @@ mod tests;
 
 mod api;
 mod assets;
+mod cluster;
 mod config;
 mod conn;
 mod edge;
@@ -68,6 +69,7 @@ pub use config::{
     load_app_file, parse_app, AppWebhooks, Config, ConfigError, EdgeConfig, FileApp, FileConfig,
     IceServer, MediaLimits, WebhookConfig, WebhookUrl,
 };
+pub use cluster::ClusterConfig;
 pub use edge::{derived_max_connections, raise_fd_limit};
 pub use http::app;
 
@@ -129,7 +131,13 @@ pub async fn spawn(config: Config) -> std::io::Result<Server> {
         Some(t) => tracing::info!("media on udp {media_addr}, ICE-TCP on {}", t.local_addr()?),
         None => tracing::info!("media on udp {media_addr} (no ICE-TCP: port taken)"),
     }
-    let state = Arc::new(state::AppState::new(config, addr, media));
+    let mut config = config;
+    if let Some(c) = config.cluster.as_mut().filter(|c| c.public_url.is_empty()) {
+        c.public_url = format!("http://{addr}");
+    }
+    let state = state::AppState::new(config, addr, media)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    let state = Arc::new(state);
     tokio::spawn(watchdog::run(Arc::downgrade(&state), media_addr));
     let app = app(state.clone());
     let kept = state.clone();

@@ -44,6 +44,8 @@ pub(crate) struct TaskContext {
     pub(crate) shutdown: tokio::sync::watch::Receiver<bool>,
     /// Where lifecycle notices go (never waited on).
     pub(crate) webhooks: crate::webhook::Webhooks,
+    /// Poked when a session starts or its users change (a cluster's keeper then saves it).
+    pub(crate) changed: Arc<tokio::sync::Notify>,
 }
 
 /// Starts the task of the session `key` and returns its handle.
@@ -51,6 +53,7 @@ pub(crate) fn spawn(
     key: SessionKey,
     ctx: TaskContext,
     registry: Weak<dyn Registry>,
+    restore: Option<convene_session::Snapshot>,
 ) -> SessionHandle {
     let (tx, rx) = mpsc::channel(SESSION_INBOX);
     let handle = SessionHandle {
@@ -68,17 +71,25 @@ pub(crate) fn spawn(
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0);
+    let mut core = Core::new(ctx.config.clone(), now, epoch_ms, rand::random());
+    // A session taken over from a node that died: published as started at once.
+    let starting = restore.and_then(|snap| {
+        let started = (snap.session_id.clone(), snap.topic.clone());
+        core.restore(now, snap).then_some(started)
+    });
     let task = SessionTask {
-        core: Core::new(ctx.config.clone(), now, epoch_ms, rand::random()),
+        core,
         media: Media::new(ctx.media.clone(), handle.clone()),
         conns: HashMap::new(),
         attaching: HashMap::new(),
-        starting: None,
+        starting,
+        evicted: false,
         users_reported: 0,
         metrics: ctx.metrics.clone(),
         throttle: ctx.throttle.clone(),
         watchdog: ctx.watchdog.clone(),
         webhooks: ctx.webhooks.clone(),
+        changed: ctx.changed.clone(),
         handle: handle.clone(),
         registry,
     };
@@ -102,12 +113,15 @@ struct SessionTask {
     attaching: HashMap<(ConnId, u64), (IpAddr, Option<Instant>)>,
     /// Set when the first join started the session: its id and topic, to publish.
     starting: Option<(convene_protocol::SessionId, String)>,
+    /// Another node took the session over: stop without ending it.
+    evicted: bool,
     /// The user count last added to the node's gauge.
     users_reported: usize,
     metrics: Arc<Metrics>,
     throttle: Arc<crate::throttle::PasscodeThrottle>,
     watchdog: Arc<crate::watchdog::Watchdog>,
     webhooks: crate::webhook::Webhooks,
+    changed: Arc<tokio::sync::Notify>,
     handle: SessionHandle,
     registry: Weak<dyn Registry>,
 }
@@ -121,6 +135,7 @@ impl SessionTask {
         let born = Instant::now();
         let far = || Instant::now() + Duration::from_secs(3600);
         let beat = self.watchdog.beat();
+        self.drain();
         loop {
             let deadline = match self.core.poll_timeout() {
                 Some(t) => t,
@@ -148,6 +163,9 @@ impl SessionTask {
                 _ = stopping(&mut shutdown) => break,
             }
             self.drain();
+            if self.evicted {
+                break;
+            }
             if self.core.session_count() == 0
                 && (self.started() || born.elapsed() >= UNSTARTED_LIFETIME)
             {
@@ -204,6 +222,15 @@ impl SessionTask {
             SessionMsg::Admin { action, done } => {
                 let _ = done.send(self.core.admin(now, action));
             }
+            SessionMsg::Snapshot { done } => {
+                let snap = self
+                    .core
+                    .session_ids()
+                    .first()
+                    .and_then(|id| self.core.snapshot(id));
+                let _ = done.send(snap);
+            }
+            SessionMsg::Evict => self.evicted = true,
             SessionMsg::Read { done } => {
                 let read =
                     self.core.session_ids().first().and_then(|id| {
@@ -343,8 +370,12 @@ impl SessionTask {
                 r.started(&self.handle);
             }
         }
+            self.changed.notify_one();
         let users = self.core.user_count();
         self.handle.shared.users.store(users, Ordering::Relaxed);
+        if users != self.users_reported {
+            self.changed.notify_one();
+        }
         self.metrics
             .users
             .add(users as i64 - self.users_reported as i64);

@@ -1,5 +1,6 @@
 //! [`AppState`]: what every HTTP handler and connection task shares.
 
+use crate::cluster::RedisRouter;
 use crate::media_plane::MediaPlane;
 use crate::metrics::Metrics;
 use crate::router::{LocalRouter, Router};
@@ -25,12 +26,20 @@ pub struct AppState {
     pub(crate) bound: SocketAddr,
     /// Set to `true` when the server stops: every connection closes.
     pub(crate) shutdown: tokio::sync::watch::Sender<bool>,
+    /// Set before `shutdown` when the sessions were handed over to other nodes: connections
+    /// then close without saying the session is over.
+    pub(crate) handed_over: std::sync::atomic::AtomicBool,
     next_conn: AtomicU64,
 }
 
 impl AppState {
-    /// Starts the media plane on `media` and a [`LocalRouter`] over it.
-    pub(crate) fn new(config: Config, bound: SocketAddr, media: crate::MediaSockets) -> Self {
+    /// Starts the media plane on `media` and a router over it: a [`LocalRouter`], or a
+    /// [`RedisRouter`] when the config names a cluster (an error: its Redis URL is bad).
+    pub(crate) fn new(
+        config: Config,
+        bound: SocketAddr,
+        media: crate::MediaSockets,
+    ) -> Result<Self, String> {
         let metrics = Arc::new(Metrics::new());
         let watchdog = crate::watchdog::Watchdog::new(config.edge.stall_timeout);
         let shutdown = tokio::sync::watch::Sender::new(false);
@@ -48,9 +57,13 @@ impl AppState {
                 &config.apps,
                 metrics.clone(),
             ),
+            changed: Default::default(),
         };
-        let router: Arc<dyn Router> = Arc::new(LocalRouter::new(ctx));
-        AppState {
+        let router: Arc<dyn Router> = match &config.cluster {
+            Some(c) => Arc::new(RedisRouter::new(ctx, c)?),
+            None => Arc::new(LocalRouter::new(ctx)),
+        };
+        Ok(AppState {
             config,
             router,
             media: plane,
@@ -59,8 +72,9 @@ impl AppState {
             throttle,
             bound,
             shutdown,
+            handed_over: Default::default(),
             next_conn: AtomicU64::new(1),
-        }
+        })
     }
 
     /// A connection id unique on this node.

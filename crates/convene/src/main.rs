@@ -185,6 +185,17 @@ struct TokenArgs {
     #[arg(long)]
     key: String,
     /// SDK secret.
+    /// Share sessions with other nodes through this Redis, e.g. `redis://127.0.0.1:6379/`
+    /// (see docs/scale-out.md) [default: this node alone].
+    #[arg(long, env = "CONVENE_REDIS", value_name = "URL")]
+    redis: Option<String>,
+    /// This node's name in the cluster [default: a random one].
+    #[arg(long, env = "CONVENE_NODE_ID", requires = "redis")]
+    node_id: Option<String>,
+    /// How clients and other nodes reach this node, e.g. `http://10.0.0.5:8080`
+    /// [default: http:// and the bound address].
+    #[arg(long, env = "CONVENE_PUBLIC_URL", requires = "redis")]
+    public_url: Option<String>,
     #[arg(long)]
     secret: String,
     /// Session topic (`tpc`).
@@ -413,6 +424,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         "Convene listening on {} (media on udp {})",
         server.url(),
         server.media_addr()
+    config.set_cluster(a.redis, a.node_id, a.public_url);
     );
     stop_signal().await?;
     println!("shutting down");

@@ -26,6 +26,8 @@ pub(crate) struct Failover {
     next_try: Option<Instant>,
     /// The server's reason when it refused the last `resume`, for the final `Fail`.
     last_error: Option<String>,
+    /// Tries so far: on a cluster, each goes to the next node in turn.
+    tries: usize,
 }
 
 impl Failover {
@@ -35,6 +37,7 @@ impl Failover {
             delay: BACKOFF_START,
             next_try: Some(now + BACKOFF_START),
             last_error: None,
+            tries: 0,
         }
     }
 
@@ -101,7 +104,17 @@ impl ClientCore {
             return;
         }
         f.next_try = None;
-        match self.session_url.clone() {
+        let n = f.tries;
+        f.tries += 1;
+        // Our node first, then (on a cluster) each other node in turn.
+        let mut urls: Vec<String> = self.session_url.iter().cloned().collect();
+        urls.extend(
+            self.nodes
+                .iter()
+                .filter(|u| Some(*u) != self.session_url.as_ref())
+                .cloned(),
+        );
+        match urls.get(n % urls.len().max(1)).cloned() {
             Some(url) => self.open(now, url),
             None => self.give_up("no session to resume".into()),
         }
@@ -147,10 +160,16 @@ impl ClientCore {
                 }
             },
             Err(body) => {
-                // Transient server trouble is retried; any other refusal (session ended,
-                // window over, removed) is final.
+                // Transient server trouble is retried; a redirect is followed at once; any
+                // other refusal (session ended, window over, removed) is final.
                 self.close(CloseMode::Drop);
-                if body.code().is_some_and(ErrorCode::is_transient) {
+                if let Some(url) = body.redirect {
+                    self.session_url = Some(url);
+                    if let Phase::Reconnecting(f) = &mut self.phase {
+                        f.tries = 0;
+                        f.next_try = Some(now);
+                    }
+                } else if body.code().is_some_and(ErrorCode::is_transient) {
                     self.schedule_retry(now, Some(body.reason));
                 } else {
                     self.give_up(body.reason);

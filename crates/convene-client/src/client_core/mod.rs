@@ -44,6 +44,8 @@ const LIVENESS_TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a `leave` waits for the server before the client leaves anyway.
 const LEAVE_TIMEOUT: Duration = Duration::from_secs(3);
+/// Redirects to another node a `join` follows at most (a cluster sends at most one).
+const MAX_REDIRECTS: u8 = 3;
 
 /// Names one app call, chosen by the driver; its [`Output::Complete`] carries it back.
 pub(crate) type CallId = u64;
@@ -51,8 +53,9 @@ pub(crate) type CallId = u64;
 /// What the app asked for. Each one is finished by exactly one [`Output::Complete`].
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Call {
-    /// `init`: later joins go to this signaling URL (a session in progress keeps its own).
-    Init { ws_url: String },
+    /// `init`: later joins go to this signaling URL (a session in progress keeps its own);
+    /// `nodes` are a cluster's nodes given with it (the URL included), for failover.
+    Init { ws_url: String, nodes: Vec<String> },
     /// `join`; the parameters were checked by the caller.
     Join(JoinParams),
     /// Any other method of the session (not `join`, `resume` or `leave`).
@@ -135,6 +138,14 @@ pub(crate) struct ClientCore {
     server_url: Option<String>,
     /// The URL of the current session, for reconnecting (a later `init` does not move us).
     session_url: Option<String>,
+    /// On a cluster: every node's signaling URL, to reconnect through when ours is lost.
+    nodes: Vec<String>,
+    /// The nodes given to `init`, where each join's list starts.
+    init_nodes: Vec<String>,
+    /// The `join` on its way, kept to send again where a redirect points.
+    join_params: Option<JoinParams>,
+    /// Redirects followed by the current `join`.
+    redirects: u8,
     pending: Pending,
     /// Events that arrived before the `join`/`resume` reply; applied after its snapshot.
     early_events: Vec<Event>,
@@ -151,6 +162,10 @@ impl Default for ClientCore {
             link: Link::Down,
             server_url: None,
             session_url: None,
+            nodes: Vec::new(),
+            init_nodes: Vec::new(),
+            join_params: None,
+            redirects: 0,
             pending: Pending::default(),
             early_events: Vec::new(),
             next_ping: None,
@@ -163,6 +178,14 @@ impl ClientCore {
     /// The local copy of the session.
     pub(crate) fn state(&self) -> &LocalState {
         &self.state
+    }
+
+    /// The URL of the current session's node, while in a session.
+    pub(crate) fn session_url(&self) -> Option<&str> {
+        match self.phase {
+            Phase::Idle | Phase::Stopped => None,
+            _ => self.session_url.as_deref(),
+        }
     }
 
     /// Feeds one input. Drain [`ClientCore::poll_output`] afterwards.

@@ -24,8 +24,9 @@ impl ClientCore {
             return self.complete(call, result);
         }
         match c {
-            Call::Init { ws_url } => {
+            Call::Init { ws_url, nodes } => {
                 self.server_url = Some(ws_url);
+                self.init_nodes = nodes;
                 self.complete(call, Ok(Outcome::Done));
             }
             Call::Join(params) => self.join(now, call, params),
@@ -51,6 +52,8 @@ impl ClientCore {
             return self.complete(call, Err(ClientError::AlreadyJoined));
         }
         self.session_url = Some(url.clone());
+        self.nodes = self.init_nodes.clone();
+        self.redirects = 0;
         self.open(now, url);
         self.phase = Phase::Connecting { call, params };
     }
@@ -150,6 +153,7 @@ impl ClientCore {
             Phase::Connecting { call, params } => {
                 self.phase = Phase::Joining;
                 self.early_events.clear();
+                self.join_params = Some(params.clone());
                 let msg = ClientMsg::Join(params);
                 self.send_request(now, msg, Waiting::Join(call), REQUEST_TIMEOUT);
             }
@@ -220,6 +224,25 @@ impl ClientCore {
     }
 
     fn on_join_reply(&mut self, now: Instant, call: CallId, result: Result<ResultJson, ErrorBody>) {
+        let params = self.join_params.take();
+        if let (
+            Err(ErrorBody {
+                redirect: Some(url),
+                ..
+            }),
+            Some(params),
+        ) = (&result, params)
+        {
+            if self.redirects < super::MAX_REDIRECTS {
+                // Another node hosts the session: the same join, there.
+                self.redirects += 1;
+                tracing::debug!(%url, "join redirected");
+                self.close(CloseMode::Drop);
+                self.session_url = Some(url.clone());
+                self.phase = Phase::Connecting { call, params };
+                return self.open(now, url.clone());
+            }
+        }
         let joined = result.map_err(ClientError::Server).and_then(|r| {
             r.decode::<JoinResult>()
                 .map_err(|e| ClientError::Protocol(format!("join result: {e}")))
@@ -247,6 +270,11 @@ impl ClientCore {
     }
 
     pub(super) fn on_event(&mut self, event: Event) {
+        if let Event::ClusterNodes { urls } = event {
+            // For failover only; the app never sees it.
+            self.nodes = urls;
+            return;
+        }
         match self.phase {
             Phase::Joined { .. } => self.deliver(event),
             Phase::Joining | Phase::Reconnecting(_) => self.early_events.push(event),

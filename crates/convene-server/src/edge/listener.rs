@@ -102,6 +102,13 @@ pub(crate) async fn serve(
     }
     drop(listener);
     let deadline = tokio::time::Instant::now() + edge.shutdown_grace;
+    // On a cluster, the sessions move to other nodes: their users fail over instead of
+    // hearing that the session is over.
+    if state.router.drain().await {
+        state
+            .handed_over
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let _ = state.shutdown.send(true);
     let drained = async { while conns.join_next().await.is_some() {} };
     let _ = tokio::time::timeout_at(deadline, drained).await;

@@ -37,6 +37,7 @@ pub(crate) async fn context(config: convene_session::Config) -> TaskContext {
             &[],
             Arc::new(Metrics::new()),
         ),
+        changed: Default::default(),
     }
 }
 
@@ -59,7 +60,10 @@ impl TestConn {
     ) -> (TestConn, Value) {
         let conn = ConnId(NEXT_CONN.fetch_add(1, Ordering::Relaxed));
         let (tx, rx, _kicked) = ConnTx::new();
-        let session = router.route(SessionKey::new(app, topic)).await;
+        let session = match router.route(SessionKey::new(app, topic)).await {
+            Ok(super::Routed::Here(h)) => h,
+            other => panic!("a router alone routes every join to itself, not {other:?}"),
+        };
         let params = JoinParams {
             topic: topic.to_owned(),
             token: "t".into(),

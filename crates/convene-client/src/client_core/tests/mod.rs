@@ -3,7 +3,9 @@
 //!
 //! - `session`: join, events, requests, leave, destroy, kill.
 //! - `failover`: keep-alive, drop, backoff, resume, refusals, the failover window.
+//! - `cluster`: redirects to the node that hosts the session, failover through other nodes.
 
+mod cluster;
 mod failover;
 mod session;
 
@@ -29,7 +31,10 @@ impl Harness {
             now: Instant::now(),
             next_call: 1,
         };
-        let init = h.call(Call::Init { ws_url: URL.into() });
+        let init = h.call(Call::Init {
+            ws_url: URL.into(),
+            nodes: vec![],
+        });
         assert_eq!(h.drain(), vec![Output::Complete(init, Ok(Outcome::Done))]);
         h
     }

@@ -1,0 +1,256 @@
+//! Several `convene serve` processes sharing sessions through a real `redis-server`, all on
+//! 127.0.0.1: clients joining one topic through different nodes meet in one session; first
+//! joins racing through three nodes make one session; the owner killed with SIGKILL, its
+//! users come back through the other nodes with their ids, the host still host and the
+//! passcode still asked; the next owner stopped with SIGTERM hands its session over without
+//! a `Fail`. Skipped (with a note) when `redis-server` is missing, unless
+//! `CONVENE_REQUIRE_REDIS=1` (CI) makes that a failure.
+
+use convene_client::{Client, ClientError};
+use convene_protocol::{ConnectionState, Event};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const KEY: &str = "cluster-key";
+const SECRET: &str = "cluster-secret-cluster-secret";
+
+/// A child process killed when dropped.
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn redis() -> Option<(Proc, u16)> {
+    let found = Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var("CONVENE_REQUIRE_REDIS").as_deref() != Ok("1"),
+            "redis-server is required (CONVENE_REQUIRE_REDIS=1) but not installed"
+        );
+        eprintln!("skipped: redis-server is not installed (apt-get install redis-server)");
+        return None;
+    }
+    let port = free_port();
+    let child = Command::new("redis-server")
+        .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+        .args(["--save", "", "--appendonly", "no"])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("redis-server starts");
+    Some((Proc(child), port))
+}
+
+fn node(id: &str, port: u16, redis_port: u16) -> Proc {
+    let child = Command::new(env!("CARGO_BIN_EXE_convene"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .args(["--app", &format!("{KEY}:{SECRET}"), "--media-port", "0"])
+        .args(["--redis", &format!("redis://127.0.0.1:{redis_port}/")])
+        .args(["--node-id", id, "--failover-window-secs", "60"])
+        .args(["--shutdown-grace-secs", "2"])
+        .env(
+            "RUST_LOG",
+            std::env::var("CONVENE_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("convene serve starts");
+    Proc(child)
+}
+
+async fn wait_listening(port: u16) {
+    let until = Instant::now() + Duration::from_secs(20);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < until, "node on {port} never listened");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn token(topic: &str, host: bool, who: &str) -> String {
+    let role = if host {
+        convene_auth::Role::Host
+    } else {
+        convene_auth::Role::Participant
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let mut m = convene_auth::MintOptions::new(KEY, SECRET, topic, role, now);
+    m.user_identity = Some(who.to_owned());
+    convene_auth::mint(&m)
+}
+
+async fn join(
+    port: u16,
+    topic: &str,
+    host: bool,
+    who: &str,
+    passcode: Option<&str>,
+) -> Result<Client, ClientError> {
+    let c = Client::new();
+    c.init(&format!("http://127.0.0.1:{port}")).await?;
+    c.join(topic, &token(topic, host, who), who, passcode, None)
+        .await?;
+    Ok(c)
+}
+
+async fn eventually(what: &str, within: Duration, mut cond: impl FnMut() -> bool) {
+    let until = Instant::now() + within;
+    while !cond() {
+        assert!(Instant::now() < until, "not within {within:?}: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn user_ids(c: &Client) -> Vec<u32> {
+    let mut ids: Vec<u32> = c.get_all_user().iter().map(|p| p.user_id.0).collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// Whether `c` ever heard `connection-change` `Fail` (drains what it heard so far).
+fn failed(events: &mut convene_client::Events) -> bool {
+    let mut fail = false;
+    while let Some(e) = events.try_next() {
+        if let convene_client::ClientEvent::Session(Event::ConnectionChange {
+            state: ConnectionState::Fail,
+            ..
+        }) = e
+        {
+            fail = true;
+        }
+    }
+    fail
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_share_sessions_and_survive_the_loss_of_one() {
+    let Some((_redis, rport)) = redis() else {
+        return;
+    };
+    let ports = [free_port(), free_port(), free_port()];
+    let mut nodes: Vec<Option<Proc>> = ["a", "b", "c"]
+        .iter()
+        .zip(ports)
+        .map(|(id, p)| Some(node(id, p, rport)))
+        .collect();
+    for p in ports {
+        wait_listening(p).await;
+    }
+    // Every node advertises itself within a keeper round.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    // One topic, joined through three nodes: one session, everyone sees everyone.
+    let host = join(ports[0], "Ops", true, "host", Some("pw"))
+        .await
+        .unwrap();
+    let bob = join(ports[1], "ops", false, "bob", Some("pw"))
+        .await
+        .unwrap();
+    let cy = join(ports[2], "OPS", false, "cy", Some("pw"))
+        .await
+        .unwrap();
+    let sid = host.get_session_info().session_id.clone();
+    for c in [&bob, &cy] {
+        assert_eq!(c.get_session_info().session_id, sid, "one session");
+    }
+    eventually("all see three users", Duration::from_secs(5), || {
+        [&host, &bob, &cy]
+            .iter()
+            .all(|c| c.get_all_user().len() == 3)
+    })
+    .await;
+    // The passcode is the session's rule on every node.
+    let wrong = join(ports[2], "ops", false, "eve", Some("no")).await;
+    assert!(matches!(wrong, Err(ClientError::Server(e)) if e.error_code == 3004));
+
+    // First joins racing through three nodes make exactly one session.
+    let names = ports.map(|p| format!("r{p}"));
+    let [a, b, c] = [0, 1, 2].map(|i| join(ports[i], "race", false, &names[i], None));
+    let (a, b, c) = tokio::join!(a, b, c);
+    let racers = [a, b, c];
+    let ids: Vec<_> = racers
+        .iter()
+        .map(|c| c.as_ref().unwrap().get_session_info().session_id.clone())
+        .collect();
+    assert!(ids.iter().all(|i| *i == ids[0]), "one session: {ids:?}");
+
+    // The owner (the first node: it placed the session on itself) dies.
+    let before = user_ids(&host);
+    let mut events: Vec<_> = [&host, &bob, &cy].iter().map(|c| c.events()).collect();
+    drop(nodes[0].take());
+    let killed = Instant::now();
+    eventually(
+        "everyone back in the session",
+        Duration::from_secs(30),
+        || {
+            [&host, &bob, &cy]
+                .iter()
+                .all(|c| c.get_session_info().is_in_meeting && c.get_all_user().len() == 3)
+        },
+    )
+    .await;
+    eprintln!("back {:?} after the SIGKILL", killed.elapsed());
+    assert!(events.iter_mut().all(|e| !failed(e)), "nobody got Fail");
+    assert_eq!(user_ids(&host), before, "user ids kept");
+    assert_eq!(host.get_session_info().session_id, sid, "the same session");
+    assert!(host.is_host(), "the host is still host");
+    assert!(bob
+        .get_user(host.get_session_info().user_id)
+        .is_some_and(|p| p.is_host));
+    let wrong = join(ports[1], "ops", false, "eve", Some("no")).await;
+    assert!(matches!(wrong, Err(ClientError::Server(e)) if e.error_code == 3004));
+    let dan = join(ports[2], "ops", false, "dan", Some("pw"))
+        .await
+        .unwrap();
+    assert_eq!(dan.get_session_info().session_id, sid);
+    eventually("four users", Duration::from_secs(5), || {
+        host.get_all_user().len() == 4
+    })
+    .await;
+
+    // A graceful drain of the new owner moves the session again, without Fail.
+    let owner = [1, 2]
+        .into_iter()
+        .find(|i| {
+            let url = format!("127.0.0.1:{}", ports[*i]);
+            host.current_server_url().is_some_and(|u| u.contains(&url))
+        })
+        .expect("the host is on b or c");
+    let pid = nodes[owner].as_ref().unwrap().0.id();
+    Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    eventually(
+        "everyone back after the drain",
+        Duration::from_secs(30),
+        || {
+            [&host, &bob, &cy, &dan]
+                .iter()
+                .all(|c| c.get_session_info().is_in_meeting && c.get_all_user().len() == 4)
+        },
+    )
+    .await;
+    assert!(events.iter_mut().all(|e| !failed(e)), "nobody got Fail");
+    assert!(host.is_host());
+}

@@ -43,10 +43,10 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Where session events are POSTed (signed webhooks).
     pub webhooks: WebhookConfig,
-}
-
     /// Several nodes sharing sessions through Redis (`--redis`); `None`: this node alone.
     pub cluster: Option<crate::ClusterConfig>,
+}
+
 /// Signed webhooks: which URLs get which app's session events, the secret each app's events
 /// are signed with, and how hard delivery tries.
 #[derive(Debug, Clone)]
@@ -222,10 +222,10 @@ impl Default for Config {
             media_limits: MediaLimits::default(),
             allowed_origins: Vec::new(),
             webhooks: WebhookConfig::default(),
+            cluster: None,
         }
     }
 }
-            cluster: None,
 
 impl Config {
     /// A config for tests: `127.0.0.1:0`, one app.
@@ -279,9 +279,6 @@ impl Config {
         Ok(())
     }
 
-    /// When no app is configured: makes a random dev app, enables the dev token endpoint,
-    /// and returns the app so the caller can print it.
-    pub fn ensure_dev_app(&mut self) -> Option<AppCredentials> {
     /// Joins a cluster when a Redis URL is given now or was before; what is given wins,
     /// the rest stays. An empty public URL is derived from the bound address at start.
     pub fn set_cluster(
@@ -307,6 +304,9 @@ impl Config {
         });
     }
 
+    /// When no app is configured: makes a random dev app, enables the dev token endpoint,
+    /// and returns the app so the caller can print it.
+    pub fn ensure_dev_app(&mut self) -> Option<AppCredentials> {
         if !self.apps.is_empty() {
             return None;
         }
@@ -406,15 +406,15 @@ pub struct FileConfig {
     pub ice_tcp_handshake_timeout_secs: Option<u64>,
     /// Seconds of silence after which an ICE-TCP connection is closed.
     pub ice_tcp_idle_timeout_secs: Option<u64>,
-}
-
-/// One `[[ice_servers]]` entry: static credentials (`username`, `credential`), or a shared
     /// Redis URL shared by the cluster's nodes (`--redis`).
     pub redis: Option<String>,
     /// This node's name in the cluster (`--node-id`).
     pub node_id: Option<String>,
     /// How clients and other nodes reach this node (`--public-url`).
     pub public_url: Option<String>,
+}
+
+/// One `[[ice_servers]]` entry: static credentials (`username`, `credential`), or a shared
 /// `secret` (or `secret_file`) from which each client gets short-lived ones.
 ///
 /// ```toml
@@ -621,10 +621,10 @@ impl FileConfig {
         for u in &self.webhook_urls {
             config.webhooks.urls.push(WebhookUrl::parse(u)?);
         }
+        config.set_cluster(self.redis, self.node_id, self.public_url);
         for a in self.apps {
             if !a.webhook_urls.is_empty() || a.webhook_secret.is_some() {
                 config.webhooks.apps.push(AppWebhooks {
-        config.set_cluster(self.redis, self.node_id, self.public_url);
                     key: a.key.clone(),
                     urls: a
                         .webhook_urls

@@ -369,13 +369,13 @@ impl SessionTask {
             if let Some(r) = self.registry.upgrade() {
                 r.started(&self.handle);
             }
-        }
             self.changed.notify_one();
+        }
         let users = self.core.user_count();
-        self.handle.shared.users.store(users, Ordering::Relaxed);
         if users != self.users_reported {
             self.changed.notify_one();
         }
+        self.handle.shared.users.store(users, Ordering::Relaxed);
         self.metrics
             .users
             .add(users as i64 - self.users_reported as i64);

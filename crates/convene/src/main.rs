@@ -177,14 +177,6 @@ struct ServeArgs {
     /// Seconds clients get to take their goodbye on SIGTERM/SIGINT [default: 5].
     #[arg(long)]
     shutdown_grace_secs: Option<u64>,
-}
-
-#[derive(Args, Debug)]
-struct TokenArgs {
-    /// SDK key (`app_key`).
-    #[arg(long)]
-    key: String,
-    /// SDK secret.
     /// Share sessions with other nodes through this Redis, e.g. `redis://127.0.0.1:6379/`
     /// (see docs/scale-out.md) [default: this node alone].
     #[arg(long, env = "CONVENE_REDIS", value_name = "URL")]
@@ -196,6 +188,14 @@ struct TokenArgs {
     /// [default: http:// and the bound address].
     #[arg(long, env = "CONVENE_PUBLIC_URL", requires = "redis")]
     public_url: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct TokenArgs {
+    /// SDK key (`app_key`).
+    #[arg(long)]
+    key: String,
+    /// SDK secret.
     #[arg(long)]
     secret: String,
     /// Session topic (`tpc`).
@@ -409,6 +409,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
             *field = secs(s);
         }
     }
+    config.set_cluster(a.redis, a.node_id, a.public_url);
     if let Some(app) = config.ensure_dev_app() {
         println!("No app configured: made a dev app for this run.");
         println!("  SDK key:    {}", app.key);
@@ -424,7 +425,6 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         "Convene listening on {} (media on udp {})",
         server.url(),
         server.media_addr()
-    config.set_cluster(a.redis, a.node_id, a.public_url);
     );
     stop_signal().await?;
     println!("shutting down");

@@ -65,11 +65,11 @@ mod turn;
 mod watchdog;
 mod webhook;
 
+pub use cluster::ClusterConfig;
 pub use config::{
     load_app_file, parse_app, AppWebhooks, Config, ConfigError, EdgeConfig, FileApp, FileConfig,
     IceServer, MediaLimits, WebhookConfig, WebhookUrl,
 };
-pub use cluster::ClusterConfig;
 pub use edge::{derived_max_connections, raise_fd_limit};
 pub use http::app;
 

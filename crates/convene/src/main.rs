@@ -21,7 +21,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run the server (signaling, SFU, demo app). The default command.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Print one Video SDK JWT.
     Token(TokenArgs),
     /// Join a session as a headless participant (JSON lines on stdin/stdout).
@@ -230,7 +230,7 @@ fn parse_ttl(s: &str) -> Result<u64, String> {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    let command = cli.command.unwrap_or(Command::Serve(Box::default()));
     if let Command::Token(t) = command {
         return token(t);
     }
@@ -243,7 +243,7 @@ fn main() -> anyhow::Result<()> {
     let rt = tokio::runtime::Runtime::new().context("starting the runtime")?;
     match command {
         Command::Serve(a) => {
-            let r = rt.block_on(serve(a));
+            let r = rt.block_on(serve(*a));
             // Whatever a task still holds (a blocking read, a stuck peer) must not hold the exit.
             rt.shutdown_timeout(Duration::from_millis(500));
             r

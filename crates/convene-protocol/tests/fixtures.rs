@@ -6,8 +6,8 @@
 
 use convene_protocol::{
     event_names, method_names, user_list_diff, validate_join_params, ChatMessage,
-    CommandChannelMsg, ErrorBody, Event, JoinParams, JoinResult, Participant, Reply, Request,
-    RtcAnswer, ServerMsg,
+    CommandChannelMsg, ErrorBody, ErrorCode, Event, JoinParams, JoinResult, Participant, Reply,
+    Request, RtcAnswer, ServerMsg,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -101,6 +101,11 @@ fn every_reply_round_trips_with_its_typed_result() {
             "error" => {
                 let body: ErrorBody = reply.error.expect("error body");
                 assert_eq!(body.code().map(|c| c.error_type()), Some(body.kind));
+            }
+            "redirect" => {
+                let body: ErrorBody = reply.error.expect("error body");
+                assert_eq!(body.code(), Some(ErrorCode::SessionOnOtherNode));
+                assert!(body.redirect.is_some_and(|u| u.starts_with("ws://")));
             }
             other => panic!("unknown reply fixture {other}"),
         }

@@ -25,6 +25,8 @@ const PING_TIMEOUT_MS = 10000;
 const RESUME_TIMEOUT_MS = 10000;
 const BACKOFF_START_MS = 100;
 const BACKOFF_MAX_MS = 2000;
+/** Redirects to another node a `join` follows at most (a cluster sends at most one). */
+const MAX_REDIRECTS = 3;
 
 /** The `VideoClient`: one per page (see `createClient`). */
 export class VideoClient extends Emitter {
@@ -56,6 +58,12 @@ export class VideoClient extends Emitter {
     /** @type {RTCIceServer[]} */
     this._iceServers = [];
     this._url = '';
+    /** The signaling URL of the node hosting the current session (a cluster may redirect). */
+    this._sessionUrl = '';
+    /** On a cluster: every node's signaling URL, to reconnect through if ours is lost. @type {string[]} */
+    this._nodes = [];
+    /** Reconnect tries of the current failover: each goes to the next node in turn. */
+    this._tries = 0;
     this._failoverSince = 0;
     this._backoff = BACKOFF_START_MS;
     /** @type {string|undefined} */
@@ -142,10 +150,25 @@ export class VideoClient extends Emitter {
     this._phase = 'joining';
     this._earlyEvents = [];
     const devices = listDevices();
+    this._sessionUrl = this._url;
+    this._nodes = [];
     let result;
     try {
-      const sig = await this._connect();
-      result = await sig.request('join', params, JOIN_TIMEOUT_MS);
+      for (let hop = 0; ; hop++) {
+        const sig = await this._connect();
+        try {
+          result = await sig.request('join', params, JOIN_TIMEOUT_MS);
+          break;
+        } catch (e) {
+          const to = /** @type {any} */ (e).redirect;
+          if (typeof to !== 'string' || hop >= MAX_REDIRECTS) throw e;
+          // Another node of the cluster hosts the session: the same join, there.
+          this._sig = null;
+          sig.close();
+          this._sessionUrl = to;
+          this._earlyEvents = [];
+        }
+      }
     } catch (e) {
       this._teardown();
       throw asFailure(e);
@@ -323,9 +346,9 @@ export class VideoClient extends Emitter {
    * Opens a new signaling socket (the client's current one); resolves it when open.
    * @returns {Promise<Signaling>}
    */
-  async _connect() {
+  async _connect(url = this._sessionUrl || this._url) {
     /** @type {Signaling} */
-    const sig = new Signaling(this._url, {
+    const sig = new Signaling(url, {
       onEvent: (name, payload) => { if (this._sig === sig) this._onEvent(name, payload); },
       onClose: () => { if (this._sig === sig) this._onClose(); },
     });
@@ -342,6 +365,11 @@ export class VideoClient extends Emitter {
 
   /** @param {string} name @param {any} payload */
   _onEvent(name, payload) {
+    if (name === 'cluster-nodes') {
+      // For failover only; apps never see it.
+      if (payload && Array.isArray(payload.urls)) this._nodes = payload.urls.filter((/** @type {any} */ u) => typeof u === 'string');
+      return;
+    }
     if (this._phase === 'joining' || this._phase === 'reconnecting') {
       this._earlyEvents.push([name, payload]);
       return;
@@ -411,6 +439,7 @@ export class VideoClient extends Emitter {
       this._phase = 'reconnecting';
       this._failoverSince = Date.now();
       this._backoff = BACKOFF_START_MS;
+      this._tries = 0;
       this._emit('connection-change', { state: 'Reconnecting', reason: 'failover' });
       this._scheduleReconnect();
     } else if (this._phase === 'reconnecting') {
@@ -438,9 +467,12 @@ export class VideoClient extends Emitter {
   async _tryResume() {
     if (this._phase !== 'reconnecting' || !this._session) return;
     const s = this._session;
+    // Our node first, then (on a cluster) each other node in turn.
+    const urls = [this._sessionUrl, ...this._nodes.filter((u) => u !== this._sessionUrl)].filter(Boolean);
+    const url = urls[this._tries++ % Math.max(1, urls.length)];
     let sig;
     try {
-      sig = await this._connect();
+      sig = await this._connect(url);
     } catch (e) {
       if (this._phase === 'reconnecting' && !this._sig) this._scheduleReconnect();
       return;
@@ -451,6 +483,17 @@ export class VideoClient extends Emitter {
     } catch (e) {
       const f = asFailure(e);
       if (this._phase !== 'reconnecting') return;
+      const to = /** @type {any} */ (f).redirect;
+      if (typeof to === 'string') {
+        // The session moved to another node: try there at once.
+        this._sessionUrl = to;
+        this._tries = 0;
+        this._sig = null;
+        sig.close();
+        clearTimeout(this._reconnectTimer);
+        this._reconnectTimer = setTimeout(() => this._tryResume(), 0);
+        return;
+      }
       if (isTransient(f)) {
         this._lastResumeError = f.reason;
         const sig = this._sig;
@@ -465,6 +508,7 @@ export class VideoClient extends Emitter {
     if (this._phase !== 'reconnecting') return;
     // Tell the app what changed while away, as deltas.
     const old = [...s.users.values()];
+    this._sessionUrl = url;
     this._session = new SessionState(result);
     this._phase = 'joined';
     this._startPing();
@@ -482,6 +526,7 @@ export class VideoClient extends Emitter {
 
   /** Back to idle: no socket, no session, no media. */
   _teardown() {
+    this._sessionUrl = '';
     clearInterval(this._pingTimer);
     clearTimeout(this._reconnectTimer);
     this._pingTimer = null;

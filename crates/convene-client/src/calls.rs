@@ -9,14 +9,14 @@ use convene_protocol::{
 use serde::de::DeserializeOwned;
 
 impl Client {
-    async fn call<T: DeserializeOwned>(&self, msg: ClientMsg) -> Result<T, ClientError> {
+    pub(crate) async fn call<T: DeserializeOwned>(&self, msg: ClientMsg) -> Result<T, ClientError> {
         let method = msg.method();
         let v = self.request(msg).await?;
         serde_json::from_value(v)
             .map_err(|e| ClientError::Protocol(format!("{method} result: {e}")))
     }
 
-    async fn call_unit(&self, msg: ClientMsg) -> Result<(), ClientError> {
+    pub(crate) async fn call_unit(&self, msg: ClientMsg) -> Result<(), ClientError> {
         self.request(msg).await.map(drop)
     }
 

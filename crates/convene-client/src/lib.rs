@@ -74,6 +74,7 @@ mod event;
 mod media;
 mod media_state;
 mod process;
+mod recording;
 mod shared;
 mod state;
 mod url;

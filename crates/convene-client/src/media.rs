@@ -183,6 +183,21 @@ impl MediaStream {
         Ok(())
     }
 
+    /// Receives without publishing: the audio of the loudest speakers and the screen share
+    /// (cameras need [`MediaStream::attach_video`]). Creates the peer if needed.
+    pub async fn start_receiving(&self) -> Result<(), ClientError> {
+        self.renegotiate(|_| {}).await
+    }
+
+    /// Asks the sender of receive slot `mid` for a keyframe.
+    pub async fn request_keyframe(&self, mid: &str) -> Result<(), ClientError> {
+        let st = self.shared.state.lock().await;
+        match &st.peer {
+            Some(p) => p.request_keyframe(mid).await.map_err(media_err),
+            None => Ok(()),
+        }
+    }
+
     /// What arrived so far, per receive slot, with the user the slot carries.
     pub async fn stats(&self) -> Result<Vec<MediaStat>, ClientError> {
         let Some(snap) = self.snapshot().await? else {
@@ -254,6 +269,7 @@ impl MediaStream {
             cfg.video_frames = st.options.video_frames.clone();
             cfg.audio_frames = st.options.audio_frames.clone();
             cfg.transport = st.options.transport;
+            cfg.frame_tap = st.options.frame_tap.clone();
             st.peer = Some(MediaPeer::start(cfg).await.map_err(media_err)?);
         }
         // unwrap is ok because the peer was just ensured above.

@@ -20,6 +20,9 @@ pub struct MediaOptions {
     /// Media over UDP (default) or over TCP to the server's ICE-TCP candidate, for networks
     /// that block UDP.
     pub transport: Transport,
+    /// Every received frame is also sent here (the egress worker records them); see
+    /// [`convene_media::ReceivedFrame`]. `None` (default): frames are only counted.
+    pub frame_tap: Option<tokio::sync::mpsc::Sender<convene_media::ReceivedFrame>>,
 }
 
 impl Default for MediaOptions {
@@ -30,6 +33,7 @@ impl Default for MediaOptions {
             audio_level: -30,
             simulcast: true,
             transport: Transport::Udp,
+            frame_tap: None,
         }
     }
 }

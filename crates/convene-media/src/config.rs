@@ -48,6 +48,9 @@ pub struct MediaPeerConfig {
     /// the previous frame repeated in each packet, and received RED fills single losses.
     /// Off by default (it doubles audio bytes).
     pub red: bool,
+    /// Every received frame is also sent here, as is ([`crate::ReceivedFrame`]); a full
+    /// channel loses the frame. `None` (default): frames are only counted.
+    pub frame_tap: Option<tokio::sync::mpsc::Sender<crate::ReceivedFrame>>,
 }
 
 impl MediaPeerConfig {
@@ -67,6 +70,7 @@ impl MediaPeerConfig {
             transport: Transport::Udp,
             keep_frame_records: true,
             red: false,
+            frame_tap: None,
         }
     }
 }

@@ -50,6 +50,7 @@
 //! | `probe.rs` | the network test before joining: a data-channel client of the SFU's probe peer |
 //! | `config.rs`, `offer.rs`, `snapshot.rs`, `error.rs` | nouns |
 //! | `latency.rs` | the latency histogram of a receive slot |
+//! | `tap.rs` | received frames handed to the app ([`MediaPeerConfig::frame_tap`]) |
 //! | `synth.rs`, `ivf.rs`, `ogg.rs` | media to send: synthetic frames, IVF VP8, Ogg Opus |
 //!
 //! [str0m]: https://docs.rs/str0m
@@ -67,6 +68,7 @@ mod peer;
 pub mod probe;
 mod snapshot;
 pub mod synth;
+mod tap;
 mod task;
 
 pub use config::{MediaPeerConfig, Transport};
@@ -78,3 +80,4 @@ pub use ogg::{read_ogg_opus, OggError};
 pub use peer::MediaPeer;
 pub use snapshot::{FrameRecord, PeerSnapshot, TrackStats};
 pub use synth::{fnv1a64, FrameTag, SynthKind};
+pub use tap::ReceivedFrame;

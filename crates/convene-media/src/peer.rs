@@ -101,6 +101,12 @@ impl MediaPeer {
         self.send(Cmd::AudioLevel(level)).await
     }
 
+    /// Asks the sender of receive slot `mid` for a keyframe (PLI), e.g. before using a slot
+    /// whose frames were ignored until now. At most once a second per slot.
+    pub async fn request_keyframe(&self, mid: &str) -> Result<(), MediaError> {
+        self.send(Cmd::Keyframe(mid.to_owned())).await
+    }
+
     /// Pause (`false`) or resume (`true`) sending one published track, like muting a camera
     /// without renegotiating. Resuming starts with a keyframe.
     pub async fn set_sending(&self, kind: SynthKind, on: bool) -> Result<(), MediaError> {

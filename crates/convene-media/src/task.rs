@@ -29,6 +29,7 @@ pub(crate) enum Cmd {
     AudioLevel(i8),
     Sending(SynthKind, bool),
     Snapshot(oneshot::Sender<PeerSnapshot>),
+    Keyframe(String),
 }
 
 /// The state of one peer, owned by its task.
@@ -141,6 +142,7 @@ impl Core {
             Cmd::Snapshot(reply) => {
                 let _ = reply.send(self.snapshot.clone());
             }
+            Cmd::Keyframe(mid) => self.ask_keyframe(Mid::from(mid.as_str()), None),
         }
     }
 
@@ -241,6 +243,16 @@ impl Core {
                 },
                 sent_at_us,
                 received_at_us,
+            });
+        }
+        if let Some(tap) = &self.config.frame_tap {
+            // A full tap loses this frame: the peer never waits on the app.
+            let _ = tap.try_send(crate::ReceivedFrame {
+                mid: data.mid.to_string(),
+                video: data.params.spec().codec.is_video(),
+                keyframe,
+                rtp_time: data.time.numer(),
+                data: data.data.to_vec(),
             });
         }
         if data.params.spec().codec.is_video() && undecodable && !keyframe {

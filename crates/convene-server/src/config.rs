@@ -18,6 +18,8 @@ pub struct Config {
     pub apps: Vec<AppCredentials>,
     /// Session rules (capacity, failover window, idle minute, command rate).
     pub session: convene_session::Config,
+    /// Cloud recording: where files go, the worker's program and media tool.
+    pub egress: crate::EgressConfig,
     /// UDP port for media; the next free one is used when it is taken; 0 picks any.
     pub media_port: u16,
     /// The IP the media socket binds and offers to clients (default: the bind IP).
@@ -211,6 +213,7 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             apps: Vec::new(),
             session: convene_session::Config::default(),
+            egress: crate::EgressConfig::default(),
             media_port: 7882,
             media_ip: None,
             dev_token_endpoint: false,

@@ -50,6 +50,7 @@ mod cluster;
 mod config;
 mod conn;
 mod edge;
+mod egress;
 mod handle;
 mod http;
 mod media;
@@ -71,6 +72,7 @@ pub use config::{
     IceServer, MediaLimits, WebhookConfig, WebhookUrl,
 };
 pub use edge::{derived_max_connections, raise_fd_limit};
+pub use egress::EgressConfig;
 pub use http::app;
 
 use std::net::SocketAddr;
@@ -125,6 +127,7 @@ impl Server {
 pub async fn spawn(config: Config) -> std::io::Result<Server> {
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
+    let config = egress::detect(config).await;
     let media = bind_media(&config).await?;
     let media_addr = media.udp.local_addr()?;
     match &media.tcp {
@@ -138,6 +141,7 @@ pub async fn spawn(config: Config) -> std::io::Result<Server> {
     let state = state::AppState::new(config, addr, media)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let state = Arc::new(state);
+    egress::attach(&state, addr);
     tokio::spawn(watchdog::run(Arc::downgrade(&state), media_addr));
     let app = app(state.clone());
     let kept = state.clone();

@@ -1,9 +1,10 @@
 //! One session's slice of the media plane: maps its users to SFU peers, carries out the
 //! core's [`MediaAction`]s, and turns SFU events back into core inputs or replies. Owned by
-//! the session's task.
+//! the session's task. It also starts and stops the session's egress worker (cloud
+//! recording, [`crate::egress`]), the node's other media service.
 
 use convene_protocol::{ErrorBody, ErrorCode, MediaKind, Reply, RtcAnswer, SessionId, UserId};
-use convene_session::{ConnId, Core, Input, MediaAction};
+use convene_session::{ConnId, Core, EgressAction, Input, MediaAction};
 use convene_sfu::{Command, Control, Event as SfuEvent, PeerId, RoomId, TrackKind};
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -25,6 +26,8 @@ pub(crate) struct Media {
     /// Peers whose media errors have been logged: one line each, however many bad offers a
     /// client sends (each still gets its error reply).
     logged: HashSet<PeerId>,
+    /// The egress worker of the running recording.
+    egress: Option<crate::egress::Worker>,
 }
 
 /// What the session task must do after an SFU event.
@@ -46,6 +49,37 @@ impl Media {
             users: HashMap::new(),
             pending: HashMap::new(),
             logged: HashSet::new(),
+            egress: None,
+        }
+    }
+
+    /// Starts or stops the session's egress worker, as the core says.
+    pub(crate) fn egress(&mut self, action: EgressAction) {
+        match action {
+            EgressAction::Start {
+                session,
+                topic,
+                passcode,
+                session_key,
+            } => {
+                let Some(ctx) = self.plane.egress() else {
+                    tracing::error!("no egress context: cannot record {session}");
+                    return;
+                };
+                let job = crate::egress::Job {
+                    app: self.session.shared.key.app.clone(),
+                    session,
+                    topic,
+                    passcode,
+                    session_key,
+                };
+                self.egress = crate::egress::Worker::start(ctx, job, self.session.clone());
+            }
+            EgressAction::Stop { .. } => {
+                if let Some(mut w) = self.egress.take() {
+                    w.stop();
+                }
+            }
         }
     }
 

@@ -41,6 +41,9 @@ struct Inner {
     stats: Arc<convene_sfu::SfuStats>,
     /// Network tests started per client address (`probe.rs`).
     probe_throttle: crate::probe::ProbeThrottle,
+    /// How session tasks start egress workers (cloud recording), the node's other media
+    /// service: set once the server knows its own address (`egress::attach`).
+    egress: std::sync::OnceLock<crate::egress::EgressContext>,
 }
 
 /// Which session owns each peer and each room (a room is a session's media), for routing
@@ -87,8 +90,19 @@ impl MediaPlane {
                 owners,
                 stats,
                 probe_throttle: Default::default(),
+                egress: std::sync::OnceLock::new(),
             }),
         }
+    }
+
+    /// Sets how egress workers start (once; later calls are ignored).
+    pub(crate) fn set_egress(&self, ctx: crate::egress::EgressContext) {
+        let _ = self.inner.egress.set(ctx);
+    }
+
+    /// How egress workers start, once set.
+    pub(crate) fn egress(&self) -> Option<&crate::egress::EgressContext> {
+        self.inner.egress.get()
     }
 
     /// A new SFU peer of `user_id` in `room`, owned by `session`, with its permissions

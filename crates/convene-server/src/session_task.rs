@@ -276,6 +276,7 @@ impl SessionTask {
                         }
                     }
                     Output::Lifecycle(notice) => self.webhooks.notify(notice),
+                    Output::Egress(action) => self.media.egress(action),
                 }
             }
             if slow.is_empty() {

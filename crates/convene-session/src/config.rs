@@ -37,6 +37,9 @@ pub struct Config {
     pub join_announce_from: usize,
     /// See [`Config::join_announce_from`]. Default 50 ms.
     pub join_announce_window: Duration,
+    /// The server can record sessions (its media tool, `ffmpeg`, is installed): otherwise
+    /// `recording.startCloudRecording` is refused with 7500. Default false.
+    pub cloud_recording: bool,
 }
 
 impl Default for Config {
@@ -51,6 +54,7 @@ impl Default for Config {
             closed_conns_kept: 16_384,
             join_announce_from: 100,
             join_announce_window: Duration::from_millis(50),
+            cloud_recording: false,
         }
     }
 }

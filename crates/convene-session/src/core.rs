@@ -181,6 +181,7 @@ impl Core {
                 from,
                 kind,
             } => self.media_slot(&session, user, mid, from, kind),
+            Input::EgressEnded { session } => self.egress_ended(&session),
         }
     }
 
@@ -249,6 +250,13 @@ impl Core {
             }
             ClientMsg::ChatGetHistory => self.chat_history(sid, me),
             ClientMsg::CommandSend { text, user_id } => self.command(now, sid, me, text, user_id),
+            // Cloud recording: handlers/recording.rs.
+            ClientMsg::StartCloudRecording => self.start_recording(sid, me),
+            ClientMsg::StopCloudRecording => self.stop_recording(sid, me),
+            ClientMsg::PauseCloudRecording => self.pause_recording(sid, me, true),
+            ClientMsg::ResumeCloudRecording => self.pause_recording(sid, me, false),
+            ClientMsg::GetCloudRecordingStatus => self.recording_status(sid),
+            ClientMsg::CanStartRecording => self.can_record(sid, me),
             // Ping, resume and join were answered above, rtc.offer by `handle`; ClientMsg is
             // non-exhaustive for other crates.
             other => Err(ErrorBody::new(

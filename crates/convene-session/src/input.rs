@@ -83,6 +83,11 @@ pub enum Input {
         /// `audio`, `video` or `share`.
         kind: MediaKind,
     },
+    /// The session's egress worker (cloud recording) stopped by itself or failed to start.
+    EgressEnded {
+        /// Session id.
+        session: SessionId,
+    },
 }
 
 impl Input {

@@ -81,7 +81,7 @@ pub use crate::config::Config;
 pub use crate::core::Core;
 pub use crate::info::{Admin, AdminError, Lifecycle, LifecycleEvent, SessionInfo};
 pub use crate::input::{ConnId, Input, JoinToken};
-pub use crate::output::{MediaAction, MediaState, Output};
+pub use crate::output::{EgressAction, MediaAction, MediaState, Output};
 pub use crate::snapshot::{Snapshot, SnapshotUser};
 pub use convene_protocol::{normalize_user_name, validate_join_params, ValidJoin};
 

@@ -22,6 +22,8 @@ pub enum Output {
     },
     /// Something the media plane must do.
     Media(MediaAction),
+    /// Start or stop the session's egress worker (cloud recording).
+    Egress(EgressAction),
     /// A session started or ended, or a user joined or left (for webhooks; nothing to send
     /// to users).
     Lifecycle(Lifecycle),
@@ -110,5 +112,28 @@ pub enum MediaAction {
         session: SessionId,
         /// Who.
         user: UserId,
+    },
+}
+
+/// The session's egress worker, which records it: a process of its own that joins the
+/// session and follows `recording-change` (pause, resume) by itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EgressAction {
+    /// Start the worker.
+    Start {
+        /// Session id.
+        session: SessionId,
+        /// The topic the worker joins.
+        topic: String,
+        /// The session's passcode, which the worker must give too.
+        passcode: Option<String>,
+        /// The session's `session_key`, which the worker's token must carry too.
+        session_key: Option<String>,
+    },
+    /// The recording stopped: the worker finishes its file and leaves (the driver ends it
+    /// if it does not within a grace period).
+    Stop {
+        /// Session id.
+        session: SessionId,
     },
 }

@@ -111,6 +111,18 @@ impl Session {
         }
     }
 
+    /// Cloud recording (start, stop, pause, resume) needs the host (SPEC §5: 5007).
+    pub(crate) fn require_may_record(&self, me: UserId) -> Rule {
+        if self.is_host(me) {
+            Ok(())
+        } else {
+            Err(ErrorBody::new(
+                ErrorCode::HostRequired,
+                "only the host can record the session",
+            ))
+        }
+    }
+
     /// Reclaiming the host role needs the original host.
     pub(crate) fn require_original_host(&self, me: UserId) -> Rule {
         if self.original_host == Some(me) {

@@ -23,6 +23,8 @@ pub(crate) enum Payload {
     History(Vec<Arc<ChatMessage>>),
     /// `command.send`.
     Command(CommandChannelMsg),
+    /// A small answer (`recording.getCloudRecordingStatus`, `recording.canStartRecording`).
+    Value(serde_json::Value),
 }
 
 impl Payload {
@@ -35,6 +37,7 @@ impl Payload {
             Payload::Chat(m) => ResultJson::text_of(&m),
             Payload::History(h) => ResultJson::text_of(&h.iter().map(|m| &**m).collect::<Vec<_>>()),
             Payload::Command(c) => ResultJson::text_of(&c),
+            Payload::Value(v) => ResultJson::Value(v),
         }
     }
 }

@@ -7,7 +7,8 @@ use crate::input::ConnId;
 use crate::output::MediaState;
 use crate::rate::RateWindow;
 use convene_protocol::{
-    AudioKind, ChatPrivilege, Participant, ParticipantUpdate, SessionId, SharePrivilege, UserId,
+    AudioKind, ChatPrivilege, Participant, ParticipantUpdate, RecordingStatus, SessionId,
+    SharePrivilege, UserId,
 };
 use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
@@ -99,6 +100,8 @@ pub(crate) struct Session {
     pub(crate) sharers: Vec<UserId>,
     /// Last `active-speaker` list sent.
     pub(crate) last_speakers: Vec<UserId>,
+    /// The cloud recording's state (`handlers/recording.rs`).
+    pub(crate) recording: RecordingStatus,
 }
 
 impl Session {
@@ -131,6 +134,7 @@ impl Session {
             next_msg_id: 1,
             sharers: Vec::new(),
             last_speakers: Vec::new(),
+            recording: RecordingStatus::Stopped,
         }
     }
 

@@ -25,6 +25,7 @@ struct H {
     media: Vec<MediaAction>,
     /// Lifecycle notices, in order.
     lifecycle: Vec<Lifecycle>,
+    egress: Vec<EgressAction>,
 }
 
 struct Who {
@@ -56,6 +57,7 @@ impl H {
             next_id: 1,
             media: Vec::new(),
             lifecycle: Vec::new(),
+            egress: Vec::new(),
         }
     }
 
@@ -80,6 +82,7 @@ impl H {
                 Output::Close { conn } => self.views.entry(conn).or_default().closed = true,
                 Output::Media(m) => self.media.push(m),
                 Output::Lifecycle(l) => self.lifecycle.push(l),
+                Output::Egress(e) => self.egress.push(e),
             }
         }
     }
@@ -286,6 +289,7 @@ mod chat;
 mod join;
 mod media;
 mod props;
+mod recording;
 mod roles;
 mod snapshot;
 mod timers;

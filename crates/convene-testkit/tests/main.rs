@@ -15,6 +15,7 @@ mod fd_exhaustion;
 mod lifecycle;
 mod media;
 mod passcode;
+mod recording;
 mod rest;
 mod roles;
 mod slow;

@@ -1,8 +1,10 @@
-//! `convene`: the one binary. `serve` (default), `token`, `join`, `load`, `probe`.
+//! `convene`: the one binary. `serve` (default), `token`, `join`, `load`, `probe`, and
+//! `egress` (the cloud recording worker the server starts).
 //!
 //! Thin glue: flags are parsed here, the work is done by the library crates.
 
 mod bot;
+mod egress;
 mod probe;
 
 use anyhow::Context;
@@ -31,6 +33,9 @@ enum Command {
     /// Network test before joining: RTT, jitter, loss and rates over the media port; prints
     /// one JSON line. Needs no token.
     Probe(probe::ProbeArgs),
+    /// The cloud recording worker of one session: started and supervised by the server
+    /// (docs/egress.md), not run by hand.
+    Egress(egress::EgressArgs),
 }
 
 #[derive(Args, Debug)]
@@ -100,6 +105,9 @@ struct ServeArgs {
     /// An app as KEY:SECRET; repeatable. Also CONVENE_APPS="k1:s1,k2:s2".
     #[arg(long = "app", value_name = "KEY:SECRET")]
     apps: Vec<String>,
+    /// Where cloud recordings go, one folder per session [default: ./recordings].
+    #[arg(long, env = "CONVENE_RECORDINGS_DIR", value_name = "DIR")]
+    recordings_dir: Option<std::path::PathBuf>,
     /// Most users in one session [default: 5000].
     #[arg(long)]
     max_users_per_session: Option<usize>,
@@ -249,6 +257,10 @@ fn main() -> anyhow::Result<()> {
             r
         }
         Command::Probe(a) => rt.block_on(probe::run(a)),
+        Command::Egress(a) => {
+            let code = rt.block_on(egress::run(a))?;
+            std::process::exit(code);
+        }
         Command::Join(a) => {
             let code = rt.block_on(bot::run(a))?;
             std::process::exit(code);
@@ -380,6 +392,9 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     }
     if let Some(ip) = a.media_ip {
         config.media_ip = Some(ip);
+    }
+    if let Some(dir) = a.recordings_dir {
+        config.egress.recordings_dir = dir;
     }
     if let Some(s) = a.failover_window_secs {
         config.session.failover_window = Duration::from_secs(s);

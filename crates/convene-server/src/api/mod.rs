@@ -9,11 +9,13 @@
 //! host's own rules. Errors are JSON `{"code", "message"}` ([`ApiError`]).
 //!
 //! Inside: `auth` (the bearer token), `error` (the error body), `model` (request and
-//! response bodies), `sessions` and `users` (the handlers).
+//! response bodies), `sessions`, `users` and `recordings` (the handlers; recordings are
+//! listed from disk, so an ended session's stay reachable).
 
 mod auth;
 mod error;
 mod model;
+mod recordings;
 mod sessions;
 mod users;
 
@@ -44,6 +46,14 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
             "/api/v1/sessions/{session_id}/users/{user_id}/status",
             put(users::status),
         )
+        .route(
+            "/api/v1/sessions/{session_id}/recordings",
+            get(recordings::list),
+        )
+        .route(
+            "/api/v1/sessions/{session_id}/recordings/{recording_id}/file",
+            get(recordings::file),
+        )
         .route("/api/v1/openapi.json", get(openapi))
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
@@ -52,11 +62,20 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
 #[openapi(
     info(
         title = "Convene REST API",
-        description = "Live sessions of one app: list them and their users, end a session, remove a user. \
+        description = "Live sessions of one app: list them and their users, end a session, remove a user; \
+                       list and download a session's cloud recordings. \
                        Authenticate with `Authorization: Bearer <JWT>`: HS256 with the app's secret, \
                        claims `iss` (the SDK key), `iat`, `exp` (at most 48 h ahead)."
     ),
-    paths(sessions::list, sessions::get, sessions::status, users::list, users::status),
+    paths(
+        sessions::list,
+        sessions::get,
+        sessions::status,
+        users::list,
+        users::status,
+        recordings::list,
+        recordings::file
+    ),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

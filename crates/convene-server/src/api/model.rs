@@ -140,3 +140,25 @@ pub(crate) struct ErrorBody {
     /// What failed.
     pub(crate) message: String,
 }
+
+/// One finished cloud recording of a session.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RecordingItem {
+    /// The recording's id (its start, Unix milliseconds).
+    pub(crate) id: String,
+    /// `<id>.mp4`.
+    pub(crate) file_name: String,
+    /// Bytes.
+    pub(crate) file_size: u64,
+    /// Recorded time; pauses are left out.
+    pub(crate) duration_ms: u64,
+    /// Where the file downloads from, with the same bearer token.
+    pub(crate) download_url: String,
+}
+
+/// `GET /api/v1/sessions/{session_id}/recordings`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RecordingList {
+    /// Oldest first.
+    pub(crate) recordings: Vec<RecordingItem>,
+}

@@ -8,6 +8,7 @@ mod audio;
 mod chat;
 mod join;
 mod media;
+mod recording;
 mod roles;
 mod share;
 mod timeouts;

@@ -14,7 +14,8 @@ impl Core {
         let Some(s) = self.sessions.get_mut(sid) else {
             return;
         };
-        if s.users.len() != 1 {
+        // A running recording keeps a one-user session alive (SPEC §7).
+        if s.users.len() != 1 || s.recording != convene_protocol::RecordingStatus::Stopped {
             s.idle_deadline = None;
             return;
         }

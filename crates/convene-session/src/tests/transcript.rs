@@ -55,6 +55,7 @@ impl Script {
                     format!("send {to:?} {}", serde_json::to_string(&msg).unwrap())
                 }
                 Output::Close { conn } => format!("close {}", conn.0),
+                Output::Egress(e) => format!("egress {e:?}"),
                 Output::Media(m) => format!("media {}", media_line(&m)),
                 Output::Lifecycle(l) => format!(
                     "lifecycle {} {} users={} user={:?}",

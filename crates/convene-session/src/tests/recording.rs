@@ -1,0 +1,79 @@
+//! Cloud recording: host only, its states, `recording-change` to everyone, the worker.
+
+use super::*;
+
+fn states(h: &H, c: ConnId) -> Vec<RecordingStatus> {
+    h.view(c)
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::RecordingChange { state } => Some(*state),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_host_records_pauses_and_stops_and_everyone_hears_of_it() {
+    let mut h = H::with(Config {
+        cloud_recording: true,
+        ..Config::default()
+    });
+    let a = h.join(&HOST, "a");
+    let b = h.join(&PART, "b");
+    assert_eq!(h.req(a, ClientMsg::CanStartRecording).unwrap(), true);
+    assert_eq!(h.req(b, ClientMsg::CanStartRecording).unwrap(), false);
+    assert_eq!(h.code(b, ClientMsg::StartCloudRecording), 5007);
+    assert_eq!(h.code(a, ClientMsg::PauseCloudRecording), 7501);
+    h.req(a, ClientMsg::StartCloudRecording).unwrap();
+    let sid = h.core.session_ids().remove(0);
+    assert_eq!(
+        h.egress,
+        vec![EgressAction::Start {
+            session: sid.clone(),
+            topic: "Topic".into(),
+            passcode: None,
+            session_key: None,
+        }]
+    );
+    assert_eq!(h.code(a, ClientMsg::StartCloudRecording), 7501);
+    assert_eq!(h.code(b, ClientMsg::PauseCloudRecording), 5007);
+    h.req(a, ClientMsg::PauseCloudRecording).unwrap();
+    assert_eq!(
+        h.req(b, ClientMsg::GetCloudRecordingStatus).unwrap(),
+        "Paused"
+    );
+    h.req(a, ClientMsg::ResumeCloudRecording).unwrap();
+    h.req(a, ClientMsg::StopCloudRecording).unwrap();
+    assert_eq!(h.egress[1], EgressAction::Stop { session: sid });
+    use RecordingStatus::*;
+    for c in [a, b] {
+        assert_eq!(states(&h, c), vec![Recording, Paused, Recording, Stopped]);
+    }
+    assert_eq!(h.code(b, ClientMsg::StopCloudRecording), 5007);
+    assert_eq!(h.code(a, ClientMsg::StopCloudRecording), 7501);
+}
+
+#[test]
+fn without_ffmpeg_starting_names_what_to_install_and_a_failed_worker_stops_it() {
+    let mut h = H::new();
+    let a = h.join(&HOST, "a");
+    assert_eq!(h.req(a, ClientMsg::CanStartRecording).unwrap(), false);
+    let e = h.req(a, ClientMsg::StartCloudRecording).unwrap_err();
+    assert_eq!(e.error_code, 7500);
+    assert!(e.reason.contains("ffmpeg"), "{}", e.reason);
+
+    let mut h = H::with(Config {
+        cloud_recording: true,
+        ..Config::default()
+    });
+    let a = h.join(&HOST, "a");
+    h.req(a, ClientMsg::StartCloudRecording).unwrap();
+    let session = h.core.session_ids().remove(0);
+    h.core.handle(h.now, Input::EgressEnded { session });
+    h.drain();
+    assert_eq!(
+        states(&h, a),
+        vec![RecordingStatus::Recording, RecordingStatus::Stopped]
+    );
+}

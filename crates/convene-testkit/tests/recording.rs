@@ -1,0 +1,275 @@
+//! Cloud recording (issue 13) through the whole stack: a host publishing the test pattern and
+//! tone (fixtures/, real VP8 and Opus) records the session; the server starts a real
+//! `convene egress` worker that feeds a real `ffmpeg`; `ffprobe` checks the file. Skipped
+//! (with the reason printed) without ffmpeg, unless `CONVENE_REQUIRE_FFMPEG=1`.
+
+use convene_client::protocol::{Event, RecordingStatus};
+use convene_client::{ClientEvent, MediaOptions};
+use convene_testkit::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Whether ffmpeg and ffprobe run here; panics when they must.
+fn ffmpeg_here() -> bool {
+    let runs = |p: &str| {
+        std::process::Command::new(p)
+            .arg("-version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if runs("ffmpeg") && runs("ffprobe") {
+        return true;
+    }
+    assert!(
+        std::env::var("CONVENE_REQUIRE_FFMPEG").as_deref() != Ok("1"),
+        "CONVENE_REQUIRE_FFMPEG=1 but ffmpeg/ffprobe are missing (apt-get install ffmpeg)"
+    );
+    eprintln!("skipped: ffmpeg/ffprobe not installed (apt-get install ffmpeg)");
+    false
+}
+
+fn is_recording(ev: &ClientEvent, want: RecordingStatus) -> bool {
+    matches!(ev.as_session(), Some(Event::RecordingChange { state }) if *state == want)
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// `ffprobe`'s view of `file`: the codec of each stream, and the duration in seconds.
+fn probe(file: &Path) -> (Vec<String>, f64) {
+    let out = std::process::Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_name:format=duration",
+        ])
+        .args(["-of", "json"])
+        .arg(file)
+        .output()
+        .expect("run ffprobe");
+    assert!(
+        out.status.success(),
+        "ffprobe: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("ffprobe JSON");
+    let codecs = v["streams"]
+        .as_array()
+        .expect("streams")
+        .iter()
+        .map(|s| s["codec_name"].as_str().unwrap_or("").to_owned())
+        .collect();
+    let duration = v["format"]["duration"]
+        .as_str()
+        .and_then(|d| d.parse().ok())
+        .expect("a duration");
+    (codecs, duration)
+}
+
+/// The finished recordings under `dir`: every `.mp4` with its sidecar.
+fn finished(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for session in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        for f in std::fs::read_dir(session.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let p = f.path();
+            if p.extension().is_some_and(|x| x == "mp4") && p.with_extension("json").exists() {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
+    if !ffmpeg_here() {
+        return;
+    }
+    let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("convene-rec-{}", rand_suffix()));
+    let server = TestServer::start_with(|c| {
+        c.egress.recordings_dir = dir.clone();
+        c.egress.program = Some(bin);
+    })
+    .await;
+    let topic = "recorded";
+    let (host, mut host_ev) = client(&server, topic, &host_token(topic), "Host").await;
+    let (guest, mut guest_ev) = client(&server, topic, &participant_token(topic), "Guest").await;
+    let media = host.get_media_stream().expect("joined");
+    let (_, video) = convene_media::read_ivf(&fixture("testsrc-320x180.ivf")).expect("IVF");
+    media
+        .set_options(MediaOptions {
+            video_frames: Some(video.into_iter().map(|f| f.data).collect()),
+            audio_frames: Some(convene_media::read_ogg_opus(&fixture("tone-440.opus")).unwrap()),
+            simulcast: false,
+            ..MediaOptions::default()
+        })
+        .await;
+    assert_ok(media.start_video().await, "start video");
+    assert_ok(media.start_audio(false).await, "start audio");
+
+    assert!(!assert_ok(
+        guest.can_start_recording().await,
+        "can start (guest)"
+    ));
+    assert!(assert_ok(
+        host.can_start_recording().await,
+        "can start (host)"
+    ));
+    assert_code(guest.start_cloud_recording().await, 5007, "a guest starts");
+    assert_code(
+        host.pause_cloud_recording().await,
+        7501,
+        "pause before start",
+    );
+
+    assert_ok(host.start_cloud_recording().await, "start");
+    let t0 = Instant::now();
+    for ev in [&mut host_ev, &mut guest_ev] {
+        wait_for(ev, |e| is_recording(e, RecordingStatus::Recording), WAIT).await;
+    }
+    assert_code(guest.stop_cloud_recording().await, 5007, "a guest stops");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_ok(host.pause_cloud_recording().await, "pause");
+    let paused_at = Instant::now();
+    wait_for(
+        &mut guest_ev,
+        |e| is_recording(e, RecordingStatus::Paused),
+        WAIT,
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_ok(host.resume_cloud_recording().await, "resume");
+    let paused = paused_at.elapsed();
+    assert_eq!(
+        assert_ok(guest.get_cloud_recording_status().await, "status"),
+        RecordingStatus::Recording
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_ok(host.stop_cloud_recording().await, "stop");
+    let recorded = t0.elapsed() - paused;
+    wait_for(
+        &mut guest_ev,
+        |e| is_recording(e, RecordingStatus::Stopped),
+        WAIT,
+    )
+    .await;
+
+    wait_until_for("the finished recording", Duration::from_secs(40), || {
+        !finished(&dir).is_empty()
+    })
+    .await;
+    let files = finished(&dir);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let (codecs, duration) = probe(&files[0]);
+    assert_eq!(codecs, ["h264", "aac"], "one H.264 and one AAC stream");
+    // The worker starts (a process, a join, ffmpeg) after the request: up to ~1.5 s of the
+    // wall time is not in the file; the pause must not be in it either.
+    let wall = recorded.as_secs_f64();
+    assert!(
+        duration <= wall + 0.5 && duration >= wall - 2.0,
+        "file {duration:.2} s for {wall:.2} s recorded (pause of {paused:?} left out)"
+    );
+
+    // The REST API lists it, with the app's bearer token, and serves the same bytes.
+    let sid = host.get_session_info().session_id;
+    let api = convene_auth::mint_api(
+        &convene_auth::AppCredentials::new(APP_KEY, APP_SECRET),
+        now_secs(),
+        600,
+    );
+    let list_path = format!("/api/v1/sessions/{sid}/recordings");
+    let (status, body) = get(&server, &list_path, Some(&api)).await;
+    assert!(status.contains(" 200 "), "{status}");
+    let list: serde_json::Value = serde_json::from_slice(&body).expect("JSON list");
+    let rec = &list["recordings"][0];
+    let bytes = std::fs::read(&files[0]).unwrap();
+    assert_eq!(rec["file_size"], bytes.len() as u64, "{list}");
+    assert_eq!(
+        rec["file_name"],
+        files[0].file_name().unwrap().to_str().unwrap()
+    );
+    let listed_ms = rec["duration_ms"].as_u64().expect("duration_ms");
+    assert!(
+        (listed_ms as f64 / 1000.0 - duration).abs() < 1.0,
+        "{listed_ms} ms listed"
+    );
+    let url = rec["download_url"].as_str().expect("download_url");
+    let (status, file) = get(&server, url, Some(&api)).await;
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(file == bytes, "the download is the file");
+    let (status, _) = get(&server, url, None).await;
+    assert!(status.contains(" 401 "), "no token: {status}");
+    let (status, _) = get(&server, &format!("{url}/../../x"), Some(&api)).await;
+    assert!(!status.contains(" 200 "), "{status}");
+
+    drop((host, guest));
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// A raw GET: (status line, body bytes).
+async fn get(server: &TestServer, path: &str, token: Option<&str>) -> (String, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        req += &format!("Authorization: Bearer {t}\r\n");
+    }
+    req += "\r\n";
+    let mut s = tokio::net::TcpStream::connect(server.addr())
+        .await
+        .expect("connect");
+    s.write_all(req.as_bytes()).await.expect("write");
+    let mut buf = Vec::new();
+    bounded("http response", s.read_to_end(&mut buf))
+        .await
+        .expect("read");
+    let end = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head")
+        + 4;
+    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+    let status = head.lines().next().unwrap_or("").to_owned();
+    // The file comes in chunks (no Content-Length is promised to stay): undo the framing.
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(&buf[end..])
+    } else {
+        buf[end..].to_vec()
+    };
+    (status, body)
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let len = usize::from_str_radix(std::str::from_utf8(&b[..eol]).unwrap().trim(), 16)
+            .expect("chunk size");
+        if len == 0 {
+            return out;
+        }
+        out.extend_from_slice(&b[eol + 2..eol + 2 + len]);
+        b = &b[eol + 2 + len + 2..];
+    }
+}

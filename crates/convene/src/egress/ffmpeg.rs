@@ -1,0 +1,208 @@
+//! The supervised `ffmpeg` child: it reads our RTP on 127.0.0.1 (one video input, VP8, and
+//! [`AUDIO_INPUTS`] Opus inputs, described by an SDP file), decodes, lays out and mixes them,
+//! and writes H.264 + AAC into an MP4 file. SIGINT makes it finish the file.
+
+use super::rtp::{OPUS_PT, VP8_PT};
+use anyhow::Context;
+use std::net::UdpSocket;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::process::{Child, Command};
+
+/// Audio inputs mixed into the file: the SFU sends a user the three loudest speakers.
+pub(crate) const AUDIO_INPUTS: usize = 3;
+/// The output frame: 720p30.
+pub(crate) const WIDTH: u32 = 1280;
+pub(crate) const HEIGHT: u32 = 720;
+const FPS: u32 = 30;
+
+/// The RTP ports ffmpeg listens on (each with its RTCP port, one above).
+#[derive(Debug, Clone)]
+pub(crate) struct Ports {
+    pub(crate) video: u16,
+    pub(crate) audio: Vec<u16>,
+}
+
+impl Ports {
+    /// Free even ports whose next port is free too (ffmpeg binds both).
+    pub(crate) fn pick() -> anyhow::Result<Ports> {
+        let mut found = Vec::new();
+        for _ in 0..200 {
+            // The probe is closed again before its port is tried as a pair.
+            let p = UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port();
+            let p = p - p % 2;
+            if p < 1024 || found.contains(&p) {
+                continue;
+            }
+            let pair = (
+                UdpSocket::bind(("127.0.0.1", p)),
+                UdpSocket::bind(("127.0.0.1", p + 1)),
+            );
+            if pair.0.is_ok() && pair.1.is_ok() {
+                found.push(p);
+                if found.len() == 1 + AUDIO_INPUTS {
+                    return Ok(Ports {
+                        video: found[0],
+                        audio: found[1..].to_vec(),
+                    });
+                }
+            }
+        }
+        anyhow::bail!("no free UDP port pairs on 127.0.0.1")
+    }
+
+    /// ffmpeg has bound them all (our own bind fails).
+    fn bound(&self) -> bool {
+        std::iter::once(self.video)
+            .chain(self.audio.iter().copied())
+            .all(|p| UdpSocket::bind(("127.0.0.1", p)).is_err())
+    }
+}
+
+/// The session description ffmpeg reads: where each input arrives and its codec.
+pub(crate) fn sdp(ports: &Ports) -> String {
+    let mut s = String::from(
+        "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=convene egress\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n",
+    );
+    s += &format!(
+        "m=video {} RTP/AVP {VP8_PT}\r\na=rtpmap:{VP8_PT} VP8/90000\r\n",
+        ports.video
+    );
+    for p in &ports.audio {
+        s += &format!("m=audio {p} RTP/AVP {OPUS_PT}\r\na=rtpmap:{OPUS_PT} opus/48000/2\r\n");
+    }
+    s
+}
+
+/// The filter graph: the video scaled into the 720p frame (letterboxed) at a steady 30 fps,
+/// the audio inputs mixed.
+fn filter() -> String {
+    let inputs: String = (0..AUDIO_INPUTS).map(|i| format!("[0:a:{i}]")).collect();
+    format!(
+        "[0:v]scale={WIDTH}:{HEIGHT}:force_original_aspect_ratio=decrease,\
+         pad={WIDTH}:{HEIGHT}:(ow-iw)/2:(oh-ih)/2,fps={FPS},format=yuv420p[v];\
+         {inputs}amix=inputs={AUDIO_INPUTS}:normalize=0[a]"
+    )
+}
+
+/// A running `ffmpeg` writing one file.
+pub(crate) struct Ffmpeg {
+    child: Child,
+}
+
+impl Ffmpeg {
+    /// Starts `ffmpeg` on the SDP at `sdp_path` writing `out`, and waits until it listens
+    /// (at most 10 s).
+    pub(crate) async fn start(
+        program: &str,
+        sdp_path: &Path,
+        ports: &Ports,
+        out: &Path,
+    ) -> anyhow::Result<Ffmpeg> {
+        let mut child = Command::new(program)
+            .args(["-hide_banner", "-loglevel", "error", "-nostats", "-nostdin"])
+            .args(["-protocol_whitelist", "file,udp,rtp"])
+            // Our packets arrive in order on loopback: no reordering delay.
+            .args(["-reorder_queue_size", "0"])
+            .args(["-f", "sdp", "-i"])
+            .arg(sdp_path)
+            .args(["-filter_complex", &filter(), "-map", "[v]", "-map", "[a]"])
+            .args([
+                "-c:v",
+                "libx264",
+                "-preset",
+                "veryfast",
+                "-tune",
+                "zerolatency",
+            ])
+            .args(["-c:a", "aac", "-b:a", "128k", "-ar", "48000"])
+            .args(["-movflags", "+faststart", "-y"])
+            .arg(out)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("cannot run {program}: install ffmpeg"))?;
+        for _ in 0..200 {
+            if ports.bound() {
+                return Ok(Ffmpeg { child });
+            }
+            if let Some(status) = child.try_wait()? {
+                anyhow::bail!("{program} exited at start: {status}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        anyhow::bail!("{program} did not open its inputs within 10 s")
+    }
+
+    /// Resolves when ffmpeg exits by itself (a failure while recording).
+    pub(crate) async fn exited(&mut self) -> std::io::Result<std::process::ExitStatus> {
+        self.child.wait().await
+    }
+
+    /// Has ffmpeg finish the file and waits for it, at most `grace` (then ends it: the file
+    /// is lost). ffmpeg finishes on SIGINT, even while it waits for packets; `q` on a piped
+    /// stdin is not read by every build, so the signal is sent with `kill`.
+    pub(crate) async fn finish(&mut self, grace: Duration) -> anyhow::Result<()> {
+        let pid = self.child.id().context("ffmpeg already ended")?;
+        let sent = Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status()
+            .await;
+        anyhow::ensure!(sent.is_ok_and(|s| s.success()), "cannot signal ffmpeg");
+        match tokio::time::timeout(grace, self.child.wait()).await {
+            // 255: ffmpeg's status after finishing on a signal.
+            Ok(Ok(s)) if matches!(s.code(), Some(0 | 255)) => Ok(()),
+            Ok(Ok(s)) => anyhow::bail!("ffmpeg ended with {s}"),
+            Ok(Err(e)) => Err(e.into()),
+            Err(_) => {
+                self.kill().await;
+                anyhow::bail!("ffmpeg did not finish within {grace:?}")
+            }
+        }
+    }
+
+    /// Ends ffmpeg at once (the file is lost).
+    pub(crate) async fn kill(&mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+/// A black VP8 keyframe of the output size, made by ffmpeg once: what the video input shows
+/// while no one's camera or share is on (ffmpeg needs a picture to size the stream).
+pub(crate) async fn black_keyframe(program: &str) -> anyhow::Result<Vec<u8>> {
+    let out = Command::new(program)
+        .args(["-hide_banner", "-loglevel", "error", "-f", "lavfi"])
+        .args(["-i", &format!("color=c=black:s={WIDTH}x{HEIGHT}")])
+        .args(["-frames:v", "1", "-c:v", "libvpx", "-f", "ivf", "pipe:1"])
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .with_context(|| format!("cannot run {program}: install ffmpeg"))?;
+    anyhow::ensure!(out.status.success(), "{program} cannot encode VP8 (libvpx)");
+    let (_, frames) =
+        convene_media::read_ivf(&out.stdout).map_err(|e| anyhow::anyhow!("black frame: {e}"))?;
+    frames
+        .into_iter()
+        .next()
+        .map(|f| f.data)
+        .context("ffmpeg wrote no frame")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sdp_names_one_vp8_and_three_opus_inputs() {
+        let p = Ports {
+            video: 5000,
+            audio: vec![5002, 5004, 5006],
+        };
+        let s = sdp(&p);
+        assert!(s.contains("m=video 5000 RTP/AVP 96\r\na=rtpmap:96 VP8/90000"));
+        assert_eq!(s.matches("opus/48000/2").count(), AUDIO_INPUTS);
+        assert!(filter().contains("amix=inputs=3"));
+    }
+}

@@ -1,0 +1,198 @@
+//! `convene egress`: the cloud recording worker of one session (see `docs/egress.md`).
+//!
+//! Started by the server (never by hand: its token comes in `CONVENE_EGRESS_TOKEN`), it
+//! joins the session through the Rust SDK like a participant that publishes nothing,
+//! receives the loudest speakers' audio, the share and one camera (`layout.rs`), and feeds
+//! them as RTP on 127.0.0.1 (`recorder.rs`, `rtp.rs`) to a supervised `ffmpeg`
+//! (`ffmpeg.rs`) that writes `<recordings dir>/<session id>/<start ms>.mp4`. It follows
+//! `recording-change` itself: `Paused` stops the clock, `Stopped` (or the session ending)
+//! finishes the file, writes its `<start ms>.json` sidecar (`{"duration_ms", "app_key"}`)
+//! and leaves.
+//!
+//! Exit status: 0 after a finished file; 1 when recording failed (ffmpeg died, the session
+//! could not be joined...), which the server reports as the recording stopping.
+
+mod ffmpeg;
+mod layout;
+mod recorder;
+mod rtp;
+
+use anyhow::Context;
+use convene_client::protocol::{Event, RecordingStatus, UserId};
+use convene_client::{Client, MediaOptions, MediaStream};
+use recorder::Recorder;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Arguments of `convene egress` (set by the server).
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct EgressArgs {
+    /// Server address, e.g. `http://127.0.0.1:8080`.
+    #[arg(long)]
+    url: String,
+    /// Session topic.
+    #[arg(long)]
+    topic: String,
+    /// Session passcode.
+    #[arg(long)]
+    passcode: Option<String>,
+    /// The session id: the recording's folder.
+    #[arg(long)]
+    session_id: String,
+    /// The session's app, written in the sidecar (the REST API lists an app's own only).
+    #[arg(long)]
+    app_key: String,
+    /// Where recordings go.
+    #[arg(long, default_value = "recordings")]
+    recordings_dir: PathBuf,
+    /// The ffmpeg program.
+    #[arg(long, default_value = "ffmpeg")]
+    ffmpeg: String,
+}
+
+/// How long ffmpeg may take to finish the file.
+const FINISH_GRACE: Duration = Duration::from_secs(20);
+/// The camera quality asked for: 720p.
+const CAMERA_QUALITY: u8 = 3;
+
+/// Records until the recording stops or the session ends; returns the exit status.
+pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
+    let token = std::env::var("CONVENE_EGRESS_TOKEN")
+        .context("CONVENE_EGRESS_TOKEN is not set: the server starts this worker")?;
+    let started = Instant::now();
+    let client = Client::new();
+    let mut events = client.events();
+    let joined = async {
+        client.init(&args.url).await?;
+        client
+            .join(
+                &args.topic,
+                &token,
+                "Cloud Recording",
+                args.passcode.as_deref(),
+                None,
+            )
+            .await
+    };
+    // Independent: made while joining.
+    let (black, joined) = tokio::join!(ffmpeg::black_keyframe(&args.ffmpeg), joined);
+    let (black, me) = (black?, joined?.user_id);
+    let stream = client.get_media_stream()?;
+    let (tap, mut frames) = tokio::sync::mpsc::channel(1024);
+    stream
+        .set_options(MediaOptions {
+            frame_tap: Some(tap),
+            ..MediaOptions::default()
+        })
+        .await;
+    stream.start_receiving().await?;
+
+    let dir = args.recordings_dir.join(&args.session_id);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let id = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let (mp4, sdp, sidecar) = (
+        dir.join(format!("{id}.mp4")),
+        dir.join(format!("{id}.sdp")),
+        dir.join(format!("{id}.json")),
+    );
+    let ports = ffmpeg::Ports::pick()?;
+    std::fs::write(&sdp, ffmpeg::sdp(&ports))?;
+    let mut ff = ffmpeg::Ffmpeg::start(&args.ffmpeg, &sdp, &ports, &mp4).await?;
+    let mut rec = Recorder::new(&ports, black, Instant::now()).await?;
+    tracing::info!("recording {} after {:?}", mp4.display(), started.elapsed());
+    if client.get_cloud_recording_status().await? == RecordingStatus::Paused {
+        rec.pause(Instant::now());
+    }
+
+    let mut view = View {
+        me,
+        speaker: None,
+        attached: None,
+    };
+    let mut audio = tokio::time::interval(recorder::AUDIO_TICK);
+    let mut idle = tokio::time::interval(recorder::VIDEO_IDLE / 4);
+    let failed = loop {
+        tokio::select! {
+            ev = events.recv() => {
+                let Some(ev) = ev else { break false };
+                if ev.is_terminal() {
+                    break false;
+                }
+                match ev.as_session() {
+                    Some(Event::RecordingChange { state }) => match state {
+                        RecordingStatus::Stopped => break false,
+                        RecordingStatus::Paused => rec.pause(Instant::now()),
+                        RecordingStatus::Recording => rec.resume(Instant::now()),
+                    },
+                    Some(Event::ActiveSpeaker(s)) => view.speaker = s.first().map(|s| s.user_id),
+                    _ => {}
+                }
+                view.apply(&client, &stream, &mut rec).await;
+            }
+            Some(f) = frames.recv() => rec.frame(f, Instant::now()).await,
+            _ = audio.tick() => rec.audio_tick().await,
+            _ = idle.tick() => {
+                rec.keepalive(Instant::now()).await;
+                view.apply(&client, &stream, &mut rec).await;
+            }
+            status = ff.exited() => {
+                tracing::error!("ffmpeg stopped while recording: {status:?}");
+                break true;
+            }
+        }
+    };
+    let duration = rec.clock(Instant::now());
+    let _ = std::fs::remove_file(&sdp);
+    // The file first: leaving may wait on a server that is gone.
+    let finished = if failed {
+        Err(anyhow::anyhow!("recording failed"))
+    } else {
+        ff.finish(FINISH_GRACE).await
+    };
+    if finished.is_ok() {
+        let meta = serde_json::json!({
+            "duration_ms": duration.as_millis() as u64,
+            "app_key": args.app_key,
+        });
+        std::fs::write(&sidecar, meta.to_string())?;
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(2), client.leave(false)).await;
+    let _ = tokio::time::timeout(Duration::from_secs(2), client.destroy()).await;
+    finished.map(|()| 0)
+}
+
+/// What the worker receives and shows, kept in line with the session.
+struct View {
+    me: UserId,
+    speaker: Option<UserId>,
+    attached: Option<UserId>,
+}
+
+impl View {
+    /// Receives the camera the layout wants and shows the share, or that camera.
+    async fn apply(&mut self, client: &Client, stream: &MediaStream, rec: &mut Recorder) {
+        let users = client.get_all_user();
+        let want = layout::camera_user(&users, self.speaker, self.me);
+        if want != self.attached {
+            if let Some(old) = self.attached.take() {
+                let _ = stream.detach_video(old).await;
+            }
+            if let Some(new) = want {
+                match stream.attach_video(new, CAMERA_QUALITY).await {
+                    Ok(()) => self.attached = Some(new),
+                    Err(e) => tracing::warn!("cannot receive {new}'s camera: {e}"),
+                }
+            }
+        }
+        let source = layout::sharer(&users, self.me)
+            .and_then(|u| stream.slot_of(u, "share"))
+            .or_else(|| self.attached.and_then(|u| stream.slot_of(u, "video")));
+        rec.set_source(source);
+        if let Some(mid) = rec.waits_for_key() {
+            // The peer asks at most once a second per slot, however often this runs.
+            let _ = stream.request_keyframe(mid).await;
+        }
+    }
+}

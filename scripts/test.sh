@@ -26,6 +26,14 @@ if ! command -v redis-server >/dev/null; then
 fi
 export CONVENE_REQUIRE_REDIS=1
 
+# Cloud recording runs ffmpeg; the recording test checks its files with ffprobe (docs/egress.md).
+if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
+  echo "installing ffmpeg"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null
+fi
+export CONVENE_REQUIRE_FFMPEG=1
+
 # The binary is used by the bot tests and the browser tests.
 cargo build -p convene
 cargo test --workspace

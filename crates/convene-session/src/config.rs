@@ -40,6 +40,10 @@ pub struct Config {
     /// The server can record sessions (its media tool, `ffmpeg`, is installed): otherwise
     /// `recording.startCloudRecording` is refused with 7500. Default false.
     pub cloud_recording: bool,
+    /// The user identity of the server's egress workers (random per server start, in the
+    /// tokens only the server mints): such a joiner is the recording worker of a session
+    /// that waits for one, and no one else sees it. `None` (default): no worker joins.
+    pub egress_identity: Option<String>,
 }
 
 impl Default for Config {
@@ -55,6 +59,7 @@ impl Default for Config {
             join_announce_from: 100,
             join_announce_window: Duration::from_millis(50),
             cloud_recording: false,
+            egress_identity: None,
         }
     }
 }

@@ -214,7 +214,9 @@ impl Core {
         match msg {
             // Session membership: handlers/join.rs.
             ClientMsg::Leave { end } => self.leave(now, conn, sid, me, end),
-            ClientMsg::GetAllUser => Ok(Payload::Users(self.session_mut(sid)?.participants_json())),
+            ClientMsg::GetAllUser => {
+                Ok(Payload::Users(self.session_mut(sid)?.participants_json(me)))
+            }
             // Roles and moderation: handlers/roles.rs.
             ClientMsg::ChangeName { name, user_id } => self.change_name(sid, me, name, user_id),
             ClientMsg::AllowParticipantsToRename { allowed } => self.allow_rename(sid, me, allowed),
@@ -313,6 +315,14 @@ impl Core {
         session: SessionInfo,
         user: Option<Participant>,
     ) {
+        // The egress worker is no user of the app's.
+        let egress = self.config.egress_identity.as_ref();
+        if user
+            .as_ref()
+            .is_some_and(|u| egress.is_some() && u.user_identity.as_ref() == egress)
+        {
+            return;
+        }
         self.out.push_back(Output::Lifecycle(Lifecycle {
             event,
             session,
@@ -351,6 +361,11 @@ impl Core {
         let Some(s) = self.sessions.get(sid) else {
             return;
         };
+        let mut updates = updates;
+        updates.retain(|u| Some(u.user_id) != s.egress);
+        if updates.is_empty() {
+            return;
+        }
         let mut media = Vec::new();
         for u in &updates {
             let Some(user) = s.users.get(&u.user_id) else {

@@ -32,6 +32,7 @@
 //!         Output::Close { conn } => { /* close that connection */ }
 //!         Output::Media(action) => { /* hand it to the media plane */ }
 //!         Output::Lifecycle(notice) => { /* tell webhooks */ }
+//!         Output::Egress(action) => { /* start or stop the recording worker */ }
 //!     }
 //! }
 //! assert!(core.is_empty());

@@ -102,6 +102,9 @@ pub(crate) struct Session {
     pub(crate) last_speakers: Vec<UserId>,
     /// The cloud recording's state (`handlers/recording.rs`).
     pub(crate) recording: RecordingStatus,
+    /// The egress worker recording it: a user no one else sees (not in user lists, no
+    /// `user-added` / `user-updated` / `user-removed`, no webhooks, never elected host).
+    pub(crate) egress: Option<UserId>,
 }
 
 impl Session {
@@ -135,6 +138,7 @@ impl Session {
             sharers: Vec::new(),
             last_speakers: Vec::new(),
             recording: RecordingStatus::Stopped,
+            egress: None,
         }
     }
 
@@ -152,7 +156,7 @@ impl Session {
             topic: self.topic.clone(),
             started_ms: self.started_ms,
             has_passcode: self.passcode.is_some(),
-            user_count: self.users.len(),
+            user_count: self.users.len() - usize::from(self.egress.is_some()),
         }
     }
 
@@ -165,13 +169,31 @@ impl Session {
             .collect()
     }
 
-    pub(crate) fn participants(&self) -> Vec<Participant> {
-        self.users.values().map(|u| u.p.clone()).collect()
+    /// The users others see (the egress worker is not one).
+    pub(crate) fn visible(&self) -> impl Iterator<Item = &User> {
+        self.users
+            .values()
+            .filter(move |u| Some(u.p.user_id) != self.egress)
     }
 
-    /// The user list as JSON, from each user's cached card.
-    pub(crate) fn participants_json(&self) -> Box<serde_json::value::RawValue> {
-        crate::card::list(self.users.values().map(|u| &u.p))
+    /// Whether only the egress worker is left.
+    pub(crate) fn only_egress_left(&self) -> bool {
+        self.egress.is_some() && self.visible().next().is_none()
+    }
+
+    pub(crate) fn participants(&self) -> Vec<Participant> {
+        self.visible().map(|u| u.p.clone()).collect()
+    }
+
+    /// The user list `viewer` gets as JSON, from each user's cached card: the visible users,
+    /// and the egress worker itself when it is the viewer (its SDK finds itself there).
+    pub(crate) fn participants_json(&self, viewer: UserId) -> Box<serde_json::value::RawValue> {
+        crate::card::list(
+            self.users
+                .values()
+                .filter(|u| Some(u.p.user_id) != self.egress || u.p.user_id == viewer)
+                .map(|u| &u.p),
+        )
     }
 
     /// Sets `id`'s host/manager flags, recording the delta in `updates`.
@@ -223,10 +245,9 @@ impl Session {
             return;
         }
         let next = self
-            .users
-            .values()
+            .visible()
             .find(|u| u.p.is_manager)
-            .or_else(|| self.users.values().next())
+            .or_else(|| self.visible().next())
             .map(|u| u.p.user_id);
         if let Some(id) = next {
             self.set_role(id, true, false, updates);

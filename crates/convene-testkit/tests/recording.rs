@@ -139,6 +139,14 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
     }
     assert_code(guest.stop_cloud_recording().await, 5007, "a guest stops");
     tokio::time::sleep(Duration::from_secs(3)).await;
+    // The worker has joined by now (the file is checked below), unseen.
+    let seen = assert_ok(guest.fetch_all_users().await, "users");
+    assert_eq!(seen.len(), 2, "only host and guest are listed: {seen:?}");
+    assert_eq!(
+        guest.get_all_user().len(),
+        2,
+        "no user-added for the worker"
+    );
     assert_ok(host.pause_cloud_recording().await, "pause");
     let paused_at = Instant::now();
     wait_for(

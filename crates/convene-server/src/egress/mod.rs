@@ -51,19 +51,9 @@ pub(crate) struct EgressContext {
     pub(crate) url: String,
     /// The apps, to mint each worker's token with its session's app.
     pub(crate) apps: Vec<AppCredentials>,
-    /// The user identity of every worker's token (random per server start; see `worker.rs`).
+    /// The user identity of every worker's token (random per server start; see `worker.rs`),
+    /// which the session core recognises (`convene_session::Config::egress_identity`).
     pub(crate) identity: String,
-}
-
-impl EgressContext {
-    pub(crate) fn new(config: &EgressConfig, url: String, apps: &[AppCredentials]) -> Self {
-        EgressContext {
-            config: config.clone(),
-            url,
-            apps: apps.to_vec(),
-            identity: format!("egress-{:016x}", rand::random::<u64>()),
-        }
-    }
 }
 
 /// Whether `ffmpeg` runs here (`ffmpeg -version`); blocking, called once at start-up.
@@ -77,6 +67,7 @@ pub(crate) fn ffmpeg_available(ffmpeg: &str) -> bool {
 }
 
 /// Looks for `ffmpeg` (once, at start-up): the session core refuses recordings without it.
+/// Makes this run's egress identity, which only the workers' tokens carry.
 pub(crate) async fn detect(mut config: crate::Config) -> crate::Config {
     let ffmpeg = config.egress.ffmpeg.clone();
     let found = tokio::task::spawn_blocking(move || ffmpeg_available(&ffmpeg))
@@ -86,6 +77,7 @@ pub(crate) async fn detect(mut config: crate::Config) -> crate::Config {
         tracing::info!("cloud recording off: {} not found", config.egress.ffmpeg);
     }
     config.session.cloud_recording = found;
+    config.session.egress_identity = Some(format!("egress-{:016x}", rand::random::<u64>()));
     config
 }
 
@@ -95,6 +87,13 @@ pub(crate) fn attach(state: &crate::state::AppState, mut addr: std::net::SocketA
         addr.set_ip(std::net::IpAddr::from([127, 0, 0, 1]));
     }
     let c = &state.config;
-    let ctx = EgressContext::new(&c.egress, format!("http://{addr}"), &c.apps);
-    state.media.set_egress(ctx);
+    let Some(identity) = c.session.egress_identity.clone() else {
+        return;
+    };
+    state.media.set_egress(EgressContext {
+        config: c.egress.clone(),
+        url: format!("http://{addr}"),
+        apps: c.apps.clone(),
+        identity,
+    });
 }

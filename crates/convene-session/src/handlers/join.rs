@@ -8,7 +8,7 @@ use crate::reply::{Handled, Payload};
 use crate::session::{Session, SessionKey, User};
 use convene_protocol::{
     validate_join_params, ConnectionState, ErrorBody, ErrorCode, Event, JoinParams, JoinResult,
-    Participant, ParticipantUpdate, ResumeParams, SessionId, UserId, ValidJoin,
+    Participant, ParticipantUpdate, RecordingStatus, ResumeParams, SessionId, UserId, ValidJoin,
 };
 use std::time::Instant;
 use subtle::ConstantTimeEq;
@@ -33,6 +33,20 @@ impl Core {
             app: token.app_key.clone(),
             topic: v.topic_key.clone(),
         };
+        let egress = self.config.egress_identity.is_some()
+            && token.user_identity == self.config.egress_identity;
+        if egress {
+            // Only into a session whose recording waits for its worker.
+            let waiting = self.by_key.get(&key).and_then(|sid| self.sessions.get(sid));
+            if !waiting
+                .is_some_and(|s| s.recording != RecordingStatus::Stopped && s.egress.is_none())
+            {
+                return Err(ErrorBody::new(
+                    ErrorCode::SessionEnded,
+                    "no recording waits for a worker in this session",
+                ));
+            }
+        }
         let sid = match self.by_key.get(&key) {
             Some(sid) => sid.clone(),
             None => {
@@ -78,6 +92,9 @@ impl Core {
         if is_host {
             s.host = Some(uid);
         }
+        if egress {
+            s.egress = Some(uid);
+        }
         if token.role_host && s.original_host.is_none() {
             s.original_host = Some(uid);
         }
@@ -106,7 +123,9 @@ impl Core {
             self.lifecycle(LifecycleEvent::SessionStarted, info.clone(), None);
         }
         self.lifecycle(LifecycleEvent::UserJoined, info, Some(card));
-        self.unannounced.push((sid.clone(), uid));
+        if !egress {
+            self.unannounced.push((sid.clone(), uid));
+        }
         let by = now + self.config.join_announce_window * windows.min(20) as u32;
         self.announce_by = Some(self.announce_by.map_or(by, |t| t.min(by)));
         self.rearm_idle(now, &sid);
@@ -135,7 +154,7 @@ impl Core {
             let present: Vec<UserId> = batch
                 .iter()
                 .copied()
-                .filter(|u| s.users.contains_key(u))
+                .filter(|u| s.users.contains_key(u) && Some(*u) != s.egress)
                 .collect();
             let card = |u: &UserId| s.users[u].p.clone();
             // Ids follow join order and every later joiner is in this batch: those present
@@ -171,7 +190,7 @@ impl Core {
             user_id: uid,
             password: s.passcode.clone().unwrap_or_default(),
             is_original_host: s.original_host == Some(uid),
-            users: s.participants_json(),
+            users: s.participants_json(uid),
             chat_privilege: s.chat_privilege,
             share_privilege: s.share_privilege,
             rename_allowed: s.rename_allowed,
@@ -214,7 +233,7 @@ impl Core {
             self.close(old);
         }
         self.conns.insert(conn, (r.session_id.clone(), r.user_id));
-        if was_failover {
+        if was_failover && self.sessions[&r.session_id].egress != Some(r.user_id) {
             // The resumer learns its state from the reply; the others from this delta.
             let mut d = ParticipantUpdate::new(r.user_id);
             d.is_in_failover = Some(false);
@@ -264,7 +283,12 @@ impl Core {
         for other in s.users.values_mut() {
             other.attached.remove(&uid);
         }
+        let was_egress = s.egress == Some(uid);
+        if was_egress {
+            s.egress = None;
+        }
         let empty = s.users.is_empty();
+        let only_egress = s.only_egress_left();
         let info = s.info();
         self.media(MediaAction::UserGone {
             session: sid.clone(),
@@ -275,6 +299,11 @@ impl Core {
             self.drop_session(sid);
             return;
         }
+        if only_egress {
+            // No one is left to record: the worker is told (and finishes its file).
+            self.end_session(sid, "the last user left", None);
+            return;
+        }
         let Some(s) = self.sessions.get_mut(sid) else {
             return;
         };
@@ -283,10 +312,12 @@ impl Core {
             s.host = None;
             s.elect_host(&mut updates);
         }
-        let to = s.conns_except(None);
-        let mut gone = ParticipantUpdate::new(uid);
-        gone.display_name = Some(u.p.display_name.clone());
-        self.send(to, Event::UserRemoved(vec![gone]));
+        if !was_egress {
+            let to = s.conns_except(None);
+            let mut gone = ParticipantUpdate::new(uid);
+            gone.display_name = Some(u.p.display_name.clone());
+            self.send(to, Event::UserRemoved(vec![gone]));
+        }
         self.broadcast_updates(sid, updates);
         self.rearm_idle(now, sid);
     }
@@ -307,8 +338,10 @@ impl Core {
                 session: sid.clone(),
                 user: u.p.user_id,
             });
-            info.user_count -= 1;
-            self.lifecycle(LifecycleEvent::UserLeft, info.clone(), Some((*u.p).clone()));
+            if Some(u.p.user_id) != s.egress {
+                info.user_count -= 1;
+                self.lifecycle(LifecycleEvent::UserLeft, info.clone(), Some((*u.p).clone()));
+            }
         }
         if s.ever_joined() {
             self.lifecycle(LifecycleEvent::SessionEnded, info, None);

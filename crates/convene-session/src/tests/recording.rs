@@ -77,3 +77,55 @@ fn without_ffmpeg_starting_names_what_to_install_and_a_failed_worker_stops_it() 
         vec![RecordingStatus::Recording, RecordingStatus::Stopped]
     );
 }
+
+#[test]
+fn the_worker_is_seen_by_no_one_and_leaves_with_the_last_user() {
+    let mut h = H::with(Config {
+        cloud_recording: true,
+        egress_identity: Some("egress-1".into()),
+        ..Config::default()
+    });
+    const WORKER: Who = Who {
+        role_host: false,
+        identity: Some("egress-1"),
+    };
+    // No recording waits for a worker: refused.
+    assert!(h
+        .join_full("app", "Topic", &WORKER, "rec", None, None, 9)
+        .is_err());
+    let a = h.join(&HOST, "a");
+    let b = h.join(&PART, "b");
+    h.req(a, ClientMsg::StartCloudRecording).unwrap();
+    let (w, jr) = h
+        .join_full("app", "Topic", &WORKER, "rec", None, None, 9)
+        .unwrap();
+    let wid = jr.user_id;
+    assert!(jr.users.iter().any(|u| u.user_id == wid), "it sees itself");
+    assert!(
+        h.join_full("app", "Topic", &WORKER, "rec", None, None, 10)
+            .is_err(),
+        "one worker"
+    );
+    for c in [a, b] {
+        let users = h.req(c, ClientMsg::GetAllUser).unwrap();
+        assert_eq!(users.as_array().unwrap().len(), 2, "{users}");
+        assert!(!h.view(c).users.contains_key(&wid), "no user-added");
+    }
+    assert!(h
+        .lifecycle
+        .iter()
+        .all(|l| l.user.as_ref().is_none_or(|u| u.user_id != wid)));
+    // The host leaves: the participant is host, not the worker.
+    h.req(a, ClientMsg::Leave { end: false }).unwrap();
+    assert!(h.view(b).users[&h.me(b)].is_host);
+    // The last user leaves: the worker is told the session is over.
+    h.req(b, ClientMsg::Leave { end: false }).unwrap();
+    assert!(h.view(w).events.iter().any(|e| matches!(
+        e,
+        Event::ConnectionChange {
+            state: ConnectionState::Closed,
+            ..
+        }
+    )));
+    assert_eq!(h.core.session_count(), 0);
+}

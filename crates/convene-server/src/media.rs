@@ -53,8 +53,9 @@ impl Media {
         }
     }
 
-    /// Starts or stops the session's egress worker, as the core says.
-    pub(crate) fn egress(&mut self, action: EgressAction) {
+    /// Starts or stops the session's egress worker, as the core says; a finished file is
+    /// announced through `webhooks` (`recording.completed`).
+    pub(crate) fn egress(&mut self, action: EgressAction, webhooks: &crate::webhook::Webhooks) {
         match action {
             EgressAction::Start {
                 session,
@@ -69,11 +70,13 @@ impl Media {
                 let job = crate::egress::Job {
                     app: self.session.shared.key.app.clone(),
                     session,
+                    started_ms: self.session.shared.started_ms.get().copied().unwrap_or(0),
                     topic,
                     passcode,
                     session_key,
                 };
-                self.egress = crate::egress::Worker::start(ctx, job, self.session.clone());
+                let hooks = webhooks.clone();
+                self.egress = crate::egress::Worker::start(ctx, job, self.session.clone(), hooks);
             }
             EgressAction::Stop { .. } => {
                 if let Some(mut w) = self.egress.take() {

@@ -276,7 +276,7 @@ impl SessionTask {
                         }
                     }
                     Output::Lifecycle(notice) => self.webhooks.notify(notice),
-                    Output::Egress(action) => self.media.egress(action),
+                    Output::Egress(action) => self.media.egress(action, &self.webhooks),
                 }
             }
             if slow.is_empty() {

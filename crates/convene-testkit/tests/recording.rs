@@ -3,6 +3,7 @@
 //! `convene egress` worker that feeds a real `ffmpeg`; `ffprobe` checks the file. Skipped
 //! (with the reason printed) without ffmpeg, unless `CONVENE_REQUIRE_FFMPEG=1`.
 
+use crate::webhooks::{Answer, Receiver};
 use convene_client::protocol::{Event, RecordingStatus};
 use convene_client::{ClientEvent, MediaOptions};
 use convene_testkit::*;
@@ -96,9 +97,12 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
     }
     let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
     let dir = std::env::temp_dir().join(format!("convene-rec-{}", rand_suffix()));
+    let hooks = Receiver::start(Answer::FailFirst(0)).await;
     let server = TestServer::start_with(|c| {
         c.egress.recordings_dir = dir.clone();
         c.egress.program = Some(bin);
+        let url = convene_server::WebhookUrl::parse(&hooks.url).expect("URL");
+        c.webhooks.urls.push(url);
     })
     .await;
     let topic = "recorded";
@@ -219,6 +223,21 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
     assert!(status.contains(" 401 "), "no token: {status}");
     let (status, _) = get(&server, &format!("{url}/../../x"), Some(&api)).await;
     assert!(!status.contains(" 200 "), "{status}");
+
+    // The app's backend heard of it: the same listing, and the session.
+    let completed = || {
+        hooks
+            .hooks()
+            .into_iter()
+            .map(|h| h.json())
+            .find(|v| v["event"] == "recording.completed")
+    };
+    wait_until("recording.completed", || completed().is_some()).await;
+    let hook = completed().unwrap();
+    let object = &hook["payload"]["object"];
+    assert_eq!(object["session_id"], sid.to_string());
+    assert_eq!(object["session_name"], topic);
+    assert_eq!(&object["recording"], rec, "{hook}");
 
     drop((host, guest));
     server.shutdown().await;

@@ -19,7 +19,7 @@ const WEBHOOK_SECRET: &str = "whsec-0123456789";
 
 /// One request a receiver got.
 #[derive(Debug, Clone)]
-struct Hook {
+pub(crate) struct Hook {
     path: String,
     timestamp: String,
     signature: String,
@@ -27,14 +27,14 @@ struct Hook {
 }
 
 impl Hook {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body).expect("JSON body")
     }
 }
 
 /// How a receiver answers.
 #[derive(Debug, Clone, Copy)]
-enum Answer {
+pub(crate) enum Answer {
     /// 500 to the first `n` requests, then 200.
     FailFirst(usize),
     /// Reads the request and never answers (the socket stays open).
@@ -42,13 +42,13 @@ enum Answer {
 }
 
 /// A webhook receiver on 127.0.0.1 recording every request.
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     got: Arc<Mutex<Vec<Hook>>>,
 }
 
 impl Receiver {
-    async fn start(answer: Answer) -> Receiver {
+    pub(crate) async fn start(answer: Answer) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!(
             "http://{}/hooks/convene",
@@ -83,7 +83,7 @@ impl Receiver {
         Receiver { url, got }
     }
 
-    fn hooks(&self) -> Vec<Hook> {
+    pub(crate) fn hooks(&self) -> Vec<Hook> {
         self.got.lock().expect("lock").clone()
     }
 

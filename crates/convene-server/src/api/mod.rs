@@ -28,6 +28,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::OpenApi;
 
 pub(crate) use error::ApiError;
+pub(crate) use model::RecordingItem;
 
 /// The largest request body the API reads: its bodies are one small JSON object.
 const MAX_BODY: usize = 1024;

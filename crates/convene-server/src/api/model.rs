@@ -156,6 +156,20 @@ pub(crate) struct RecordingItem {
     pub(crate) download_url: String,
 }
 
+impl RecordingItem {
+    /// The listing of `file`, a recording of `session` (also the `recording` of the
+    /// `recording.completed` webhook).
+    pub(crate) fn new(session: &str, file: crate::egress::RecordingFile) -> Self {
+        RecordingItem {
+            download_url: crate::egress::download_path(session, &file.id),
+            id: file.id,
+            file_name: file.file_name,
+            file_size: file.file_size,
+            duration_ms: file.duration_ms,
+        }
+    }
+}
+
 /// `GET /api/v1/sessions/{session_id}/recordings`.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct RecordingList {

@@ -33,13 +33,7 @@ pub(super) async fn list(
     Json(RecordingList {
         recordings: files
             .into_iter()
-            .map(|f| RecordingItem {
-                download_url: format!("/api/v1/sessions/{session_id}/recordings/{}/file", f.id),
-                id: f.id,
-                file_name: f.file_name,
-                file_size: f.file_size,
-                duration_ms: f.duration_ms,
-            })
+            .map(|f| RecordingItem::new(&session_id, f))
             .collect(),
     })
 }

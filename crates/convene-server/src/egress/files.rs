@@ -56,6 +56,11 @@ pub(crate) fn recordings_of(dir: &Path, app: &str, session: &str) -> Vec<Recordi
     out
 }
 
+/// Where recording `id` of `session` downloads from (the REST API's route, same bearer token).
+pub(crate) fn download_path(session: &str, id: &str) -> String {
+    format!("/api/v1/sessions/{session}/recordings/{id}/file")
+}
+
 /// Where recording `id` of `session` is, if both are ids the server makes.
 pub(crate) fn recording_path(dir: &Path, session: &str, id: &str) -> Option<PathBuf> {
     (is_plain(session) && is_plain(id)).then(|| dir.join(session).join(format!("{id}.mp4")))

@@ -14,7 +14,7 @@
 mod files;
 mod worker;
 
-pub(crate) use files::{recording_path, recordings_of};
+pub(crate) use files::{download_path, recording_path, recordings_of, RecordingFile};
 pub(crate) use worker::{Job, Worker};
 
 use convene_auth::AppCredentials;

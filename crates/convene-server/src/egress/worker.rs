@@ -7,8 +7,9 @@
 //! tells the session task when it ended (`Input::EgressEnded`), which stops a recording that
 //! the worker gave up on.
 
-use super::EgressContext;
+use super::{recordings_of, EgressContext};
 use crate::handle::{SessionHandle, SessionMsg};
+use crate::webhook::{RecordingDone, Webhooks};
 use convene_auth::{mint, MintOptions, Role};
 use convene_protocol::SessionId;
 use convene_session::Input;
@@ -33,6 +34,8 @@ pub(crate) struct Worker {
 pub(crate) struct Job {
     pub(crate) app: String,
     pub(crate) session: SessionId,
+    /// When the session started (Unix ms), for the webhook.
+    pub(crate) started_ms: u64,
     pub(crate) topic: String,
     pub(crate) passcode: Option<String>,
     pub(crate) session_key: Option<String>,
@@ -41,7 +44,12 @@ pub(crate) struct Job {
 impl Worker {
     /// Starts the worker of `job`; `None` (logged) when it cannot start, and the session
     /// is told at once.
-    pub(crate) fn start(ctx: &EgressContext, job: Job, session: SessionHandle) -> Option<Worker> {
+    pub(crate) fn start(
+        ctx: &EgressContext,
+        job: Job,
+        session: SessionHandle,
+        webhooks: Webhooks,
+    ) -> Option<Worker> {
         let child = match spawn(ctx, &job) {
             Ok(c) => c,
             Err(e) => {
@@ -51,7 +59,12 @@ impl Worker {
             }
         };
         let (stop, stopped) = oneshot::channel();
-        tokio::spawn(supervise(child, stopped, session, job.session));
+        let done = Done {
+            job,
+            dir: ctx.config.recordings_dir.clone(),
+            webhooks,
+        };
+        tokio::spawn(supervise(child, stopped, session, done));
         Some(Worker { stop: Some(stop) })
     }
 
@@ -103,12 +116,20 @@ fn spawn(ctx: &EgressContext, job: &Job) -> std::io::Result<tokio::process::Chil
     cmd.spawn()
 }
 
+/// Where a finished recording is announced.
+struct Done {
+    job: Job,
+    dir: std::path::PathBuf,
+    webhooks: Webhooks,
+}
+
 async fn supervise(
     mut child: tokio::process::Child,
     stopped: oneshot::Receiver<()>,
     session: SessionHandle,
-    id: SessionId,
+    done: Done,
 ) {
+    let id = done.job.session.clone();
     let overstayed = async {
         // A dropped sender (the session task is gone) also starts the grace period: the
         // worker sees the session end and finishes by itself.
@@ -117,7 +138,10 @@ async fn supervise(
     };
     tokio::select! {
         status = child.wait() => match status {
-            Ok(s) if s.success() => tracing::info!("egress worker of {id} finished"),
+            Ok(s) if s.success() => {
+                tracing::info!("egress worker of {id} finished");
+                completed(done).await;
+            }
             Ok(s) => tracing::warn!("egress worker of {id} failed: {s}"),
             Err(e) => tracing::warn!("egress worker of {id}: {e}"),
         },
@@ -134,4 +158,28 @@ fn ended(session: &SessionHandle, id: SessionId) {
     let _ = session
         .tx
         .try_send(SessionMsg::Input(Input::EgressEnded { session: id }));
+}
+
+/// `recording.completed` for the newest finished file of the session.
+async fn completed(done: Done) {
+    let Done { job, dir, webhooks } = done;
+    let sid = job.session.to_string();
+    let (app, s) = (job.app.clone(), sid.clone());
+    let newest = tokio::task::spawn_blocking(move || recordings_of(&dir, &app, &s).pop())
+        .await
+        .ok()
+        .flatten();
+    let Some(file) = newest else {
+        tracing::warn!("egress worker of {sid} left no finished file");
+        return;
+    };
+    let recording =
+        serde_json::to_value(crate::api::RecordingItem::new(&sid, file)).unwrap_or_default();
+    webhooks.notify_recording(RecordingDone {
+        app_key: job.app,
+        session_id: sid,
+        session_name: job.topic,
+        started_ms: job.started_ms,
+        recording,
+    });
 }

@@ -29,6 +29,22 @@ pub(crate) fn body(l: &Lifecycle, event_ts_ms: u64) -> Vec<u8> {
     serde_json::to_vec(&v).expect("serialises")
 }
 
+/// `recording.completed`: the session's fields as in [`body`], and `recording`.
+pub(crate) fn recording_body(r: &super::RecordingDone, event_ts_ms: u64) -> Vec<u8> {
+    let v = json!({
+        "event": "recording.completed",
+        "event_ts": event_ts_ms,
+        "payload": { "app_key": r.app_key, "object": {
+            "session_id": r.session_id,
+            "session_name": r.session_name,
+            "start_time": rfc3339(r.started_ms),
+            "recording": r.recording,
+        }},
+    });
+    // unwrap is ok because a JSON value of strings and numbers always serialises.
+    serde_json::to_vec(&v).expect("serialises")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

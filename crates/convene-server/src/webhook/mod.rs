@@ -1,9 +1,10 @@
-//! Signed webhooks: `session.started`, `session.ended`, `session.user_joined` and
-//! `session.user_left`, POSTed to the URLs configured for all apps (`--webhook-url`) and for
-//! each app (`[[apps]] webhook_urls`).
+//! Signed webhooks: `session.started`, `session.ended`, `session.user_joined`,
+//! `session.user_left` and `recording.completed`, POSTed to the URLs configured for all apps
+//! (`--webhook-url`) and for each app (`[[apps]] webhook_urls`).
 //!
 //! Session tasks never wait on a receiver: they hand each [`Lifecycle`] notice to
-//! [`Webhooks::notify`], a `try_send` into a bounded queue (when it is full the event is
+//! [`Webhooks::notify`] (egress supervisors each finished recording to
+//! [`Webhooks::notify_recording`]), a `try_send` into a bounded queue (when it is full the event is
 //! dropped and counted). One worker task takes the queue, builds each body once (`event`),
 //! and delivers it to every receiver of its app concurrently, up to [`MAX_IN_FLIGHT`] at
 //! once, each with its own retries (`deliver`) and signature (`sign`). Outcomes are counted
@@ -45,8 +46,45 @@ pub(crate) struct Webhooks {
 /// One event to deliver, and when it happened (Unix milliseconds).
 #[derive(Debug)]
 struct Job {
-    notice: Lifecycle,
+    notice: Notice,
     event_ts: u64,
+}
+
+/// What an event is about.
+#[derive(Debug)]
+enum Notice {
+    /// A session or user came or went (the session core's notice).
+    Session(Lifecycle),
+    /// A cloud recording's file is complete.
+    Recording(RecordingDone),
+}
+
+/// `recording.completed`: the session (as in the other events) and the file (as the REST API
+/// lists it).
+#[derive(Debug, Clone)]
+pub(crate) struct RecordingDone {
+    pub(crate) app_key: String,
+    pub(crate) session_id: String,
+    pub(crate) session_name: String,
+    pub(crate) started_ms: u64,
+    /// `{"id", "file_name", "file_size", "duration_ms", "download_url"}`.
+    pub(crate) recording: serde_json::Value,
+}
+
+impl Notice {
+    fn app(&self) -> &str {
+        match self {
+            Notice::Session(l) => &l.session.app_key,
+            Notice::Recording(r) => &r.app_key,
+        }
+    }
+
+    fn event(&self) -> &'static str {
+        match self {
+            Notice::Session(l) => l.event.name(),
+            Notice::Recording(_) => "recording.completed",
+        }
+    }
 }
 
 impl Webhooks {
@@ -94,11 +132,20 @@ impl Webhooks {
     /// Queues `notice` for its app's receivers without waiting; drops it (counted) when the
     /// queue is full.
     pub(crate) fn notify(&self, notice: Lifecycle) {
+        self.queue(Notice::Session(notice));
+    }
+
+    /// Queues `recording.completed` like [`Webhooks::notify`].
+    pub(crate) fn notify_recording(&self, done: RecordingDone) {
+        self.queue(Notice::Recording(done));
+    }
+
+    fn queue(&self, notice: Notice) {
         let Some(tx) = &self.tx else { return };
-        if !self.apps.contains_key(&notice.session.app_key) {
+        if !self.apps.contains_key(notice.app()) {
             return;
         }
-        let event = notice.event.name();
+        let event = notice.event();
         let event_ts = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
@@ -120,11 +167,14 @@ async fn run(
 ) {
     let slots = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
     while let Some(job) = rx.recv().await {
-        let Some(targets) = apps.get(&job.notice.session.app_key) else {
+        let Some(targets) = apps.get(job.notice.app()) else {
             continue;
         };
-        let event = job.notice.event.name();
-        let body = Bytes::from(event::body(&job.notice, job.event_ts));
+        let event = job.notice.event();
+        let body = Bytes::from(match &job.notice {
+            Notice::Session(l) => event::body(l, job.event_ts),
+            Notice::Recording(r) => event::recording_body(r, job.event_ts),
+        });
         for t in targets {
             // unwrap is ok because the semaphore is never closed.
             let slot = slots.clone().acquire_owned().await.expect("open");

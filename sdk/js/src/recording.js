@@ -1,0 +1,22 @@
+// `client.getRecordingClient()`: the host's cloud recording of the session (docs/egress.md).
+// Every call asks the server, which owns the state; `recording-change {state}` tells everyone.
+
+/** @typedef {import('./client.js').VideoClient} VideoClient */
+/** @typedef {'Recording' | 'Paused' | 'Stopped'} CloudRecordingStatus */
+
+export class RecordingClient {
+  /** @param {VideoClient} client */
+  constructor(client) { this._c = client; }
+  /** Host: starts recording (7500 when the server cannot record, 7501 when already recording). @returns {Promise<''>} */
+  startCloudRecording() { return this._c._call('recording.startCloudRecording'); }
+  /** Host: stops the recording; the server finishes the file. @returns {Promise<''>} */
+  stopCloudRecording() { return this._c._call('recording.stopCloudRecording'); }
+  /** Host: pauses; the paused time is left out of the file. @returns {Promise<''>} */
+  pauseCloudRecording() { return this._c._call('recording.pauseCloudRecording'); }
+  /** Host: resumes a paused recording. @returns {Promise<''>} */
+  resumeCloudRecording() { return this._c._call('recording.resumeCloudRecording'); }
+  /** The recording's state, from the server. @returns {Promise<CloudRecordingStatus>} */
+  getCloudRecordingStatus() { return this._c._ask('recording.getCloudRecordingStatus'); }
+  /** Whether this user may start a recording (the host, on a server that can record). @returns {Promise<boolean>} */
+  canStartRecording() { return this._c._ask('recording.canStartRecording'); }
+}

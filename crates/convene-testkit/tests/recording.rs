@@ -72,6 +72,28 @@ fn probe(file: &Path) -> (Vec<String>, f64) {
     (codecs, duration)
 }
 
+/// The share of strongly coloured pixels (channels far apart) in the frame at `at` seconds,
+/// decoded by ffmpeg at 16×9.
+fn colourful(file: &Path, at: f64) -> f64 {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-ss", &format!("{at:.2}"), "-i"])
+        .arg(file)
+        .args(["-frames:v", "1", "-vf", "scale=16:9", "-f", "rawvideo"])
+        .args(["-pix_fmt", "rgb24", "-"])
+        .output()
+        .expect("run ffmpeg");
+    assert!(
+        out.status.success() && out.stdout.len() == 16 * 9 * 3,
+        "a 16x9 frame"
+    );
+    let strong = out
+        .stdout
+        .chunks(3)
+        .filter(|p| p.iter().max().unwrap() - p.iter().min().unwrap() > 100)
+        .count();
+    strong as f64 / (16.0 * 9.0)
+}
+
 /// The finished recordings under `dir`: every `.mp4` with its sidecar.
 fn finished(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -184,6 +206,13 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
     assert_eq!(files.len(), 1, "{files:?}");
     let (codecs, duration) = probe(&files[0]);
     assert_eq!(codecs, ["h264", "aac"], "one H.264 and one AAC stream");
+    // The test pattern, not black: most of a frame from the middle is strong colour.
+    let colour = colourful(&files[0], duration / 2.0);
+    assert!(
+        colour > 0.5,
+        "{:.0} % of the picture is colour",
+        colour * 100.0
+    );
     // The worker starts (a process, a join, ffmpeg) after the request: up to ~1.5 s of the
     // wall time is not in the file; the pause must not be in it either.
     let wall = recorded.as_secs_f64();
@@ -299,4 +328,67 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&b[eol + 2..eol + 2 + len]);
         b = &b[eol + 2 + len + 2..];
     }
+}
+
+/// The pid of the egress worker recording `session` (a child of this test's server), from
+/// /proc: the one process whose command line is `convene egress ... --session-id <session>`.
+fn worker_pid(session: &str) -> Option<u32> {
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+        let cmd = std::fs::read(e.path().join("cmdline")).ok()?;
+        let args: Vec<&[u8]> = cmd.split(|b| *b == 0).collect();
+        let is_worker = args.get(1) == Some(&&b"egress"[..])
+            && args
+                .windows(2)
+                .any(|w| w[0] == b"--session-id" && w[1] == session.as_bytes());
+        is_worker.then_some(pid)
+    })
+}
+
+#[tokio::test]
+async fn a_killed_worker_stops_the_recording_and_the_session_goes_on() {
+    if !ffmpeg_here() {
+        return;
+    }
+    let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("convene-rec-{}", rand_suffix()));
+    let server = TestServer::start_with(|c| {
+        c.egress.recordings_dir = dir.clone();
+        c.egress.program = Some(bin);
+    })
+    .await;
+    let topic = "killed";
+    let (host, mut host_ev) = client(&server, topic, &host_token(topic), "Host").await;
+    let sid = host.get_session_info().session_id.to_string();
+    assert_ok(host.start_cloud_recording().await, "start");
+    wait_for(
+        &mut host_ev,
+        |e| is_recording(e, RecordingStatus::Recording),
+        WAIT,
+    )
+    .await;
+    wait_until("the worker runs", || worker_pid(&sid).is_some()).await;
+    let pid = worker_pid(&sid).unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    wait_for(
+        &mut host_ev,
+        |e| is_recording(e, RecordingStatus::Stopped),
+        WAIT,
+    )
+    .await;
+    assert_eq!(
+        assert_ok(host.get_cloud_recording_status().await, "status"),
+        RecordingStatus::Stopped
+    );
+    assert_ok(
+        host.chat_send_to_all("still here").await,
+        "the session goes on",
+    );
+    drop(host);
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -10,7 +10,8 @@
 //!   `getUser {userId}`, `getCurrentUserInfo`, `getSessionInfo`, `getSessionHost`, `isHost`,
 //!   `isManager` and `isOriginalHost` are answered from the client's local state; `leave`
 //!   (`{"end":true}` ends the session) leaves and exits; every other METHOD is a wire method
-//!   of the protocol (`makeHost`, `chat.send`, `command.send`, ...), sent as is with `args` as
+//!   of the protocol (`makeHost`, `chat.send`, `command.send`, `recording.startCloudRecording`,
+//!   ...), sent as is with `args` as
 //!   its params. Commands run one at a time, in order; events keep flowing meanwhile.
 //!   A malformed line, an unknown METHOD or bad args get an error reply (4003); the bot goes on.
 //!

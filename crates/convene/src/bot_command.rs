@@ -207,6 +207,15 @@ mod tests {
             ok(r#"{"id":5,"cmd":"chat.sendToAll","args":{"text":"hi"}}"#).command,
             Command::Wire(ClientMsg::ChatSendToAll { .. })
         ));
+        // Cloud recording (issue 13): the SDK's names, no args.
+        assert_eq!(
+            ok(r#"{"id":6,"cmd":"recording.startCloudRecording"}"#).command,
+            Command::Wire(ClientMsg::StartCloudRecording)
+        );
+        assert_eq!(
+            ok(r#"{"id":7,"cmd":"recording.getCloudRecordingStatus","args":{}}"#).command,
+            Command::Wire(ClientMsg::GetCloudRecordingStatus)
+        );
     }
 
     #[test]

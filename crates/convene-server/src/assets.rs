@@ -30,6 +30,7 @@ const SDK_MODULES: &[(&str, &str)] = sdk_modules!(
     "preview.js",
     "prober.js",
     "protocol.gen.js",
+    "recording.js",
     "rules.js",
     "session-state.js",
     "signaling.js",

@@ -215,7 +215,10 @@ impl Driver {
                 Output::Close { conn } => {
                     self.closed.insert(conn);
                 }
-                Output::Send { .. } | Output::Media(_) | Output::Lifecycle(_) => {}
+                Output::Send { .. }
+                | Output::Media(_)
+                | Output::Lifecycle(_)
+                | Output::Egress(_) => {}
             }
         }
         if let Some((conn, _)) = asked {

@@ -62,6 +62,7 @@ impl Media {
                 topic,
                 passcode,
                 session_key,
+                run,
             } => {
                 let Some(ctx) = self.plane.egress() else {
                     tracing::error!("no egress context: cannot record {session}");
@@ -71,6 +72,7 @@ impl Media {
                     app: self.session.shared.key.app.clone(),
                     session,
                     started_ms: self.session.shared.started_ms.get().copied().unwrap_or(0),
+                    run,
                     topic,
                     passcode,
                     session_key,

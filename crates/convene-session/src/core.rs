@@ -181,7 +181,7 @@ impl Core {
                 from,
                 kind,
             } => self.media_slot(&session, user, mid, from, kind),
-            Input::EgressEnded { session } => self.egress_ended(&session),
+            Input::EgressEnded { session, run } => self.egress_ended(&session, run),
         }
     }
 
@@ -362,7 +362,7 @@ impl Core {
             return;
         };
         let mut updates = updates;
-        updates.retain(|u| Some(u.user_id) != s.egress);
+        updates.retain(|u| !s.egress.contains(&u.user_id));
         if updates.is_empty() {
             return;
         }

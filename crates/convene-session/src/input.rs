@@ -87,6 +87,8 @@ pub enum Input {
     EgressEnded {
         /// Session id.
         session: SessionId,
+        /// The `run` of the `EgressAction::Start` it was started for.
+        run: u64,
     },
 }
 

@@ -129,6 +129,8 @@ pub enum EgressAction {
         passcode: Option<String>,
         /// The session's `session_key`, which the worker's token must carry too.
         session_key: Option<String>,
+        /// Which recording of the session this is: give it back in `Input::EgressEnded`.
+        run: u64,
     },
     /// The recording stopped: the worker finishes its file and leaves (the driver ends it
     /// if it does not within a grace period).

@@ -10,7 +10,7 @@ use convene_protocol::{
     AudioKind, ChatPrivilege, Participant, ParticipantUpdate, RecordingStatus, SessionId,
     SharePrivilege, UserId,
 };
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::Instant;
 
 /// A user of one session instance.
@@ -102,9 +102,13 @@ pub(crate) struct Session {
     pub(crate) last_speakers: Vec<UserId>,
     /// The cloud recording's state (`handlers/recording.rs`).
     pub(crate) recording: RecordingStatus,
-    /// The egress worker recording it: a user no one else sees (not in user lists, no
+    /// The egress workers in it (the current recording's, and one still finishing the file
+    /// of a recording stopped just before): users no one else sees (not in user lists, no
     /// `user-added` / `user-updated` / `user-removed`, no webhooks, never elected host).
-    pub(crate) egress: Option<UserId>,
+    pub(crate) egress: BTreeSet<UserId>,
+    /// Counts recordings started: a worker's end matters only to the recording it was
+    /// started for.
+    pub(crate) recording_run: u64,
 }
 
 impl Session {
@@ -138,7 +142,8 @@ impl Session {
             sharers: Vec::new(),
             last_speakers: Vec::new(),
             recording: RecordingStatus::Stopped,
-            egress: None,
+            egress: BTreeSet::new(),
+            recording_run: 0,
         }
     }
 
@@ -156,7 +161,7 @@ impl Session {
             topic: self.topic.clone(),
             started_ms: self.started_ms,
             has_passcode: self.passcode.is_some(),
-            user_count: self.users.len() - usize::from(self.egress.is_some()),
+            user_count: self.users.len() - self.egress.len(),
         }
     }
 
@@ -173,12 +178,12 @@ impl Session {
     pub(crate) fn visible(&self) -> impl Iterator<Item = &User> {
         self.users
             .values()
-            .filter(move |u| Some(u.p.user_id) != self.egress)
+            .filter(move |u| !self.egress.contains(&u.p.user_id))
     }
 
     /// Whether only the egress worker is left.
     pub(crate) fn only_egress_left(&self) -> bool {
-        self.egress.is_some() && self.visible().next().is_none()
+        !self.egress.is_empty() && self.visible().next().is_none()
     }
 
     pub(crate) fn participants(&self) -> Vec<Participant> {
@@ -191,7 +196,7 @@ impl Session {
         crate::card::list(
             self.users
                 .values()
-                .filter(|u| Some(u.p.user_id) != self.egress || u.p.user_id == viewer)
+                .filter(|u| !self.egress.contains(&u.p.user_id) || u.p.user_id == viewer)
                 .map(|u| &u.p),
         )
     }

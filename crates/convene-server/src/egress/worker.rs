@@ -36,6 +36,8 @@ pub(crate) struct Job {
     pub(crate) session: SessionId,
     /// When the session started (Unix ms), for the webhook.
     pub(crate) started_ms: u64,
+    /// Which recording of the session (`EgressAction::Start::run`).
+    pub(crate) run: u64,
     pub(crate) topic: String,
     pub(crate) passcode: Option<String>,
     pub(crate) session_key: Option<String>,
@@ -54,7 +56,7 @@ impl Worker {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!("cannot start the egress worker of {}: {e}", job.session);
-                ended(&session, job.session);
+                ended(&session, job.session, job.run);
                 return None;
             }
         };
@@ -129,7 +131,7 @@ async fn supervise(
     session: SessionHandle,
     done: Done,
 ) {
-    let id = done.job.session.clone();
+    let (id, run) = (done.job.session.clone(), done.job.run);
     let overstayed = async {
         // A dropped sender (the session task is gone) also starts the grace period: the
         // worker sees the session end and finishes by itself.
@@ -150,14 +152,14 @@ async fn supervise(
             let _ = child.kill().await;
         }
     }
-    ended(&session, id);
+    ended(&session, id, run);
 }
 
 /// Tells the session its worker is gone (a no-op for a recording already stopped).
-fn ended(session: &SessionHandle, id: SessionId) {
+fn ended(session: &SessionHandle, id: SessionId, run: u64) {
     let _ = session
         .tx
-        .try_send(SessionMsg::Input(Input::EgressEnded { session: id }));
+        .try_send(SessionMsg::Input(Input::EgressEnded { session: id, run }));
 }
 
 /// `recording.completed` for the newest finished file of the session.

@@ -36,14 +36,12 @@ impl Core {
         let egress = self.config.egress_identity.is_some()
             && token.user_identity == self.config.egress_identity;
         if egress {
-            // Only into a session whose recording waits for its worker.
+            // Only into a session that records.
             let waiting = self.by_key.get(&key).and_then(|sid| self.sessions.get(sid));
-            if !waiting
-                .is_some_and(|s| s.recording != RecordingStatus::Stopped && s.egress.is_none())
-            {
+            if !waiting.is_some_and(|s| s.recording != RecordingStatus::Stopped) {
                 return Err(ErrorBody::new(
                     ErrorCode::SessionEnded,
-                    "no recording waits for a worker in this session",
+                    "no recording runs in this session",
                 ));
             }
         }
@@ -93,7 +91,7 @@ impl Core {
             s.host = Some(uid);
         }
         if egress {
-            s.egress = Some(uid);
+            s.egress.insert(uid);
         }
         if token.role_host && s.original_host.is_none() {
             s.original_host = Some(uid);
@@ -154,7 +152,7 @@ impl Core {
             let present: Vec<UserId> = batch
                 .iter()
                 .copied()
-                .filter(|u| s.users.contains_key(u) && Some(*u) != s.egress)
+                .filter(|u| s.users.contains_key(u) && !s.egress.contains(u))
                 .collect();
             let card = |u: &UserId| s.users[u].p.clone();
             // Ids follow join order and every later joiner is in this batch: those present
@@ -233,7 +231,7 @@ impl Core {
             self.close(old);
         }
         self.conns.insert(conn, (r.session_id.clone(), r.user_id));
-        if was_failover && self.sessions[&r.session_id].egress != Some(r.user_id) {
+        if was_failover && !self.sessions[&r.session_id].egress.contains(&r.user_id) {
             // The resumer learns its state from the reply; the others from this delta.
             let mut d = ParticipantUpdate::new(r.user_id);
             d.is_in_failover = Some(false);
@@ -283,10 +281,7 @@ impl Core {
         for other in s.users.values_mut() {
             other.attached.remove(&uid);
         }
-        let was_egress = s.egress == Some(uid);
-        if was_egress {
-            s.egress = None;
-        }
+        let was_egress = s.egress.remove(&uid);
         let empty = s.users.is_empty();
         let only_egress = s.only_egress_left();
         let info = s.info();
@@ -338,7 +333,7 @@ impl Core {
                 session: sid.clone(),
                 user: u.p.user_id,
             });
-            if Some(u.p.user_id) != s.egress {
+            if !s.egress.contains(&u.p.user_id) {
                 info.user_count -= 1;
                 self.lifecycle(LifecycleEvent::UserLeft, info.clone(), Some((*u.p).clone()));
             }

@@ -23,11 +23,13 @@ impl Core {
         if s.recording != RecordingStatus::Stopped {
             return Err(mismatch("the recording has already started"));
         }
+        s.recording_run += 1;
         let start = EgressAction::Start {
             session: sid.clone(),
             topic: s.topic.clone(),
             passcode: s.passcode.clone(),
             session_key: s.session_key.clone(),
+            run: s.recording_run,
         };
         self.out.push_back(Output::Egress(start));
         self.set_recording(sid, RecordingStatus::Recording);
@@ -80,13 +82,14 @@ impl Core {
         Ok(Payload::Value(serde_json::json!(available && may)))
     }
 
-    /// The egress worker of `sid` stopped by itself (it failed, or could not start): the
-    /// recording is over.
-    pub(crate) fn egress_ended(&mut self, sid: &SessionId) {
+    /// The egress worker of recording `run` of `sid` ended (it failed, could not start, or
+    /// finished after a stop): if that recording still runs, it is over. A worker of an
+    /// earlier recording ending changes nothing.
+    pub(crate) fn egress_ended(&mut self, sid: &SessionId, run: u64) {
         if self
             .sessions
             .get(sid)
-            .is_some_and(|s| s.recording != RecordingStatus::Stopped)
+            .is_some_and(|s| s.recording != RecordingStatus::Stopped && s.recording_run == run)
         {
             self.set_recording(sid, RecordingStatus::Stopped);
         }

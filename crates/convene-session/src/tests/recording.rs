@@ -34,6 +34,7 @@ fn the_host_records_pauses_and_stops_and_everyone_hears_of_it() {
             topic: "Topic".into(),
             passcode: None,
             session_key: None,
+            run: 1,
         }]
     );
     assert_eq!(h.code(a, ClientMsg::StartCloudRecording), 7501);
@@ -70,7 +71,17 @@ fn without_ffmpeg_starting_names_what_to_install_and_a_failed_worker_stops_it() 
     let a = h.join(&HOST, "a");
     h.req(a, ClientMsg::StartCloudRecording).unwrap();
     let session = h.core.session_ids().remove(0);
-    h.core.handle(h.now, Input::EgressEnded { session });
+    // A worker of an earlier recording ending changes nothing; this one's ends it.
+    h.core.handle(
+        h.now,
+        Input::EgressEnded {
+            session: session.clone(),
+            run: 0,
+        },
+    );
+    h.drain();
+    assert_eq!(states(&h, a), vec![RecordingStatus::Recording]);
+    h.core.handle(h.now, Input::EgressEnded { session, run: 1 });
     h.drain();
     assert_eq!(
         states(&h, a),
@@ -101,15 +112,19 @@ fn the_worker_is_seen_by_no_one_and_leaves_with_the_last_user() {
         .unwrap();
     let wid = jr.user_id;
     assert!(jr.users.iter().any(|u| u.user_id == wid), "it sees itself");
-    assert!(
-        h.join_full("app", "Topic", &WORKER, "rec", None, None, 10)
-            .is_err(),
-        "one worker"
-    );
+    // Stopped and started again while the first worker still finishes its file: the
+    // second one joins too.
+    h.req(a, ClientMsg::StopCloudRecording).unwrap();
+    h.req(a, ClientMsg::StartCloudRecording).unwrap();
+    let (_, jr2) = h
+        .join_full("app", "Topic", &WORKER, "rec", None, None, 10)
+        .unwrap();
     for c in [a, b] {
         let users = h.req(c, ClientMsg::GetAllUser).unwrap();
         assert_eq!(users.as_array().unwrap().len(), 2, "{users}");
-        assert!(!h.view(c).users.contains_key(&wid), "no user-added");
+        for worker in [wid, jr2.user_id] {
+            assert!(!h.view(c).users.contains_key(&worker), "no user-added");
+        }
     }
     assert!(h
         .lifecycle

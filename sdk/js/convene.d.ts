@@ -153,6 +153,21 @@ export interface CommandClient {
   send(text: string, userId?: number): Promise<CommandChannelMsg>;
 }
 
+/** The state of the session's cloud recording (`recording-change {state}`). */
+export type CloudRecordingStatus = 'Recording' | 'Paused' | 'Stopped';
+
+/** Cloud recording (`sdk/js/src/recording.js`; docs/egress.md). Each call asks the server. */
+export interface RecordingClient {
+  /** Host only (5007); 7500 when the server cannot record; 7501 when already recording. */
+  startCloudRecording(): ExecutedResult;
+  stopCloudRecording(): ExecutedResult;
+  /** The paused time is left out of the file. */
+  pauseCloudRecording(): ExecutedResult;
+  resumeCloudRecording(): ExecutedResult;
+  getCloudRecordingStatus(): Promise<CloudRecordingStatus>;
+  canStartRecording(): Promise<boolean>;
+}
+
 export interface AudioOption {
   mute?: boolean;
   microphoneId?: string;

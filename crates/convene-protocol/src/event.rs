@@ -328,6 +328,9 @@ pub enum Event {
         /// The new state.
         state: crate::RecordingStatus,
     },
+    /// The session's live stream changed state (to everyone): the status as a number.
+    #[serde(rename = "live-stream-status")]
+    LiveStreamStatus(crate::LiveStreamStatus),
 }
 
 impl Event {
@@ -353,6 +356,7 @@ impl Event {
             Event::ChatPrivilegeChange { .. } => "chat-privilege-change",
             Event::CommandChannelMessage { .. } => "command-channel-message",
             Event::RecordingChange { .. } => "recording-change",
+            Event::LiveStreamStatus(_) => "live-stream-status",
         }
     }
 }

@@ -24,6 +24,7 @@ mod event;
 mod ids;
 mod join;
 mod limits;
+mod live;
 mod participant;
 pub mod probe;
 mod recording;
@@ -40,6 +41,7 @@ pub use event::{
 pub use ids::{SessionId, UserId};
 pub use join::{normalize_user_name, validate_join_params, ValidJoin};
 pub use limits::*;
+pub use live::{LiveStreamParams, LiveStreamStatus};
 pub use participant::{AudioKind, Participant, ParticipantUpdate};
 pub use recording::RecordingStatus;
 pub use request::{

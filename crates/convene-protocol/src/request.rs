@@ -234,6 +234,17 @@ pub enum ClientMsg {
     /// Whether this user may start a recording here. Reply: `bool`.
     #[serde(rename = "recording.canStartRecording")]
     CanStartRecording,
+
+    // ---- live streaming (`client.getLiveStreamClient()`) ----------------------------------
+    /// Host: stream the session to an RTMP ingest (`live-stream-status` to everyone).
+    #[serde(rename = "liveStream.startLiveStream")]
+    StartLiveStream(crate::LiveStreamParams),
+    /// Host: stop the live stream.
+    #[serde(rename = "liveStream.stopLiveStream")]
+    StopLiveStream,
+    /// The live stream's state. Reply: [`crate::LiveStreamStatus`].
+    #[serde(rename = "liveStream.getLiveStreamStatus")]
+    GetLiveStreamStatus,
 }
 
 fn default_quality() -> u8 {
@@ -329,6 +340,9 @@ impl ClientMsg {
             ClientMsg::ResumeCloudRecording => "recording.resumeCloudRecording",
             ClientMsg::GetCloudRecordingStatus => "recording.getCloudRecordingStatus",
             ClientMsg::CanStartRecording => "recording.canStartRecording",
+            ClientMsg::StartLiveStream(_) => "liveStream.startLiveStream",
+            ClientMsg::StopLiveStream => "liveStream.stopLiveStream",
+            ClientMsg::GetLiveStreamStatus => "liveStream.getLiveStreamStatus",
         }
     }
 }

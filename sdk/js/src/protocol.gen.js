@@ -140,6 +140,9 @@ export const METHODS = Object.freeze([
   "recording.resumeCloudRecording",
   "recording.getCloudRecordingStatus",
   "recording.canStartRecording",
+  "liveStream.startLiveStream",
+  "liveStream.stopLiveStream",
+  "liveStream.getLiveStreamStatus",
 ]);
 
 /** Every server → client event name. */
@@ -163,6 +166,7 @@ export const EVENTS = Object.freeze([
   "chat-privilege-change",
   "command-channel-message",
   "recording-change",
+  "live-stream-status",
 ]);
 
 /** `chat.setPrivilege` values. */

@@ -146,6 +146,10 @@ impl ClientCore {
         match result {
             Ok(r) => match r.decode::<JoinResult>() {
                 Ok(j) => {
+                    // The node that took us back is our node now.
+                    if let Some(url) = self.link_url.clone() {
+                        self.session_url = Some(url);
+                    }
                     let catch_up = self.state.resume(j);
                     self.enter_joined(now);
                     for e in catch_up {

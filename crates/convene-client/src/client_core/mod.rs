@@ -142,6 +142,8 @@ pub(crate) struct ClientCore {
     nodes: Vec<String>,
     /// The nodes given to `init`, where each join's list starts.
     init_nodes: Vec<String>,
+    /// The URL of the socket last opened.
+    link_url: Option<String>,
     /// The `join` on its way, kept to send again where a redirect points.
     join_params: Option<JoinParams>,
     /// Redirects followed by the current `join`.
@@ -164,6 +166,7 @@ impl Default for ClientCore {
             session_url: None,
             nodes: Vec::new(),
             init_nodes: Vec::new(),
+            link_url: None,
             join_params: None,
             redirects: 0,
             pending: Pending::default(),

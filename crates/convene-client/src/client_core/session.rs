@@ -143,11 +143,12 @@ impl ClientCore {
     }
 
     pub(super) fn on_opened(&mut self, now: Instant) {
-        if !matches!(self.link, Link::Opening { .. }) {
+        let Link::Opening { url, .. } = &self.link else {
             // Not asked for (any more): let it go.
             self.out.push_back(Output::Close(CloseMode::Drop));
             return;
-        }
+        };
+        self.link_url = Some(url.clone());
         self.link = Link::Up;
         match std::mem::replace(&mut self.phase, Phase::Idle) {
             Phase::Connecting { call, params } => {

@@ -12,6 +12,8 @@
 mod keeper;
 mod router;
 mod store;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use router::RedisRouter;
 
@@ -39,21 +41,5 @@ impl ClusterConfig {
             base.to_owned()
         };
         format!("{ws}/rtc/v1")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_signaling_url_follows_the_public_url() {
-        let c = |u: &str| ClusterConfig {
-            redis_url: String::new(),
-            node_id: "a".into(),
-            public_url: u.into(),
-        };
-        assert_eq!(c("http://h:1/").signaling_url(), "ws://h:1/rtc/v1");
-        assert_eq!(c("https://h").signaling_url(), "wss://h/rtc/v1");
     }
 }

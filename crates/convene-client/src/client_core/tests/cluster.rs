@@ -81,4 +81,24 @@ fn failover_tries_each_node_in_turn_and_follows_a_resume_redirect() {
     let resume = only_request(&h.drain());
     let out = h.reply(resume.id, join_result(vec![host(1, "Ann"), user(2, "Bob")]));
     assert!(out.contains(&connection(ConnectionState::Connected, None)));
+    assert_eq!(h.core.session_url(), Some(C), "C is our node now");
+}
+
+#[test]
+fn a_resume_through_another_node_makes_it_our_node() {
+    let mut h = Harness::new();
+    h.join();
+    h.push(Event::ClusterNodes {
+        urls: vec![URL.into(), B.into()],
+    });
+    h.input(Input::Closed("node died".into()));
+    h.drain();
+    assert_eq!(h.fire(), vec![Output::Connect(URL.into())]);
+    h.input(Input::ConnectFailed("refused".into()));
+    h.drain();
+    assert_eq!(h.fire(), vec![Output::Connect(B.into())]);
+    h.input(Input::Opened);
+    let resume = only_request(&h.drain());
+    h.reply(resume.id, join_result(vec![host(1, "Ann"), user(2, "Bob")]));
+    assert_eq!(h.core.session_url(), Some(B));
 }

@@ -168,6 +168,15 @@ export interface RecordingClient {
   canStartRecording(): Promise<boolean>;
 }
 
+/** Live streaming (`sdk/js/src/live-stream.js`; docs/egress.md). Each call asks the server. */
+export interface LiveStreamClient {
+  /** Host only (5007); 7401 unless `rtmp://`/`rtmps://`; 7402 when already streaming. */
+  startLiveStream(streamUrl: string, streamKey: string, broadcastUrl: string): ExecutedResult;
+  stopLiveStream(): ExecutedResult;
+  /** `LiveStreamStatus`: 0 Ended, 1 InProgress, 2 Connecting, 3 Timeout. */
+  getLiveStreamStatus(): Promise<number>;
+}
+
 export interface AudioOption {
   mute?: boolean;
   microphoneId?: string;

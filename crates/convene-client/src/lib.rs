@@ -71,6 +71,7 @@ mod client_core;
 mod driver;
 mod error;
 mod event;
+mod live;
 mod media;
 mod media_state;
 mod process;

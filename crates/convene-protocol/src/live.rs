@@ -19,6 +19,16 @@ pub enum LiveStreamStatus {
     Timeout,
 }
 
+impl LiveStreamStatus {
+    /// A worker streams, or is about to (`Connecting`, `InProgress`).
+    pub fn is_running(self) -> bool {
+        matches!(
+            self,
+            LiveStreamStatus::Connecting | LiveStreamStatus::InProgress
+        )
+    }
+}
+
 impl TryFrom<u8> for LiveStreamStatus {
     type Error = String;
     fn try_from(v: u8) -> Result<Self, String> {

@@ -26,6 +26,7 @@ const SDK_MODULES: &[(&str, &str)] = sdk_modules!(
     "endpoint.js",
     "enums.js",
     "errors.js",
+    "live-stream.js",
     "media-peer.js",
     "preview.js",
     "prober.js",

@@ -26,8 +26,9 @@ pub(crate) struct Media {
     /// Peers whose media errors have been logged: one line each, however many bad offers a
     /// client sends (each still gets its error reply).
     logged: HashSet<PeerId>,
-    /// The egress worker of the running recording.
+    /// The egress workers of the running recording and live stream.
     egress: Option<crate::egress::Worker>,
+    live: Option<crate::egress::Worker>,
 }
 
 /// What the session task must do after an SFU event.
@@ -50,41 +51,65 @@ impl Media {
             pending: HashMap::new(),
             logged: HashSet::new(),
             egress: None,
+            live: None,
         }
     }
 
-    /// Starts or stops the session's egress worker, as the core says; a finished file is
-    /// announced through `webhooks` (`recording.completed`).
+    /// Starts or stops the session's egress workers (its recording, its live stream), as the
+    /// core says; a finished file is announced through `webhooks` (`recording.completed`).
     pub(crate) fn egress(&mut self, action: EgressAction, webhooks: &crate::webhook::Webhooks) {
-        match action {
+        let (slot, job) = match action {
             EgressAction::Start {
                 session,
                 topic,
                 passcode,
                 session_key,
                 run,
-            } => {
-                let Some(ctx) = self.plane.egress() else {
-                    tracing::error!("no egress context: cannot record {session}");
-                    return;
+            } => (false, (session, topic, passcode, session_key, run, None)),
+            EgressAction::StartLive {
+                session,
+                topic,
+                passcode,
+                session_key,
+                run,
+                ingest,
+            } => (
+                true,
+                (session, topic, passcode, session_key, run, Some(ingest)),
+            ),
+            EgressAction::Stop { .. } | EgressAction::StopLive { .. } => {
+                let live = matches!(action, EgressAction::StopLive { .. });
+                let worker = if live {
+                    &mut self.live
+                } else {
+                    &mut self.egress
                 };
-                let job = crate::egress::Job {
-                    app: self.session.shared.key.app.clone(),
-                    session,
-                    started_ms: self.session.shared.started_ms.get().copied().unwrap_or(0),
-                    run,
-                    topic,
-                    passcode,
-                    session_key,
-                };
-                let hooks = webhooks.clone();
-                self.egress = crate::egress::Worker::start(ctx, job, self.session.clone(), hooks);
-            }
-            EgressAction::Stop { .. } => {
-                if let Some(mut w) = self.egress.take() {
+                if let Some(mut w) = worker.take() {
                     w.stop();
                 }
+                return;
             }
+        };
+        let (session, topic, passcode, session_key, run, ingest) = job;
+        let Some(ctx) = self.plane.egress() else {
+            tracing::error!("no egress context: cannot record or stream {session}");
+            return;
+        };
+        let job = crate::egress::Job {
+            app: self.session.shared.key.app.clone(),
+            session,
+            started_ms: self.session.shared.started_ms.get().copied().unwrap_or(0),
+            run,
+            topic,
+            passcode,
+            session_key,
+            ingest,
+        };
+        let worker = crate::egress::Worker::start(ctx, job, self.session.clone(), webhooks.clone());
+        if slot {
+            self.live = worker;
+        } else {
+            self.egress = worker;
         }
     }
 

@@ -181,7 +181,17 @@ impl Core {
                 from,
                 kind,
             } => self.media_slot(&session, user, mid, from, kind),
-            Input::EgressEnded { session, run } => self.egress_ended(&session, run),
+            Input::EgressEnded {
+                session,
+                run,
+                live: false,
+            } => self.egress_ended(&session, run),
+            Input::EgressEnded {
+                session,
+                run,
+                live: true,
+            } => self.live_ended(&session, run),
+            Input::EgressStreaming { session, run } => self.live_streaming(&session, run),
         }
     }
 
@@ -259,6 +269,10 @@ impl Core {
             ClientMsg::ResumeCloudRecording => self.pause_recording(sid, me, false),
             ClientMsg::GetCloudRecordingStatus => self.recording_status(sid),
             ClientMsg::CanStartRecording => self.can_record(sid, me),
+            // Live streaming: handlers/live.rs.
+            ClientMsg::StartLiveStream(p) => self.start_live(sid, me, p),
+            ClientMsg::StopLiveStream => self.stop_live(sid, me),
+            ClientMsg::GetLiveStreamStatus => self.live_status(sid),
             // Ping, resume and join were answered above, rtc.offer by `handle`; ClientMsg is
             // non-exhaustive for other crates.
             other => Err(ErrorBody::new(

@@ -87,7 +87,16 @@ pub enum Input {
     EgressEnded {
         /// Session id.
         session: SessionId,
-        /// The `run` of the `EgressAction::Start` it was started for.
+        /// The `run` of the `EgressAction::Start` (or `StartLive`) it was started for.
+        run: u64,
+        /// It was a live stream's worker.
+        live: bool,
+    },
+    /// The live stream's worker reached the ingest.
+    EgressStreaming {
+        /// Session id.
+        session: SessionId,
+        /// The `run` of its `EgressAction::StartLive`.
         run: u64,
     },
 }

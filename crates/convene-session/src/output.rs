@@ -138,4 +138,24 @@ pub enum EgressAction {
         /// Session id.
         session: SessionId,
     },
+    /// Start a worker streaming the session to an RTMP ingest.
+    StartLive {
+        /// Session id.
+        session: SessionId,
+        /// The topic the worker joins.
+        topic: String,
+        /// The session's passcode.
+        passcode: Option<String>,
+        /// The session's `session_key`.
+        session_key: Option<String>,
+        /// Which stream of the session this is: give it back in the worker's inputs.
+        run: u64,
+        /// `streamUrl/streamKey`.
+        ingest: String,
+    },
+    /// The live stream stopped: its worker stops and leaves.
+    StopLive {
+        /// Session id.
+        session: SessionId,
+    },
 }

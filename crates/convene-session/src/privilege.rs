@@ -111,7 +111,8 @@ impl Session {
         }
     }
 
-    /// Cloud recording (start, stop, pause, resume) needs the host (SPEC §5: 5007).
+    /// Cloud recording (start, stop, pause, resume) and live streaming need the host
+    /// (SPEC §5: 5007).
     pub(crate) fn require_may_record(&self, me: UserId) -> Rule {
         if self.is_host(me) {
             Ok(())

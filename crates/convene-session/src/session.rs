@@ -7,8 +7,8 @@ use crate::input::ConnId;
 use crate::output::MediaState;
 use crate::rate::RateWindow;
 use convene_protocol::{
-    AudioKind, ChatPrivilege, Participant, ParticipantUpdate, RecordingStatus, SessionId,
-    SharePrivilege, UserId,
+    AudioKind, ChatPrivilege, LiveStreamStatus, Participant, ParticipantUpdate, RecordingStatus,
+    SessionId, SharePrivilege, UserId,
 };
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::Instant;
@@ -109,6 +109,9 @@ pub(crate) struct Session {
     /// Counts recordings started: a worker's end matters only to the recording it was
     /// started for.
     pub(crate) recording_run: u64,
+    /// The live stream's state (`handlers/live.rs`), and its count of streams started.
+    pub(crate) live: LiveStreamStatus,
+    pub(crate) live_run: u64,
 }
 
 impl Session {
@@ -144,6 +147,8 @@ impl Session {
             recording: RecordingStatus::Stopped,
             egress: BTreeSet::new(),
             recording_run: 0,
+            live: LiveStreamStatus::Ended,
+            live_run: 0,
         }
     }
 

@@ -4,7 +4,7 @@
 //! (with the reason printed) without ffmpeg, unless `CONVENE_REQUIRE_FFMPEG=1`.
 
 use crate::webhooks::{Answer, Receiver};
-use convene_client::protocol::{Event, RecordingStatus};
+use convene_client::protocol::{Event, LiveStreamStatus, RecordingStatus};
 use convene_client::{ClientEvent, MediaOptions};
 use convene_testkit::*;
 use std::path::{Path, PathBuf};
@@ -389,6 +389,103 @@ async fn a_killed_worker_stops_the_recording_and_the_session_goes_on() {
         "the session goes on",
     );
     drop(host);
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_host_streams_live_to_an_rtmp_ingest_and_a_bad_one_times_out() {
+    if !ffmpeg_here() {
+        return;
+    }
+    let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("convene-live-{}", rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A real RTMP ingest on loopback: ffmpeg listening, keeping what it gets.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let flv = dir.join("ingest.flv");
+    let mut ingest = tokio::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-listen", "1", "-i"])
+        .arg(format!("rtmp://127.0.0.1:{port}/live/key"))
+        .args(["-c", "copy", "-y"])
+        .arg(&flv)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("run ffmpeg -listen");
+    let server = TestServer::start_with(|c| {
+        c.egress.recordings_dir = dir.clone();
+        c.egress.program = Some(bin);
+    })
+    .await;
+    let topic = "live";
+    let (host, mut host_ev) = client(&server, topic, &host_token(topic), "Host").await;
+    let (guest, mut guest_ev) = client(&server, topic, &participant_token(topic), "Guest").await;
+    let media = host.get_media_stream().expect("joined");
+    let (_, video) = convene_media::read_ivf(&fixture("testsrc-320x180.ivf")).expect("IVF");
+    media
+        .set_options(MediaOptions {
+            video_frames: Some(video.into_iter().map(|f| f.data).collect()),
+            audio_frames: Some(convene_media::read_ogg_opus(&fixture("tone-440.opus")).unwrap()),
+            simulcast: false,
+            ..MediaOptions::default()
+        })
+        .await;
+    assert_ok(media.start_video().await, "start video");
+    assert_ok(media.start_audio(false).await, "start audio");
+
+    let url = format!("rtmp://127.0.0.1:{port}/live");
+    assert_code(
+        guest.start_live_stream(&url, "key", "").await,
+        5007,
+        "a guest",
+    );
+    assert_code(
+        host.start_live_stream("http://x/live", "key", "").await,
+        7401,
+        "not rtmp",
+    );
+    assert_ok(host.start_live_stream(&url, "key", "").await, "start");
+    let is_live = |e: &ClientEvent, want: LiveStreamStatus| matches!(e.as_session(), Some(Event::LiveStreamStatus(s)) if *s == want);
+    let limit = Duration::from_secs(20);
+    wait_for(
+        &mut guest_ev,
+        |e| is_live(e, LiveStreamStatus::InProgress),
+        limit,
+    )
+    .await;
+    assert_code(host.start_live_stream(&url, "key", "").await, 7402, "twice");
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_ok(host.stop_live_stream().await, "stop");
+    wait_for(&mut host_ev, |e| is_live(e, LiveStreamStatus::Ended), WAIT).await;
+    let status = bounded_for("the ingest ends", Duration::from_secs(30), ingest.wait()).await;
+    assert!(status.is_ok());
+    let (codecs, duration) = probe(&flv);
+    assert_eq!(codecs, ["h264", "aac"], "FLV with H.264 and AAC");
+    assert!(duration > 2.0, "{duration} s reached the ingest");
+
+    // Nothing listens there: Timeout within seconds, not a hang.
+    let t0 = Instant::now();
+    assert_ok(
+        host.start_live_stream("rtmp://127.0.0.1:1/live", "key", "")
+            .await,
+        "start",
+    );
+    wait_for(
+        &mut guest_ev,
+        |e| is_live(e, LiveStreamStatus::Timeout),
+        limit,
+    )
+    .await;
+    assert!(t0.elapsed() < limit);
+    assert_eq!(
+        assert_ok(guest.get_live_stream_status().await, "status"),
+        LiveStreamStatus::Timeout
+    );
+    drop((host, guest));
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

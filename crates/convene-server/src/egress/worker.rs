@@ -41,6 +41,8 @@ pub(crate) struct Job {
     pub(crate) topic: String,
     pub(crate) passcode: Option<String>,
     pub(crate) session_key: Option<String>,
+    /// A live stream's `streamUrl/streamKey`; `None` for a recording.
+    pub(crate) ingest: Option<String>,
 }
 
 impl Worker {
@@ -56,7 +58,7 @@ impl Worker {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!("cannot start the egress worker of {}: {e}", job.session);
-                ended(&session, job.session, job.run);
+                ended(&session, &job);
                 return None;
             }
         };
@@ -115,6 +117,11 @@ fn spawn(ctx: &EgressContext, job: &Job) -> std::io::Result<tokio::process::Chil
     if let Some(p) = &job.passcode {
         cmd.args(["--passcode", p]);
     }
+    if let Some(url) = &job.ingest {
+        // A secret too (its key): in the environment. The worker prints `streaming` once
+        // the ingest takes the stream.
+        cmd.env("CONVENE_EGRESS_INGEST", url).stdout(Stdio::piped());
+    }
     cmd.spawn()
 }
 
@@ -131,7 +138,10 @@ async fn supervise(
     session: SessionHandle,
     done: Done,
 ) {
-    let (id, run) = (done.job.session.clone(), done.job.run);
+    let id = done.job.session.clone();
+    if let Some(out) = child.stdout.take() {
+        tokio::spawn(streaming(out, session.clone(), done.job.clone()));
+    }
     let overstayed = async {
         // A dropped sender (the session task is gone) also starts the grace period: the
         // worker sees the session end and finishes by itself.
@@ -142,7 +152,9 @@ async fn supervise(
         status = child.wait() => match status {
             Ok(s) if s.success() => {
                 tracing::info!("egress worker of {id} finished");
-                completed(done).await;
+                if done.job.ingest.is_none() {
+                    completed(&done).await;
+                }
             }
             Ok(s) => tracing::warn!("egress worker of {id} failed: {s}"),
             Err(e) => tracing::warn!("egress worker of {id}: {e}"),
@@ -152,19 +164,39 @@ async fn supervise(
             let _ = child.kill().await;
         }
     }
-    ended(&session, id, run);
+    ended(&session, &done.job);
 }
 
-/// Tells the session its worker is gone (a no-op for a recording already stopped).
-fn ended(session: &SessionHandle, id: SessionId, run: u64) {
-    let _ = session
-        .tx
-        .try_send(SessionMsg::Input(Input::EgressEnded { session: id, run }));
+/// Tells the session its worker is gone (a no-op for a recording or stream already stopped).
+fn ended(session: &SessionHandle, job: &Job) {
+    let _ = session.tx.try_send(SessionMsg::Input(Input::EgressEnded {
+        session: job.session.clone(),
+        run: job.run,
+        live: job.ingest.is_some(),
+    }));
+}
+
+/// A live stream's worker prints `streaming` once the ingest takes the stream: the session
+/// then shows it `InProgress`.
+async fn streaming(out: tokio::process::ChildStdout, session: SessionHandle, job: Job) {
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(out).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        if line.trim() == "streaming" {
+            let _ = session
+                .tx
+                .try_send(SessionMsg::Input(Input::EgressStreaming {
+                    session: job.session.clone(),
+                    run: job.run,
+                }));
+        }
+    }
 }
 
 /// `recording.completed` for the newest finished file of the session.
-async fn completed(done: Done) {
+async fn completed(done: &Done) {
     let Done { job, dir, webhooks } = done;
+    let dir = dir.clone();
     let sid = job.session.to_string();
     let (app, s) = (job.app.clone(), sid.clone());
     let newest = tokio::task::spawn_blocking(move || recordings_of(&dir, &app, &s).pop())
@@ -178,9 +210,9 @@ async fn completed(done: Done) {
     let recording =
         serde_json::to_value(crate::api::RecordingItem::new(&sid, file)).unwrap_or_default();
     webhooks.notify_recording(RecordingDone {
-        app_key: job.app,
+        app_key: job.app.clone(),
         session_id: sid,
-        session_name: job.topic,
+        session_name: job.topic.clone(),
         started_ms: job.started_ms,
         recording,
     });

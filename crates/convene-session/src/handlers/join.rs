@@ -36,12 +36,14 @@ impl Core {
         let egress = self.config.egress_identity.is_some()
             && token.user_identity == self.config.egress_identity;
         if egress {
-            // Only into a session that records.
+            // Only into a session that records or streams.
             let waiting = self.by_key.get(&key).and_then(|sid| self.sessions.get(sid));
-            if !waiting.is_some_and(|s| s.recording != RecordingStatus::Stopped) {
+            if !waiting
+                .is_some_and(|s| s.recording != RecordingStatus::Stopped || s.live.is_running())
+            {
                 return Err(ErrorBody::new(
                     ErrorCode::SessionEnded,
-                    "no recording runs in this session",
+                    "no recording or live stream runs in this session",
                 ));
             }
         }

@@ -77,11 +77,19 @@ fn without_ffmpeg_starting_names_what_to_install_and_a_failed_worker_stops_it() 
         Input::EgressEnded {
             session: session.clone(),
             run: 0,
+            live: false,
         },
     );
     h.drain();
     assert_eq!(states(&h, a), vec![RecordingStatus::Recording]);
-    h.core.handle(h.now, Input::EgressEnded { session, run: 1 });
+    h.core.handle(
+        h.now,
+        Input::EgressEnded {
+            session,
+            run: 1,
+            live: false,
+        },
+    );
     h.drain();
     assert_eq!(
         states(&h, a),
@@ -143,4 +151,65 @@ fn the_worker_is_seen_by_no_one_and_leaves_with_the_last_user() {
         }
     )));
     assert_eq!(h.core.session_count(), 0);
+}
+
+#[test]
+fn the_host_streams_live_and_a_worker_that_cannot_reach_the_ingest_times_out() {
+    let mut h = H::with(Config {
+        cloud_recording: true,
+        ..Config::default()
+    });
+    let a = h.join(&HOST, "a");
+    let b = h.join(&PART, "b");
+    let params = |url: &str| {
+        ClientMsg::StartLiveStream(LiveStreamParams {
+            stream_url: url.into(),
+            stream_key: "key".into(),
+            broadcast_url: String::new(),
+        })
+    };
+    assert_eq!(h.code(b, params("rtmp://ingest/live")), 5007);
+    assert_eq!(h.code(a, params("http://ingest/live")), 7401);
+    h.req(a, params("rtmp://ingest/live/")).unwrap();
+    assert_eq!(h.code(a, params("rtmp://ingest/live")), 7402);
+    let session = h.core.session_ids().remove(0);
+    assert!(matches!(
+        h.egress.last(),
+        Some(EgressAction::StartLive { ingest, run: 1, .. }) if ingest == "rtmp://ingest/live/key"
+    ));
+    h.core.handle(
+        h.now,
+        Input::EgressStreaming {
+            session: session.clone(),
+            run: 1,
+        },
+    );
+    h.drain();
+    assert_eq!(h.req(b, ClientMsg::GetLiveStreamStatus).unwrap(), 1);
+    h.req(a, ClientMsg::StopLiveStream).unwrap();
+    // Started again; its worker ends without streaming: Timeout.
+    h.req(a, params("rtmp://ingest/live")).unwrap();
+    h.core.handle(
+        h.now,
+        Input::EgressEnded {
+            session,
+            run: 2,
+            live: true,
+        },
+    );
+    h.drain();
+    let seen: Vec<LiveStreamStatus> = h
+        .view(b)
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::LiveStreamStatus(s) => Some(*s),
+            _ => None,
+        })
+        .collect();
+    use LiveStreamStatus::*;
+    assert_eq!(
+        seen,
+        vec![Connecting, InProgress, Ended, Connecting, Timeout]
+    );
 }

@@ -5,7 +5,7 @@
 use super::rtp::{OPUS_PT, VP8_PT};
 use anyhow::Context;
 use std::net::UdpSocket;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::process::{Child, Command};
@@ -86,9 +86,34 @@ fn filter() -> String {
     )
 }
 
-/// A running `ffmpeg` writing one file.
+/// Where ffmpeg writes.
+#[derive(Debug, Clone)]
+pub(crate) enum Target {
+    /// An MP4 file.
+    File(PathBuf),
+    /// FLV to an RTMP ingest.
+    Rtmp(String),
+}
+
+/// A running `ffmpeg` writing one file or stream.
 pub(crate) struct Ffmpeg {
     child: Child,
+    /// Fires once ffmpeg writes to an RTMP ingest (never for a file).
+    progress: Option<tokio::sync::oneshot::Receiver<()>>,
+}
+
+/// Fires `tx` at ffmpeg's first progress line, then drains the rest.
+async fn first_progress(out: tokio::process::ChildStdout, tx: tokio::sync::oneshot::Sender<()>) {
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(out).lines();
+    let mut tx = Some(tx);
+    while let Ok(Some(line)) = lines.next_line().await {
+        if line.starts_with("progress=") {
+            if let Some(tx) = tx.take() {
+                let _ = tx.send(());
+            }
+        }
+    }
 }
 
 impl Ffmpeg {
@@ -98,10 +123,10 @@ impl Ffmpeg {
         program: &str,
         sdp_path: &Path,
         ports: &Ports,
-        out: &Path,
+        out: &Target,
     ) -> anyhow::Result<Ffmpeg> {
-        let mut child = Command::new(program)
-            .args(["-hide_banner", "-loglevel", "error", "-nostats", "-nostdin"])
+        let mut cmd = Command::new(program);
+        cmd.args(["-hide_banner", "-loglevel", "error", "-nostats", "-nostdin"])
             .args(["-protocol_whitelist", "file,udp,rtp"])
             // Our packets arrive in order on loopback: no reordering delay.
             .args(["-reorder_queue_size", "0"])
@@ -116,17 +141,36 @@ impl Ffmpeg {
                 "-tune",
                 "zerolatency",
             ])
-            .args(["-c:a", "aac", "-b:a", "128k", "-ar", "48000"])
-            .args(["-movflags", "+faststart", "-y"])
-            .arg(out)
+            .args(["-c:a", "aac", "-b:a", "128k", "-ar", "48000"]);
+        match out {
+            Target::File(path) => {
+                cmd.args(["-movflags", "+faststart", "-y"]).arg(path);
+                cmd.stdout(Stdio::null());
+            }
+            Target::Rtmp(url) => {
+                // Progress lines on stdout start once the ingest has taken the stream.
+                cmd.args(["-f", "flv", "-flvflags", "no_duration_filesize"])
+                    .args(["-progress", "pipe:1"])
+                    .arg(url);
+                cmd.stdout(Stdio::piped());
+            }
+        }
+        let mut child = cmd
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("cannot run {program}: install ffmpeg"))?;
+        let (tx, progress) = tokio::sync::oneshot::channel();
+        match child.stdout.take() {
+            Some(out) => drop(tokio::spawn(first_progress(out, tx))),
+            None => drop(tx),
+        }
         for _ in 0..200 {
             if ports.bound() {
-                return Ok(Ffmpeg { child });
+                return Ok(Ffmpeg {
+                    child,
+                    progress: Some(progress),
+                });
             }
             if let Some(status) = child.try_wait()? {
                 anyhow::bail!("{program} exited at start: {status}");
@@ -134,6 +178,11 @@ impl Ffmpeg {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         anyhow::bail!("{program} did not open its inputs within 10 s")
+    }
+
+    /// Fires once ffmpeg writes to its RTMP ingest (an error when it never will).
+    pub(crate) fn take_progress(&mut self) -> Option<tokio::sync::oneshot::Receiver<()>> {
+        self.progress.take()
     }
 
     /// Resolves when ffmpeg exits by itself (a failure while recording).

@@ -9,8 +9,13 @@
 //! finishes the file, writes its `<start ms>.json` sidecar (`{"duration_ms", "app_key"}`)
 //! and leaves.
 //!
-//! Exit status: 0 after a finished file; 1 when recording failed (ffmpeg died, the session
-//! could not be joined...), which the server reports as the recording stopping.
+//! With `CONVENE_EGRESS_INGEST` set it streams instead (FLV over RTMP to that
+//! `streamUrl/streamKey`): it prints `streaming` once the ingest takes the stream, follows
+//! `live-stream-status`, and writes no file.
+//!
+//! Exit status: 0 after a finished file or stream; 1 when it failed (ffmpeg died or could not
+//! reach the ingest, the session could not be joined...), which the server reports as the
+//! recording stopping, or the stream's `Timeout`.
 
 mod ffmpeg;
 mod layout;
@@ -59,6 +64,8 @@ const CAMERA_QUALITY: u8 = 3;
 pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
     let token = std::env::var("CONVENE_EGRESS_TOKEN")
         .context("CONVENE_EGRESS_TOKEN is not set: the server starts this worker")?;
+    // A live stream's `streamUrl/streamKey` (a secret, so not on the command line).
+    let ingest = std::env::var("CONVENE_EGRESS_INGEST").ok();
     let started = Instant::now();
     let client = Client::new();
     let mut events = client.events();
@@ -94,15 +101,22 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
         .map_or(0, |d| d.as_millis());
     let (mp4, sdp, sidecar) = (
         dir.join(format!("{id}.mp4")),
-        dir.join(format!("{id}.sdp")),
+        dir.join(format!(
+            "{id}.{}.sdp",
+            if ingest.is_some() { "live" } else { "rec" }
+        )),
         dir.join(format!("{id}.json")),
     );
+    let target = match &ingest {
+        Some(url) => ffmpeg::Target::Rtmp(url.clone()),
+        None => ffmpeg::Target::File(mp4.clone()),
+    };
     let ports = ffmpeg::Ports::pick()?;
     std::fs::write(&sdp, ffmpeg::sdp(&ports))?;
-    let mut ff = ffmpeg::Ffmpeg::start(&args.ffmpeg, &sdp, &ports, &mp4).await?;
+    let mut ff = ffmpeg::Ffmpeg::start(&args.ffmpeg, &sdp, &ports, &target).await?;
     let mut rec = Recorder::new(&ports, black, Instant::now()).await?;
-    tracing::info!("recording {} after {:?}", mp4.display(), started.elapsed());
-    if client.get_cloud_recording_status().await? == RecordingStatus::Paused {
+    tracing::info!("feeding ffmpeg after {:?}", started.elapsed());
+    if ingest.is_none() && client.get_cloud_recording_status().await? == RecordingStatus::Paused {
         rec.pause(Instant::now());
     }
 
@@ -111,6 +125,7 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
         speaker: None,
         attached: None,
     };
+    let mut progress = ff.take_progress();
     let mut audio = tokio::time::interval(recorder::AUDIO_TICK);
     let mut idle = tokio::time::interval(recorder::VIDEO_IDLE / 4);
     let failed = loop {
@@ -121,7 +136,10 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
                     break false;
                 }
                 match ev.as_session() {
-                    Some(Event::RecordingChange { state }) => match state {
+                    Some(Event::LiveStreamStatus(s)) if ingest.is_some() && !s.is_running() => {
+                        break false;
+                    }
+                    Some(Event::RecordingChange { state }) if ingest.is_none() => match state {
                         RecordingStatus::Stopped => break false,
                         RecordingStatus::Paused => rec.pause(Instant::now()),
                         RecordingStatus::Recording => rec.resume(Instant::now()),
@@ -137,8 +155,16 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
                 rec.keepalive(Instant::now()).await;
                 view.apply(&client, &stream, &mut rec).await;
             }
+            // expect is ok because the branch's guard checked that `progress` is set.
+            r = async { progress.as_mut().expect("guarded").await }, if progress.is_some() => {
+                progress = None;
+                if r.is_ok() {
+                    // The server reads this line: the ingest has the stream.
+                    println!("streaming");
+                }
+            }
             status = ff.exited() => {
-                tracing::error!("ffmpeg stopped while recording: {status:?}");
+                tracing::error!("ffmpeg stopped while recording or streaming: {status:?}");
                 break true;
             }
         }
@@ -151,7 +177,7 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
     } else {
         ff.finish(FINISH_GRACE).await
     };
-    if finished.is_ok() {
+    if finished.is_ok() && ingest.is_none() {
         let meta = serde_json::json!({
             "duration_ms": duration.as_millis() as u64,
             "app_key": args.app_key,

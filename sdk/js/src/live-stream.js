@@ -1,0 +1,21 @@
+// `client.getLiveStreamClient()`: the host streams the session to an RTMP ingest
+// (docs/egress.md). Every call asks the server; `live-stream-status` tells everyone.
+
+/** @typedef {import('./client.js').VideoClient} VideoClient */
+
+export class LiveStreamClient {
+  /** @param {VideoClient} client */
+  constructor(client) { this._c = client; }
+  /**
+   * Host: streams to `streamUrl/streamKey` (7401 unless rtmp:// or rtmps://, 7402 when already streaming).
+   * @param {string} streamUrl @param {string} streamKey @param {string} broadcastUrl
+   * @returns {Promise<''>}
+   */
+  startLiveStream(streamUrl, streamKey, broadcastUrl) {
+    return this._c._call('liveStream.startLiveStream', { streamUrl, streamKey, broadcastUrl: broadcastUrl ?? '' });
+  }
+  /** Host: stops the stream. @returns {Promise<''>} */
+  stopLiveStream() { return this._c._call('liveStream.stopLiveStream'); }
+  /** The stream's state (`LiveStreamStatus`: 0 Ended, 1 InProgress, 2 Connecting, 3 Timeout), from the server. @returns {Promise<number>} */
+  getLiveStreamStatus() { return this._c._ask('liveStream.getLiveStreamStatus'); }
+}

@@ -191,7 +191,7 @@ impl Core {
                 run,
                 live: true,
             } => self.live_ended(&session, run),
-            Input::EgressStreaming { session, run } => self.live_streaming(&session, run),
+            Input::EgressStreaming { session, run, on } => self.live_streaming(&session, run, on),
         }
     }
 

@@ -92,12 +92,14 @@ pub enum Input {
         /// It was a live stream's worker.
         live: bool,
     },
-    /// The live stream's worker reached the ingest.
+    /// The live stream's worker reached the ingest (`on`), or lost it and reconnects.
     EgressStreaming {
         /// Session id.
         session: SessionId,
         /// The `run` of its `EgressAction::StartLive`.
         run: u64,
+        /// Streaming; `false`: reconnecting.
+        on: bool,
     },
 }
 

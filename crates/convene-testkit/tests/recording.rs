@@ -214,10 +214,11 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
         colour * 100.0
     );
     // The worker starts (a process, a join, ffmpeg) after the request: up to ~1.5 s of the
-    // wall time is not in the file; the pause must not be in it either.
+    // wall time is not in the file (more on a loaded machine: 3 s allowed); the pause must
+    // not be in it either.
     let wall = recorded.as_secs_f64();
     assert!(
-        duration <= wall + 0.5 && duration >= wall - 2.0,
+        duration <= wall + 0.5 && duration >= wall - 3.0,
         "file {duration:.2} s for {wall:.2} s recorded (pause of {paused:?} left out)"
     );
 
@@ -407,15 +408,18 @@ async fn the_host_streams_live_to_an_rtmp_ingest_and_a_bad_one_times_out() {
         .local_addr()
         .unwrap()
         .port();
-    let flv = dir.join("ingest.flv");
-    let mut ingest = tokio::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-listen", "1", "-i"])
-        .arg(format!("rtmp://127.0.0.1:{port}/live/key"))
-        .args(["-c", "copy", "-y"])
-        .arg(&flv)
-        .kill_on_drop(true)
-        .spawn()
-        .expect("run ffmpeg -listen");
+    let listen = |flv: &Path| {
+        tokio::process::Command::new("ffmpeg")
+            .args(["-hide_banner", "-loglevel", "error", "-listen", "1", "-i"])
+            .arg(format!("rtmp://127.0.0.1:{port}/live/key"))
+            .args(["-c", "copy", "-y"])
+            .arg(flv)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("run ffmpeg -listen")
+    };
+    let (flv, flv2) = (dir.join("ingest.flv"), dir.join("ingest2.flv"));
+    let mut ingest = listen(&flv);
     let server = TestServer::start_with(|c| {
         c.egress.recordings_dir = dir.clone();
         c.egress.program = Some(bin);
@@ -458,14 +462,39 @@ async fn the_host_streams_live_to_an_rtmp_ingest_and_a_bad_one_times_out() {
     )
     .await;
     assert_code(host.start_live_stream(&url, "key", "").await, 7402, "twice");
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    // The ingest goes away and comes back: the stream reconnects.
+    let pid = ingest.id().expect("ingest runs").to_string();
+    let stopped = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("run kill");
+    assert!(stopped.success());
+    let status = bounded_for("the ingest ends", Duration::from_secs(30), ingest.wait()).await;
+    assert!(status.is_ok());
+    let mut ingest = listen(&flv2);
+    wait_for(
+        &mut guest_ev,
+        |e| is_live(e, LiveStreamStatus::Connecting),
+        limit,
+    )
+    .await;
+    wait_for(
+        &mut guest_ev,
+        |e| is_live(e, LiveStreamStatus::InProgress),
+        limit,
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
     assert_ok(host.stop_live_stream().await, "stop");
     wait_for(&mut host_ev, |e| is_live(e, LiveStreamStatus::Ended), WAIT).await;
     let status = bounded_for("the ingest ends", Duration::from_secs(30), ingest.wait()).await;
     assert!(status.is_ok());
-    let (codecs, duration) = probe(&flv);
-    assert_eq!(codecs, ["h264", "aac"], "FLV with H.264 and AAC");
-    assert!(duration > 2.0, "{duration} s reached the ingest");
+    for f in [&flv, &flv2] {
+        let (codecs, duration) = probe(f);
+        assert_eq!(codecs, ["h264", "aac"], "FLV with H.264 and AAC");
+        assert!(duration > 1.5, "{duration} s reached the ingest");
+    }
 
     // Nothing listens there: Timeout within seconds, not a hang.
     let t0 = Instant::now();

@@ -176,20 +176,25 @@ fn ended(session: &SessionHandle, job: &Job) {
     }));
 }
 
-/// A live stream's worker prints `streaming` once the ingest takes the stream: the session
-/// then shows it `InProgress`.
+/// A live stream's worker prints `streaming` once the ingest takes the stream, and
+/// `reconnecting` when it lost it and tries again: the session shows `InProgress` or
+/// `Connecting`.
 async fn streaming(out: tokio::process::ChildStdout, session: SessionHandle, job: Job) {
     use tokio::io::AsyncBufReadExt;
     let mut lines = tokio::io::BufReader::new(out).lines();
     while let Ok(Some(line)) = lines.next_line().await {
-        if line.trim() == "streaming" {
-            let _ = session
-                .tx
-                .try_send(SessionMsg::Input(Input::EgressStreaming {
-                    session: job.session.clone(),
-                    run: job.run,
-                }));
-        }
+        let on = match line.trim() {
+            "streaming" => true,
+            "reconnecting" => false,
+            _ => continue,
+        };
+        let _ = session
+            .tx
+            .try_send(SessionMsg::Input(Input::EgressStreaming {
+                session: job.session.clone(),
+                run: job.run,
+                on,
+            }));
     }
 }
 

@@ -1,6 +1,6 @@
 //! Live streaming: the session's stream state, who may change it, and the egress worker the
 //! driver must start or stop for it. The worker follows `live-stream-status` itself; the
-//! driver reports when it streams (`Input::EgressStreaming`) and when it ended.
+//! driver reports when it streams or reconnects (`Input::EgressStreaming`) and when it ended.
 
 use crate::core::Core;
 use crate::handlers::recording::UNAVAILABLE;
@@ -66,14 +66,20 @@ impl Core {
         Ok(Payload::Value(serde_json::json!(state)))
     }
 
-    /// The worker of stream `run` reached the ingest.
-    pub(crate) fn live_streaming(&mut self, sid: &SessionId, run: u64) {
+    /// The worker of stream `run` reached the ingest (`on`: `InProgress`), or lost it and
+    /// reconnects (`Connecting`).
+    pub(crate) fn live_streaming(&mut self, sid: &SessionId, run: u64, on: bool) {
+        let (from, to) = if on {
+            (LiveStreamStatus::Connecting, LiveStreamStatus::InProgress)
+        } else {
+            (LiveStreamStatus::InProgress, LiveStreamStatus::Connecting)
+        };
         if self
             .sessions
             .get(sid)
-            .is_some_and(|s| s.live == LiveStreamStatus::Connecting && s.live_run == run)
+            .is_some_and(|s| s.live == from && s.live_run == run)
         {
-            self.set_live(sid, LiveStreamStatus::InProgress);
+            self.set_live(sid, to);
         }
     }
 

@@ -182,10 +182,24 @@ fn the_host_streams_live_and_a_worker_that_cannot_reach_the_ingest_times_out() {
         Input::EgressStreaming {
             session: session.clone(),
             run: 1,
+            on: true,
         },
     );
     h.drain();
     assert_eq!(h.req(b, ClientMsg::GetLiveStreamStatus).unwrap(), 1);
+    // The ingest dropped it and the worker reconnects, then streams again.
+    for on in [false, true] {
+        let session = session.clone();
+        h.core.handle(
+            h.now,
+            Input::EgressStreaming {
+                session,
+                run: 1,
+                on,
+            },
+        );
+    }
+    h.drain();
     h.req(a, ClientMsg::StopLiveStream).unwrap();
     // Started again; its worker ends without streaming: Timeout.
     h.req(a, params("rtmp://ingest/live")).unwrap();
@@ -210,6 +224,6 @@ fn the_host_streams_live_and_a_worker_that_cannot_reach_the_ingest_times_out() {
     use LiveStreamStatus::*;
     assert_eq!(
         seen,
-        vec![Connecting, InProgress, Ended, Connecting, Timeout]
+        vec![Connecting, InProgress, Connecting, InProgress, Ended, Connecting, Timeout]
     );
 }

@@ -55,6 +55,10 @@ pub(crate) struct EgressArgs {
     ffmpeg: String,
 }
 
+/// Reconnections of a live stream the ingest dropped, before it ends in `Timeout`, and the
+/// wait before each.
+const MAX_RETRIES: u32 = 5;
+const RETRY_DELAY: Duration = Duration::from_secs(2);
 /// How long ffmpeg may take to finish the file.
 const FINISH_GRACE: Duration = Duration::from_secs(20);
 /// The camera quality asked for: 720p.
@@ -126,6 +130,8 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
         attached: None,
     };
     let mut progress = ff.take_progress();
+    // A live stream: whether the ingest ever took it, and reconnections since it last did.
+    let (mut streamed, mut retries) = (false, 0);
     let mut audio = tokio::time::interval(recorder::AUDIO_TICK);
     let mut idle = tokio::time::interval(recorder::VIDEO_IDLE / 4);
     let failed = loop {
@@ -161,11 +167,33 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
                 if r.is_ok() {
                     // The server reads this line: the ingest has the stream.
                     println!("streaming");
+                    streamed = true;
+                    retries = 0;
                 }
             }
             status = ff.exited() => {
                 tracing::error!("ffmpeg stopped while recording or streaming: {status:?}");
-                break true;
+                // A stream that ran reconnects (the ingest dropped it); a recording, or a
+                // stream that never reached its ingest, has failed.
+                if !streamed || retries == MAX_RETRIES {
+                    break true;
+                }
+                retries += 1;
+                println!("reconnecting");
+                tokio::time::sleep(RETRY_DELAY).await;
+                let ports = ffmpeg::Ports::pick()?;
+                std::fs::write(&sdp, ffmpeg::sdp(&ports))?;
+                match ffmpeg::Ffmpeg::start(&args.ffmpeg, &sdp, &ports, &target).await {
+                    Ok(again) => {
+                        ff = again;
+                        progress = ff.take_progress();
+                        rec.retarget(&ports);
+                    }
+                    Err(e) => {
+                        tracing::error!("cannot restart ffmpeg: {e}");
+                        break true;
+                    }
+                }
             }
         }
     };

@@ -64,6 +64,15 @@ impl Recorder {
         })
     }
 
+    /// Sends to a new ffmpeg's `ports` from now on; its video starts on a keyframe.
+    pub(crate) fn retarget(&mut self, ports: &Ports) {
+        let to = |p: u16| SocketAddr::from(([127, 0, 0, 1], p));
+        self.video_to = to(ports.video);
+        self.audio_to = ports.audio.iter().map(|p| to(*p)).collect();
+        self.need_key = true;
+        self.last_video = None;
+    }
+
     /// Recorded time so far.
     pub(crate) fn clock(&self, now: Instant) -> Duration {
         self.recorded

@@ -18,15 +18,35 @@ static REDIS: OnceLock<Option<(u16, Mutex<Child>)>> = OnceLock::new();
 fn start_redis(port: u16) -> Child {
     Command::new("timeout")
         .args(["600", "redis-server", "--bind", "127.0.0.1"])
-        .args(["--port", &port.to_string(), "--save", "", "--appendonly", "no"])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
         .stdout(Stdio::null())
         .spawn()
         .expect("redis-server starts")
 }
 
+/// Stops a redis-server from [`start_redis`]: `timeout` passes SIGTERM on to it (SIGKILL
+/// would end only `timeout` and leave the server running).
+fn stop(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
+
 /// Whether redis-server can run here (a failure when CI requires it).
 fn have_redis() -> bool {
-    if Command::new("redis-server").arg("--version").output().is_ok() {
+    if Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
         return true;
     }
     assert!(
@@ -57,7 +77,10 @@ fn redis() -> Option<&'static (u16, Mutex<Child>)> {
 
 async fn until_up(port: u16) {
     for _ in 0..200 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
@@ -145,11 +168,7 @@ async fn without_redis_running_sessions_go_on_and_new_ones_wait_until_it_is_back
     };
     let r = router_on(Default::default(), port, 0, "a").await;
     let (mut host, _) = TestConn::join(&*r, "app", "Kept", true, "h").await;
-    {
-        let mut c = child.lock().unwrap();
-        let _ = c.kill();
-        let _ = c.wait();
-    }
+    stop(&mut child.lock().unwrap());
     // The running session answers; a new topic is refused with a clear, retryable error.
     let reply = host.call(convene_protocol::ClientMsg::GetAllUser).await;
     assert_eq!(reply["ok"], true, "{reply}");
@@ -176,7 +195,7 @@ async fn without_redis_running_sessions_go_on_and_new_ones_wait_until_it_is_back
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     assert!(placed, "placement works again once Redis is back");
-    let _ = child.lock().unwrap().kill();
+    stop(&mut child.lock().unwrap());
 }
 
 #[test]

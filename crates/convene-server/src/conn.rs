@@ -19,7 +19,7 @@ use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
@@ -61,6 +61,7 @@ pub(crate) async fn run(
         tx,
         bound: None,
         lobby: None,
+        nodes: state.router.nodes(),
     };
     let mut budget = FrameBudget::new(
         state.config.max_messages_per_sec,
@@ -103,6 +104,10 @@ pub(crate) async fn run(
             _ = shutdown.changed() => {
                 conn.goodbye().await;
                 break;
+            }
+            // A node came or went while this client is in a session: it fails over by this list.
+            () = nodes_changed(&mut conn.nodes), if conn.bound.is_some() => {
+                if conn.tell_nodes().await.is_err() { break; }
             }
             out = from_session.recv() => match out {
                 Some(ToConn::Text(t)) => {
@@ -181,6 +186,8 @@ struct Conn {
     bound: Option<SessionHandle>,
     /// Answers requests made outside any session; made on first use.
     lobby: Option<Core>,
+    /// On a cluster, its live nodes as they change.
+    nodes: Option<watch::Receiver<Vec<String>>>,
 }
 
 impl Conn {
@@ -309,10 +316,10 @@ impl Conn {
     /// On a cluster, tells the client the live nodes' URLs before its join or resume is
     /// answered, so that it can reconnect through another node if this one dies.
     async fn tell_nodes(&mut self) -> Result<(), Gone> {
-        let urls = self.state.router.nodes();
-        if urls.is_empty() {
+        let Some(nodes) = &mut self.nodes else {
             return Ok(());
-        }
+        };
+        let urls = nodes.borrow_and_update().clone();
         let ev = ServerMsg::Event(Event::ClusterNodes { urls });
         match serde_json::to_string(&ev) {
             Ok(t) => self.write(t.into()).await,
@@ -397,6 +404,17 @@ impl Conn {
         feed_text(&mut self.sink, text).await.map_err(|_| Gone)?;
         self.sink.flush().await.map_err(|_| Gone)
     }
+}
+
+/// The next change of a cluster's nodes; never, on one node or once the router is gone.
+async fn nodes_changed(nodes: &mut Option<watch::Receiver<Vec<String>>>) {
+    if let Some(rx) = nodes {
+        if rx.changed().await.is_ok() {
+            return;
+        }
+        *nodes = None;
+    }
+    std::future::pending().await
 }
 
 fn reply_text(r: Reply) -> Utf8Bytes {

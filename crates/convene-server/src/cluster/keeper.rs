@@ -79,8 +79,7 @@ async fn round(
         ..inner.me.clone()
     };
     store.heartbeat(&me, NODE_TTL).await?;
-    let nodes = store.nodes().await?;
-    *inner.view() = nodes;
+    inner.set_view(store.nodes().await?);
     let place = me.place();
     let mut seen = Vec::with_capacity(handles.len());
     for h in handles {

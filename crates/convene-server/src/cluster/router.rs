@@ -19,6 +19,7 @@ use futures_util::future::BoxFuture;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+use tokio::sync::watch;
 
 /// How long a place is held without renewal: a dead owner's sessions can be taken over
 /// this long after its last renewal.
@@ -45,11 +46,30 @@ pub(super) struct Inner {
     pub(super) keep: Duration,
     /// Set by [`Router::drain`]: the keeper stops.
     pub(super) draining: AtomicBool,
+    /// The live nodes' signaling URLs, this one first, for the clients.
+    pub(super) urls: watch::Sender<Vec<String>>,
 }
 
 impl Inner {
     pub(super) fn view(&self) -> MutexGuard<'_, Vec<NodeInfo>> {
         self.view.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new view of the live nodes: kept, and told to the clients when their URLs changed.
+    pub(super) fn set_view(&self, nodes: Vec<NodeInfo>) {
+        let mut urls = vec![self.me.url.clone()];
+        urls.extend(
+            nodes
+                .iter()
+                .filter(|n| n.id != self.me.id)
+                .map(|n| n.url.clone()),
+        );
+        *self.view() = nodes;
+        self.urls.send_if_modified(|old| {
+            let changed = *old != urls;
+            *old = urls;
+            changed
+        });
     }
 }
 
@@ -68,18 +88,20 @@ impl RedisRouter {
         let store = super::store::Store::new(&cluster.redis_url).map_err(|e| e.to_string())?;
         let keep = ctx.config.failover_window + LEASE;
         let changed = ctx.changed.clone();
+        let url = cluster.signaling_url();
         let inner = Arc::new(Inner {
             local: LocalRouter::new(ctx),
             store,
             me: NodeInfo {
                 id: cluster.node_id.clone(),
-                url: cluster.signaling_url(),
+                url: url.clone(),
                 users: 0,
                 sessions: 0,
             },
             view: Mutex::new(Vec::new()),
             keep,
             draining: AtomicBool::new(false),
+            urls: watch::Sender::new(vec![url]),
         });
         tokio::spawn(keeper::run(Arc::downgrade(&inner), changed));
         Ok(RedisRouter { inner })
@@ -215,17 +237,8 @@ impl Router for RedisRouter {
         self.inner.local.local_sessions()
     }
 
-    fn nodes(&self) -> Vec<String> {
-        let me = &self.inner.me;
-        let mut urls = vec![me.url.clone()];
-        urls.extend(
-            self.inner
-                .view()
-                .iter()
-                .filter(|n| n.id != me.id)
-                .map(|n| n.url.clone()),
-        );
-        urls
+    fn nodes(&self) -> Option<watch::Receiver<Vec<String>>> {
+        Some(self.inner.urls.subscribe())
     }
 
     fn drain(&self) -> BoxFuture<'_, bool> {

@@ -147,6 +147,7 @@ async fn a_topic_placed_on_one_node_is_redirected_there_by_another() {
     let Some(a) = router(Default::default(), 5, "a").await else {
         return;
     };
+    let mut urls = a.nodes().expect("a cluster node tells its nodes");
     let b = router(Default::default(), 5, "b").await.unwrap();
     let (_host, _) = TestConn::join(&*a, "app", "Standup", true, "h").await;
     match b.route(SessionKey::new("app", "STANDUP")).await {
@@ -158,7 +159,13 @@ async fn a_topic_placed_on_one_node_is_redirected_there_by_another() {
     let listed = b.list("app").await;
     assert_eq!(listed.len(), 1, "{listed:?}");
     assert_eq!(listed[0].topic, "Standup");
-    assert_eq!(a.nodes().len(), 2, "each node knows both: {:?}", a.nodes());
+    // A node that came up later is told to a's clients (conn.rs passes each change on).
+    assert!(urls.has_changed().unwrap(), "b's arrival changed a's nodes");
+    assert_eq!(
+        *urls.borrow_and_update(),
+        ["ws://a.test:80/rtc/v1", "ws://b.test:80/rtc/v1"],
+        "a first, then b"
+    );
 }
 
 #[tokio::test]

@@ -50,9 +50,10 @@ pub(crate) trait Router: Send + Sync + std::fmt::Debug + 'static {
     fn list<'a>(&'a self, app: &'a str) -> BoxFuture<'a, Vec<SessionSummary>>;
     /// How many session tasks run on this node.
     fn local_sessions(&self) -> usize;
-    /// The signaling URLs of the cluster's live nodes, this one first (empty: one node).
-    fn nodes(&self) -> Vec<String> {
-        Vec::new()
+    /// The signaling URLs of the cluster's live nodes, this one first, as they change
+    /// (`None`: one node). Connections pass each change on to their clients for failover.
+    fn nodes(&self) -> Option<tokio::sync::watch::Receiver<Vec<String>>> {
+        None
     }
     /// The server is stopping: hand this node's sessions over to the other nodes (their
     /// users fail over to them) instead of ending them. `true` when it did.

@@ -9,6 +9,7 @@ let previewVideo = null;
 let previewAudio = null;
 let levelTimer = null;
 const tiles = new Map(); // userId -> tile element
+let recording = 'Stopped'; // the session's cloud recording: 'Recording' | 'Paused' | 'Stopped'
 
 function setStatus(text) {
   $('status').textContent = text;
@@ -123,6 +124,8 @@ async function join(ev) {
     setStatus(`joined as ${userName}`);
     renderAll();
     for (const u of client.getAllUser()) if (u.bVideoOn) attach(u.userId);
+    // A recording may already run: everyone is shown that they are recorded.
+    showRecording(await client.getRecordingClient().getCloudRecordingStatus().catch(() => 'Stopped'));
   } catch (e) {
     setStatus('not joined');
     notice(`Could not join: ${errorText(e)}`);
@@ -136,7 +139,21 @@ function backToStart(message) {
   $('preview-panel').hidden = false;
   setStatus('not joined');
   stream = null;
+  showRecording('Stopped');
   if (message) notice(message);
+}
+
+// ---- cloud recording -------------------------------------------------------------------
+
+/** Shows the session's recording state to everyone, and the host's buttons to match. */
+function showRecording(state) {
+  recording = state;
+  const badge = $('recording-state');
+  badge.hidden = state === 'Stopped';
+  badge.textContent = state === 'Paused' ? '⏸ recording paused' : '● recording';
+  $('record-toggle').textContent = state === 'Stopped' ? 'Record' : 'Stop recording';
+  $('record-pause').disabled = state === 'Stopped';
+  $('record-pause').textContent = state === 'Paused' ? 'Resume recording' : 'Pause recording';
 }
 
 // ---- people ----------------------------------------------------------------------------
@@ -150,6 +167,7 @@ function renderAll() {
   const privileged = client.isHost() || client.isManager();
   document.querySelectorAll('.host-only').forEach((el) => (el.hidden = !privileged));
   $('end').hidden = !client.isHost();
+  document.querySelectorAll('.host-record').forEach((el) => (el.hidden = !client.isHost()));
   const list = $('user-list');
   list.textContent = '';
   const to = $('chat-to');
@@ -277,6 +295,7 @@ client.on('host-ask-unmute-audio', () => {
 });
 client.on('passively-stop-share', () => notice('Your screen share was stopped by the host.'));
 client.on('chat-on-message', addChat);
+client.on('recording-change', ({ state }) => showRecording(state));
 client.on('connection-change', ({ state, reason }) => {
   if (state === 'Reconnecting') setStatus('reconnecting…');
   if (state === 'Connected' && stream) setStatus('connected');
@@ -334,6 +353,14 @@ $('mute-all').onclick = guard(() => stream.muteAllAudio());
 $('unmute-all').onclick = guard(() => stream.unmuteAllAudio());
 $('lock-share').onchange = (e) =>
   stream.lockShare(e.target.checked).catch((err) => notice(errorText(err)));
+$('record-toggle').onclick = guard(() => {
+  const rec = client.getRecordingClient();
+  return recording === 'Stopped' ? rec.startCloudRecording() : rec.stopCloudRecording();
+});
+$('record-pause').onclick = guard(() => {
+  const rec = client.getRecordingClient();
+  return recording === 'Paused' ? rec.resumeCloudRecording() : rec.pauseCloudRecording();
+});
 $('chat-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const text = $('chat-text').value;

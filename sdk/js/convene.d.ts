@@ -99,6 +99,10 @@ export interface EventPayloads {
   'network-quality-change': { userId: number; type: 'uplink' | 'downlink'; level: number };
   'chat-on-message': ChatMessage;
   'chat-privilege-change': { chatPrivilege: ChatPrivilege };
+  /** The session's cloud recording changed state (to everyone). */
+  'recording-change': { state: CloudRecordingStatus };
+  /** The session's live stream changed state (to everyone): `LiveStreamStatus`, 0 Ended, 1 InProgress, 2 Connecting, 3 Timeout. */
+  'live-stream-status': LiveStreamStatus;
   'command-channel-message': { senderId: string; senderName: string; text: string; timestamp: number; msgid: string };
   'video-capturing-change': { state: 'Started' | 'Stopped' | 'Failed' };
   'device-change': undefined;
@@ -135,6 +139,8 @@ export interface VideoClient {
   off<E extends keyof EventPayloads>(event: E, listener: (payload: EventPayloads[E]) => void): void;
   getChatClient(): ChatClient;
   getCommandClient(): CommandClient;
+  getRecordingClient(): RecordingClient;
+  getLiveStreamClient(): LiveStreamClient;
   /** Throws 6002 before join. */
   getMediaStream(): Stream;
 }
@@ -174,7 +180,7 @@ export interface LiveStreamClient {
   startLiveStream(streamUrl: string, streamKey: string, broadcastUrl: string): ExecutedResult;
   stopLiveStream(): ExecutedResult;
   /** `LiveStreamStatus`: 0 Ended, 1 InProgress, 2 Connecting, 3 Timeout. */
-  getLiveStreamStatus(): Promise<number>;
+  getLiveStreamStatus(): Promise<LiveStreamStatus>;
 }
 
 export interface AudioOption {

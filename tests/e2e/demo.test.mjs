@@ -1,7 +1,11 @@
 // The demo app at `/`, driven like a person would: forms and buttons, two browsers.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, topic, token, URL_ } from './helpers.mjs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { apiToken, launch, topic, token, URL_ } from './helpers.mjs';
 
 let browser;
 const pages = [];
@@ -83,4 +87,68 @@ test('demo app: a wrong passcode is shown, not swallowed', async () => {
   await b.fill('#token', token(t, 0));
   await b.click('#join');
   await b.waitForSelector('#notice:has-text("3004")');
+});
+
+/** Whether ffmpeg and ffprobe are here (CI installs them; CONVENE_REQUIRE_FFMPEG=1 makes it a must). */
+function haveFfmpeg() {
+  try {
+    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
+    execFileSync('ffprobe', ['-version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    assert.notEqual(process.env.CONVENE_REQUIRE_FFMPEG, '1', 'ffmpeg and ffprobe are required');
+    return false;
+  }
+}
+
+test('demo app: the host records; everyone sees it; the REST API serves a playable MP4', async (t) => {
+  if (!haveFfmpeg()) return t.skip('ffmpeg is not installed');
+  const tpc = topic('DemoRec');
+  const a = await demoPage();
+  const b = await demoPage();
+  await joinVia(a, tpc, 1, 'Ann');
+  await joinVia(b, tpc, 0, 'Bob');
+  assert.equal(await b.isVisible('#record-toggle'), false, 'only the host has the buttons');
+  await a.click('#audio-toggle');
+  await a.click('#video-toggle');
+  await b.waitForFunction(() => document.querySelector('#gallery .tile video-player')?.videoWidth > 0, null, { timeout: 15000 });
+
+  // Record: both pages show it, from the server's recording-change.
+  await a.click('#record-toggle');
+  for (const p of [a, b]) await p.waitForSelector('#recording-state:has-text("recording")', { timeout: 10000 });
+  // Someone joining now is told too.
+  const c = await demoPage();
+  await joinVia(c, tpc, 0, 'Cy');
+  await c.waitForSelector('#recording-state:has-text("● recording")');
+  await a.waitForTimeout(1500);
+  await a.click('#record-pause');
+  await b.waitForSelector('#recording-state:has-text("paused")');
+  await a.click('#record-pause');
+  await b.waitForSelector('#recording-state:has-text("● recording")');
+  await a.waitForTimeout(1500);
+  await a.click('#record-toggle');
+  for (const p of [a, b, c]) await p.waitForSelector('#recording-state', { state: 'hidden' });
+  assert.equal(await a.textContent('#record-toggle'), 'Record');
+
+  // The finished file: listed by the REST API, downloaded with the same token, H.264 + AAC.
+  const sid = await a.evaluate(async () => (await import('/sdk/convene.js')).default.createClient().getSessionInfo().sessionId);
+  const auth = { authorization: `Bearer ${apiToken()}` };
+  let list = [];
+  for (let i = 0; i < 100 && list.length === 0; i++) {
+    const r = await fetch(`${URL_}/api/v1/sessions/${encodeURIComponent(sid)}/recordings`, { headers: auth });
+    assert.equal(r.status, 200);
+    list = (await r.json()).recordings;
+    if (list.length === 0) await new Promise((res) => setTimeout(res, 150));
+  }
+  assert.equal(list.length, 1, 'one recording');
+  assert.ok(list[0].duration_ms > 0, `duration ${list[0].duration_ms} ms`);
+  const file = await fetch(new URL(list[0].download_url, URL_), { headers: auth });
+  assert.equal(file.status, 200);
+  const body = Buffer.from(await file.arrayBuffer());
+  assert.equal(body.length, list[0].file_size);
+  const path = joinPath(mkdtempSync(joinPath(tmpdir(), 'convene-rec-')), 'rec.mp4');
+  writeFileSync(path, body);
+  const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', path], { encoding: 'utf8' }));
+  const codecs = probe.streams.map((s) => s.codec_name).sort();
+  assert.deepEqual(codecs, ['aac', 'h264']);
 });

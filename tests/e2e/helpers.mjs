@@ -3,6 +3,7 @@
 import { chromium } from 'playwright-core';
 import { before, after, afterEach } from 'node:test';
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 
@@ -23,6 +24,14 @@ export function topic(name) {
 /** A JWT minted by the server's CLI. */
 export function token(tpc, role, extra = []) {
   return execFileSync(BIN, ['token', '--key', KEY, '--secret', SECRET, '--topic', tpc, '--role', String(role), ...extra], { encoding: 'utf8' }).trim();
+}
+
+/** A REST API token of the suite's app (docs/rest-api.md): HS256, `iss` the SDK key, 10 min. */
+export function apiToken() {
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const signed = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ iss: KEY, iat: now, exp: now + 600 })}`;
+  return `${signed}.${createHmac('sha256', SECRET).update(signed).digest('base64url')}`;
 }
 
 export async function launch() {

@@ -15,7 +15,8 @@ cd "$ROOT"
 # shellcheck source=tests/e2e/netns.sh
 . "$HERE/netns.sh"
 netns_enter e2e CONVENE_E2E_IN_NETNS "$ROOT/target/debug/convene" "cargo build first or set CONVENE_BIN" "$HERE/run.sh" "$@"
-netns_serve e2e "${CONVENE_E2E_PORT:-18480}" e2e-key e2e-secret-0123456789abcdef --ice-server stun:127.0.0.1:3478
+netns_serve e2e "${CONVENE_E2E_PORT:-18480}" e2e-key e2e-secret-0123456789abcdef --ice-server stun:127.0.0.1:3478 \
+  --recordings-dir "$(mktemp -d -t convene-e2e-recordings.XXXXXX)"
 
 status=0
 node --test --test-concurrency=1 "$@" "$HERE"/*.test.mjs || status=$?

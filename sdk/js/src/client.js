@@ -9,6 +9,8 @@ import { Emitter } from './emitter.js';
 import { fetchIceServers, signalingUrl } from './endpoint.js';
 import { ChatClient } from './chat.js';
 import { CommandClient } from './command.js';
+import { RecordingClient } from './recording.js';
+import { LiveStreamClient } from './live-stream.js';
 import { Stream } from './stream.js';
 import { devicesWithin, listDevices } from './preview.js';
 import { defineVideoElements } from './video-player.js';
@@ -53,6 +55,10 @@ export class VideoClient extends Emitter {
     this._chat = null;
     /** @type {CommandClient|null} */
     this._command = null;
+    /** @type {RecordingClient|null} */
+    this._recording = null;
+    /** @type {LiveStreamClient|null} */
+    this._liveStream = null;
     /** @type {any} */
     this._wakeLock = null;
     /** @type {RTCIceServer[]} */
@@ -291,6 +297,18 @@ export class VideoClient extends Emitter {
   getCommandClient() {
     if (!this._command) this._command = new CommandClient(this);
     return this._command;
+  }
+
+  /** The cloud recording client (docs/egress.md). */
+  getRecordingClient() {
+    if (!this._recording) this._recording = new RecordingClient(this);
+    return this._recording;
+  }
+
+  /** The live streaming client (docs/egress.md). */
+  getLiveStreamClient() {
+    if (!this._liveStream) this._liveStream = new LiveStreamClient(this);
+    return this._liveStream;
   }
 
   /**

@@ -16,6 +16,6 @@ export class LiveStreamClient {
   }
   /** Host: stops the stream. @returns {Promise<''>} */
   stopLiveStream() { return this._c._call('liveStream.stopLiveStream'); }
-  /** The stream's state (`LiveStreamStatus`: 0 Ended, 1 InProgress, 2 Connecting, 3 Timeout), from the server. @returns {Promise<number>} */
+  /** The stream's state (`LiveStreamStatus`: 0 Ended, 1 InProgress, 2 Connecting, 3 Timeout), from the server. @returns {Promise<0 | 1 | 2 | 3>} */
   getLiveStreamStatus() { return this._c._ask('liveStream.getLiveStreamStatus'); }
 }

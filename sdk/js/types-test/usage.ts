@@ -23,6 +23,12 @@ export async function app(token: string): Promise<void> {
   const history = await client.getChatClient().getHistory();
   console.log(all.length, history.map((m) => m.timestamp));
   await client.getCommandClient().send('hi', all[0]?.userId);
+  const recording = client.getRecordingClient();
+  if (await recording.canStartRecording()) await recording.startCloudRecording();
+  client.on('recording-change', ({ state }) => console.log(state === 'Paused'));
+  const live = client.getLiveStreamClient();
+  await live.startLiveStream('rtmp://127.0.0.1/live', 'key', 'https://example.test/watch');
+  client.on('live-stream-status', (status) => console.log(status.toFixed(), live.getLiveStreamStatus()));
   const stream = client.getMediaStream();
   await stream.startAudio({ mute: true });
   await stream.startVideo({ hd: true });

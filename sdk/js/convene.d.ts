@@ -141,11 +141,25 @@ export interface VideoClient {
   getCommandClient(): CommandClient;
   getRecordingClient(): RecordingClient;
   getLiveStreamClient(): LiveStreamClient;
+  /** Reports kept in memory (and printed with `debugMode`). */
+  getLoggerClient(options?: LoggerInitOption): LoggerClient;
+  /** Not provided by Convene: see `LiveTranscriptionClient`. */
+  getLiveTranscriptionClient(): LiveTranscriptionClient;
+  /** Not provided by Convene. */
+  getWhiteboardClient(): WhiteboardClient;
+  /** Not provided by Convene. */
+  getBroadcastStreamingClient(): BroadcastStreamingClient;
+  /** Not provided by Convene. */
+  getRealTimeMediaStreamsClient(): RealTimeMediaStreamsClient;
+  /** Not provided by Convene. */
+  getVoiceTranslatorClient(): VoiceTranslatorClient;
+  /** Not provided by Convene. */
+  getIncomingLiveStreamClient(): IncomingLiveStreamClient;
   /** Throws 6002 before join. */
   getMediaStream(): Stream;
 }
 
-export interface ChatClient {
+export interface ChatClient extends ChatFileTransfer {
   send(text: string, userId: number): Promise<ChatMessage>;
   sendToAll(text: string): Promise<ChatMessage>;
   /** The messages seen while present, from the server. */
@@ -163,7 +177,7 @@ export interface CommandClient {
 export type CloudRecordingStatus = 'Recording' | 'Paused' | 'Stopped';
 
 /** Cloud recording (`sdk/js/src/recording.js`; docs/egress.md). Each call asks the server. */
-export interface RecordingClient {
+export interface RecordingClient extends IndividualRecording {
   /** Host only (5007); 7500 when the server cannot record; 7501 when already recording. */
   startCloudRecording(): ExecutedResult;
   stopCloudRecording(): ExecutedResult;
@@ -179,6 +193,8 @@ export interface LiveStreamClient {
   /** Host only (5007); 7401 unless `rtmp://`/`rtmps://`; 7402 when already streaming. */
   startLiveStream(streamUrl: string, streamKey: string, broadcastUrl: string): ExecutedResult;
   stopLiveStream(): ExecutedResult;
+  /** True while joined (a server without ffmpeg answers `startLiveStream` with 7400). */
+  isLiveStreamEnabled(): boolean;
   /** `LiveStreamStatus`: 0 Ended, 1 InProgress, 2 Connecting, 3 Timeout. */
   getLiveStreamStatus(): Promise<LiveStreamStatus>;
 }
@@ -226,7 +242,7 @@ export interface VideoQosData extends AudioQosData {
   fps: number;
 }
 
-export interface Stream {
+export interface Stream extends StreamUnsupported {
   startAudio(options?: AudioOption): ExecutedResult;
   stopAudio(): ExecutedResult;
   muteAudio(userId?: number): ExecutedResult;
@@ -274,6 +290,14 @@ export interface Stream {
   getMicList(): MediaDevice[];
   getSpeakerList(): MediaDevice[];
   getMaxRenderableVideos(): number;
+  /** 1: one share is received at a time. */
+  getMaxRenderableShareViews(): number;
+  /** `Video_1080P`: the full-size layer, as captured. */
+  getVideoMaxQuality(): VideoQuality;
+  /** The camera's capture size now; zeros while it is off. */
+  getCapturedVideoResolution(): { width: number; height: number };
+  /** Always false: the share previews in a `<video>` or in nothing. */
+  isStartShareScreenWithVideoElement(): boolean;
   getActiveMicrophone(): string;
   getActiveCamera(): string;
   getActiveSpeaker(): string;
@@ -285,14 +309,6 @@ export interface Stream {
   isSupportSpeakerSelection(): boolean;
   isSupportMultipleVideos(): boolean;
   isSupportHDVideo(): boolean;
-  isSupportVirtualBackground(): boolean;
-  isSupportPhoneFeature(): boolean;
-  isSupportMicrophoneAndShareAudioSimultaneously(): boolean;
-  isSupportBackgroundNoiseSuppression(): boolean;
-  isSupportOptimizedForSharedVideo(): boolean;
-  isSupportVideoProcessor(): boolean;
-  isSupportAudioProcessor(): boolean;
-  isSupportShareProcessor(): boolean;
   /** `audio-statistic-data-change` once a second per direction (both by default). */
   subscribeAudioStatisticData(type?: { encode?: boolean; decode?: boolean }): ExecutedResult;
   unsubscribeAudioStatisticData(type?: { encode?: boolean; decode?: boolean }): ExecutedResult;
@@ -338,6 +354,298 @@ export interface LocalAudioTrack {
   stop(): Promise<void>;
   getCurrentVolume(): number;
   testSpeaker(): { stop(): void; destroy(): void };
+}
+
+// ---- features Convene does not provide (src/unsupported.js; docs/compat.md) ----------------
+
+/**
+ * The code of the one failure every call into a feature Convene does not provide rejects
+ * with: `{type: 'INVALID_OPERATION', reason: 'not supported by this server: ...', errorCode: 5100}`.
+ */
+export declare const FeatureNotSupported: 5100;
+/** A call into a feature Convene does not provide: always rejects with `FeatureNotSupported`. */
+export type NotSupported = Promise<never>;
+
+/** `getLoggerClient` options. */
+export interface LoggerInitOption {
+  /** Also print each report to the console. */
+  debugMode?: boolean;
+  /** Carried by every report. */
+  trackingId?: string;
+}
+/** A report the logger client recorded. */
+export interface LoggerReport {
+  kind: 'tracing' | 'rating';
+  /** ms since the epoch. */
+  time: number;
+  trackingId?: string;
+  rating?: number;
+  feedback?: string;
+  /** The session and user, when joined. */
+  session?: { sessionId: string; userId: number };
+}
+/** The logger client: reports are kept in memory (at most 100) and not sent anywhere. */
+export interface LoggerClient {
+  reportToGlobalTracing(): Promise<void>;
+  /** `rating` 1 (poor) to 5 (good); anything else rejects 4003. */
+  reportRating(rating: number, feedback?: string): Promise<void>;
+  /** Convene: the reports so far, oldest first. */
+  getReports(): LoggerReport[];
+}
+
+export interface Language { code: string; name: string }
+
+export interface LiveTranscriptionStatus {
+  isLiveTranscriptionEnabled: boolean;
+  isLiveTranslationEnabled: boolean;
+  isHostDisableCaptions: boolean;
+  isHostLockTranscriptionLanguage: boolean;
+  isManualCaptionerEnabled: boolean;
+  transcriptionLanguage: string;
+  translationLanguage: { speakingLanguage: string; translatedToLanguage: string }[];
+}
+/** Not provided: `getLiveTranscriptionStatus()` has everything off, the rest answers nothing. */
+export interface LiveTranscriptionClient {
+  startLiveTranscription(): NotSupported;
+  setSpeakingLanguage(language: LiveTranscriptionLanguage, options?: { mode: TranscriptionMode }): NotSupported;
+  setTranslationLanguage(language?: LiveTranscriptionLanguage): NotSupported;
+  disableCaptions(disable: boolean): NotSupported;
+  lockTranscriptionLanguage(isLock: boolean): NotSupported;
+  getLiveTranscriptionStatus(): LiveTranscriptionStatus;
+  getCurrentTranscriptionLanguage(): Language | null;
+  getCurrentTranslationLanguage(): Language | null;
+  getLatestTranscription(): string;
+  getLatestTranslation(): string;
+  /** Always empty. */
+  getFullTranscriptionHistory(): never[];
+}
+
+/** Not provided: the whiteboard is closed and nobody presents. */
+export interface WhiteboardClient {
+  startWhiteboardScreen(element: HTMLElement, options?: object): NotSupported;
+  stopWhiteboardScreen(): NotSupported;
+  startWhiteboardView(element: HTMLElement, presenterId: number, options?: object): NotSupported;
+  stopWhiteboardView(): NotSupported;
+  exportWhiteboard(format: 'pdf', name?: string, includeComments?: boolean): NotSupported;
+  isWhiteboardEnabled(): false;
+  getWhiteboardStatus(): WhiteboardStatus;
+  getWhiteboardPresenter(): Participant | null;
+  canStartWhiteboard(): false;
+}
+
+/** Not provided: the status is `Closed`. */
+export interface BroadcastStreamingClient {
+  startBroadcast(): NotSupported;
+  stopBroadcast(channelId?: string): NotSupported;
+  getBroadcastStreamingStatus(): { status: BroadcastStreamingStatus; channelId: string };
+  isBroadcastStreamingEnable(): false;
+}
+
+/** Not provided: the status is `None`. */
+export interface RealTimeMediaStreamsClient {
+  isSupportRealTimeMediaStreams(): false;
+  canStartRealTimeMediaStreams(): false;
+  startRealTimeMediaStreams(): NotSupported;
+  pauseRealTimeMediaStreams(): NotSupported;
+  resumeRealTimeMediaStreams(): NotSupported;
+  stopRealTimeMediaStreams(): NotSupported;
+  getRealTimeMediaStreamsStatus(): RealTimeMediaStreamsStatus;
+}
+
+export interface VoiceTimbre { timbreIndex: number; name: string; voiceUrl: string }
+export interface VoiceTranslatorStatus {
+  isVoiceTranslatorEnabled: boolean;
+  isVoiceTranslatorOn: boolean;
+  voiceTranslatorLanguage: string;
+  voiceTranslatorVoiceTimberList: VoiceTimbre[];
+  voiceTranslatorLanguagePair: { speakingLanguage: string; translatedToLanguage: string }[];
+}
+/** Not provided: the status has everything off. */
+export interface VoiceTranslatorClient {
+  startVoiceTranslator(): NotSupported;
+  stopVoiceTranslator(): NotSupported;
+  setSpeakingLanguage(language: string): NotSupported;
+  setListeningLanguage(language: string): NotSupported;
+  setOriginalAudioBalance(balance: number): NotSupported;
+  setTranslatedVoiceStyle(timbreId: number): NotSupported;
+  getVoiceTranslatorStatus(): VoiceTranslatorStatus;
+  getCurrentSpeakingLanguage(): Language | null;
+  getCurrentListeningLanguage(): Language | null;
+  getCurrentTimbre(): VoiceTimbre | null;
+  getOriginalAudioBalance(): number | null;
+}
+
+export interface IncomingLiveStreamStatus { isRTMPConnected: boolean; isStreamPushed: boolean; streamId: string }
+/** Not provided: nothing is connected. */
+export interface IncomingLiveStreamClient {
+  bindIncomingLiveStream(streamId: string): NotSupported;
+  unbindIncomingLiveStream(streamId: string): NotSupported;
+  startIncomingLiveStream(streamId: string): NotSupported;
+  stopIncomingLiveStream(streamId: string): NotSupported;
+  getIncomingLiveStreamStatus(): IncomingLiveStreamStatus;
+}
+
+/** The clients `VideoClient.get*Client()` makes for features Convene does not provide. */
+export interface UnsupportedClients {
+  LiveTranscriptionClient: LiveTranscriptionClient;
+  WhiteboardClient: WhiteboardClient;
+  BroadcastStreamingClient: BroadcastStreamingClient;
+  RealTimeMediaStreamsClient: RealTimeMediaStreamsClient;
+  VoiceTranslatorClient: VoiceTranslatorClient;
+  IncomingLiveStreamClient: IncomingLiveStreamClient;
+}
+
+/** Chat file transfer: not provided. */
+export interface ChatFileTransfer {
+  sendFile(file: File | string, userId: number): NotSupported;
+  downloadFile(id: string, fileUrl: string, blob?: boolean): NotSupported;
+  isFileTransferEnabled(): false;
+  /** Always `{}`. */
+  getFileTransferSetting(): { typeLimit?: string; sizeLimit?: number };
+}
+
+/** Individual recording: not provided. */
+export interface IndividualRecording {
+  acceptIndividualRecording(): NotSupported;
+  declineIndividualRecording(): NotSupported;
+}
+
+export interface PTZCameraCapability { pan: boolean; tilt: boolean; zoom: boolean }
+
+/**
+ * The media stream's calls of features Convene does not provide: phone dial-out and room
+ * systems, share audio, local volume, audio processing and secondary audio, virtual
+ * background and video mask, spotlight, screenshots, resource and WebRTC reports, share views
+ * on canvas and camera share, optimized shared video, annotation, far-end camera control,
+ * remote control, processors. Calls reject (`NotSupported`), questions answer false, getters
+ * answer the feature's "nothing".
+ */
+export interface StreamUnsupported {
+  inviteByPhone(countryCode: string, phoneNumber: string, name: string, options?: object): NotSupported;
+  cancelInviteByPhone(countryCode: string, phoneNumber: string, options?: { callMe?: boolean }): NotSupported;
+  hangup(): NotSupported;
+  isSupportPhoneFeature(): false;
+  getCurrentSessionCallinInfo(): { meetingId: string; tollNumbers: never[] };
+  getSupportCountryInfo(): never[];
+  /** Always undefined: no call. */
+  getInviteByPhoneStatus(): DialoutState | undefined;
+  getSessionSIPAddress(): string;
+  getPhoneWelcomeMessageInfoList(): never[];
+  callCRCDevice(ipAddress: string, protocol: CRCProtocol): NotSupported;
+  cancelCallCRCDevice(ipAddress: string, protocol: CRCProtocol): NotSupported;
+  muteShareAudio(userId?: number): NotSupported;
+  unmuteShareAudio(userId?: number): NotSupported;
+  isOthersShareAudioMutedLocally(userId: number): false;
+  getShareAudioStatus(): { isShareAudioEnabled: boolean; isShareAudioMuted: boolean; isSharingAudio: boolean };
+  /** Convene shares the screen without its audio. */
+  isSupportMicrophoneAndShareAudioSimultaneously(): false;
+  muteUserAudioLocally(userId: number): NotSupported;
+  unmuteUserAudioLocally(userId: number): NotSupported;
+  adjustUserAudioVolumeLocally(userId: number, volume: number): NotSupported;
+  muteAllUserAudioLocally(): NotSupported;
+  unmuteAllUserAudioLocally(): NotSupported;
+  isUserAudioMutedLocally(userId: number): false;
+  /** Always 100: nobody's volume is changed locally. */
+  getUserVolumeLocally(userId: number): number;
+  enableBackgroundNoiseSuppression(enabled: boolean): NotSupported;
+  isSupportBackgroundNoiseSuppression(): false;
+  enableOriginalSound(enable: boolean | { hifi?: boolean; stereo?: boolean }): NotSupported;
+  enableSyncButtonsOnHeadset(enabled: boolean): NotSupported;
+  startSecondaryAudio(deviceId: string, constraints?: MediaTrackConstraints): NotSupported;
+  stopSecondaryAudio(): NotSupported;
+  muteAudioUponStartAudio(enable?: boolean): NotSupported;
+  allowAudioUnmutedBySelf(enable: boolean): NotSupported;
+  isAllowAudioUnmutedBySelf(): false;
+  getAudioMediaPlaybackController(): null;
+  getVideoMediaPlaybackController(): null;
+  updateVideoCanvasDimension(canvas: HTMLCanvasElement, width: number, height: number): NotSupported;
+  clearVideoCanvas(canvas: HTMLCanvasElement, underlyingColor?: string | object): NotSupported;
+  enableHardwareAcceleration(enable: boolean | { encode?: boolean; decode?: boolean }): NotSupported;
+  previewVirtualBackground(previewDOMElement: VideoPlayer | HTMLCanvasElement, imageUrl: string | undefined, cropped?: boolean, cameraId?: string): NotSupported;
+  updateVirtualBackgroundImage(imageUrl: string | undefined, cropped?: boolean): NotSupported;
+  stopPreviewVirtualBackground(): NotSupported;
+  isSupportVirtualBackground(): false;
+  getVirtualbackgroundStatus(): { isVBPreloadReady?: boolean; isVBConfigured?: boolean; imageSrc?: string };
+  previewVideoMask(canvas: HTMLCanvasElement, option: object): NotSupported;
+  updateVideoMask(option: object): NotSupported;
+  stopPreviewVideoMask(): NotSupported;
+  /** Always `{}`. */
+  getVideoMaskStatus(): { imageUrl?: string | null; cropped?: boolean };
+  spotlightVideo(userId: number, isReplaced?: boolean): NotSupported;
+  removeSpotlightedVideo(userId?: number): NotSupported;
+  removeAllSpotlightedVideos(): NotSupported;
+  getSpotlightedUserList(): Participant[];
+  screenshotVideo(userId: number): NotSupported;
+  screenshotShareView(userId?: number): NotSupported;
+  subscribeSystemResourceUsage(): NotSupported;
+  unsubscribeSystemResourceUsage(): NotSupported;
+  subscribeWebRTCStatsReportData(): NotSupported;
+  unsubscribeWebRTCStatsReportData(): NotSupported;
+  getWebRTCStatsReportData(): null;
+  isCameraTaken(): false;
+  isCaptureForbidden(): false;
+  /** Always 0. */
+  getActiveVideoId(): number;
+  /** Always zeros. */
+  getReceivedVideoDimension(): { width: number; height: number };
+  startShareView(canvas: HTMLCanvasElement, activeUserId: number): NotSupported;
+  stopShareView(): NotSupported;
+  switchShareView(activeNodeId: number): NotSupported;
+  updateSharingCanvasDimension(width: number, height: number): NotSupported;
+  updateShareViewQuality(userId: number, quality: ShareViewQuality): NotSupported;
+  startShareCamera(canvas: HTMLCanvasElement | HTMLVideoElement, cameraId: string | MobileVideoFacingMode, hd?: boolean): NotSupported;
+  switchSharingSecondaryCamera(cameraId: string): NotSupported;
+  requestShareCamera(userId: number, shareSource: MobileVideoFacingMode, startAnnotation: boolean): NotSupported;
+  approveShareCamera(requestId: number, userId: number): NotSupported;
+  declineShareCamera(requestId: number, userId: number): NotSupported;
+  informShareCameraStatus(requestId: number, userId: number, status: ShareCameraRemoteStatus): NotSupported;
+  shareToSubsession(): NotSupported;
+  stopShareToSubsession(): NotSupported;
+  enableOptimizeForSharedVideo(enable: boolean): NotSupported;
+  updateSharedVideoQuality(quality: VideoQuality): NotSupported;
+  isOptimizeForSharedVideoEnabled(): false;
+  isSupportOptimizedForSharedVideo(): false;
+  subscribeShareStatisticData(type?: { encode?: boolean; decode?: boolean }): NotSupported;
+  unsubscribeShareStatisticData(type?: { encode?: boolean; decode?: boolean }): NotSupported;
+  /** Always `{}`. */
+  getShareStatisticData(): { encode?: VideoQosData; decode?: VideoQosData };
+  /** Always `{}`. */
+  getShareStreamSettings(): { width?: number; height?: number };
+  startAnnotation(): NotSupported;
+  stopAnnotation(): NotSupported;
+  changeAnnotationPrivilege(enable: boolean): NotSupported;
+  showAnnotatorName(enable: boolean): NotSupported;
+  canDoAnnotation(): false;
+  getAnnotationController(): null;
+  requestFarEndCameraControl(userId: number): NotSupported;
+  approveFarEndCameraControl(userId: number): NotSupported;
+  declineFarEndCameraControl(userId: number): NotSupported;
+  giveUpFarEndCameraControl(userId: number): NotSupported;
+  controlCamera(option: object): NotSupported;
+  controlFarEndCamera(option: object): NotSupported;
+  getFarEndCameraPTZCapability(userId: number): PTZCameraCapability;
+  getCameraPTZCapability(cameraId?: string): PTZCameraCapability;
+  isBrowserSupportPTZ(): false;
+  requestRemoteControl(): NotSupported;
+  approveRemoteControl(userId: number, runAsAdmin?: boolean): NotSupported;
+  declineRemoteControl(userId: number): NotSupported;
+  stopRemoteControl(): NotSupported;
+  giveUpRemoteControl(): NotSupported;
+  startRemoteControl(viewport: HTMLElement): NotSupported;
+  grabRemoteControl(): NotSupported;
+  launchRemoteControlApp(isAutoDeleteApp?: boolean): NotSupported;
+  isRemotelyControlApproved(): false;
+  isControllingUserRemotely(): false;
+  isTargetShareSupportRemoteControl(userId: number): false;
+  getRemoteControlAppDownloadUrl(): string;
+  getRemotelyControllingUser(): Participant | null;
+  isRemoteControlEnabled(): false;
+  createProcessor(param: object): NotSupported;
+  addProcessor(processor: object): NotSupported;
+  removeProcessor(processor: object): NotSupported;
+  isSupportVideoProcessor(): false;
+  isSupportAudioProcessor(): false;
+  isSupportShareProcessor(): false;
 }
 
 /** The default export. */

@@ -27,6 +27,7 @@ const SDK_MODULES: &[(&str, &str)] = sdk_modules!(
     "enums.js",
     "errors.js",
     "live-stream.js",
+    "logger.js",
     "media-peer.js",
     "preview.js",
     "prober.js",
@@ -37,6 +38,7 @@ const SDK_MODULES: &[(&str, &str)] = sdk_modules!(
     "signaling.js",
     "stream.js",
     "types.js",
+    "unsupported.js",
     "video-player.js",
 );
 

@@ -1,4 +1,5 @@
 // `client.getChatClient()`: chat to everyone or one user; the history comes from the server.
+import { addUnsupported } from './unsupported.js';
 import { CHAT_PRIVILEGE } from './protocol.gen.js';
 
 /** @typedef {import('./types.js').ChatMessage} ChatMessage */
@@ -37,3 +38,6 @@ export class ChatClient {
     return out;
   }
 }
+
+// The calls of features Convene does not provide (unsupported.js).
+addUnsupported(ChatClient.prototype, 'ChatClient');

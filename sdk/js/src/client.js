@@ -11,6 +11,8 @@ import { ChatClient } from './chat.js';
 import { CommandClient } from './command.js';
 import { RecordingClient } from './recording.js';
 import { LiveStreamClient } from './live-stream.js';
+import { LoggerClient } from './logger.js';
+import { unsupportedClient } from './unsupported.js';
 import { Stream } from './stream.js';
 import { devicesWithin, listDevices } from './preview.js';
 import { defineVideoElements } from './video-player.js';
@@ -59,6 +61,10 @@ export class VideoClient extends Emitter {
     this._recording = null;
     /** @type {LiveStreamClient|null} */
     this._liveStream = null;
+    /** @type {LoggerClient|null} */
+    this._logger = null;
+    /** The clients of features Convene does not provide, made once each. @type {Map<string, any>} */
+    this._unsupported = new Map();
     /** @type {any} */
     this._wakeLock = null;
     /** @type {RTCIceServer[]} */
@@ -287,10 +293,13 @@ export class VideoClient extends Emitter {
 
   // ---- sub-clients -----------------------------------------------------------------------
 
-  /** The chat client. */
+  /**
+   * The chat client (its file transfer calls come from unsupported.js).
+   * @returns {ChatClient & import('../convene.js').ChatFileTransfer}
+   */
   getChatClient() {
     if (!this._chat) this._chat = new ChatClient(this);
-    return this._chat;
+    return /** @type {ChatClient & import('../convene.js').ChatFileTransfer} */ (this._chat);
   }
 
   /** The command channel client. */
@@ -299,10 +308,14 @@ export class VideoClient extends Emitter {
     return this._command;
   }
 
-  /** The cloud recording client (docs/egress.md). */
+  /**
+   * The cloud recording client (docs/egress.md; its individual recording calls come from
+   * unsupported.js).
+   * @returns {RecordingClient & import('../convene.js').IndividualRecording}
+   */
   getRecordingClient() {
     if (!this._recording) this._recording = new RecordingClient(this);
-    return this._recording;
+    return /** @type {RecordingClient & import('../convene.js').IndividualRecording} */ (this._recording);
   }
 
   /** The live streaming client (docs/egress.md). */
@@ -312,13 +325,43 @@ export class VideoClient extends Emitter {
   }
 
   /**
-   * The media stream of the joined session. Throws 6002 before join (SPEC §3).
-   * @returns {Stream}
+   * The logger client: reports kept in memory (and printed with `debugMode`). Options given
+   * replace those of an earlier call.
+   * @param {{debugMode?: boolean, trackingId?: string}} [options]
+   */
+  getLoggerClient(options) {
+    if (!this._logger) this._logger = new LoggerClient(this);
+    this._logger._configure(options);
+    return this._logger;
+  }
+
+  // Features Convene does not provide: every call answers as unsupported.js says.
+  getLiveTranscriptionClient() { return this._unsupportedClient('LiveTranscriptionClient'); }
+  getWhiteboardClient() { return this._unsupportedClient('WhiteboardClient'); }
+  getBroadcastStreamingClient() { return this._unsupportedClient('BroadcastStreamingClient'); }
+  getRealTimeMediaStreamsClient() { return this._unsupportedClient('RealTimeMediaStreamsClient'); }
+  getVoiceTranslatorClient() { return this._unsupportedClient('VoiceTranslatorClient'); }
+  getIncomingLiveStreamClient() { return this._unsupportedClient('IncomingLiveStreamClient'); }
+
+  /**
+   * @template {keyof import('../convene.js').UnsupportedClients} K
+   * @param {K} on
+   * @returns {import('../convene.js').UnsupportedClients[K]}
+   */
+  _unsupportedClient(on) {
+    if (!this._unsupported.has(on)) this._unsupported.set(on, unsupportedClient(on));
+    return this._unsupported.get(on);
+  }
+
+  /**
+   * The media stream of the joined session. Throws 6002 before join (SPEC §3). The calls of
+   * features Convene does not provide come from unsupported.js.
+   * @returns {Stream & import('../convene.js').StreamUnsupported}
    */
   getMediaStream() {
     if (this._phase === 'idle' || this._phase === 'joining' || !this._session) throw mediaNotJoined();
     if (!this._stream) this._stream = new Stream(this);
-    return this._stream;
+    return /** @type {Stream & import('../convene.js').StreamUnsupported} */ (this._stream);
   }
 
   // ---- internals: requests ---------------------------------------------------------------

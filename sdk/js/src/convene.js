@@ -23,19 +23,25 @@
 //   page's origin), `stayAwake` (Screen Wake Lock while joined), `leaveOnPageUnload` (send
 //   `leave` on `pagehide`, so no failover), `patchJsMedia` (accepted; nothing to patch).
 // - `getChatClient().getHistory()` asks the server, so it returns a promise of the list.
+// - Features Convene does not provide (whiteboard, live transcription, virtual background,
+//   remote control, ...: unsupported.js) keep every name: their calls reject with
+//   `FeatureNotSupported` (5100), their `is*` / `isSupport*` / `can*` answer false. The logger
+//   client keeps its reports in memory.
 //
 // Modules: client.js (lifecycle, users, failover) on signaling.js (one WebSocket) and
 // codec.js (frames); session-state.js (the local user list); rules.js (join validation,
-// resume diff); chat.js, command.js; stream.js on media-peer.js (the RTCPeerConnection);
-// preview.js (devices, pre-join tracks); enums.js (every enum of the reference, exported
-// here by name); errors.js; protocol.gen.js (generated from the Rust protocol crate: codes,
-// limits, names).
+// resume diff); chat.js, command.js, recording.js, live-stream.js, logger.js; stream.js on
+// media-peer.js (the RTCPeerConnection); preview.js (devices, pre-join tracks);
+// unsupported.js (the features not provided); enums.js (every enum of the reference,
+// exported here by name); errors.js; protocol.gen.js (generated from the Rust protocol
+// crate: codes, limits, names).
 import { VideoClient } from './client.js';
 import { ChatPrivilege, SharePrivilege, VideoQuality } from './enums.js';
 import { LocalAudioTrack, LocalVideoTrack, listDevices } from './preview.js';
 import { createProber } from './prober.js';
 
 export * from './enums.js';
+export { FeatureNotSupported } from './errors.js';
 export { VideoPlayer, VideoPlayerContainer } from './video-player.js';
 export const VERSION = '0.1.0';
 

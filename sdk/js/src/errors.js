@@ -40,6 +40,23 @@ export const reconnecting = () => failure(5003, 'reconnecting');
 export const mediaNotJoined = () => failure(6002, 'join the session before using the media stream');
 
 /**
+ * The one code of every call into a feature Convene does not provide (unsupported.js lists
+ * them). The SDK answers it itself, without asking the server; 5100 is in no list of the
+ * reference's codes nor of the protocol's, and is exported by name from the entry module.
+ */
+export const FeatureNotSupported = 5100;
+
+/**
+ * The failure of a call into a feature Convene does not provide.
+ * @param {string} feature e.g. `'whiteboard'`
+ * @param {string} method e.g. `'WhiteboardClient.startWhiteboardScreen'`
+ * @returns {ExecutedFailure}
+ */
+export function featureNotSupported(feature, method) {
+  return { type: 'INVALID_OPERATION', reason: `not supported by this server: ${feature} (${method})`, errorCode: FeatureNotSupported };
+}
+
+/**
  * Maps a getUserMedia/getDisplayMedia error to a failure.
  * @param {any} e
  * @param {'audio'|'video'|'share'} kind

@@ -14,6 +14,12 @@ export class LiveStreamClient {
   startLiveStream(streamUrl, streamKey, broadcastUrl) {
     return this._c._call('liveStream.startLiveStream', { streamUrl, streamKey, broadcastUrl: broadcastUrl ?? '' });
   }
+  /**
+   * Whether live streaming exists in this session: true while joined (a server without ffmpeg
+   * still answers `startLiveStream` with 7400).
+   * @returns {boolean}
+   */
+  isLiveStreamEnabled() { return this._c._phase === 'joined' || this._c._phase === 'reconnecting'; }
   /** Host: stops the stream. @returns {Promise<''>} */
   stopLiveStream() { return this._c._call('liveStream.stopLiveStream'); }
   /** The stream's state (`LiveStreamStatus`: 0 Ended, 1 InProgress, 2 Connecting, 3 Timeout), from the server. @returns {Promise<0 | 1 | 2 | 3>} */

@@ -1,5 +1,6 @@
 // `client.getRecordingClient()`: the host's cloud recording of the session (docs/egress.md).
 // Every call asks the server, which owns the state; `recording-change {state}` tells everyone.
+import { addUnsupported } from './unsupported.js';
 
 /** @typedef {import('./client.js').VideoClient} VideoClient */
 /** @typedef {'Recording' | 'Paused' | 'Stopped'} CloudRecordingStatus */
@@ -20,3 +21,6 @@ export class RecordingClient {
   /** Whether this user may start a recording (the host, on a server that can record). @returns {Promise<boolean>} */
   canStartRecording() { return this._c._ask('recording.canStartRecording'); }
 }
+
+// The calls of features Convene does not provide (unsupported.js).
+addUnsupported(RecordingClient.prototype, 'RecordingClient');

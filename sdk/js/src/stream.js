@@ -8,6 +8,7 @@ import { cachedDevices, devicesWithin, listDevices } from './preview.js';
 import { MobileVideoFacingMode, ShareStatus, VideoQuality } from './enums.js';
 import { QUALITY_NAMES, VideoPlayer, playerFor } from './video-player.js';
 import { CanvasRenderer } from './canvas-render.js';
+import { addUnsupported } from './unsupported.js';
 
 /** The device id a capture track reads from ('' without one). @param {MediaStreamTrack|null} track */
 function trackDevice(track) {
@@ -562,6 +563,17 @@ export class Stream extends MediaPeer {
   /** @returns {{label: string, deviceId: string}[]} */
   getSpeakerList() { return cachedDevices('audiooutput'); }
   getMaxRenderableVideos() { return LIMITS.MAX_ATTACHED_VIDEOS; }
+  /** One share is received at a time (the server's one share slot). */
+  getMaxRenderableShareViews() { return 1; }
+  /** The best `attachVideo` quality: `Video_1080P` asks for the full-size layer, as captured. */
+  getVideoMaxQuality() { return VideoQuality.Video_1080P; }
+  /** The size the camera captures at now (`{width: 0, height: 0}` while it is off). */
+  getCapturedVideoResolution() {
+    const s = this._camTrack && this._camTrack.getSettings ? this._camTrack.getSettings() : {};
+    return { width: s.width || 0, height: s.height || 0 };
+  }
+  /** Always false: `startShareScreen` previews in a `<video>` or shares without one. */
+  isStartShareScreenWithVideoElement() { return false; }
 
   /** The microphone in use (else the one chosen for the next `startAudio`; `''` for the default). */
   getActiveMicrophone() { return trackDevice(this._micTrack) || this._micId; }
@@ -640,7 +652,6 @@ export class Stream extends MediaPeer {
   }
 
   // ---- what this browser and server support ----------------------------------------------
-  // Truthful answers: true where Convene does it here, false for what it does not provide.
 
   /** Convene: whether `switchSpeaker` can work (the browser has `setSinkId`). */
   isSupportSpeakerSelection() { return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype; }
@@ -648,15 +659,8 @@ export class Stream extends MediaPeer {
   isSupportMultipleVideos() { return true; }
   /** 720p: the camera is captured at 720p and its top simulcast layer is full size. */
   isSupportHDVideo() { return true; }
-  isSupportVirtualBackground() { return false; }
-  isSupportPhoneFeature() { return false; }
-  /** Convene shares the screen without its audio. */
-  isSupportMicrophoneAndShareAudioSimultaneously() { return false; }
-  isSupportBackgroundNoiseSuppression() { return false; }
-  isSupportOptimizedForSharedVideo() { return false; }
-  isSupportVideoProcessor() { return false; }
-  isSupportAudioProcessor() { return false; }
-  isSupportShareProcessor() { return false; }
+  // The isSupport* of features Convene does not provide (virtual background, phone, share
+  // audio, noise suppression, processors, ...) answer false from unsupported.js.
 
   // ---- statistics subscriptions ----------------------------------------------------------
 
@@ -706,3 +710,6 @@ export class Stream extends MediaPeer {
   getPeerConnection() { return this._pc; }
 
 }
+
+// The calls of features Convene does not provide (unsupported.js).
+addUnsupported(Stream.prototype, 'Stream');

@@ -485,6 +485,22 @@ export interface IncomingLiveStreamClient {
   getIncomingLiveStreamStatus(): IncomingLiveStreamStatus;
 }
 
+/** Processors: not provided. Constructing one throws `FeatureNotSupported`'s failure. */
+export declare abstract class VideoProcessor {
+  constructor(port: MessagePort, options?: any);
+}
+/** Not provided, as `VideoProcessor`. */
+export declare abstract class AudioProcessor {
+  constructor(port: MessagePort, options?: any);
+}
+/** Not provided, as `VideoProcessor`. */
+export declare abstract class ShareProcessor {
+  constructor(port: MessagePort, options?: any);
+}
+/** Not provided: throws `FeatureNotSupported`'s failure. */
+export declare function registerProcessor(
+  name: string, processor: typeof VideoProcessor | typeof AudioProcessor | typeof ShareProcessor): void;
+
 /** The clients `VideoClient.get*Client()` makes for features Convene does not provide. */
 export interface UnsupportedClients {
   LiveTranscriptionClient: LiveTranscriptionClient;

@@ -42,6 +42,7 @@ import { createProber } from './prober.js';
 
 export * from './enums.js';
 export { FeatureNotSupported } from './errors.js';
+export { AudioProcessor, ShareProcessor, VideoProcessor, registerProcessor } from './unsupported.js';
 export { VideoPlayer, VideoPlayerContainer } from './video-player.js';
 export const VERSION = '0.1.0';
 

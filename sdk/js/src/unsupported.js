@@ -267,3 +267,38 @@ export function addUnsupported(target, on) {
 export function unsupportedClient(on) {
   return /** @type {any} */ (Object.freeze(addUnsupported({}, on)));
 }
+
+// ---- exports of the processor feature --------------------------------------------------
+// The reference's base classes for processors (code that runs in a worker or worklet) and
+// `registerProcessor`. Convene runs no processors: constructing one, or registering one,
+// throws the typed failure.
+
+const PROCESSORS = 'video, audio and share processors';
+
+/** Throws the typed failure of the processor feature. @param {string} name @returns {never} */
+function noProcessors(name) {
+  throw featureNotSupported(PROCESSORS, name);
+}
+
+export class VideoProcessor {
+  /** @param {MessagePort} [port] @param {any} [options] */
+  constructor(port, options) { void port; void options; noProcessors('VideoProcessor'); }
+}
+export class AudioProcessor {
+  /** @param {MessagePort} [port] @param {any} [options] */
+  constructor(port, options) { void port; void options; noProcessors('AudioProcessor'); }
+}
+export class ShareProcessor {
+  /** @param {MessagePort} [port] @param {any} [options] */
+  constructor(port, options) { void port; void options; noProcessors('ShareProcessor'); }
+}
+/** @param {string} name @param {Function} processor @returns {void} */
+export function registerProcessor(name, processor) {
+  void name; void processor;
+  noProcessors('registerProcessor');
+}
+
+/** The entry module's exports above, by name (for the report and the test). */
+export const UNSUPPORTED_EXPORTS = Object.freeze({
+  VideoProcessor: PROCESSORS, AudioProcessor: PROCESSORS, ShareProcessor: PROCESSORS, registerProcessor: PROCESSORS,
+});

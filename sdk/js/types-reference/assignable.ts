@@ -1,0 +1,87 @@
+// Convene's types where the reference's are used (issue 14): for each family, an object typed
+// by convene.d.ts must be assignable to the reference's (`@zoom/videosdk` 2.5.0) for every
+// function both declare, except those listed in the family's `...Differs` type, each with
+// the reason. Not part of the normal `tsc -p tsconfig.json` (it needs the reference's types):
+// scripts/compat-report.mjs compiles it with '@zoom/videosdk' mapped to the unpacked types,
+// fails when it does not compile or when a listed function has become assignable, and
+// writes the lists into docs/compat.md.
+import type * as R from '@zoom/videosdk';
+import type ZoomVideo from '@zoom/videosdk';
+import type * as C from '../convene.js';
+
+/** The functions of `Ref` that `Conv` has too, but those in `Differs`. */
+type Checked<Conv, Ref, Differs extends PropertyKey> = Pick<Ref, Exclude<Extract<keyof Conv, keyof Ref>, Differs>>;
+
+type ZoomVideoDiffers =
+  | 'createClient' // its VideoClient differs as listed below
+  | 'createLocalVideoTrack' // LocalVideoTrack: no updateVirtualBackground; start() needs no element
+  | 'createLocalAudioTrack'; // LocalAudioTrack: no testMicrophone; testSpeaker() returns a smaller object
+declare const namespace: C.ConveneVideoNamespace;
+export const zoomVideo: Checked<C.ConveneVideoNamespace, typeof ZoomVideo, ZoomVideoDiffers> = namespace;
+
+type VideoClientDiffers =
+  | 'getCurrentUserInfo' // Participant: no sharerPause, isAllowIndividualRecording, isVideoConnect; undefined before join
+  | 'getAllUser' // Participant, as getCurrentUserInfo
+  | 'getUser' // Participant, as getCurrentUserInfo
+  | 'getSessionHost' // Participant, as getCurrentUserInfo
+  | 'getMediaStream' // its Stream differs as listed below
+  | 'getChatClient' // its ChatClient differs as listed below
+  | 'getRecordingClient' // its RecordingClient differs as listed below
+  | 'getLiveStreamClient' // its LiveStreamClient differs as listed below
+  | 'getWhiteboardClient'; // its WhiteboardClient differs as listed below
+declare const client: C.VideoClient;
+export const videoClient: Checked<C.VideoClient, typeof R.VideoClient, VideoClientDiffers> = client;
+
+type StreamDiffers =
+  | 'attachVideo' // resolves an HTMLVideoElement when given one (pages written for Convene 0.1)
+  | 'detachVideo' // as attachVideo; resolves undefined for a user not attached
+  | 'attachShareView' // as attachVideo
+  | 'detachShareView' // as attachVideo
+  | 'getShareStatus' // ShareStatus is a union of its string values, not a TypeScript string enum
+  | 'getShareUserList' // Participant, as getCurrentUserInfo
+  | 'getSpotlightedUserList' // Participant, as getCurrentUserInfo
+  | 'getRemotelyControllingUser'; // Participant, as getCurrentUserInfo
+declare const stream: C.Stream;
+export const mediaStream: Checked<C.Stream, typeof R.Stream, StreamDiffers> = stream;
+
+type ChatClientDiffers =
+  | 'getHistory'; // asks the server: a Promise of the list, not the list
+declare const chat: C.ChatClient;
+export const chatClient: Checked<C.ChatClient, typeof R.ChatClient, ChatClientDiffers> = chat;
+
+declare const command: C.CommandClient;
+export const commandChannel: Checked<C.CommandClient, typeof R.CommandChannel, never> = command;
+
+type RecordingClientDiffers =
+  | 'getCloudRecordingStatus' // asks the server: a Promise of the status
+  | 'canStartRecording'; // asks the server: a Promise of the answer
+declare const recording: C.RecordingClient;
+export const recordingClient: Checked<C.RecordingClient, typeof R.RecordingClient, RecordingClientDiffers> = recording;
+
+type LiveStreamClientDiffers =
+  | 'getLiveStreamStatus'; // asks the server: a Promise of the status
+declare const liveStream: C.LiveStreamClient;
+export const liveStreamClient: Checked<C.LiveStreamClient, typeof R.LiveStreamClient, LiveStreamClientDiffers> = liveStream;
+
+declare const logger: C.LoggerClient;
+export const loggerClient: Checked<C.LoggerClient, typeof R.LoggerClient, never> = logger;
+
+declare const transcription: C.LiveTranscriptionClient;
+export const liveTranscriptionClient: Checked<C.LiveTranscriptionClient, typeof R.LiveTranscriptionClient, never> = transcription;
+
+type WhiteboardClientDiffers =
+  | 'getWhiteboardPresenter'; // Participant, as getCurrentUserInfo (it always answers null)
+declare const whiteboard: C.WhiteboardClient;
+export const whiteboardClient: Checked<C.WhiteboardClient, typeof R.WhiteboardClient, WhiteboardClientDiffers> = whiteboard;
+
+declare const broadcast: C.BroadcastStreamingClient;
+export const broadcastStreamingClient: Checked<C.BroadcastStreamingClient, typeof R.BroadcastStreamingClient, never> = broadcast;
+
+declare const rtms: C.RealTimeMediaStreamsClient;
+export const realTimeMediaStreamsClient: Checked<C.RealTimeMediaStreamsClient, typeof R.RealTimeMediaStreamsClient, never> = rtms;
+
+declare const translator: C.VoiceTranslatorClient;
+export const voiceTranslatorClient: Checked<C.VoiceTranslatorClient, typeof R.VoiceTranslatorClient, never> = translator;
+
+declare const incoming: C.IncomingLiveStreamClient;
+export const incomingLiveStreamClient: Checked<C.IncomingLiveStreamClient, typeof R.IncomingLiveStreamClient, never> = incoming;

@@ -70,6 +70,14 @@ bash fuzz/run.sh "${FUZZ_SECONDS:-30}"
 node --test sdk/js/test/
 # End of the browser SDK block.
 
+# Reference compatibility report
+# docs/compat.md lists every function of the reference SDK (@zoom/videosdk 2.5.0, its types
+# fetched with npm pack) as Convene has it; --check fails on a missing name, a name
+# convene.d.ts does not declare, a type check against the reference that fails, or a stale
+# docs/compat.md (sdk/js/scripts/compat-report.mjs).
+node sdk/js/scripts/compat-report.mjs --check
+# End of the compatibility block.
+
 # Browser tests: Debian's Chromium driven by playwright-core (tests/e2e), run inside a
 # loopback-only network namespace by tests/e2e/run.sh.
 if [ ! -x /usr/bin/chromium ]; then

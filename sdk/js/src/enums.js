@@ -9,8 +9,8 @@
 // mapping (`VideoQuality[2]` is undefined): `Object.keys` / `Object.values` give exactly the
 // members.
 //
-// Families that Convene does not provide yet (the last group) still get their enums, so that an
-// app that imports them loads; their calls are not there yet.
+// Families that Convene does not provide (in the last group) still get their enums, so that an
+// app that imports them loads; their calls answer as unsupported.js says.
 import { CHAT_PRIVILEGE, SHARE_PRIVILEGE } from './protocol.gen.js';
 
 // ---- session, connection and errors ------------------------------------------------------
@@ -186,9 +186,9 @@ export const AskHostHelpResponse = Object.freeze({
   Received: 0, Busy: 1, Ignore: 2, AlreadyInRoom: 3,
 });
 
-// ---- families Convene does not provide yet -----------------------------------------------
+// ---- recording and streaming; families Convene does not provide ---------------------------
 
-// Recording, live stream and broadcast streaming.
+// Recording and live stream (provided), broadcast streaming (not).
 export const RecordingStatus = Object.freeze({
   Recording: 'Recording', Paused: 'Paused', Stopped: 'Stopped', Ask: 'Ask', Accept: 'Accept',
   Decline: 'Decline',

@@ -154,8 +154,14 @@ export async function conveneObjects() {
   const { Stream } = await import('../src/stream.js');
   const ns = /** @type {any} */ (entry.default);
   const client = ns.createClient();
-  /** @param {string} getter */
-  const sub = (getter) => (typeof client[getter] === 'function' ? client[getter]() : undefined);
+  /** The client `getter` makes before join (undefined if there is none, or none yet). @param {string} getter */
+  const sub = (getter) => {
+    try {
+      return typeof client[getter] === 'function' ? client[getter]() : undefined;
+    } catch (_) {
+      return undefined;
+    }
+  };
   return {
     ZoomVideo: ns,
     VideoClient: client,

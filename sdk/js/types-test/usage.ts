@@ -1,6 +1,7 @@
 // A TypeScript app using the SDK through convene.d.ts: `tsc` fails when the types go wrong.
 import ConveneVideo, {
-  type ExecutedFailure, type Participant, ConnectionState, ExceptionCode, SubsessionStatus, VideoQuality,
+  type ExecutedFailure, type Participant, ConnectionState, ExceptionCode, FeatureNotSupported, SubsessionStatus,
+  VideoQuality, WhiteboardStatus,
 } from '../convene.js';
 
 export async function app(token: string): Promise<void> {
@@ -43,6 +44,25 @@ export async function app(token: string): Promise<void> {
   await ConveneVideo.destroyClient();
 }
 
+// Features Convene does not provide keep the reference's names; their calls reject with
+// FeatureNotSupported, their questions answer false.
+export async function features(): Promise<void> {
+  const client = ConveneVideo.createClient();
+  const whiteboard = client.getWhiteboardClient();
+  if (whiteboard.isWhiteboardEnabled()) await whiteboard.startWhiteboardScreen(document.body);
+  try {
+    await client.getMediaStream().previewVirtualBackground(document.createElement('canvas'), 'blur');
+  } catch (e) {
+    console.log((e as ExecutedFailure).errorCode === FeatureNotSupported);
+  }
+  const status: WhiteboardStatus = whiteboard.getWhiteboardStatus();
+  const transcription = client.getLiveTranscriptionClient().getLiveTranscriptionStatus();
+  console.log(status, transcription.isLiveTranscriptionEnabled, client.getLiveStreamClient().isLiveStreamEnabled());
+  const logger = client.getLoggerClient({ debugMode: true, trackingId: 'abc' });
+  await logger.reportRating(5, 'fine');
+  console.log(logger.getReports().map((r) => r.kind));
+}
+
 // Wrong uses must not type-check.
 export function wrong(): void {
   const client = ConveneVideo.createClient();
@@ -56,6 +76,10 @@ export function wrong(): void {
   void client.getMediaStream().setSharePrivilege(2);
   // @ts-expect-error: 9 is no VideoQuality
   const q: VideoQuality = 9;
+  // @ts-expect-error: the logger's rating is a number
+  void client.getLoggerClient().reportRating('good');
+  // @ts-expect-error: no such whiteboard call
+  void client.getWhiteboardClient().drawLine();
   // @ts-expect-error: the enums are frozen
   SubsessionStatus.Closed = 5;
   void q;

@@ -72,13 +72,14 @@ fn probe(file: &Path) -> (Vec<String>, f64) {
     (codecs, duration)
 }
 
-/// The share of strongly coloured pixels (channels far apart) in the frame at `at` seconds,
-/// decoded by ffmpeg at 16×9.
-fn colourful(file: &Path, at: f64) -> f64 {
+/// The share of strongly coloured pixels (channels far apart) in the `crop` (ffmpeg's
+/// `w:h:x:y`) of the frame at `at` seconds, decoded by ffmpeg at 16×9.
+fn colourful(file: &Path, at: f64, crop: &str) -> f64 {
     let out = std::process::Command::new("ffmpeg")
         .args(["-v", "error", "-ss", &format!("{at:.2}"), "-i"])
         .arg(file)
-        .args(["-frames:v", "1", "-vf", "scale=16:9", "-f", "rawvideo"])
+        .args(["-frames:v", "1", "-vf", &format!("crop={crop},scale=16:9")])
+        .args(["-f", "rawvideo"])
         .args(["-pix_fmt", "rgb24", "-"])
         .output()
         .expect("run ffmpeg");
@@ -132,9 +133,10 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
     let (guest, mut guest_ev) = client(&server, topic, &participant_token(topic), "Guest").await;
     let media = host.get_media_stream().expect("joined");
     let (_, video) = convene_media::read_ivf(&fixture("testsrc-320x180.ivf")).expect("IVF");
+    let video: Vec<Vec<u8>> = video.into_iter().map(|f| f.data).collect();
     media
         .set_options(MediaOptions {
-            video_frames: Some(video.into_iter().map(|f| f.data).collect()),
+            video_frames: Some(video.clone()),
             audio_frames: Some(convene_media::read_ogg_opus(&fixture("tone-440.opus")).unwrap()),
             simulcast: false,
             ..MediaOptions::default()
@@ -142,6 +144,17 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
         .await;
     assert_ok(media.start_video().await, "start video");
     assert_ok(media.start_audio(false).await, "start audio");
+    // The guest's camera too: the host (speaking, first present) is the main picture, the
+    // guest the strip's first tile.
+    let guest_media = guest.get_media_stream().expect("joined");
+    guest_media
+        .set_options(MediaOptions {
+            video_frames: Some(video),
+            simulcast: false,
+            ..MediaOptions::default()
+        })
+        .await;
+    assert_ok(guest_media.start_video().await, "start video (guest)");
 
     assert!(!assert_ok(
         guest.can_start_recording().await,
@@ -206,13 +219,22 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
     assert_eq!(files.len(), 1, "{files:?}");
     let (codecs, duration) = probe(&files[0]);
     assert_eq!(codecs, ["h264", "aac"], "one H.264 and one AAC stream");
-    // The test pattern, not black: most of a frame from the middle is strong colour.
-    let colour = colourful(&files[0], duration / 2.0);
-    assert!(
-        colour > 0.5,
-        "{:.0} % of the picture is colour",
-        colour * 100.0
-    );
+    // The test pattern, not black, in the main picture (1280x576 above the strip) and in
+    // the strip's first tile (256x144 at its left); the strip's last tile is empty, black.
+    let at = duration / 2.0;
+    for (what, crop, least) in [
+        ("main picture", "1280:576:0:0", 0.5),
+        ("first tile", "256:144:0:576", 0.5),
+    ] {
+        let colour = colourful(&files[0], at, crop);
+        assert!(
+            colour > least,
+            "{:.0} % of the {what} is colour",
+            colour * 100.0
+        );
+    }
+    let empty = colourful(&files[0], at, "256:144:1024:576");
+    assert!(empty < 0.05, "the empty tile is black ({empty:.2})");
     // The worker starts (a process, a join, ffmpeg) after the request: up to ~1.5 s of the
     // wall time is not in the file (more on a loaded machine: 3 s allowed); the pause must
     // not be in it either.
@@ -430,9 +452,10 @@ async fn the_host_streams_live_to_an_rtmp_ingest_and_a_bad_one_times_out() {
     let (guest, mut guest_ev) = client(&server, topic, &participant_token(topic), "Guest").await;
     let media = host.get_media_stream().expect("joined");
     let (_, video) = convene_media::read_ivf(&fixture("testsrc-320x180.ivf")).expect("IVF");
+    let video: Vec<Vec<u8>> = video.into_iter().map(|f| f.data).collect();
     media
         .set_options(MediaOptions {
-            video_frames: Some(video.into_iter().map(|f| f.data).collect()),
+            video_frames: Some(video.clone()),
             audio_frames: Some(convene_media::read_ogg_opus(&fixture("tone-440.opus")).unwrap()),
             simulcast: false,
             ..MediaOptions::default()
@@ -440,6 +463,17 @@ async fn the_host_streams_live_to_an_rtmp_ingest_and_a_bad_one_times_out() {
         .await;
     assert_ok(media.start_video().await, "start video");
     assert_ok(media.start_audio(false).await, "start audio");
+    // The guest's camera too: the host (speaking, first present) is the main picture, the
+    // guest the strip's first tile.
+    let guest_media = guest.get_media_stream().expect("joined");
+    guest_media
+        .set_options(MediaOptions {
+            video_frames: Some(video),
+            simulcast: false,
+            ..MediaOptions::default()
+        })
+        .await;
+    assert_ok(guest_media.start_video().await, "start video (guest)");
 
     let url = format!("rtmp://127.0.0.1:{port}/live");
     assert_code(

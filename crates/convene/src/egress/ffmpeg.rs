@@ -1,7 +1,10 @@
-//! The supervised `ffmpeg` child: it reads our RTP on 127.0.0.1 (one video input, VP8, and
-//! [`AUDIO_INPUTS`] Opus inputs, described by an SDP file), decodes, lays out and mixes them,
-//! and writes H.264 + AAC into an MP4 file. SIGINT makes it finish the file.
+//! The supervised `ffmpeg` child: it reads our RTP on 127.0.0.1 ([`VIDEO_INPUTS`] VP8
+//! inputs, the main picture and the strip's tiles, and [`AUDIO_INPUTS`] Opus inputs, all
+//! described by one SDP file so that ffmpeg binds them at once and their timelines start
+//! together), decodes, lays out and mixes them, and writes H.264 + AAC into an MP4 file or
+//! FLV to an RTMP ingest. SIGINT makes it finish.
 
+use super::layout::STRIP;
 use super::rtp::{OPUS_PT, VP8_PT};
 use anyhow::Context;
 use std::net::UdpSocket;
@@ -12,15 +15,20 @@ use tokio::process::{Child, Command};
 
 /// Audio inputs mixed into the file: the SFU sends a user the three loudest speakers.
 pub(crate) const AUDIO_INPUTS: usize = 3;
-/// The output frame: 720p30.
+/// Video inputs: the main picture, then the strip's tiles left to right.
+pub(crate) const VIDEO_INPUTS: usize = 1 + STRIP;
+/// The output frame: 720p30, the strip's tiles (16:9) along the bottom.
 pub(crate) const WIDTH: u32 = 1280;
 pub(crate) const HEIGHT: u32 = 720;
 const FPS: u32 = 30;
+const TILE_W: u32 = WIDTH / STRIP as u32;
+const TILE_H: u32 = TILE_W * 9 / 16;
 
 /// The RTP ports ffmpeg listens on (each with its RTCP port, one above).
 #[derive(Debug, Clone)]
 pub(crate) struct Ports {
-    pub(crate) video: u16,
+    /// [`VIDEO_INPUTS`] ports, the main picture's first.
+    pub(crate) video: Vec<u16>,
     pub(crate) audio: Vec<u16>,
 }
 
@@ -41,10 +49,11 @@ impl Ports {
             );
             if pair.0.is_ok() && pair.1.is_ok() {
                 found.push(p);
-                if found.len() == 1 + AUDIO_INPUTS {
+                if found.len() == VIDEO_INPUTS + AUDIO_INPUTS {
+                    let audio = found.split_off(VIDEO_INPUTS);
                     return Ok(Ports {
-                        video: found[0],
-                        audio: found[1..].to_vec(),
+                        video: found,
+                        audio,
                     });
                 }
             }
@@ -54,36 +63,52 @@ impl Ports {
 
     /// ffmpeg has bound them all (our own bind fails).
     fn bound(&self) -> bool {
-        std::iter::once(self.video)
-            .chain(self.audio.iter().copied())
+        self.video
+            .iter()
+            .chain(&self.audio)
+            .copied()
             .all(|p| UdpSocket::bind(("127.0.0.1", p)).is_err())
     }
 }
 
-/// The session description ffmpeg reads: where each input arrives and its codec.
+/// The session description ffmpeg reads: where each input arrives and its codec, the
+/// video inputs first.
 pub(crate) fn sdp(ports: &Ports) -> String {
     let mut s = String::from(
         "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=convene egress\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n",
     );
-    s += &format!(
-        "m=video {} RTP/AVP {VP8_PT}\r\na=rtpmap:{VP8_PT} VP8/90000\r\n",
-        ports.video
-    );
+    for p in &ports.video {
+        s += &format!("m=video {p} RTP/AVP {VP8_PT}\r\na=rtpmap:{VP8_PT} VP8/90000\r\n");
+    }
     for p in &ports.audio {
         s += &format!("m=audio {p} RTP/AVP {OPUS_PT}\r\na=rtpmap:{OPUS_PT} opus/48000/2\r\n");
     }
     s
 }
 
-/// The filter graph: the video scaled into the 720p frame (letterboxed) at a steady 30 fps,
-/// the audio inputs mixed.
-fn filter() -> String {
-    let inputs: String = (0..AUDIO_INPUTS).map(|i| format!("[0:a:{i}]")).collect();
+/// One video input fitted into a `w`×`h` box (letterboxed) at a steady frame rate.
+fn fit(input: usize, w: u32, h: u32, out: &str) -> String {
     format!(
-        "[0:v]scale={WIDTH}:{HEIGHT}:force_original_aspect_ratio=decrease,\
-         pad={WIDTH}:{HEIGHT}:(ow-iw)/2:(oh-ih)/2,fps={FPS},format=yuv420p[v];\
-         {inputs}amix=inputs={AUDIO_INPUTS}:normalize=0[a]"
+        "[0:v:{input}]scale={w}:{h}:force_original_aspect_ratio=decrease,\
+         pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,fps={FPS},format=yuv420p[{out}];"
     )
+}
+
+/// The filter graph: the main picture above the strip's tiles side by side, making the
+/// 720p frame; the audio inputs mixed.
+fn filter() -> String {
+    let mut g = fit(0, WIDTH, HEIGHT - TILE_H, "main");
+    let mut tiles = String::new();
+    for i in 0..STRIP {
+        g += &fit(1 + i, TILE_W, TILE_H, &format!("t{i}"));
+        tiles += &format!("[t{i}]");
+    }
+    let audio: String = (0..AUDIO_INPUTS).map(|i| format!("[0:a:{i}]")).collect();
+    g += &format!(
+        "{tiles}hstack=inputs={STRIP}[strip];[main][strip]vstack=inputs=2[v];\
+         {audio}amix=inputs={AUDIO_INPUTS}:normalize=0[a]"
+    );
+    g
 }
 
 /// Where ffmpeg writes.
@@ -130,6 +155,13 @@ impl Ffmpeg {
             .args(["-protocol_whitelist", "file,udp,rtp"])
             // Our packets arrive in order on loopback: no reordering delay.
             .args(["-reorder_queue_size", "0"])
+            // The inputs are known from the SDP: no frame-rate guess (it would wait for 20
+            // frames of a quiet tile) and a short look at the first packets, or ffmpeg
+            // starts seconds behind.
+            .args(["-fpsprobesize", "0", "-analyzeduration", "200000"])
+            // A picture changing size (a simulcast layer, the black frame) is scaled into
+            // its box by the running graph, not by rebuilding it.
+            .args(["-reinit_filter", "0"])
             .args(["-f", "sdp", "-i"])
             .arg(sdp_path)
             .args(["-filter_complex", &filter(), "-map", "[v]", "-map", "[a]"])
@@ -244,14 +276,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_sdp_names_one_vp8_and_three_opus_inputs() {
+    fn the_sdp_names_every_vp8_and_opus_input_and_the_graph_uses_them_all() {
         let p = Ports {
-            video: 5000,
-            audio: vec![5002, 5004, 5006],
+            video: (0..VIDEO_INPUTS as u16).map(|i| 5000 + 2 * i).collect(),
+            audio: vec![6002, 6004, 6006],
         };
         let s = sdp(&p);
+        assert!(s.starts_with("v=0"));
         assert!(s.contains("m=video 5000 RTP/AVP 96\r\na=rtpmap:96 VP8/90000"));
+        assert_eq!(s.matches("VP8/90000").count(), VIDEO_INPUTS);
         assert_eq!(s.matches("opus/48000/2").count(), AUDIO_INPUTS);
-        assert!(filter().contains("amix=inputs=3"));
+        let g = filter();
+        for i in 0..VIDEO_INPUTS {
+            assert!(g.contains(&format!("[0:v:{i}]")), "video input {i}");
+        }
+        for i in 0..AUDIO_INPUTS {
+            assert!(g.contains(&format!("[0:a:{i}]")), "audio input {i}");
+        }
+        // The tiles' row and the main picture make exactly the output frame.
+        assert_eq!(TILE_W * STRIP as u32, WIDTH);
+        assert!(g.contains(&format!("pad={WIDTH}:{}:", HEIGHT - TILE_H)));
+        assert!(g.contains(&format!("hstack=inputs={STRIP}")));
+        assert!(g.contains("amix=inputs=3"));
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Started by the server (never by hand: its token comes in `CONVENE_EGRESS_TOKEN`), it
 //! joins the session through the Rust SDK like a participant that publishes nothing,
-//! receives the loudest speakers' audio, the share and one camera (`layout.rs`), and feeds
+//! receives the loudest speakers' audio, the share and the cameras its layout shows (a main
+//! picture above a strip of small ones, `layout.rs`), and feeds
 //! them as RTP on 127.0.0.1 (`recorder.rs`, `rtp.rs`) to a supervised `ffmpeg`
 //! (`ffmpeg.rs`) that writes `<recordings dir>/<session id>/<start ms>.mp4`. It follows
 //! `recording-change` itself: `Paused` stops the clock, `Stopped` (or the session ending)
@@ -26,6 +27,7 @@ use anyhow::Context;
 use convene_client::protocol::{Event, RecordingStatus, UserId};
 use convene_client::{Client, MediaOptions, MediaStream};
 use recorder::Recorder;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -61,8 +63,9 @@ const MAX_RETRIES: u32 = 5;
 const RETRY_DELAY: Duration = Duration::from_secs(2);
 /// How long ffmpeg may take to finish the file.
 const FINISH_GRACE: Duration = Duration::from_secs(20);
-/// The camera quality asked for: 720p.
-const CAMERA_QUALITY: u8 = 3;
+/// The camera quality asked for: 720p for the main picture, 180p for the strip's tiles.
+const MAIN_QUALITY: u8 = 3;
+const TILE_QUALITY: u8 = 1;
 
 /// Records until the recording stops or the session ends; returns the exit status.
 pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
@@ -127,7 +130,7 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
     let mut view = View {
         me,
         speaker: None,
-        attached: None,
+        attached: HashMap::new(),
     };
     let mut progress = ff.take_progress();
     // A live stream: whether the ingest ever took it, and reconnections since it last did.
@@ -221,32 +224,60 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
 struct View {
     me: UserId,
     speaker: Option<UserId>,
-    attached: Option<UserId>,
+    /// The cameras received, with the quality asked for.
+    attached: HashMap<UserId, u8>,
 }
 
 impl View {
-    /// Receives the camera the layout wants and shows the share, or that camera.
+    /// Receives the cameras the layout wants, at the quality of where they show, and points
+    /// each video input at its slot.
     async fn apply(&mut self, client: &Client, stream: &MediaStream, rec: &mut Recorder) {
         let users = client.get_all_user();
-        let want = layout::camera_user(&users, self.speaker, self.me);
-        if want != self.attached {
-            if let Some(old) = self.attached.take() {
-                let _ = stream.detach_video(old).await;
-            }
-            if let Some(new) = want {
-                match stream.attach_video(new, CAMERA_QUALITY).await {
-                    Ok(()) => self.attached = Some(new),
-                    Err(e) => tracing::warn!("cannot receive {new}'s camera: {e}"),
+        let plan = layout::plan(&users, self.speaker, self.me);
+        let want: HashMap<UserId, u8> = plan
+            .cameras()
+            .map(|(u, main)| (u, if main { MAIN_QUALITY } else { TILE_QUALITY }))
+            .collect();
+        let gone: Vec<UserId> = self
+            .attached
+            .keys()
+            .filter(|u| !want.contains_key(u))
+            .copied()
+            .collect();
+        for u in gone {
+            let _ = stream.detach_video(u).await;
+            self.attached.remove(&u);
+        }
+        for (u, q) in &want {
+            if self.attached.get(u) != Some(q) {
+                // Asking again for an attached camera changes its quality.
+                match stream.attach_video(*u, *q).await {
+                    Ok(()) => {
+                        self.attached.insert(*u, *q);
+                    }
+                    Err(e) => tracing::warn!("cannot receive {u}'s camera: {e}"),
                 }
             }
         }
-        let source = layout::sharer(&users, self.me)
-            .and_then(|u| stream.slot_of(u, "share"))
-            .or_else(|| self.attached.and_then(|u| stream.slot_of(u, "video")));
-        rec.set_source(source);
-        if let Some(mid) = rec.waits_for_key() {
+        let camera = |u: UserId| {
+            self.attached
+                .contains_key(&u)
+                .then(|| stream.slot_of(u, "video"))
+                .flatten()
+        };
+        let main = match plan.main {
+            Some(layout::Main::Share(u)) => stream.slot_of(u, "share"),
+            Some(layout::Main::Camera(u)) => camera(u),
+            None => None,
+        };
+        rec.set_source(0, main);
+        for i in 0..layout::STRIP {
+            rec.set_source(1 + i, plan.strip.get(i).and_then(|u| camera(*u)));
+        }
+        let waiting: Vec<String> = rec.waiting_for_key().map(str::to_owned).collect();
+        for mid in waiting {
             // The peer asks at most once a second per slot, however often this runs.
-            let _ = stream.request_keyframe(mid).await;
+            let _ = stream.request_keyframe(&mid).await;
         }
     }
 }

@@ -1,11 +1,12 @@
 //! The recorder: turns received frames into the RTP inputs of `ffmpeg` on its own clock.
 //!
 //! The clock counts recorded time only: it stops while the recording is paused, so a pause
-//! is cut out of the file (no frozen frames, no gap in the timeline). Video frames of the
-//! chosen source are stamped with it as they arrive; after a source switch (or a pause) they
-//! wait for a keyframe. Audio goes out on a 20 ms tick, one packet per input (the slot's
-//! oldest frame, or silence), so the mixer never waits for a quiet input. When no video frame
-//! went out for [`VIDEO_IDLE`], a black keyframe does.
+//! is cut out of the file (no frozen frames, no gap in the timeline). Each video input (the
+//! main picture, the strip's tiles) shows one receive slot: its frames are stamped with the
+//! clock as they arrive; after a source switch (or a pause) they wait for a keyframe. Audio
+//! goes out on a 20 ms tick, one packet per input (the slot's oldest frame, or silence), so
+//! the mixer never waits for a quiet input. When no frame went out on a video input for
+//! [`VIDEO_IDLE`], a black keyframe does.
 
 use super::ffmpeg::{Ports, AUDIO_INPUTS};
 use super::rtp::{RtpStream, OPUS_PT, OPUS_SILENCE, VP8_PT};
@@ -22,11 +23,21 @@ pub(crate) const AUDIO_TICK: Duration = Duration::from_millis(20);
 /// Frames kept per audio input (beyond, the oldest go): 200 ms.
 const AUDIO_QUEUE: usize = 10;
 
+/// One video input of ffmpeg and what it shows.
+struct VideoOut {
+    to: SocketAddr,
+    rtp: RtpStream,
+    /// The receive slot shown, and whether it must start on a keyframe.
+    source: Option<String>,
+    need_key: bool,
+    /// Recorded time of its last frame.
+    last: Option<Duration>,
+}
+
 pub(crate) struct Recorder {
     sock: UdpSocket,
-    video_to: SocketAddr,
     audio_to: Vec<SocketAddr>,
-    video: RtpStream,
+    video: Vec<VideoOut>,
     audio: Vec<RtpStream>,
     /// Per audio input: the receive slot it carries and its queued frames.
     audio_in: Vec<(Option<String>, VecDeque<Vec<u8>>)>,
@@ -34,43 +45,47 @@ pub(crate) struct Recorder {
     /// Recorded time before the current run, and when the current run started.
     recorded: Duration,
     running_since: Option<Instant>,
-    /// The receive slot whose video is shown, and whether it must start on a keyframe.
-    source: Option<String>,
-    need_key: bool,
-    last_video: Option<Duration>,
     black: Vec<u8>,
+}
+
+fn local(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
 }
 
 impl Recorder {
     /// A recorder sending to `ports`, recording from `now`.
     pub(crate) async fn new(ports: &Ports, black: Vec<u8>, now: Instant) -> std::io::Result<Self> {
-        let to = |p: u16| SocketAddr::from(([127, 0, 0, 1], p));
+        let video = ports.video.iter().enumerate().map(|(i, p)| VideoOut {
+            to: local(*p),
+            rtp: RtpStream::new(VP8_PT, rand_ssrc(i as u32)),
+            source: None,
+            need_key: true,
+            last: None,
+        });
+        let first_audio = ports.video.len() as u32;
         Ok(Recorder {
             sock: UdpSocket::bind("127.0.0.1:0").await?,
-            video_to: to(ports.video),
-            audio_to: ports.audio.iter().map(|p| to(*p)).collect(),
-            video: RtpStream::new(VP8_PT, rand_ssrc(0)),
+            audio_to: ports.audio.iter().map(|p| local(*p)).collect(),
+            video: video.collect(),
             audio: (0..AUDIO_INPUTS)
-                .map(|i| RtpStream::new(OPUS_PT, rand_ssrc(i as u32 + 1)))
+                .map(|i| RtpStream::new(OPUS_PT, rand_ssrc(first_audio + i as u32)))
                 .collect(),
             audio_in: vec![(None, VecDeque::new()); AUDIO_INPUTS],
             audio_ts: 0,
             recorded: Duration::ZERO,
             running_since: Some(now),
-            source: None,
-            need_key: true,
-            last_video: None,
             black,
         })
     }
 
-    /// Sends to a new ffmpeg's `ports` from now on; its video starts on a keyframe.
+    /// Sends to a new ffmpeg's `ports` from now on; its video starts on keyframes.
     pub(crate) fn retarget(&mut self, ports: &Ports) {
-        let to = |p: u16| SocketAddr::from(([127, 0, 0, 1], p));
-        self.video_to = to(ports.video);
-        self.audio_to = ports.audio.iter().map(|p| to(*p)).collect();
-        self.need_key = true;
-        self.last_video = None;
+        for (out, p) in self.video.iter_mut().zip(&ports.video) {
+            out.to = local(*p);
+            out.need_key = true;
+            out.last = None;
+        }
+        self.audio_to = ports.audio.iter().map(|p| local(*p)).collect();
     }
 
     /// Recorded time so far.
@@ -94,24 +109,32 @@ impl Recorder {
     pub(crate) fn resume(&mut self, now: Instant) {
         if self.running_since.is_none() {
             self.running_since = Some(now);
-            self.need_key = true;
+            for out in &mut self.video {
+                out.need_key = true;
+            }
         }
     }
 
-    /// Shows receive slot `mid` from now on; true when that is a change (ask its sender for
-    /// a keyframe).
-    pub(crate) fn set_source(&mut self, mid: Option<String>) -> bool {
-        if self.source == mid {
+    /// Video input `input` shows receive slot `mid` from now on; true when that is a change
+    /// (ask its sender for a keyframe).
+    pub(crate) fn set_source(&mut self, input: usize, mid: Option<String>) -> bool {
+        let Some(out) = self.video.get_mut(input) else {
+            return false;
+        };
+        if out.source == mid {
             return false;
         }
-        self.source = mid;
-        self.need_key = true;
-        self.source.is_some()
+        out.source = mid;
+        out.need_key = true;
+        out.source.is_some()
     }
 
-    /// Whether the shown source still waits for a keyframe.
-    pub(crate) fn waits_for_key(&self) -> Option<&str> {
-        self.source.as_deref().filter(|_| self.need_key)
+    /// The shown sources that still wait for a keyframe.
+    pub(crate) fn waiting_for_key(&self) -> impl Iterator<Item = &str> {
+        self.video
+            .iter()
+            .filter(|o| o.need_key)
+            .filter_map(|o| o.source.as_deref())
     }
 
     /// A received frame: video of the shown source goes out now, audio is queued.
@@ -141,20 +164,24 @@ impl Recorder {
             q.push_back(f.data);
             return;
         }
-        if self.source.as_deref() != Some(f.mid.as_str()) || (self.need_key && !f.keyframe) {
-            return;
+        for i in 0..self.video.len() {
+            let out = &mut self.video[i];
+            if out.source.as_deref() != Some(f.mid.as_str()) || (out.need_key && !f.keyframe) {
+                continue;
+            }
+            out.need_key = false;
+            self.send_video(i, &f.data, now).await;
         }
-        self.need_key = false;
-        self.send_video(&f.data, now).await;
     }
 
-    async fn send_video(&mut self, frame: &[u8], now: Instant) {
+    async fn send_video(&mut self, input: usize, frame: &[u8], now: Instant) {
         let t = self.clock(now);
         let ts = (t.as_micros() * 9 / 100) as u32; // 90 kHz
-        for p in self.video.vp8(frame, ts) {
-            let _ = self.sock.send_to(&p, self.video_to).await;
+        let out = &mut self.video[input];
+        for p in out.rtp.vp8(frame, ts) {
+            let _ = self.sock.send_to(&p, out.to).await;
         }
-        self.last_video = Some(t);
+        out.last = Some(t);
     }
 
     /// One audio tick: a packet on every input.
@@ -170,22 +197,24 @@ impl Recorder {
         self.audio_ts = self.audio_ts.wrapping_add(960); // 20 ms at 48 kHz
     }
 
-    /// Black when no video went out for [`VIDEO_IDLE`] (and at the start); the source then
-    /// restarts on a keyframe.
+    /// Black on each video input without a source, and where nothing went out for
+    /// [`VIDEO_IDLE`] (and at the start); a source then restarts on a keyframe. ffmpeg joins
+    /// the inputs by time, so every input must move on for the picture to.
     pub(crate) async fn keepalive(&mut self, now: Instant) {
         if self.paused() {
             return;
         }
         let t = self.clock(now);
-        if self
-            .last_video
-            .is_none_or(|l| t.saturating_sub(l) >= VIDEO_IDLE)
-        {
-            let black = std::mem::take(&mut self.black);
-            self.send_video(&black, now).await;
-            self.black = black;
-            self.need_key = true;
+        let black = std::mem::take(&mut self.black);
+        for i in 0..self.video.len() {
+            let out = &mut self.video[i];
+            let idle = out.last.is_none_or(|l| t.saturating_sub(l) >= VIDEO_IDLE);
+            if out.source.is_none() || idle {
+                out.need_key = true;
+                self.send_video(i, &black, now).await;
+            }
         }
+        self.black = black;
     }
 }
 
@@ -201,7 +230,7 @@ mod tests {
     #[tokio::test]
     async fn the_clock_leaves_pauses_out_and_video_waits_for_a_keyframe() {
         let ports = Ports {
-            video: 9,
+            video: vec![9, 9],
             audio: vec![9, 9, 9],
         };
         let t0 = Instant::now();
@@ -209,18 +238,29 @@ mod tests {
         r.pause(t0 + Duration::from_secs(2));
         r.resume(t0 + Duration::from_secs(5));
         assert_eq!(r.clock(t0 + Duration::from_secs(6)), Duration::from_secs(3));
-        assert!(r.set_source(Some("1".into())));
-        assert!(!r.set_source(Some("1".into())));
-        let frame = |key| ReceivedFrame {
-            mid: "1".into(),
+        assert!(r.set_source(0, Some("1".into())));
+        assert!(!r.set_source(0, Some("1".into())));
+        assert!(r.set_source(1, Some("2".into())));
+        let frame = |mid: &str, key| ReceivedFrame {
+            mid: mid.into(),
             video: true,
             keyframe: key,
             rtp_time: 0,
             data: vec![1],
         };
-        r.frame(frame(false), t0).await;
-        assert_eq!(r.waits_for_key(), Some("1"));
-        r.frame(frame(true), t0).await;
-        assert_eq!(r.waits_for_key(), None);
+        r.frame(frame("1", false), t0).await;
+        assert_eq!(r.waiting_for_key().collect::<Vec<_>>(), ["1", "2"]);
+        r.frame(frame("1", true), t0).await;
+        assert_eq!(
+            r.waiting_for_key().collect::<Vec<_>>(),
+            ["2"],
+            "each input on its own"
+        );
+        r.frame(frame("2", true), t0).await;
+        assert_eq!(r.waiting_for_key().count(), 0);
+        // A pause makes every input start on a keyframe again.
+        r.pause(t0 + Duration::from_secs(7));
+        r.resume(t0 + Duration::from_secs(8));
+        assert_eq!(r.waiting_for_key().count(), 2);
     }
 }

@@ -250,6 +250,8 @@ export interface Stream extends StreamUnsupported {
   muteAllAudio(): ExecutedResult;
   unmuteAllAudio(): ExecutedResult;
   isAudioMuted(userId?: number): boolean;
+  /** Always true: users may unmute themselves; the host only asks others to. */
+  isAllowAudioUnmutedBySelf(): boolean;
   startVideo(option?: CaptureVideoOption): ExecutedResult;
   stopVideo(): ExecutedResult;
   isCapturingVideo(): boolean;
@@ -571,7 +573,6 @@ export interface StreamUnsupported {
   stopSecondaryAudio(): NotSupported;
   muteAudioUponStartAudio(enable?: boolean): NotSupported;
   allowAudioUnmutedBySelf(enable: boolean): NotSupported;
-  isAllowAudioUnmutedBySelf(): false;
   getAudioMediaPlaybackController(): null;
   getVideoMediaPlaybackController(): null;
   updateVideoCanvasDimension(canvas: HTMLCanvasElement, width: number, height: number): NotSupported;

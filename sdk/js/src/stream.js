@@ -129,6 +129,9 @@ export class Stream extends MediaPeer {
   /** @returns {Promise<''>} */
   async unmuteAllAudio() { await this._req('unmuteAllAudio'); return ''; }
 
+  /** Always true: in Convene users may unmute themselves (the host only asks others to). */
+  isAllowAudioUnmutedBySelf() { return true; }
+
   /** @param {number} [userId] */
   isAudioMuted(userId) {
     const s = this._c._session;

@@ -129,7 +129,7 @@ export const UNSUPPORTED = [
   { feature: 'secondary audio', on: 'Stream', methods: { startSecondaryAudio: REJECT, stopSecondaryAudio: REJECT } },
   {
     feature: 'audio unmute policy', on: 'Stream', methods: {
-      muteAudioUponStartAudio: REJECT, allowAudioUnmutedBySelf: REJECT, isAllowAudioUnmutedBySelf: FALSE,
+      muteAudioUponStartAudio: REJECT, allowAudioUnmutedBySelf: REJECT,
     },
   },
   {

@@ -531,12 +531,10 @@ export interface IndividualRecording {
 export interface PTZCameraCapability { pan: boolean; tilt: boolean; zoom: boolean }
 
 /**
- * The media stream's calls of features Convene does not provide: phone dial-out and room
- * systems, share audio, local volume, audio processing and secondary audio, virtual
- * background and video mask, spotlight, screenshots, resource and WebRTC reports, share views
- * on canvas and camera share, optimized shared video, annotation, far-end camera control,
- * remote control, processors. Calls reject (`NotSupported`), questions answer false, getters
- * answer the feature's "nothing".
+ * The media stream's calls of features Convene does not provide (src/unsupported.js names
+ * each call's feature: phone dial-out, virtual background, annotation, remote control,
+ * processors, ...). Calls reject (`NotSupported`), questions answer false, getters answer the
+ * feature's "nothing".
  */
 export interface StreamUnsupported {
   inviteByPhone(countryCode: string, phoneNumber: string, name: string, options?: object): NotSupported;

@@ -145,6 +145,28 @@ export function parseReferenceExports(dir) {
 }
 
 /**
+ * The event names the reference's `VideoClient.on` overloads list, in declaration order.
+ * @param {string} dir
+ * @returns {string[]}
+ */
+export function parseReferenceEvents(dir) {
+  const { modules } = referenceModules(dir);
+  const out = [];
+  for (const mod of modules) {
+    const body = namespaceBody(uncomment(readFileSync(join(dir, `${mod}.d.ts`), 'utf8')), 'VideoClient');
+    if (!body) continue;
+    for (const m of body.matchAll(/function\s+on\s*\(\s*event:\s*'([^']+)'/g)) if (!out.includes(m[1])) out.push(m[1]);
+  }
+  return out;
+}
+
+/** The events Convene emits: the keys of `EventPayloads` in convene.d.ts. @param {string} dts */
+export function conveneEvents(dts) {
+  const m = /export\s+interface\s+EventPayloads\s*\{([\s\S]*?)\n\}/.exec(dts);
+  return new Set(m ? [...m[1].matchAll(/^\s*'([a-z-]+)'\??:/gm)].map((x) => x[1]) : []);
+}
+
+/**
  * Convene's object for each family at run time (the default namespace, a client, its
  * sub-clients, the Stream's prototype), or undefined where Convene has none.
  * @returns {Promise<Record<string, any>>}
@@ -288,7 +310,24 @@ async function checkTypes(dir) {
       }
     }
   }
-  return { errors, result };
+  /** @type {Record<string, boolean>} event → whether Convene's payload is assignable to the reference's */
+  const payloads = {};
+  const exported = sf ? checker.getExportsOfModule(checker.getSymbolAtLocation(sf)) : [];
+  const ours = exported.find((x) => x.name === 'eventPayloads');
+  const theirs = exported.find((x) => x.name === 'referenceClient');
+  if (ours && theirs) {
+    const mine = checker.getTypeOfSymbol(ours);
+    const on = checker.getTypeOfSymbol(theirs).getProperty('on');
+    for (const sig of on ? checker.getTypeOfSymbol(on).getCallSignatures() : []) {
+      const [ev, listener] = sig.getParameters().map((p) => checker.getTypeOfSymbol(p));
+      if (!ev || !ev.isStringLiteral() || !listener) continue;
+      const prop = mine.getProperty(ev.value);
+      if (!prop) continue;
+      const param = listener.getCallSignatures()[0]?.getParameters()[0];
+      payloads[ev.value] = !param || checker.isTypeAssignableTo(checker.getTypeOfSymbol(prop), checker.getTypeOfSymbol(param));
+    }
+  }
+  return { errors, result, payloads };
 }
 
 /**
@@ -363,7 +402,9 @@ export async function buildReport(dir) {
   const typeExports = exportsRef.types.map((name) => ({
     name, declared: new RegExp(`export\\s+(?:declare\\s+)?(?:interface|type|class|const|namespace)\\s+${name}\\b`).test(dts),
   }));
-  return { report, runtime, typeExports, typesChecked: types.result, problems };
+  const emitted = conveneEvents(dts);
+  const events = parseReferenceEvents(dir).map((name) => ({ name, emitted: emitted.has(name), payload: types.payloads[name] }));
+  return { report, runtime, typeExports, events, typesChecked: types.result, problems };
 }
 
 /** @param {number} n @param {number} of */
@@ -409,6 +450,8 @@ export function renderMarkdown(r) {
   const tyHave = r.typeExports.filter((x) => x.declared).length;
   L.push(`Exports: ${rtHave} of the reference's ${r.runtime.length} runtime exports (its enums, classes and functions) and`);
   L.push(`${tyHave} of its ${r.typeExports.length} type-only exports are there (below).`, '');
+  const ev = r.events.filter((x) => x.emitted).length;
+  L.push(`Events: Convene emits ${ev} of the ${r.events.length} events the reference's \`on\` lists (below).`, '');
   L.push('## What the type check does not cover', '');
   L.push('- Families without a line in `assignable.ts` (the subsession client, not built yet).');
   L.push('- The types each function differs by, beyond the reason given: the check stops at the function.');
@@ -427,6 +470,14 @@ export function renderMarkdown(r) {
   L.push(`Type-only exports (interfaces, type aliases, namespaces, declared functions): ${tyHave} declared by`);
   L.push(`\`convene.d.ts\`: ${r.typeExports.filter((x) => x.declared).map((x) => `\`${x.name}\``).join(', ')}.`, '');
   L.push(`Not declared (${r.typeExports.length - tyHave}): ${r.typeExports.filter((x) => !x.declared).map((x) => `\`${x.name}\``).join(', ')}.`, '');
+  L.push('## Events', '');
+  L.push('The events `VideoClient.on` accepts in the reference. Convene emits those its `convene.d.ts` types in');
+  L.push('`EventPayloads`; it never emits the others (a listener for one is accepted and never called). An');
+  L.push('event marked *payload differs* has a payload type not assignable to the reference\'s (compared by');
+  L.push('the report through `types-reference/assignable.ts`).', '');
+  const evMark = (/** @type {{name: string, payload?: boolean}} */ x) => `\`${x.name}\`${x.payload === false ? ' (*payload differs*)' : ''}`;
+  L.push(`Emitted (${ev}): ${r.events.filter((x) => x.emitted).map(evMark).join(', ')}.`, '');
+  L.push(`Not emitted (${r.events.length - ev}): ${r.events.filter((x) => !x.emitted).map((x) => `\`${x.name}\``).join(', ')}.`, '');
   for (const { family, rows, counts } of r.report) {
     L.push(`## ${family}`, '');
     L.push(`${rows.length} functions: ${counts.implemented} implemented, ${counts.unsupported} unsupported, ${counts.planned} planned, ${counts.missing} missing.`, '');

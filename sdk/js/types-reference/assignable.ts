@@ -85,3 +85,9 @@ export const voiceTranslatorClient: Checked<C.VoiceTranslatorClient, typeof R.Vo
 
 declare const incoming: C.IncomingLiveStreamClient;
 export const incomingLiveStreamClient: Checked<C.IncomingLiveStreamClient, typeof R.IncomingLiveStreamClient, never> = incoming;
+
+// Event payloads: the report compares each event's payload in convene.d.ts's EventPayloads
+// with the payload of the reference's `VideoClient.on` overload for the same event, and lists
+// those that differ in docs/compat.md (they do not fail the check).
+export declare const eventPayloads: C.EventPayloads;
+export declare const referenceClient: typeof R.VideoClient;

@@ -17,6 +17,9 @@
 // - missing: none of these.
 // Each name Convene has must also be declared by its interface in convene.d.ts. The types
 // column comes from compiling types-reference/assignable.ts against the reference's types.
+// Also listed: the reference's runtime exports (enums, classes, functions) and type-only
+// exports, and its events, each emitted or not (convene.d.ts's EventPayloads) and, when
+// emitted, whether its payload type is assignable to the reference's.
 //
 // Writes docs/compat.md and test/reference-functions.json (the reference's function names,
 // for test/compat.test.js when the tarball is not unpacked). `--check` writes nothing and

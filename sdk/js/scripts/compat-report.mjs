@@ -460,8 +460,8 @@ export function renderMarkdown(r) {
   L.push('- The types each function differs by, beyond the reason given: the check stops at the function.');
   L.push('- `LocalVideoTrack` and `LocalAudioTrack` (from `createLocalVideoTrack` / `createLocalAudioTrack`): Convene\'s');
   L.push('  have no `updateVirtualBackground` and no `testMicrophone`; these are not in any family above.');
-  L.push('- Event names and payloads (`on` / `off` are checked as functions only): `EventPayloads` in');
-  L.push('  `convene.d.ts` types the events Convene emits.');
+  L.push('- Events: `on` / `off` are checked as functions; each emitted event\'s payload is compared and');
+  L.push('  marked in [Events](#events), but a payload that differs does not fail the check.');
   L.push('- Type-only exports that Convene does not declare (listed below): code that imports them does not');
   L.push('  compile against `convene.d.ts`.', '');
   L.push('## Exports', '');

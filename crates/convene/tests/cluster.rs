@@ -3,7 +3,7 @@
 //! joins racing through three nodes make one session; the owner killed with SIGKILL, its
 //! users come back through the other nodes with their ids, the host still host and the
 //! passcode still asked; the next owner stopped with SIGTERM hands its session over without
-//! a `Fail`. Skipped (with a note) when `redis-server` is missing, unless
+//! a `Fail`. The REST API asked about a session another node hosts answers 307 to it. Skipped (with a note) when `redis-server` is missing, unless
 //! `CONVENE_REQUIRE_REDIS=1` (CI) makes that a failure.
 
 use convene_client::{Client, ClientError};
@@ -127,6 +127,39 @@ fn user_ids(c: &Client) -> Vec<u32> {
     ids
 }
 
+/// `GET path` on 127.0.0.1:`port` with the app's API token: the status line, the
+/// `Location` header (if any) and the body. The responses are small JSON, not chunked.
+async fn api_get(port: u16, path: &str) -> (String, Option<String>, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let app = convene_auth::AppCredentials::new(KEY, SECRET);
+    let token = convene_auth::mint_api(&app, now, 600);
+    let req = format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\
+         Authorization: Bearer {token}\r\n\r\n"
+    );
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut buf = String::new();
+    tokio::time::timeout(Duration::from_secs(5), s.read_to_string(&mut buf))
+        .await
+        .expect("an answer within 5 s")
+        .unwrap();
+    let (head, body) = buf.split_once("\r\n\r\n").expect("a head");
+    let status = head.lines().next().unwrap_or("").to_owned();
+    let location = head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case("location")
+            .then(|| v.trim().to_owned())
+    });
+    (status, location, body.to_owned())
+}
+
 /// Whether `c` ever heard `connection-change` `Fail` (drains what it heard so far).
 fn failed(events: &mut convene_client::Events) -> bool {
     let mut fail = false;
@@ -182,6 +215,19 @@ async fn three_nodes_share_sessions_and_survive_the_loss_of_one() {
     // The passcode is the session's rule on every node.
     let wrong = join(ports[2], "ops", false, "eve", Some("no")).await;
     assert!(matches!(wrong, Err(ClientError::Server(e)) if e.error_code == 3004));
+
+    // The REST API of another node sends a request about the session to its owner.
+    let users_path = format!("/api/v1/sessions/{}/users", sid.0);
+    let (status, location, _) = api_get(ports[1], &users_path).await;
+    assert!(status.contains(" 307 "), "{status}");
+    let owner = format!("http://127.0.0.1:{}{users_path}", ports[0]);
+    assert_eq!(location.as_deref(), Some(owner.as_str()));
+    let (status, _, body) = api_get(ports[0], &users_path).await;
+    assert!(status.contains(" 200 "), "{status}");
+    let users: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(users["users"].as_array().map(Vec::len), Some(3), "{body}");
+    let (status, _, _) = api_get(ports[1], "/api/v1/sessions/no-such-session").await;
+    assert!(status.contains(" 404 "), "{status}");
 
     // First joins racing through three nodes make exactly one session.
     let names = ports.map(|p| format!("r{p}"));

@@ -12,6 +12,8 @@ use axum::Json;
 pub(crate) struct ApiError {
     status: StatusCode,
     message: String,
+    /// Where to ask instead (a 307's `Location`).
+    location: Option<String>,
 }
 
 impl ApiError {
@@ -19,6 +21,19 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            location: None,
+        }
+    }
+
+    /// 307: the session is hosted by another node of the cluster; the same request goes to
+    /// `location` (HTTP clients follow it with the method, body and token).
+    pub(crate) fn elsewhere(location: String) -> Self {
+        ApiError {
+            location: Some(location),
+            ..Self::new(
+                StatusCode::TEMPORARY_REDIRECT,
+                "the session is hosted by another node of the cluster",
+            )
         }
     }
 
@@ -39,7 +54,11 @@ impl IntoResponse for ApiError {
             code: self.status.as_u16(),
             message: self.message,
         };
-        (self.status, Json(body)).into_response()
+        let mut r = (self.status, Json(body)).into_response();
+        if let Some(l) = self.location.and_then(|l| l.parse().ok()) {
+            r.headers_mut().insert(axum::http::header::LOCATION, l);
+        }
+        r
     }
 }
 

@@ -6,7 +6,7 @@ use super::sessions::{admin, read, session_of};
 use super::ApiError;
 use crate::state::AppState;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use convene_protocol::{SessionId, UserId};
@@ -19,14 +19,16 @@ use std::sync::Arc;
     responses(
         (status = 200, body = UserList),
         (status = 401, description = "Missing, bad or expired token", body = ErrorBody),
+        (status = 307, description = "Another node of the cluster hosts it: the same request goes to `Location`", body = ErrorBody),
         (status = 404, description = "No such live session of this app", body = ErrorBody),
     ))]
 pub(super) async fn list(
     State(state): State<Arc<AppState>>,
     ApiApp(app): ApiApp,
+    OriginalUri(uri): OriginalUri,
     Path(session_id): Path<String>,
 ) -> Result<Json<UserList>, ApiError> {
-    let h = session_of(&state, &app, &session_id).await?;
+    let h = session_of(&state, &app, &session_id, &uri).await?;
     let (_, users) = read(&h).await?;
     Ok(Json(UserList {
         users: users.iter().map(UserItem::from).collect(),
@@ -44,15 +46,17 @@ pub(super) async fn list(
         (status = 204, description = "Removed: the user got `connection-change` Closed \"kicked by host\", the others `user-removed`"),
         (status = 400, description = "The body is not `{\"action\": \"remove\"}`", body = ErrorBody),
         (status = 401, description = "Missing, bad or expired token", body = ErrorBody),
+        (status = 307, description = "Another node of the cluster hosts it: the same request goes to `Location`", body = ErrorBody),
         (status = 404, description = "No such live session of this app, or no such user in it", body = ErrorBody),
     ))]
 pub(super) async fn status(
     State(state): State<Arc<AppState>>,
     ApiApp(app): ApiApp,
+    OriginalUri(uri): OriginalUri,
     Path((session_id, user_id)): Path<(String, String)>,
     body: Result<Json<UserStatus>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let h = session_of(&state, &app, &session_id).await?;
+    let h = session_of(&state, &app, &session_id, &uri).await?;
     let user = user_id
         .parse()
         .map(UserId)

@@ -237,6 +237,23 @@ impl Router for RedisRouter {
         self.inner.local.local_sessions()
     }
 
+    fn host_of<'a>(&'a self, id: &'a SessionId, app: &'a str) -> BoxFuture<'a, Option<String>> {
+        Box::pin(async move {
+            if self.inner.local.by_id(id).is_some() {
+                return None;
+            }
+            let store = &self.inner.store;
+            let key = store.key_of(&id.0).await.ok()??;
+            if key.app != app {
+                return None;
+            }
+            let place = store.place(&key).await.ok()??;
+            let (node, url) = parse_place(&place)?;
+            let live = self.inner.view().iter().any(|n| n.id == node);
+            (node != self.inner.me.id && live).then(|| url.to_owned())
+        })
+    }
+
     fn nodes(&self) -> Option<watch::Receiver<Vec<String>>> {
         Some(self.inner.urls.subscribe())
     }

@@ -55,6 +55,13 @@ pub(crate) trait Router: Send + Sync + std::fmt::Debug + 'static {
     fn nodes(&self) -> Option<tokio::sync::watch::Receiver<Vec<String>>> {
         None
     }
+    /// The signaling URL of the live node that hosts session `id` of `app`, when another
+    /// node does (`None`: one node, or the session is here, or nowhere). The REST API sends
+    /// a request about it there.
+    fn host_of<'a>(&'a self, id: &'a SessionId, app: &'a str) -> BoxFuture<'a, Option<String>> {
+        let _ = (id, app);
+        Box::pin(std::future::ready(None))
+    }
     /// The server is stopping: hand this node's sessions over to the other nodes (their
     /// users fail over to them) instead of ending them. `true` when it did.
     fn drain(&self) -> BoxFuture<'_, bool> {

@@ -105,6 +105,8 @@ export interface EventPayloads {
   'live-stream-status': LiveStreamStatus;
   'command-channel-message': { senderId: string; senderName: string; text: string; timestamp: number; msgid: string };
   'video-capturing-change': { state: 'Started' | 'Stopped' | 'Failed' };
+  /** An attached remote camera's video started or stopped arriving (decoded frames), or it was detached. */
+  'video-active-change': { state: 'Active' | 'Inactive'; userId: number };
   'device-change': undefined;
   'auto-play-audio-failed': undefined;
   /** The own microphone's level (0-9) when it moves to another step, sampled twice a second. */

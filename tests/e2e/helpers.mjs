@@ -49,7 +49,7 @@ const EVENTS = ['connection-change', 'user-added', 'user-updated', 'user-removed
   'chat-privilege-change', 'command-channel-message', 'host-ask-unmute-audio', 'current-audio-change',
   'active-speaker', 'peer-video-state-change', 'active-share-change', 'peer-share-state-change',
   'share-privilege-change', 'passively-stop-share', 'network-quality-change', 'video-capturing-change',
-  'current-audio-level-change'];
+  'current-audio-level-change', 'video-active-change'];
 
 /**
  * A new participant page: its own browser context, the SDK imported as `window.ZV`, the

@@ -67,6 +67,7 @@ test('two pages publish video + audio and attach each other', async () => {
   }
   for (const [p, other] of [[a, bid], [b, aid]]) {
     await waitFor(p, (id) => document.getElementById('remote-' + id)?.videoWidth > 0, other, 20000);
+    await waitEvent(p, 'video-active-change', `(p) => p.state === 'Active' && p.userId === ${other}`);
     const v1 = (await inbound(p, 'video')).reduce((n, s) => n + s.frames, 0);
     await new Promise((r) => setTimeout(r, 1500));
     const v2 = (await inbound(p, 'video')).reduce((n, s) => n + s.frames, 0);
@@ -131,9 +132,10 @@ test('two pages publish video + audio and attach each other', async () => {
     return s.decode.filter((d) => d.userId === id).reduce((n, d) => n + d.packets, 0) > r1 + 10;
   }, [bid, r1], 10000);
 
-  // Stop video: peer-video-state-change Stop, and detach.
+  // Stop video: peer-video-state-change Stop; the video stops arriving; detach.
   assert.equal(await call(b, (c) => c.getMediaStream().stopVideo()), '');
   await waitEvent(a, 'peer-video-state-change', `(p) => p.action === 'Stop' && p.userId === ${bid}`);
+  await waitEvent(a, 'video-active-change', `(p) => p.state === 'Inactive' && p.userId === ${bid}`);
   await call(a, (c, id) => c.getMediaStream().detachVideo(id), bid);
 });
 

@@ -39,6 +39,7 @@ const SDK_MODULES: &[(&str, &str)] = sdk_modules!(
     "stream.js",
     "types.js",
     "unsupported.js",
+    "video-activity.js",
     "video-player.js",
 );
 

@@ -3,6 +3,7 @@
 // user) are recvonly transceivers whose sender the server names in `media-slot` events;
 // rendering binds each attached user's slot track to its element.
 import { mediaNotJoined, reconnecting } from './errors.js';
+import { VideoActivity } from './video-activity.js';
 
 /** @typedef {import('./client.js').VideoClient} VideoClient */
 
@@ -91,6 +92,8 @@ export class MediaPeer {
     this._audioEls = new Map(); // mid → <audio>
     /** userId → {element, quality} */
     this._attached = new Map();
+    /** Whether each attached camera's video arrives (`video-active-change`). */
+    this._activity = new VideoActivity();
     this._micTrack = null;
     this._micSender = null;
     this._camTrack = null;
@@ -348,6 +351,27 @@ export class MediaPeer {
     return this._pc.getTransceivers().find((t) => t.mid === mid) || null;
   }
 
+  /**
+   * `video-active-change` for the attached users whose received video started or stopped.
+   * @param {RTCPeerConnection} pc @param {RTCStatsReport} report @param {number} now
+   */
+  _sampleActivity(pc, report, now) {
+    /** @type {Map<string, number>} framesDecoded by receive track id */
+    const frames = new Map();
+    report.forEach((r) => {
+      if (r.type === 'inbound-rtp' && (r.kind || r.mediaType) === 'video' && r.trackIdentifier) {
+        frames.set(r.trackIdentifier, r.framesDecoded || 0);
+      }
+    });
+    /** @type {Map<number, {mid: string, frames: number}>} */
+    const seen = new Map();
+    for (const [userId, a] of this._attached) {
+      const t = a.mid ? pc.getTransceivers().find((x) => x.mid === a.mid) : null;
+      if (t) seen.set(userId, { mid: a.mid, frames: frames.get(t.receiver.track.id) || 0 });
+    }
+    for (const change of this._activity.sample(seen, now)) this._c._emit('video-active-change', change);
+  }
+
   /** Puts each attached user's slot track into its element. */
   _bindAll() {
     for (const [userId, a] of this._attached) {
@@ -484,6 +508,7 @@ export class MediaPeer {
     report.forEach((r) => { if (r.type === 'transport') received += r.bytesReceived || 0; });
     this._watchSilence(pc, received, now);
     this._sampleMicLevel(report);
+    this._sampleActivity(pc, report, now);
     for (const kind of /** @type {const} */ (['audio', 'video'])) {
       const enc = { q: emptyQos(kind), bytes: 0, packets: 0, lost: 0 };
       const dec = { q: emptyQos(kind), bytes: 0, packets: 0, lost: 0 };

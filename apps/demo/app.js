@@ -125,7 +125,7 @@ async function join(ev) {
     renderAll();
     for (const u of client.getAllUser()) if (u.bVideoOn) attach(u.userId);
     // A recording may already run: everyone is shown that they are recorded.
-    showRecording(await client.getRecordingClient().getCloudRecordingStatus().catch(() => 'Stopped'));
+    showRecording(client.getRecordingClient().getCloudRecordingStatus());
   } catch (e) {
     setStatus('not joined');
     notice(`Could not join: ${errorText(e)}`);

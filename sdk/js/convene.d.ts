@@ -186,8 +186,10 @@ export interface RecordingClient extends IndividualRecording {
   /** The paused time is left out of the file. */
   pauseCloudRecording(): ExecutedResult;
   resumeCloudRecording(): ExecutedResult;
-  getCloudRecordingStatus(): Promise<CloudRecordingStatus>;
-  canStartRecording(): Promise<boolean>;
+  /** From the join reply and `recording-change` since ('Stopped' outside a session). */
+  getCloudRecordingStatus(): CloudRecordingStatus;
+  /** The host, on a server that can record. */
+  canStartRecording(): boolean;
 }
 
 /** Live streaming (`sdk/js/src/live-stream.js`; docs/egress.md). Each call asks the server. */
@@ -198,7 +200,7 @@ export interface LiveStreamClient {
   /** True while joined (a server without ffmpeg answers `startLiveStream` with 7400). */
   isLiveStreamEnabled(): boolean;
   /** `LiveStreamStatus`: 0 Ended, 1 InProgress, 2 Connecting, 3 Timeout. */
-  getLiveStreamStatus(): Promise<LiveStreamStatus>;
+  getLiveStreamStatus(): LiveStreamStatus;
 }
 
 export interface AudioOption {

@@ -226,6 +226,9 @@ mod tests {
             share_privilege: SharePrivilege::Unlocked,
             rename_allowed: true,
             resume_token: "rt".into(),
+            recording: Default::default(),
+            live_stream: Default::default(),
+            can_record: false,
         }
     }
 

@@ -420,6 +420,15 @@ pub struct JoinResult<U = Vec<Participant>> {
     pub rename_allowed: bool,
     /// Secret to present in `resume` after a dropped connection.
     pub resume_token: String,
+    /// The session's cloud recording (then `recording-change`).
+    #[serde(default)]
+    pub recording: crate::RecordingStatus,
+    /// The session's live stream (then `live-stream-status`).
+    #[serde(default)]
+    pub live_stream: crate::LiveStreamStatus,
+    /// The server can record and stream (its media framework is installed).
+    #[serde(default)]
+    pub can_record: bool,
 }
 
 /// Chat privilege (`ChatPrivilege`).

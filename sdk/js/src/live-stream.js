@@ -1,5 +1,6 @@
 // `client.getLiveStreamClient()`: the host streams the session to an RTMP ingest
-// (docs/egress.md). Every call asks the server; `live-stream-status` tells everyone.
+// (docs/egress.md). The calls ask the server, which owns the state; the status answers at
+// once from the join reply and the `live-stream-status` events since.
 
 /** @typedef {import('./client.js').VideoClient} VideoClient */
 
@@ -22,6 +23,6 @@ export class LiveStreamClient {
   isLiveStreamEnabled() { return this._c._phase === 'joined' || this._c._phase === 'reconnecting'; }
   /** Host: stops the stream. @returns {Promise<''>} */
   stopLiveStream() { return this._c._call('liveStream.stopLiveStream'); }
-  /** The stream's state (`LiveStreamStatus`: 0 Ended, 1 InProgress, 2 Connecting, 3 Timeout), from the server. @returns {Promise<0 | 1 | 2 | 3>} */
-  getLiveStreamStatus() { return this._c._ask('liveStream.getLiveStreamStatus'); }
+  /** The stream's state (`LiveStreamStatus`: 0 Ended, 1 InProgress, 2 Connecting, 3 Timeout; 0 outside a session). @returns {0 | 1 | 2 | 3} */
+  getLiveStreamStatus() { const s = this._c._session; return s ? s.liveStream : 0; }
 }

@@ -1,5 +1,6 @@
 // `client.getRecordingClient()`: the host's cloud recording of the session (docs/egress.md).
-// Every call asks the server, which owns the state; `recording-change {state}` tells everyone.
+// The server owns the state and rules: the calls ask it; the getters answer at once, as the
+// reference's do, from the join reply and the `recording-change {state}` events since.
 import { addUnsupported } from './unsupported.js';
 
 /** @typedef {import('./client.js').VideoClient} VideoClient */
@@ -16,10 +17,10 @@ export class RecordingClient {
   pauseCloudRecording() { return this._c._call('recording.pauseCloudRecording'); }
   /** Host: resumes a paused recording. @returns {Promise<''>} */
   resumeCloudRecording() { return this._c._call('recording.resumeCloudRecording'); }
-  /** The recording's state, from the server. @returns {Promise<CloudRecordingStatus>} */
-  getCloudRecordingStatus() { return this._c._ask('recording.getCloudRecordingStatus'); }
-  /** Whether this user may start a recording (the host, on a server that can record). @returns {Promise<boolean>} */
-  canStartRecording() { return this._c._ask('recording.canStartRecording'); }
+  /** The recording's state ('Stopped' outside a session). @returns {CloudRecordingStatus} */
+  getCloudRecordingStatus() { const s = this._c._session; return s ? s.recording : 'Stopped'; }
+  /** Whether this user may start a recording: the host, on a server that can record. @returns {boolean} */
+  canStartRecording() { const s = this._c._session; return !!s && s.canRecord && this._c.isHost(); }
 }
 
 // The calls of features Convene does not provide (unsupported.js).

@@ -38,6 +38,12 @@ export class SessionState {
     this.sharePrivilege = r.sharePrivilege;
     this.renameAllowed = r.renameAllowed;
     this.resumeToken = r.resumeToken;
+    /** The session's cloud recording. @type {'Recording'|'Paused'|'Stopped'} */
+    this.recording = r.recording || 'Stopped';
+    /** The session's live stream (`LiveStreamStatus`). @type {0|1|2|3} */
+    this.liveStream = r.liveStream || 0;
+    /** The server can record and stream. */
+    this.canRecord = !!r.canRecord;
   }
 
   /** Ourselves. @returns {Participant|undefined} */
@@ -76,6 +82,12 @@ export class SessionState {
         break;
       case 'share-privilege-change':
         this.sharePrivilege = payload.privilege;
+        break;
+      case 'recording-change':
+        this.recording = payload.state;
+        break;
+      case 'live-stream-status':
+        this.liveStream = payload;
         break;
       default:
         break;

@@ -17,10 +17,12 @@
  *   receiver: {name: string, userId: number}, timestamp: number}} ChatMessage
  */
 /**
- * What `join` and `resume` return.
+ * What `join` and `resume` return (`recording`, `liveStream`, `canRecord`: absent from an
+ * older server).
  * @typedef {{sessionId: string, topic: string, userId: number, password: string,
  *   isOriginalHost: boolean, users: Participant[], chatPrivilege: 1|4|5,
- *   sharePrivilege: 0|1|3, renameAllowed: boolean, resumeToken: string}} JoinResult
+ *   sharePrivilege: 0|1|3, renameAllowed: boolean, resumeToken: string,
+ *   recording?: 'Recording'|'Paused'|'Stopped', liveStream?: 0|1|2|3, canRecord?: boolean}} JoinResult
  */
 /** A pushed event as on the wire. @typedef {{event: string, payload: any}} WireEvent */
 /**

@@ -25,7 +25,7 @@ export async function app(token: string): Promise<void> {
   console.log(all.length, history.map((m) => m.timestamp));
   await client.getCommandClient().send('hi', all[0]?.userId);
   const recording = client.getRecordingClient();
-  if (await recording.canStartRecording()) await recording.startCloudRecording();
+  if (recording.canStartRecording() && recording.getCloudRecordingStatus() === 'Stopped') await recording.startCloudRecording();
   client.on('recording-change', ({ state }) => console.log(state === 'Paused'));
   const live = client.getLiveStreamClient();
   await live.startLiveStream('rtmp://127.0.0.1/live', 'key', 'https://example.test/watch');

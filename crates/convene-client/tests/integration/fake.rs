@@ -128,6 +128,9 @@ pub(crate) fn join_result(me: u32, users: Vec<Participant>) -> serde_json::Value
         share_privilege: SharePrivilege::Unlocked,
         rename_allowed: true,
         resume_token: "secret".into(),
+        recording: Default::default(),
+        live_stream: Default::default(),
+        can_record: false,
     })
     .unwrap()
 }

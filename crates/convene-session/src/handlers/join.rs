@@ -195,6 +195,9 @@ impl Core {
             share_privilege: s.share_privilege,
             rename_allowed: s.rename_allowed,
             resume_token: u.resume_token.clone(),
+            recording: s.recording,
+            live_stream: s.live,
+            can_record: self.config.cloud_recording,
         }))
     }
 

@@ -179,6 +179,9 @@ fn join_result(users: Vec<Participant>) -> serde_json::Value {
         share_privilege: SharePrivilege::Unlocked,
         rename_allowed: true,
         resume_token: "secret".into(),
+        recording: Default::default(),
+        live_stream: Default::default(),
+        can_record: false,
     })
     .unwrap()
 }

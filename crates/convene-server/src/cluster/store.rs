@@ -101,7 +101,14 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// A store for `url`; it connects on first use and reconnects by itself.
     pub(super) fn new(url: &str) -> Result<Store, StoreError> {
-        let client = redis::Client::open(url).map_err(|e| StoreError(e.to_string()))?;
+        use redis::IntoConnectionInfo;
+        let info = url
+            .into_connection_info()
+            .map_err(|e| StoreError(e.to_string()))?;
+        // Small commands, each awaited before the next: no Nagle delay on them.
+        let tcp = redis::io::tcp::TcpSettings::default().set_nodelay(true);
+        let client = redis::Client::open(info.set_tcp_settings(tcp))
+            .map_err(|e| StoreError(e.to_string()))?;
         let config = redis::aio::ConnectionManagerConfig::new()
             .set_connection_timeout(Some(OP_TIMEOUT))
             .set_response_timeout(Some(OP_TIMEOUT))

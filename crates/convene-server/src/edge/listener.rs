@@ -79,6 +79,9 @@ pub(crate) async fn serve(
                     tracing::warn!("accept works again after {failing} failures");
                     failing = 0;
                 }
+                // Signaling is small frames written one after another (an event, then a
+                // reply): with Nagle, the second waits for the client's delayed ACK (~40 ms).
+                let _ = tcp.set_nodelay(true);
                 let admitted = limits.acquire(peer.ip()).map(|p| Admission { _permit: Arc::new(p) });
                 if let Err(r) = &admitted {
                     tracing::debug!("refused a connection from {peer}: {r:?}");

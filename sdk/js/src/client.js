@@ -74,6 +74,8 @@ export class VideoClient extends Emitter {
     this._sessionUrl = '';
     /** On a cluster: every node's signaling URL, to reconnect through if ours is lost. @type {string[]} */
     this._nodes = [];
+    /** The node the current failover lost (a resume elsewhere means the session moved). */
+    this._lostUrl = '';
     /** Reconnect tries of the current failover: each goes to the next node in turn. */
     this._tries = 0;
     this._failoverSince = 0;
@@ -498,6 +500,7 @@ export class VideoClient extends Emitter {
     if (this._phase === 'joined' && !this._leaving) {
       cut('operation cancelled: connection lost');
       this._phase = 'reconnecting';
+      this._lostUrl = this._sessionUrl;
       this._failoverSince = Date.now();
       this._backoff = BACKOFF_START_MS;
       this._tries = 0;
@@ -569,6 +572,8 @@ export class VideoClient extends Emitter {
     if (this._phase !== 'reconnecting') return;
     // Tell the app what changed while away, as deltas.
     const old = [...s.users.values()];
+    const was = s.me();
+    const moved = url !== this._lostUrl;
     this._sessionUrl = url;
     this._session = new SessionState(result);
     this._phase = 'joined';
@@ -576,7 +581,7 @@ export class VideoClient extends Emitter {
     for (const ev of userListDiff(old, [...this._session.users.values()])) this._emit(ev.event, ev.payload);
     this._emit('connection-change', { state: 'Connected' });
     this._flushEarly();
-    if (this._stream) this._stream._afterResume();
+    if (this._stream) this._stream._afterResume(was, moved).catch(() => {});
   }
 
   /** @param {string} reason */

@@ -317,11 +317,36 @@ export class MediaPeer {
     await this._renegotiate();
   }
 
-  /** After a signaling failover the server dropped our media peer: build a new one. */
-  _afterResume() {
+  /**
+   * After a signaling failover the server dropped our media peer: build a new one. When the
+   * session moved to another node (`moved`: it was taken over from a snapshot, which keeps no
+   * media), publish again what this client still sends, as `was` (this user before) had it,
+   * and ask again for the cameras it shows.
+   * @param {import('./types.js').Participant | undefined} was
+   * @param {boolean} moved
+   */
+  async _afterResume(was, moved) {
     this._mediaFailed = false;
     this._peerRestarts = 0;
-    if (this._pc) this._restartPeer().catch(() => {});
+    if (!this._pc) return;
+    await this._restartPeer().catch(() => {});
+    const now = this._c._session?.me();
+    if (!moved || !was || !now) return;
+    /** @type {[string, any][]} */
+    const again = [];
+    if (was.audio === 'computer' && now.audio !== 'computer') again.push(['startAudio', { mute: !!was.muted }]);
+    if (was.bVideoOn && !now.bVideoOn && this._camTrack) again.push(['startVideo', undefined]);
+    if (was.sharerOn && !now.sharerOn && this._shareTrack) again.push(['startShareScreen', undefined]);
+    for (const [userId, a] of this._attached) {
+      if (userId !== this._c._session?.userId) again.push(['attachVideo', { userId, videoQuality: a.quality }]);
+    }
+    for (const [method, params] of again) {
+      try {
+        await this._req(method, params);
+      } catch (e) {
+        // Refused on the new node (e.g. a lock set meanwhile): the app sees the state as it is.
+      }
+    }
   }
 
   _addCamera(pc, track) {

@@ -7,8 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import net from 'node:net';
-import { launch, newPage, join, call, waitFor, waitEvent, topic } from './helpers.mjs';
+import { launch, listening, newPage, join, call, waitFor, waitEvent, topic } from './helpers.mjs';
 
 const BIN = process.env.CONVENE_BIN || 'target/debug/convene';
 const APP = `${process.env.CONVENE_KEY || 'e2e-key'}:${process.env.CONVENE_SECRET || 'e2e-secret-0123456789abcdef'}`;
@@ -28,19 +27,6 @@ function haveRedis() {
     assert.notEqual(process.env.CONVENE_REQUIRE_REDIS, '1', 'redis-server is required');
     return false;
   }
-}
-
-/** Resolves once something listens on the TCP port. */
-async function listening(port) {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((r) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.end(); r(true); });
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
 }
 
 before(async () => {

@@ -4,6 +4,7 @@ import { chromium } from 'playwright-core';
 import { before, after, afterEach } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 
@@ -24,6 +25,19 @@ export function topic(name) {
 /** A JWT minted by the server's CLI. */
 export function token(tpc, role, extra = []) {
   return execFileSync(BIN, ['token', '--key', KEY, '--secret', SECRET, '--topic', tpc, '--role', String(role), ...extra], { encoding: 'utf8' }).trim();
+}
+
+/** Resolves once something listens on 127.0.0.1:`port` (a server a test started). */
+export async function listening(port) {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise((r) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.end(); r(true); });
+      s.on('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on ${port}`);
 }
 
 /** A REST API token of the suite's app (docs/rest-api.md): HS256, `iss` the SDK key, 10 min. */

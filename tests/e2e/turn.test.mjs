@@ -8,8 +8,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import net from 'node:net';
-import { launch, newPage, join, call, waitFor, topic } from './helpers.mjs';
+import { launch, listening, newPage, join, call, waitFor, topic } from './helpers.mjs';
 
 const BIN = process.env.CONVENE_BIN || 'target/debug/convene';
 const TURN_PORT = 3479;
@@ -18,19 +17,6 @@ const URL = `http://127.0.0.1:${SERVER_PORT}`;
 const SECRET = 'e2e-turn-secret';
 const children = [];
 let browser;
-
-/** Resolves once something listens on the TCP port. */
-async function listening(port) {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((r) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.end(); r(true); });
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
 
 before(async () => {
   execFileSync('turnserver', ['--version'], { stdio: 'ignore' }); // apt-get install -y coturn

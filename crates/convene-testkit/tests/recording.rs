@@ -5,7 +5,7 @@
 
 use crate::webhooks::{Answer, Receiver};
 use convene_client::protocol::{Event, LiveStreamStatus, RecordingStatus};
-use convene_client::{ClientEvent, MediaOptions};
+use convene_client::{Client, ClientEvent, MediaOptions};
 use convene_testkit::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -95,6 +95,26 @@ fn colourful(file: &Path, at: f64, crop: &str) -> f64 {
     strong as f64 / (16.0 * 9.0)
 }
 
+/// `c` publishes the test pattern (`fixtures/testsrc-320x180.ivf`) as its camera, and with
+/// `tone` the 440 Hz tone as its microphone.
+async fn publish_test_pattern(c: &Client, tone: bool) {
+    let media = c.get_media_stream().expect("joined");
+    let (_, video) = convene_media::read_ivf(&fixture("testsrc-320x180.ivf")).expect("IVF");
+    let audio = tone.then(|| convene_media::read_ogg_opus(&fixture("tone-440.opus")).unwrap());
+    media
+        .set_options(MediaOptions {
+            video_frames: Some(video.into_iter().map(|f| f.data).collect()),
+            audio_frames: audio,
+            simulcast: false,
+            ..MediaOptions::default()
+        })
+        .await;
+    assert_ok(media.start_video().await, "start video");
+    if tone {
+        assert_ok(media.start_audio(false).await, "start audio");
+    }
+}
+
 /// The finished recordings under `dir`: every `.mp4` with its sidecar.
 fn finished(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -131,30 +151,9 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
     let topic = "recorded";
     let (host, mut host_ev) = client(&server, topic, &host_token(topic), "Host").await;
     let (guest, mut guest_ev) = client(&server, topic, &participant_token(topic), "Guest").await;
-    let media = host.get_media_stream().expect("joined");
-    let (_, video) = convene_media::read_ivf(&fixture("testsrc-320x180.ivf")).expect("IVF");
-    let video: Vec<Vec<u8>> = video.into_iter().map(|f| f.data).collect();
-    media
-        .set_options(MediaOptions {
-            video_frames: Some(video.clone()),
-            audio_frames: Some(convene_media::read_ogg_opus(&fixture("tone-440.opus")).unwrap()),
-            simulcast: false,
-            ..MediaOptions::default()
-        })
-        .await;
-    assert_ok(media.start_video().await, "start video");
-    assert_ok(media.start_audio(false).await, "start audio");
-    // The guest's camera too: the host (speaking, first present) is the main picture, the
-    // guest the strip's first tile.
-    let guest_media = guest.get_media_stream().expect("joined");
-    guest_media
-        .set_options(MediaOptions {
-            video_frames: Some(video),
-            simulcast: false,
-            ..MediaOptions::default()
-        })
-        .await;
-    assert_ok(guest_media.start_video().await, "start video (guest)");
+    // The host (speaking, first present) is the main picture, the guest the strip's first tile.
+    publish_test_pattern(&host, true).await;
+    publish_test_pattern(&guest, false).await;
 
     assert!(!assert_ok(
         guest.can_start_recording().await,
@@ -450,30 +449,9 @@ async fn the_host_streams_live_to_an_rtmp_ingest_and_a_bad_one_times_out() {
     let topic = "live";
     let (host, mut host_ev) = client(&server, topic, &host_token(topic), "Host").await;
     let (guest, mut guest_ev) = client(&server, topic, &participant_token(topic), "Guest").await;
-    let media = host.get_media_stream().expect("joined");
-    let (_, video) = convene_media::read_ivf(&fixture("testsrc-320x180.ivf")).expect("IVF");
-    let video: Vec<Vec<u8>> = video.into_iter().map(|f| f.data).collect();
-    media
-        .set_options(MediaOptions {
-            video_frames: Some(video.clone()),
-            audio_frames: Some(convene_media::read_ogg_opus(&fixture("tone-440.opus")).unwrap()),
-            simulcast: false,
-            ..MediaOptions::default()
-        })
-        .await;
-    assert_ok(media.start_video().await, "start video");
-    assert_ok(media.start_audio(false).await, "start audio");
-    // The guest's camera too: the host (speaking, first present) is the main picture, the
-    // guest the strip's first tile.
-    let guest_media = guest.get_media_stream().expect("joined");
-    guest_media
-        .set_options(MediaOptions {
-            video_frames: Some(video),
-            simulcast: false,
-            ..MediaOptions::default()
-        })
-        .await;
-    assert_ok(guest_media.start_video().await, "start video (guest)");
+    // The host (speaking, first present) is the main picture, the guest the strip's first tile.
+    publish_test_pattern(&host, true).await;
+    publish_test_pattern(&guest, false).await;
 
     let url = format!("rtmp://127.0.0.1:{port}/live");
     assert_code(

@@ -11,7 +11,7 @@ use convene_protocol::{
 };
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
@@ -34,12 +34,20 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     shared: Arc<Shared>,
     /// The driver's inbox; set once by the first `init`.
     driver: OnceLock<mpsc::UnboundedSender<Command>>,
     /// `destroy` or `debug_kill` was called: every call fails with [`ClientError::Destroyed`].
     destroyed: AtomicBool,
+}
+
+impl Client {
+    /// A handle to the client of `inner`, while any handle lives (for the driver's own
+    /// tasks, which must not keep the client alive).
+    pub(crate) fn upgrade(inner: &Weak<Inner>) -> Option<Client> {
+        inner.upgrade().map(|inner| Client { inner })
+    }
 }
 
 impl fmt::Debug for Client {
@@ -121,7 +129,8 @@ impl Client {
         let nodes = urls.into_iter().map(|u| u.ws).collect();
         let tx = self.inner.driver.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
-            tokio::spawn(Driver::new(self.inner.shared.clone(), rx).run());
+            let me = Arc::downgrade(&self.inner);
+            tokio::spawn(Driver::new(self.inner.shared.clone(), rx, me).run());
             tx
         });
         send(tx, Call::Init { ws_url, nodes }).await.map(drop)

@@ -6,15 +6,16 @@
 //! it drains the core, then sleeps until the next I/O or the core's next deadline; it has no
 //! timer of its own and no polling tick.
 
+use crate::client::Inner;
 use crate::client_core::{Call, CallId, ClientCore, CloseMode, Input, Outcome, Output};
 use crate::shared::Shared;
-use crate::{ClientError, ClientEvent};
+use crate::{Client, ClientError, ClientEvent};
 use convene_protocol::Event;
 use futures_util::{SinkExt, StreamExt};
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
@@ -48,10 +49,16 @@ pub(crate) struct Driver {
     waiters: HashMap<CallId, Reply>,
     next_call: CallId,
     stopped: bool,
+    /// The client's handles, for tasks the driver starts (its media after a move).
+    client: Weak<Inner>,
 }
 
 impl Driver {
-    pub(crate) fn new(shared: Arc<Shared>, cmds: mpsc::UnboundedReceiver<Command>) -> Self {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        cmds: mpsc::UnboundedReceiver<Command>,
+        client: Weak<Inner>,
+    ) -> Self {
         Driver {
             shared,
             cmds,
@@ -61,6 +68,7 @@ impl Driver {
             waiters: HashMap::new(),
             next_call: 1,
             stopped: false,
+            client,
         }
     }
 
@@ -146,6 +154,16 @@ impl Driver {
                 Output::Complete(id, result) => {
                     if let Some(reply) = self.waiters.remove(&id) {
                         let _ = reply.send(result);
+                    }
+                }
+                Output::Moved(was) => {
+                    // Requests of its own: not from this loop, which answers them.
+                    if let Some(client) = Client::upgrade(&self.client) {
+                        tokio::spawn(async move {
+                            if let Ok(media) = client.get_media_stream() {
+                                media.restore_after_move(was).await;
+                            }
+                        });
                     }
                 }
                 Output::Stopped => self.stopped = true,

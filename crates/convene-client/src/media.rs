@@ -15,7 +15,7 @@ use crate::media_state::{MediaOptions, MediaShared};
 use crate::{Client, ClientError};
 pub use convene_media::Transport;
 use convene_media::{MediaPeer, MediaPeerConfig, OfferPlan, PeerSnapshot, SynthKind};
-use convene_protocol::{ClientMsg, RtcAnswer, RtcOffer, TargetOpt, UserId};
+use convene_protocol::{AudioKind, ClientMsg, Participant, RtcAnswer, RtcOffer, TargetOpt, UserId};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -142,6 +142,52 @@ impl MediaStream {
     pub async fn stop_share_screen(&self) -> Result<(), ClientError> {
         self.client.request(ClientMsg::StopShareScreen).await?;
         self.sending(SynthKind::Share, false).await
+    }
+
+    /// After a failover moved the session to another node, which took it over without its
+    /// media: a new peer with the same plan, then the audio, camera and share `was` (this
+    /// user before) had on, and the cameras attached here, asked for again.
+    pub(crate) async fn restore_after_move(&self, was: Option<Participant>) {
+        let attached = {
+            let mut st = self.shared.state.lock().await;
+            if st.peer.take().is_none() {
+                // No media yet: nothing to restore.
+                return;
+            }
+            st.attached.clone()
+        };
+        self.shared.slots_lock().clear();
+        if let Err(e) = self.renegotiate(|_| {}).await {
+            tracing::warn!("media after the session moved: {e}");
+            return;
+        }
+        let plan = self.shared.state.lock().await.plan.clone();
+        let mut again = Vec::new();
+        if let Some(was) = was {
+            if was.audio == AudioKind::Computer && plan.audio {
+                let mute = was.muted.unwrap_or(false);
+                again.push((ClientMsg::StartAudio { mute }, Some(SynthKind::Audio)));
+            }
+            if was.b_video_on && plan.video {
+                again.push((ClientMsg::StartVideo, Some(SynthKind::Video)));
+            }
+            if was.sharer_on && plan.share {
+                again.push((ClientMsg::StartShareScreen, Some(SynthKind::Share)));
+            }
+        }
+        for (user_id, quality) in attached {
+            again.push((ClientMsg::AttachVideo { user_id, quality }, None));
+        }
+        for (msg, kind) in again {
+            match self.client.request(msg).await {
+                Ok(_) => {
+                    if let Some(kind) = kind {
+                        let _ = self.sending(kind, true).await;
+                    }
+                }
+                Err(e) => tracing::warn!("media after the session moved: {e}"),
+            }
+        }
     }
 
     /// Starts or pauses sending one kind on the peer (the track stays negotiated).

@@ -3,10 +3,12 @@
 //! joins racing through three nodes make one session; the owner killed with SIGKILL, its
 //! users come back through the other nodes with their ids, the host still host and the
 //! passcode still asked; the next owner stopped with SIGTERM hands its session over without
-//! a `Fail`. The REST API asked about a session another node hosts answers 307 to it. Skipped (with a note) when `redis-server` is missing, unless
+//! a `Fail`. The REST API asked about a session another node hosts answers 307 to it. The
+//! host's camera reaches a user before the kill and again after it, through the new owner's
+//! SFU (the Rust SDK rebuilds its media when the session moved). Skipped (with a note) when `redis-server` is missing, unless
 //! `CONVENE_REQUIRE_REDIS=1` (CI) makes that a failure.
 
-use convene_client::{Client, ClientError};
+use convene_client::{Client, ClientError, MediaOptions};
 use convene_protocol::{ConnectionState, Event};
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -160,6 +162,50 @@ async fn api_get(port: u16, path: &str) -> (String, Option<String>, String) {
     (status, location, body.to_owned())
 }
 
+/// `c` publishes the test pattern (`fixtures/testsrc-320x180.ivf`) as its camera.
+async fn publish_camera(c: &Client) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/testsrc-320x180.ivf"
+    );
+    let (_, frames) = convene_media::read_ivf(&std::fs::read(path).unwrap()).unwrap();
+    let media = c.get_media_stream().unwrap();
+    media
+        .set_options(MediaOptions {
+            video_frames: Some(frames.into_iter().map(|f| f.data).collect()),
+            simulcast: false,
+            ..MediaOptions::default()
+        })
+        .await;
+    media.start_video().await.unwrap();
+}
+
+/// Waits until `c` receives new frames of `from`'s camera (more in one second than before).
+async fn camera_flows(c: &Client, from: convene_protocol::UserId, what: &str) {
+    let frames = || async {
+        let stats = c
+            .get_media_stream()
+            .unwrap()
+            .stats()
+            .await
+            .unwrap_or_default();
+        stats
+            .iter()
+            .filter(|s| s.user_id == Some(from) && s.kind == "video")
+            .map(|s| s.frames)
+            .sum::<u64>()
+    };
+    let until = Instant::now() + Duration::from_secs(20);
+    loop {
+        let before = frames().await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if frames().await > before + 5 {
+            return;
+        }
+        assert!(Instant::now() < until, "not within 20 s: {what}");
+    }
+}
+
 /// Whether `c` ever heard `connection-change` `Fail` (drains what it heard so far).
 fn failed(events: &mut convene_client::Events) -> bool {
     let mut fail = false;
@@ -216,6 +262,16 @@ async fn three_nodes_share_sessions_and_survive_the_loss_of_one() {
     let wrong = join(ports[2], "ops", false, "eve", Some("no")).await;
     assert!(matches!(wrong, Err(ClientError::Server(e)) if e.error_code == 3004));
 
+    // The host's camera reaches bob (who came in through another node) on the owner's SFU.
+    let host_id = host.get_session_info().user_id;
+    publish_camera(&host).await;
+    bob.get_media_stream()
+        .unwrap()
+        .attach_video(host_id, 1)
+        .await
+        .unwrap();
+    camera_flows(&bob, host_id, "the host's camera at bob").await;
+
     // The REST API of another node sends a request about the session to its owner.
     let users_path = format!("/api/v1/sessions/{}/users", sid.0);
     let (status, location, _) = api_get(ports[1], &users_path).await;
@@ -257,6 +313,8 @@ async fn three_nodes_share_sessions_and_survive_the_loss_of_one() {
     .await;
     eprintln!("back {:?} after the SIGKILL", killed.elapsed());
     assert!(events.iter_mut().all(|e| !failed(e)), "nobody got Fail");
+    // Media again, through the new owner: the host publishes and bob attaches once more.
+    camera_flows(&bob, host_id, "the host's camera at bob after the takeover").await;
     assert_eq!(user_ids(&host), before, "user ids kept");
     assert_eq!(host.get_session_info().session_id, sid, "the same session");
     assert!(host.is_host(), "the host is still host");

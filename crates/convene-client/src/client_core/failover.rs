@@ -28,16 +28,19 @@ pub(crate) struct Failover {
     last_error: Option<String>,
     /// Tries so far: on a cluster, each goes to the next node in turn.
     tries: usize,
+    /// The node whose link was lost (a resume elsewhere means the session moved).
+    lost: Option<String>,
 }
 
 impl Failover {
-    fn start(now: Instant) -> Self {
+    fn start(now: Instant, lost: Option<String>) -> Self {
         Failover {
             since: now,
             delay: BACKOFF_START,
             next_try: Some(now + BACKOFF_START),
             last_error: None,
             tries: 0,
+            lost,
         }
     }
 
@@ -70,7 +73,7 @@ impl ClientCore {
                 self.cancel_all(|| ClientError::Cancelled);
                 self.state.set_connected(false);
                 self.next_ping = None;
-                self.phase = Phase::Reconnecting(Failover::start(now));
+                self.phase = Phase::Reconnecting(Failover::start(now, self.session_url.clone()));
                 self.emit_connection(ConnectionState::Reconnecting, Some("failover".into()));
             }
             phase @ Phase::Reconnecting(_) => {
@@ -146,7 +149,10 @@ impl ClientCore {
         match result {
             Ok(r) => match r.decode::<JoinResult>() {
                 Ok(j) => {
-                    // The node that took us back is our node now.
+                    // The node that took us back is our node now; when it is not the one
+                    // lost, the session moved there without its media.
+                    let moved = matches!(&self.phase, Phase::Reconnecting(f) if f.lost.is_some() && f.lost != self.link_url);
+                    let was = self.state.me();
                     if let Some(url) = self.link_url.clone() {
                         self.session_url = Some(url);
                     }
@@ -157,6 +163,9 @@ impl ClientCore {
                     }
                     self.emit_connection(ConnectionState::Connected, None);
                     self.flush_early_events();
+                    if moved {
+                        self.out.push_back(super::Output::Moved(was));
+                    }
                 }
                 Err(e) => {
                     self.close(CloseMode::Drop);

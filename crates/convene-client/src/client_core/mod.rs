@@ -123,6 +123,10 @@ pub(crate) enum Output {
     Event(Event),
     /// Finish this app call.
     Complete(CallId, Result<Outcome, ClientError>),
+    /// A failover resumed on another node than the one lost: the session was taken over
+    /// there, without its media. The media peer starts again and asks again for what `was`
+    /// (this user before the failover) had on.
+    Moved(Option<convene_protocol::Participant>),
     /// The client is destroyed: the driver ends, and so do the event streams.
     Stopped,
 }

@@ -82,6 +82,32 @@ fn failover_tries_each_node_in_turn_and_follows_a_resume_redirect() {
     let out = h.reply(resume.id, join_result(vec![host(1, "Ann"), user(2, "Bob")]));
     assert!(out.contains(&connection(ConnectionState::Connected, None)));
     assert_eq!(h.core.session_url(), Some(C), "C is our node now");
+    // C took the session over without its media: the media starts again, as we were.
+    let moved: Vec<_> = out
+        .iter()
+        .filter(|o| matches!(o, Output::Moved(_)))
+        .collect();
+    assert!(
+        matches!(moved.as_slice(), [Output::Moved(Some(_))]),
+        "one move, with who we were: {out:?}"
+    );
+}
+
+#[test]
+fn a_resume_at_the_node_lost_is_not_a_move() {
+    let mut h = Harness::new();
+    h.join();
+    h.input(Input::Closed("socket dropped".into()));
+    h.drain();
+    assert_eq!(h.fire(), vec![Output::Connect(URL.into())]);
+    h.input(Input::Opened);
+    let resume = only_request(&h.drain());
+    let out = h.reply(resume.id, join_result(vec![host(1, "Ann"), user(2, "Bob")]));
+    assert!(out.contains(&connection(ConnectionState::Connected, None)));
+    assert!(
+        !out.iter().any(|o| matches!(o, Output::Moved(_))),
+        "the node kept our media: {out:?}"
+    );
 }
 
 #[test]

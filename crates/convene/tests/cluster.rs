@@ -1,11 +1,12 @@
 //! Several `convene serve` processes sharing sessions through a real `redis-server`, all on
-//! 127.0.0.1: clients joining one topic through different nodes meet in one session; first
-//! joins racing through three nodes make one session; the owner killed with SIGKILL, its
-//! users come back through the other nodes with their ids, the host still host and the
-//! passcode still asked; the next owner stopped with SIGTERM hands its session over without
-//! a `Fail`. The REST API asked about a session another node hosts answers 307 to it. The
-//! host's camera reaches a user before the kill and again after it, through the new owner's
-//! SFU (the Rust SDK rebuilds its media when the session moved). Skipped (with a note) when `redis-server` is missing, unless
+//! 127.0.0.1: clients joining one topic through different nodes meet in one session, chat
+//! with each other, and one receives the host's camera from the owner's SFU; first joins
+//! racing through three nodes make one session; the REST API asked about the session on
+//! another node answers 307 to the owner. The owner killed with SIGKILL, its users come back
+//! through the other nodes with their ids, the host still host, the passcode still asked,
+//! and the camera flowing again through the new owner (the Rust SDK rebuilds its media when
+//! the session moved); the next owner stopped with SIGTERM hands its session over without a
+//! `Fail`. Skipped (with a note) when `redis-server` is missing, unless
 //! `CONVENE_REQUIRE_REDIS=1` (CI) makes that a failure.
 
 use convene_client::{Client, ClientError, MediaOptions};
@@ -261,6 +262,26 @@ async fn three_nodes_share_sessions_and_survive_the_loss_of_one() {
     // The passcode is the session's rule on every node.
     let wrong = join(ports[2], "ops", false, "eve", Some("no")).await;
     assert!(matches!(wrong, Err(ClientError::Server(e)) if e.error_code == 3004));
+
+    // Chat between users who came in through different nodes.
+    let mut heard: Vec<_> = [&host, &bob].iter().map(|c| c.events()).collect();
+    cy.chat_send_to_all("hello from node c").await.unwrap();
+    let mut got = [false, false];
+    eventually(
+        "the chat reaches host and bob",
+        Duration::from_secs(5),
+        || {
+            for (seen, ev) in got.iter_mut().zip(heard.iter_mut()) {
+                while let Some(e) = ev.try_next() {
+                    if let convene_client::ClientEvent::Session(Event::ChatOnMessage(m)) = e {
+                        *seen |= m.message == "hello from node c";
+                    }
+                }
+            }
+            got.iter().all(|g| *g)
+        },
+    )
+    .await;
 
     // The host's camera reaches bob (who came in through another node) on the owner's SFU.
     let host_id = host.get_session_info().user_id;

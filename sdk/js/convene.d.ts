@@ -34,6 +34,8 @@ export interface Participant {
   isManager: boolean;
   userIdentity?: string;
   isInFailover: boolean;
+  /** In audio to listen only (`startAudio({speakerOnly: true})`), without a microphone. */
+  isSpeakerOnly: boolean;
   avatar?: string;
 }
 /** Payload item of `user-added`, `user-updated`, `user-removed`: `userId` plus what changed. */

@@ -288,3 +288,24 @@ test('init hands the server-configured ICE servers to the peer connection', asyn
   // run.sh starts the server with --ice-server stun:127.0.0.1:3478.
   assert.deepEqual(urls, ['stun:127.0.0.1:3478']);
 });
+
+test('speaker only: in audio without a microphone, shown to everyone as isSpeakerOnly until the microphone is taken', async () => {
+  const t = topic('speakeronly');
+  const a = await page(), b = await page();
+  assert.equal(await join(a, t, 1, 'A'), '');
+  assert.equal(await join(b, t, 0, 'B'), '');
+  const bid = await call(b, (c) => c.getCurrentUserInfo().userId);
+  assert.equal(await call(b, (c) => c.getMediaStream().startAudio({ speakerOnly: true })), '');
+  await waitEvent(a, 'user-updated', `(p) => p.some((u) => u.userId === ${bid} && u.isSpeakerOnly === true)`);
+  const mine = await b.evaluate(() => {
+    const me = window.client.getCurrentUserInfo();
+    const pc = window.client.getMediaStream().getPeerConnection();
+    const sending = pc.getSenders().some((s) => s.track && s.track.kind === 'audio');
+    return { audio: me.audio, speakerOnly: me.isSpeakerOnly, sending };
+  });
+  assert.deepEqual(mine, { audio: 'computer', speakerOnly: true, sending: false }, 'no microphone captured');
+  // The microphone after all: everyone sees the flag go.
+  assert.equal(await call(b, (c) => c.getMediaStream().startAudio()), '');
+  await waitFor(a, (id) => window.client.getUser(id).isSpeakerOnly === false && window.client.getUser(id).audio === 'computer', bid);
+  assert.equal(await call(a, (c) => c.getMediaStream().getMaxRenderableVideos()), 25);
+});

@@ -47,7 +47,11 @@ impl Client {
 
     /// Joins computer audio, muted when `mute`.
     pub async fn start_audio(&self, mute: bool) -> Result<(), ClientError> {
-        self.call_unit(ClientMsg::StartAudio { mute }).await
+        self.call_unit(ClientMsg::StartAudio {
+            mute,
+            speaker_only: false,
+        })
+        .await
     }
 
     /// Leaves computer audio.

@@ -80,7 +80,12 @@ impl MediaStream {
 
     /// Joins computer audio (publish the microphone, hear the loudest speakers).
     pub async fn start_audio(&self, mute: bool) -> Result<(), ClientError> {
-        self.client.request(ClientMsg::StartAudio { mute }).await?;
+        self.client
+            .request(ClientMsg::StartAudio {
+                mute,
+                speaker_only: false,
+            })
+            .await?;
         self.renegotiate(|p| p.audio = true).await?;
         self.sending(SynthKind::Audio, true).await
     }
@@ -166,7 +171,13 @@ impl MediaStream {
         if let Some(was) = was {
             if was.audio == AudioKind::Computer && plan.audio {
                 let mute = was.muted.unwrap_or(false);
-                again.push((ClientMsg::StartAudio { mute }, Some(SynthKind::Audio)));
+                again.push((
+                    ClientMsg::StartAudio {
+                        mute,
+                        speaker_only: was.is_speaker_only,
+                    },
+                    Some(SynthKind::Audio),
+                ));
             }
             if was.b_video_on && plan.video {
                 again.push((ClientMsg::StartVideo, Some(SynthKind::Video)));

@@ -48,7 +48,10 @@ async fn start(client: &Client, plan: OfferPlan) -> Result<Peer, String> {
 pub(crate) async fn publish(client: &Client, audio: bool, video: bool) -> Result<Peer, String> {
     if audio {
         client
-            .request(ClientMsg::StartAudio { mute: false })
+            .request(ClientMsg::StartAudio {
+                mute: false,
+                speaker_only: false,
+            })
             .await
             .map_err(|e| format!("startAudio: {e}"))?;
     }

@@ -27,6 +27,7 @@ pub fn participant_delta(before: &Participant, after: &Participant) -> Option<Pa
         is_host: changed(&before.is_host, &after.is_host),
         is_manager: changed(&before.is_manager, &after.is_manager),
         is_in_failover: changed(&before.is_in_failover, &after.is_in_failover),
+        is_speaker_only: changed(&before.is_speaker_only, &after.is_speaker_only),
     };
     (d != ParticipantUpdate::new(after.user_id)).then_some(d)
 }

@@ -61,6 +61,9 @@ pub struct Participant {
     /// Connection dropped; kept for the failover window.
     #[serde(default, skip_serializing_if = "is_false")]
     pub is_in_failover: bool,
+    /// In computer audio to listen only, without a microphone (`startAudio({speakerOnly})`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub is_speaker_only: bool,
     /// Avatar URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
@@ -97,6 +100,9 @@ pub struct ParticipantUpdate {
     /// New failover flag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_in_failover: Option<bool>,
+    /// New speaker-only flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_speaker_only: Option<bool>,
 }
 
 impl ParticipantUpdate {
@@ -123,6 +129,7 @@ impl Participant {
             is_manager: false,
             user_identity: None,
             is_in_failover: false,
+            is_speaker_only: false,
             avatar: None,
         }
     }
@@ -139,6 +146,7 @@ impl Participant {
             self.audio = v;
             if v == AudioKind::None {
                 self.muted = None;
+                self.is_speaker_only = false;
             }
         }
         if let Some(v) = u.muted {
@@ -158,6 +166,9 @@ impl Participant {
         }
         if let Some(v) = u.is_in_failover {
             self.is_in_failover = v;
+        }
+        if let Some(v) = u.is_speaker_only {
+            self.is_speaker_only = v;
         }
         true
     }

@@ -99,6 +99,13 @@ pub enum ClientMsg {
         /// Join muted.
         #[serde(default)]
         mute: bool,
+        /// Listen only, without a microphone (shown to everyone as `isSpeakerOnly`).
+        #[serde(
+            default,
+            rename = "speakerOnly",
+            skip_serializing_if = "std::ops::Not::not"
+        )]
+        speaker_only: bool,
     },
     /// Leave computer audio.
     #[serde(rename = "stopAudio")]

@@ -32,7 +32,13 @@ fn params_may_be_omitted_or_empty() {
     let r: Request = serde_json::from_str(r#"{"id":1,"method":"leave"}"#).unwrap();
     assert_eq!(r.msg, ClientMsg::Leave { end: false });
     let r: Request = serde_json::from_str(r#"{"id":1,"method":"startAudio"}"#).unwrap();
-    assert_eq!(r.msg, ClientMsg::StartAudio { mute: false });
+    assert_eq!(
+        r.msg,
+        ClientMsg::StartAudio {
+            mute: false,
+            speaker_only: false
+        }
+    );
     let r: Request =
         serde_json::from_str(r#"{"id":1,"method":"reclaimHost","params":{}}"#).unwrap();
     assert_eq!(r.msg, ClientMsg::ReclaimHost);
@@ -97,6 +103,7 @@ fn participant_fields_match_the_reference() {
         is_manager: false,
         user_identity: Some("u-1".into()),
         is_in_failover: false,
+        is_speaker_only: false,
         avatar: None,
     };
     // The reference's field names; fields at their default are left out on the wire.
@@ -117,6 +124,7 @@ fn participant_fields_match_the_reference() {
         sharer_on: true,
         is_manager: true,
         is_in_failover: true,
+        is_speaker_only: true,
         ..p.clone()
     };
     let v = serde_json::to_value(&all_on).unwrap();
@@ -126,6 +134,7 @@ fn participant_fields_match_the_reference() {
         "isHost",
         "isManager",
         "isInFailover",
+        "isSpeakerOnly",
     ] {
         assert_eq!(v[k], json!(true), "{k}");
     }

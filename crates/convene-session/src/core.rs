@@ -236,7 +236,9 @@ impl Core {
             ClientMsg::ReclaimHost => self.reclaim_host(sid, me),
             ClientMsg::RemoveUser(t) => self.remove_by_moderator(now, sid, me, t.user_id),
             // Audio: handlers/audio.rs.
-            ClientMsg::StartAudio { mute } => self.start_audio(sid, me, mute),
+            ClientMsg::StartAudio { mute, speaker_only } => {
+                self.start_audio(sid, me, mute, speaker_only)
+            }
             ClientMsg::StopAudio => self.stop_audio(sid, me),
             ClientMsg::MuteAudio(t) => self.mute_audio(sid, me, t.user_id),
             ClientMsg::UnmuteAudio(t) => self.unmute_audio(sid, me, t.user_id),

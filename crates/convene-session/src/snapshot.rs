@@ -139,6 +139,7 @@ impl Core {
             // Its media went with the old node: it starts again from nothing.
             p.audio = convene_protocol::AudioKind::None;
             p.muted = None;
+            p.is_speaker_only = false;
             p.b_video_on = false;
             p.sharer_on = false;
             p.is_in_failover = true;

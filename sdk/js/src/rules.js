@@ -39,7 +39,7 @@ export function validateJoin(params) {
 }
 
 /** The fields of a user that `user-updated` reports, in wire order. */
-const DELTA_FIELDS = /** @type {const} */ (['displayName', 'audio', 'muted', 'bVideoOn', 'sharerOn', 'isHost', 'isManager', 'isInFailover']);
+const DELTA_FIELDS = /** @type {const} */ (['displayName', 'audio', 'muted', 'bVideoOn', 'sharerOn', 'isHost', 'isManager', 'isInFailover', 'isSpeakerOnly']);
 
 /**
  * The fields of `after` that differ from `before` (with `userId`), or null when none did.

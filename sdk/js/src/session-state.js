@@ -20,7 +20,8 @@ export const clone = (o) => (o === undefined ? undefined : JSON.parse(JSON.strin
  * @returns {Participant}
  */
 export const participant = (u) => ({
-  audio: '', bVideoOn: false, sharerOn: false, isHost: false, isManager: false, isInFailover: false, ...u,
+  audio: '', bVideoOn: false, sharerOn: false, isHost: false, isManager: false, isInFailover: false,
+  isSpeakerOnly: false, ...u,
 });
 
 export class SessionState {
@@ -71,7 +72,10 @@ export class SessionState {
           const u = this.users.get(d.userId);
           if (!u) continue;
           Object.assign(u, d);
-          if (d.audio === '') delete u.muted;
+          if (d.audio === '') {
+            delete u.muted;
+            u.isSpeakerOnly = false;
+          }
         }
         break;
       case 'user-removed':

@@ -76,7 +76,7 @@ export class Stream extends MediaPeer {
     // With permission granted the device lists get their labels.
     const devices = track ? listDevices() : null;
     try {
-      await this._req('startAudio', { mute });
+      await this._req('startAudio', options && options.speakerOnly ? { mute, speakerOnly: true } : { mute });
     } catch (e) {
       if (track) track.stop();
       throw asFailure(e);

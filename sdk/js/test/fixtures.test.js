@@ -71,7 +71,7 @@ test('participants from the wire get every field: left-out ones take their defau
   const state = new SessionState(join.result);
   assert.deepEqual(state.users.get(2), {
     userId: 2, displayName: 'Bea', audio: '', bVideoOn: false, sharerOn: false,
-    isHost: false, isManager: true, isInFailover: false,
+    isHost: false, isManager: true, isInFailover: false, isSpeakerOnly: false,
   });
   assert.equal(state.users.get(1).audio, 'computer');
   assert.equal(state.users.get(1).isManager, false);

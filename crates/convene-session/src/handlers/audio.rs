@@ -42,19 +42,34 @@ impl Core {
         Ok((s, target))
     }
 
-    pub(crate) fn start_audio(&mut self, sid: &SessionId, me: UserId, mute: bool) -> Handled {
+    pub(crate) fn start_audio(
+        &mut self,
+        sid: &SessionId,
+        me: UserId,
+        mute: bool,
+        speaker_only: bool,
+    ) -> Handled {
         let s = self.session_mut(sid)?;
         // unwrap is ok because `me` is bound to this session.
         let u = s.users.get_mut(&me).expect("present");
         if u.p.audio == AudioKind::Computer {
+            // In audio already; from speaker only to the microphone (or back) is news.
+            if u.p.is_speaker_only != speaker_only {
+                u.p.is_speaker_only = speaker_only;
+                let mut d = ParticipantUpdate::new(me);
+                d.is_speaker_only = Some(speaker_only);
+                self.broadcast_updates(sid, vec![d]);
+            }
             return Ok(Payload::Ack);
         }
         u.p.audio = AudioKind::Computer;
         u.p.muted = Some(mute);
+        u.p.is_speaker_only = speaker_only;
         let conn = u.conn;
         let mut d = ParticipantUpdate::new(me);
         d.audio = Some(AudioKind::Computer);
         d.muted = Some(mute);
+        d.is_speaker_only = speaker_only.then_some(true);
         self.send_one(conn, audio_change(AudioAction::Join, None));
         self.broadcast_updates(sid, vec![d]);
         Ok(Payload::Ack)
@@ -69,6 +84,7 @@ impl Core {
         }
         u.p.audio = AudioKind::None;
         u.p.muted = None;
+        u.p.is_speaker_only = false;
         let conn = u.conn;
         let mut d = ParticipantUpdate::new(me);
         d.audio = Some(AudioKind::None);

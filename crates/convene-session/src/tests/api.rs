@@ -62,7 +62,14 @@ fn users_of_and_media_state_take_a_session_id() {
             .collect::<Vec<_>>()
     );
     assert_eq!(h.core.users_of(&SessionId::from("nope")), None);
-    h.req(b, ClientMsg::StartAudio { mute: false }).unwrap();
+    h.req(
+        b,
+        ClientMsg::StartAudio {
+            mute: false,
+            speaker_only: false,
+        },
+    )
+    .unwrap();
     h.req(b, ClientMsg::StartVideo).unwrap();
     h.req(
         a,

@@ -10,7 +10,14 @@ fn host_mute_and_ask_unmute() {
     let pid = h.me(p);
     let m = ClientMsg::MuteAudio(TargetOpt { user_id: Some(pid) });
     assert_eq!(h.code(host, m.clone()), 6015, "not in audio yet");
-    h.req(p, ClientMsg::StartAudio { mute: false }).unwrap();
+    h.req(
+        p,
+        ClientMsg::StartAudio {
+            mute: false,
+            speaker_only: false,
+        },
+    )
+    .unwrap();
     h.req(host, m).unwrap();
     assert_eq!(h.user(host, pid).muted, Some(true));
     h.req(
@@ -42,7 +49,14 @@ fn audio_is_forwarded_only_while_in_audio_and_unmuted() {
     let host = h.join(&HOST, "h");
     let p = h.join(&PART, "p");
     let pid = h.me(p);
-    h.req(p, ClientMsg::StartAudio { mute: true }).unwrap();
+    h.req(
+        p,
+        ClientMsg::StartAudio {
+            mute: true,
+            speaker_only: false,
+        },
+    )
+    .unwrap();
     assert_eq!(audio_allowed(&h, pid), Some(false));
     h.req(p, ClientMsg::UnmuteAudio(TargetOpt::default()))
         .unwrap();
@@ -268,4 +282,27 @@ fn leaving_drops_the_media_peer() {
         .iter()
         .any(|m| matches!(m, MediaAction::UserGone { user, .. } if *user == bid)));
     h.req(a, ClientMsg::Leave { end: true }).unwrap();
+}
+
+#[test]
+fn a_speaker_only_user_is_shown_as_such_until_it_takes_the_microphone_or_leaves_audio() {
+    let mut h = H::new();
+    let host = h.join(&HOST, "h");
+    let p = h.join(&PART, "p");
+    let pid = h.me(p);
+    let start = |speaker_only| ClientMsg::StartAudio {
+        mute: false,
+        speaker_only,
+    };
+    h.req(p, start(true)).unwrap();
+    let u = h.user(host, pid);
+    assert!(u.is_speaker_only && u.audio == AudioKind::Computer, "{u:?}");
+    // The microphone after all: still in audio, no longer speaker only.
+    h.req(p, start(false)).unwrap();
+    assert!(!h.user(host, pid).is_speaker_only);
+    h.req(p, start(true)).unwrap();
+    assert!(h.user(host, pid).is_speaker_only);
+    h.req(p, ClientMsg::StopAudio).unwrap();
+    let u = h.user(host, pid);
+    assert!(!u.is_speaker_only && u.audio == AudioKind::None, "{u:?}");
 }

@@ -61,7 +61,14 @@ fn privilege_table() {
             _ => p1,
         };
         let (hid, p2id, m2id) = (h.me(host), h.me(p2), h.me(m2));
-        h.req(p2, ClientMsg::StartAudio { mute: false }).unwrap();
+        h.req(
+            p2,
+            ClientMsg::StartAudio {
+                mute: false,
+                speaker_only: false,
+            },
+        )
+        .unwrap();
         let want = |host_ok: u32, mgr_ok: u32, part: u32| match role {
             "host" => host_ok,
             "manager" => mgr_ok,

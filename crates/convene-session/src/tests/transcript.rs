@@ -240,9 +240,27 @@ fn script() -> String {
     );
     // Audio.
     s.req(2, ClientMsg::MuteAudio(opt(None)));
-    s.req(2, ClientMsg::StartAudio { mute: false });
-    s.req(4, ClientMsg::StartAudio { mute: true });
-    s.req(2, ClientMsg::StartAudio { mute: false });
+    s.req(
+        2,
+        ClientMsg::StartAudio {
+            mute: false,
+            speaker_only: false,
+        },
+    );
+    s.req(
+        4,
+        ClientMsg::StartAudio {
+            mute: true,
+            speaker_only: false,
+        },
+    );
+    s.req(
+        2,
+        ClientMsg::StartAudio {
+            mute: false,
+            speaker_only: false,
+        },
+    );
     s.req(1, ClientMsg::MuteAudio(opt(Some(2))));
     s.req(2, ClientMsg::MuteAudio(opt(Some(4))));
     s.req(1, ClientMsg::UnmuteAudio(opt(Some(2))));

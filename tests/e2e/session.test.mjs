@@ -42,7 +42,7 @@ test('two users join and see each other; session info; roles', async () => {
   const bobId = added.find((u) => u.displayName === 'Bob').userId;
   // The wire leaves default fields out; the app gets every one.
   const { userId: _id, ...bob } = added.find((u) => u.displayName === 'Bob');
-  assert.deepEqual(bob, { displayName: 'Bob', audio: '', bVideoOn: false, sharerOn: false, isHost: false, isManager: false, isInFailover: false });
+  assert.deepEqual(bob, { displayName: 'Bob', audio: '', bVideoOn: false, sharerOn: false, isHost: false, isManager: false, isInFailover: false, isSpeakerOnly: false });
   // The list is updated before the event reaches listeners.
   const ia = await call(a, (c) => ({ all: c.getAllUser(), me: c.getCurrentUserInfo(), info: c.getSessionInfo(), host: c.getSessionHost(), isHost: c.isHost(), isOrig: c.isOriginalHost(), isMgr: c.isManager() }));
   assert.equal(ia.all.length, 2);

@@ -182,7 +182,7 @@ export type CloudRecordingStatus = 'Recording' | 'Paused' | 'Stopped';
 
 /** Cloud recording (`sdk/js/src/recording.js`; docs/egress.md). Each call asks the server. */
 export interface RecordingClient extends IndividualRecording {
-  /** Host only (5007); 7500 when the server cannot record; 7501 when already recording. */
+  /** Host only (5007); 7200 when the server cannot record; 7202 when already recording. */
   startCloudRecording(): ExecutedResult;
   stopCloudRecording(): ExecutedResult;
   /** The paused time is left out of the file. */

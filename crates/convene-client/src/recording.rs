@@ -6,8 +6,8 @@ use crate::{Client, ClientError};
 use convene_protocol::{ClientMsg, RecordingStatus};
 
 impl Client {
-    /// Host: starts recording the session on the server (7500 when the server cannot
-    /// record, 7501 when already recording).
+    /// Host: starts recording the session on the server (7200 when the server cannot
+    /// record, 7202 when already recording).
     pub async fn start_cloud_recording(&self) -> Result<(), ClientError> {
         self.call_unit(ClientMsg::StartCloudRecording).await
     }

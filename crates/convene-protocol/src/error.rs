@@ -146,18 +146,37 @@ error_codes! {
     /// Too many command channel messages per second from one user. Convene's own code: the
     /// reference SDK has none.
     CommandRateLimited = 7105 => InvalidOperation,
+    /// Cloud recording cannot run on this server (its media tool, `ffmpeg`, is missing, or
+    /// the egress worker failed to start): the reference's "recording disabled".
+    RecordingUnavailable = 7200 => InvalidOperation,
+    /// The recording is not in a state that allows the call (pause while stopped, start
+    /// while recording...).
+    RecordingMismatchState = 7202 => InvalidOperation,
     /// Live streaming disabled.
     LiveStreamDisabled = 7400 => InvalidOperation,
     /// Live stream bad parameter.
     LiveStreamInvalidParameter = 7401 => InvalidParameters,
     /// Already live streaming.
     LiveStreamAlreadyStarted = 7402 => InvalidOperation,
-    /// Cloud recording cannot run on this server (its media tool, `ffmpeg`, is missing, or
-    /// the egress worker failed to start). Convene's own code.
-    RecordingUnavailable = 7500 => InvalidOperation,
-    /// The recording is not in a state that allows the call (pause while stopped, start
-    /// while recording...). Convene's own code.
-    RecordingMismatchState = 7501 => InvalidOperation,
+    /// Subsessions are disabled (the reference's account setting; never sent by Convene).
+    SubsessionAccountDisable = 7500 => InvalidOperation,
+    /// More than 100 subsessions.
+    SubsessionExceedCapacity = 7501 => InvalidParameters,
+    /// No subsession with that id.
+    SubsessionMismatchId = 7502 => InvalidParameters,
+    /// The user is not in the session, or may not go to that subsession.
+    SubsessionMismatchUser = 7503 => InvalidParameters,
+    /// The subsessions are not in a state that allows the call (open before create, join
+    /// before open, leave while in the main session...).
+    SubsessionMismatchState = 7504 => InvalidOperation,
+    /// The host does not let users go back to the main session by themselves.
+    SubsessionExitRestricted = 7505 => InsufficientPrivileges,
+    /// Broadcast while no subsession is open.
+    SubsessionBroadcastDisable = 7506 => InvalidOperation,
+    /// Empty or too long (over 1024 bytes) broadcast text.
+    SubsessionBroadcastInvalidContent = 7507 => InvalidParameters,
+    /// Voice broadcast into subsessions is not supported by this server.
+    SubsessionBroadcastVoiceDisable = 7508 => InvalidOperation,
 }
 
 impl ErrorCode {

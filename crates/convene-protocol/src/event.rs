@@ -331,6 +331,64 @@ pub enum Event {
     /// The session's live stream changed state (to everyone): the status as a number.
     #[serde(rename = "live-stream-status")]
     LiveStreamStatus(crate::LiveStreamStatus),
+
+    // ---- subsessions ------------------------------------------------------------------------
+    /// Convene: the subsessions changed (state, rooms, options, who is where). The SDKs keep
+    /// the last one for `getSubsessionList()` & co. and emit `subsession-state-change` when
+    /// its status changes.
+    #[serde(rename = "subsession-state")]
+    SubsessionState(crate::SubsessionState),
+    /// Convene: you are now in another room of the session (see [`crate::SubsessionMoved`]).
+    /// The SDKs emit `connection-change` `Reconnecting` then `Connected` with its reason.
+    #[serde(rename = "subsession-moved")]
+    SubsessionMoved(Box<crate::SubsessionMoved>),
+    /// You are invited to your assigned subsession.
+    #[serde(rename = "subsession-invite-to-join")]
+    SubsessionInviteToJoin {
+        /// The room.
+        #[serde(rename = "subsessionId")]
+        subsession_id: String,
+        /// Its name.
+        #[serde(rename = "subsessionName")]
+        subsession_name: String,
+    },
+    /// The subsessions' timer ran out.
+    #[serde(rename = "subsession-time-up")]
+    SubsessionTimeUp {},
+    /// The subsessions close in `countdown` seconds (the SDKs repeat it every second).
+    #[serde(rename = "closing-subsession-countdown")]
+    ClosingSubsessionCountdown {
+        /// Seconds.
+        countdown: u32,
+    },
+    /// The host's text to every subsession.
+    #[serde(rename = "subsession-broadcast-message")]
+    SubsessionBroadcastMessage {
+        /// The text.
+        message: String,
+    },
+    /// To the host and managers: a user in a subsession asks for help.
+    #[serde(rename = "subsession-ask-for-help")]
+    SubsessionAskForHelp {
+        /// Who asks.
+        #[serde(rename = "userId")]
+        user_id: UserId,
+        /// Their name.
+        #[serde(rename = "displayName")]
+        display_name: String,
+        /// From which room.
+        #[serde(rename = "subsessionName")]
+        subsession_name: String,
+        /// Its id.
+        #[serde(rename = "subsessionId")]
+        subsession_id: String,
+    },
+    /// To the user who asked for help: what became of it.
+    #[serde(rename = "subsession-ask-for-help-response")]
+    SubsessionAskForHelpResponse {
+        /// Received (0), Busy (1), Ignore (2), AlreadyInRoom (3).
+        result: crate::HelpResponse,
+    },
 }
 
 impl Event {
@@ -357,6 +415,14 @@ impl Event {
             Event::CommandChannelMessage { .. } => "command-channel-message",
             Event::RecordingChange { .. } => "recording-change",
             Event::LiveStreamStatus(_) => "live-stream-status",
+            Event::SubsessionState(_) => "subsession-state",
+            Event::SubsessionMoved(_) => "subsession-moved",
+            Event::SubsessionInviteToJoin { .. } => "subsession-invite-to-join",
+            Event::SubsessionTimeUp {} => "subsession-time-up",
+            Event::ClosingSubsessionCountdown { .. } => "closing-subsession-countdown",
+            Event::SubsessionBroadcastMessage { .. } => "subsession-broadcast-message",
+            Event::SubsessionAskForHelp { .. } => "subsession-ask-for-help",
+            Event::SubsessionAskForHelpResponse { .. } => "subsession-ask-for-help-response",
         }
     }
 }

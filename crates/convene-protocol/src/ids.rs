@@ -25,6 +25,25 @@ impl SessionId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The id of subsession `n` (1, 2, …) of this session: `<id>~<n>`.
+    pub fn subsession(&self, n: u32) -> SessionId {
+        SessionId(format!("{}~{n}", self.main().0))
+    }
+
+    /// The main session of a subsession's id (the id itself for a main session): where a
+    /// `resume` with it is routed.
+    pub fn main(&self) -> SessionId {
+        match self.0.split_once('~') {
+            Some((main, _)) => SessionId(main.to_owned()),
+            None => self.clone(),
+        }
+    }
+
+    /// Whether this is a subsession's id.
+    pub fn is_subsession(&self) -> bool {
+        self.0.contains('~')
+    }
 }
 
 impl fmt::Display for SessionId {

@@ -29,6 +29,7 @@ mod participant;
 pub mod probe;
 mod recording;
 mod request;
+mod subsession;
 
 pub use catalog::{event_names, method_names};
 pub use diff::{participant_delta, user_list_diff};
@@ -46,7 +47,13 @@ pub use participant::{AudioKind, Participant, ParticipantUpdate};
 pub use recording::RecordingStatus;
 pub use request::{
     ChatPrivilege, ClientMsg, JoinParams, JoinResult, Reply, Request, ResultJson, ResumeParams,
-    RtcAnswer, RtcOffer, ServerMsg, SharePrivilege, TargetOpt, TargetParams,
+    RtcAnswer, RtcOffer, ServerMsg, SharePrivilege, SubsessionTarget, TargetOpt, TargetParams,
+};
+pub use subsession::{
+    AllocationPattern, HelpResponse, MoveReason, OpenSubsessions, Subsession, SubsessionMoved,
+    SubsessionNames, SubsessionOptions, SubsessionState, SubsessionStatus, SubsessionUser,
+    MAX_SUBSESSIONS, MAX_SUBSESSION_BROADCAST_BYTES, MAX_SUBSESSION_NAME_CHARS,
+    MAX_SUBSESSION_SECONDS,
 };
 
 /// Protocol version, also the path segment of the signaling URL (`/rtc/v1`).

@@ -252,6 +252,73 @@ pub enum ClientMsg {
     /// The live stream's state. Reply: [`crate::LiveStreamStatus`].
     #[serde(rename = "liveStream.getLiveStreamStatus")]
     GetLiveStreamStatus,
+
+    // ---- subsessions (`client.getSubsessionClient()`) -------------------------------------
+    /// Host/manager: create rooms (not open yet). Reply: [`crate::Subsession`]`[]`.
+    #[serde(rename = "subsession.createSubsessions")]
+    CreateSubsessions {
+        /// A count, a name or names.
+        data: crate::SubsessionNames,
+        /// Automatically (1) spreads the main session's users; Manually (2, default).
+        #[serde(default)]
+        pattern: crate::AllocationPattern,
+    },
+    /// Host/manager: open the created rooms with these assignments and options.
+    #[serde(rename = "subsession.openSubsessions")]
+    OpenSubsessions(crate::OpenSubsessions),
+    /// Go into a subsession (one's own, any with selection enabled, any for host/managers).
+    #[serde(rename = "subsession.joinSubsession")]
+    JoinSubsession {
+        /// The room.
+        #[serde(rename = "subsessionId")]
+        subsession_id: String,
+    },
+    /// Go back to the main session (7505 when the host forbade it).
+    #[serde(rename = "subsession.leaveSubsession")]
+    LeaveSubsession,
+    /// In a subsession: ask the host and managers for help.
+    #[serde(rename = "subsession.askForHelp")]
+    AskForHelp,
+    /// Host/manager: tell a user who asked for help to wait.
+    #[serde(rename = "subsession.postponeHelping")]
+    PostponeHelping(TargetParams),
+    /// Host/manager: a text to everyone in the subsessions.
+    #[serde(rename = "subsession.broadcast")]
+    SubsessionBroadcast {
+        /// The text (1–1024 bytes).
+        content: String,
+    },
+    /// Host/manager: assign a user to a room (invited, or moved if auto-join, once open).
+    #[serde(rename = "subsession.assignUserToSubsession")]
+    AssignUserToSubsession(SubsessionTarget),
+    /// Host/manager: move a user into a room now (subsessions open).
+    #[serde(rename = "subsession.moveUserToSubsession")]
+    MoveUserToSubsession(SubsessionTarget),
+    /// Host/manager: close every room (after the `waitSeconds` countdown).
+    #[serde(rename = "subsession.closeAllSubsessions")]
+    CloseAllSubsessions,
+    /// Host/manager: move a user back to the main session.
+    #[serde(rename = "subsession.moveBackToMainSession")]
+    MoveBackToMainSession(TargetParams),
+    /// Host: speak into every room (not supported by this server: 7508).
+    #[serde(rename = "subsession.startBroadcastVoice")]
+    StartBroadcastVoice,
+    /// Host: stop speaking into every room (7508).
+    #[serde(rename = "subsession.stopBroadcastVoice")]
+    StopBroadcastVoice,
+    /// The subsessions as this user sees them. Reply: [`crate::SubsessionState`].
+    #[serde(rename = "subsession.getState")]
+    GetSubsessionState,
+}
+
+/// A user and a subsession (`assignUserToSubsession`, `moveUserToSubsession`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubsessionTarget {
+    /// The user.
+    pub user_id: UserId,
+    /// The room.
+    pub target_subsession_id: String,
 }
 
 fn default_quality() -> u8 {
@@ -350,6 +417,20 @@ impl ClientMsg {
             ClientMsg::StartLiveStream(_) => "liveStream.startLiveStream",
             ClientMsg::StopLiveStream => "liveStream.stopLiveStream",
             ClientMsg::GetLiveStreamStatus => "liveStream.getLiveStreamStatus",
+            ClientMsg::CreateSubsessions { .. } => "subsession.createSubsessions",
+            ClientMsg::OpenSubsessions(_) => "subsession.openSubsessions",
+            ClientMsg::JoinSubsession { .. } => "subsession.joinSubsession",
+            ClientMsg::LeaveSubsession => "subsession.leaveSubsession",
+            ClientMsg::AskForHelp => "subsession.askForHelp",
+            ClientMsg::PostponeHelping(_) => "subsession.postponeHelping",
+            ClientMsg::SubsessionBroadcast { .. } => "subsession.broadcast",
+            ClientMsg::AssignUserToSubsession(_) => "subsession.assignUserToSubsession",
+            ClientMsg::MoveUserToSubsession(_) => "subsession.moveUserToSubsession",
+            ClientMsg::CloseAllSubsessions => "subsession.closeAllSubsessions",
+            ClientMsg::MoveBackToMainSession(_) => "subsession.moveBackToMainSession",
+            ClientMsg::StartBroadcastVoice => "subsession.startBroadcastVoice",
+            ClientMsg::StopBroadcastVoice => "subsession.stopBroadcastVoice",
+            ClientMsg::GetSubsessionState => "subsession.getState",
         }
     }
 }

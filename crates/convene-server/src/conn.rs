@@ -270,7 +270,8 @@ impl Conn {
                     .route(SessionKey::new(&token.app_key, &params.topic))
                     .await
                     .map(Some),
-                Attach::Resume(r) => self.state.router.locate(&r.session_id).await,
+                // A subsession lives in its main session's task.
+                Attach::Resume(r) => self.state.router.locate(&r.session_id.main()).await,
             };
             let session = match routed {
                 Ok(Some(Routed::Here(h))) => h,

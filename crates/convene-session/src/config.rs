@@ -38,7 +38,7 @@ pub struct Config {
     /// See [`Config::join_announce_from`]. Default 50 ms.
     pub join_announce_window: Duration,
     /// The server can record sessions (its media tool, `ffmpeg`, is installed): otherwise
-    /// `recording.startCloudRecording` is refused with 7500. Default false.
+    /// `recording.startCloudRecording` is refused with 7200. Default false.
     pub cloud_recording: bool,
     /// The user identity of the server's egress workers (random per server start, in the
     /// tokens only the server mints): such a joiner is the recording worker of a session

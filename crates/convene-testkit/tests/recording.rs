@@ -166,7 +166,7 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
     assert_code(guest.start_cloud_recording().await, 5007, "a guest starts");
     assert_code(
         host.pause_cloud_recording().await,
-        7501,
+        7202,
         "pause before start",
     );
 

@@ -66,11 +66,20 @@ export const ERROR_CODES = Object.freeze({
   7103: Object.freeze({ name: "CommandTooLong", type: "INVALID_PARAMETERS", transient: false }),
   7104: Object.freeze({ name: "CommandNotReady", type: "INVALID_OPERATION", transient: false }),
   7105: Object.freeze({ name: "CommandRateLimited", type: "INVALID_OPERATION", transient: false }),
+  7200: Object.freeze({ name: "RecordingUnavailable", type: "INVALID_OPERATION", transient: false }),
+  7202: Object.freeze({ name: "RecordingMismatchState", type: "INVALID_OPERATION", transient: false }),
   7400: Object.freeze({ name: "LiveStreamDisabled", type: "INVALID_OPERATION", transient: false }),
   7401: Object.freeze({ name: "LiveStreamInvalidParameter", type: "INVALID_PARAMETERS", transient: false }),
   7402: Object.freeze({ name: "LiveStreamAlreadyStarted", type: "INVALID_OPERATION", transient: false }),
-  7500: Object.freeze({ name: "RecordingUnavailable", type: "INVALID_OPERATION", transient: false }),
-  7501: Object.freeze({ name: "RecordingMismatchState", type: "INVALID_OPERATION", transient: false }),
+  7500: Object.freeze({ name: "SubsessionAccountDisable", type: "INVALID_OPERATION", transient: false }),
+  7501: Object.freeze({ name: "SubsessionExceedCapacity", type: "INVALID_PARAMETERS", transient: false }),
+  7502: Object.freeze({ name: "SubsessionMismatchId", type: "INVALID_PARAMETERS", transient: false }),
+  7503: Object.freeze({ name: "SubsessionMismatchUser", type: "INVALID_PARAMETERS", transient: false }),
+  7504: Object.freeze({ name: "SubsessionMismatchState", type: "INVALID_OPERATION", transient: false }),
+  7505: Object.freeze({ name: "SubsessionExitRestricted", type: "INSUFFICIENT_PRIVILEGES", transient: false }),
+  7506: Object.freeze({ name: "SubsessionBroadcastDisable", type: "INVALID_OPERATION", transient: false }),
+  7507: Object.freeze({ name: "SubsessionBroadcastInvalidContent", type: "INVALID_PARAMETERS", transient: false }),
+  7508: Object.freeze({ name: "SubsessionBroadcastVoiceDisable", type: "INVALID_OPERATION", transient: false }),
 });
 
 /** The network test's message types (the first byte; docs/probe.md). */
@@ -143,6 +152,20 @@ export const METHODS = Object.freeze([
   "liveStream.startLiveStream",
   "liveStream.stopLiveStream",
   "liveStream.getLiveStreamStatus",
+  "subsession.createSubsessions",
+  "subsession.openSubsessions",
+  "subsession.joinSubsession",
+  "subsession.leaveSubsession",
+  "subsession.askForHelp",
+  "subsession.postponeHelping",
+  "subsession.broadcast",
+  "subsession.assignUserToSubsession",
+  "subsession.moveUserToSubsession",
+  "subsession.closeAllSubsessions",
+  "subsession.moveBackToMainSession",
+  "subsession.startBroadcastVoice",
+  "subsession.stopBroadcastVoice",
+  "subsession.getState",
 ]);
 
 /** Every server → client event name. */
@@ -167,6 +190,14 @@ export const EVENTS = Object.freeze([
   "command-channel-message",
   "recording-change",
   "live-stream-status",
+  "subsession-state",
+  "subsession-moved",
+  "subsession-invite-to-join",
+  "subsession-time-up",
+  "closing-subsession-countdown",
+  "subsession-broadcast-message",
+  "subsession-ask-for-help",
+  "subsession-ask-for-help-response",
 ]);
 
 /** `chat.setPrivilege` values. */

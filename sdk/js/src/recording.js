@@ -9,7 +9,7 @@ import { addUnsupported } from './unsupported.js';
 export class RecordingClient {
   /** @param {VideoClient} client */
   constructor(client) { this._c = client; }
-  /** Host: starts recording (7500 when the server cannot record, 7501 when already recording). @returns {Promise<''>} */
+  /** Host: starts recording (7200 when the server cannot record, 7202 when already recording). @returns {Promise<''>} */
   startCloudRecording() { return this._c._call('recording.startCloudRecording'); }
   /** Host: stops the recording; the server finishes the file. @returns {Promise<''>} */
   stopCloudRecording() { return this._c._call('recording.stopCloudRecording'); }

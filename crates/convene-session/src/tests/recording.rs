@@ -24,7 +24,7 @@ fn the_host_records_pauses_and_stops_and_everyone_hears_of_it() {
     assert_eq!(h.req(a, ClientMsg::CanStartRecording).unwrap(), true);
     assert_eq!(h.req(b, ClientMsg::CanStartRecording).unwrap(), false);
     assert_eq!(h.code(b, ClientMsg::StartCloudRecording), 5007);
-    assert_eq!(h.code(a, ClientMsg::PauseCloudRecording), 7501);
+    assert_eq!(h.code(a, ClientMsg::PauseCloudRecording), 7202);
     h.req(a, ClientMsg::StartCloudRecording).unwrap();
     let sid = h.core.session_ids().remove(0);
     assert_eq!(
@@ -37,7 +37,7 @@ fn the_host_records_pauses_and_stops_and_everyone_hears_of_it() {
             run: 1,
         }]
     );
-    assert_eq!(h.code(a, ClientMsg::StartCloudRecording), 7501);
+    assert_eq!(h.code(a, ClientMsg::StartCloudRecording), 7202);
     assert_eq!(h.code(b, ClientMsg::PauseCloudRecording), 5007);
     h.req(a, ClientMsg::PauseCloudRecording).unwrap();
     assert_eq!(
@@ -52,7 +52,7 @@ fn the_host_records_pauses_and_stops_and_everyone_hears_of_it() {
         assert_eq!(states(&h, c), vec![Recording, Paused, Recording, Stopped]);
     }
     assert_eq!(h.code(b, ClientMsg::StopCloudRecording), 5007);
-    assert_eq!(h.code(a, ClientMsg::StopCloudRecording), 7501);
+    assert_eq!(h.code(a, ClientMsg::StopCloudRecording), 7202);
 }
 
 #[test]
@@ -61,7 +61,7 @@ fn without_ffmpeg_starting_names_what_to_install_and_a_failed_worker_stops_it() 
     let a = h.join(&HOST, "a");
     assert_eq!(h.req(a, ClientMsg::CanStartRecording).unwrap(), false);
     let e = h.req(a, ClientMsg::StartCloudRecording).unwrap_err();
-    assert_eq!(e.error_code, 7500);
+    assert_eq!(e.error_code, 7200);
     assert!(e.reason.contains("ffmpeg"), "{}", e.reason);
 
     let mut h = H::with(Config {

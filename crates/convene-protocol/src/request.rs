@@ -373,6 +373,32 @@ impl ClientMsg {
 }
 
 impl ClientMsg {
+    /// Role changes: the host and managers of a session are those of all its rooms.
+    pub fn is_role_change(&self) -> bool {
+        matches!(
+            self,
+            ClientMsg::MakeHost(_)
+                | ClientMsg::MakeManager(_)
+                | ClientMsg::RevokeManager(_)
+                | ClientMsg::ReclaimHost
+        )
+    }
+
+    /// Calls made from the main session only (7504 from a subsession): role changes, and
+    /// recording and live streaming, which record the main session.
+    pub fn is_main_session_only(&self) -> bool {
+        self.is_role_change()
+            || matches!(
+                self,
+                ClientMsg::StartCloudRecording
+                    | ClientMsg::StopCloudRecording
+                    | ClientMsg::PauseCloudRecording
+                    | ClientMsg::ResumeCloudRecording
+                    | ClientMsg::StartLiveStream(_)
+                    | ClientMsg::StopLiveStream
+            )
+    }
+
     /// The wire name of the method.
     pub fn method(&self) -> &'static str {
         match self {

@@ -85,9 +85,9 @@ impl Core {
         }
     }
 
-    /// Number of live sessions.
+    /// Number of live sessions (subsessions are part of theirs).
     pub fn session_count(&self) -> usize {
-        self.sessions.len()
+        self.by_key.len()
     }
 
     /// No session left: every session has ended (a core owned by one session's task can
@@ -96,9 +96,9 @@ impl Core {
         self.sessions.is_empty()
     }
 
-    /// The ids of the live sessions, in no particular order.
+    /// The ids of the live sessions, in no particular order (subsessions are part of theirs).
     pub fn session_ids(&self) -> Vec<SessionId> {
-        self.sessions.keys().cloned().collect()
+        self.by_key.values().cloned().collect()
     }
 
     /// Number of users over all sessions.
@@ -113,9 +113,13 @@ impl Core {
         Some(u.media_state())
     }
 
-    /// The user list of the session `session` (for tests and the REST API).
+    /// The user list of the session `session`, over all its rooms (for tests and the REST
+    /// API).
     pub fn users_of(&self, session: &SessionId) -> Option<Vec<Participant>> {
-        self.sessions.get(session).map(Session::participants)
+        self.sessions
+            .get(session)
+            .filter(|s| s.parent.is_none())
+            .map(|_| self.group_participants(session))
     }
 
     /// Feeds one input. Drain [`Core::poll_output`] afterwards.
@@ -151,6 +155,7 @@ impl Core {
             } => {
                 let r = self.join(now, conn, &params, token);
                 self.reply(conn, id, r);
+                self.tell_rooms(now, conn);
             }
             Input::Request {
                 conn,
@@ -158,8 +163,12 @@ impl Core {
                 msg: ClientMsg::RtcOffer(offer),
             } => self.offer(conn, id, offer),
             Input::Request { conn, id, msg } => {
+                let resume = matches!(msg, ClientMsg::Resume(_));
                 let r = self.request(now, conn, msg);
                 self.reply(conn, id, r);
+                if resume {
+                    self.tell_rooms(now, conn);
+                }
                 // A leave's reply goes out before the close.
                 if let Some(c) = self.pending_close.take() {
                     self.close(c);
@@ -221,6 +230,32 @@ impl Core {
             ));
         };
         let sid = &sid;
+        let main = self.main_of(sid);
+        if sid != &main && msg.is_main_session_only() {
+            return Err(ErrorBody::new(
+                ErrorCode::SubsessionMismatchState,
+                format!("{} only from the main session", msg.method()),
+            ));
+        }
+        let role_change = msg.is_role_change();
+        let r = self.session_request(now, conn, sid, &main, me, msg);
+        if role_change && r.is_ok() {
+            self.sync_roles(&main);
+            self.publish_rooms(now, &main);
+        }
+        r
+    }
+
+    /// A request of `me`, bound to the room `sid` of the session `main`.
+    fn session_request(
+        &mut self,
+        now: Instant,
+        conn: ConnId,
+        sid: &SessionId,
+        main: &SessionId,
+        me: UserId,
+        msg: ClientMsg,
+    ) -> Handled {
         match msg {
             // Session membership: handlers/join.rs.
             ClientMsg::Leave { end } => self.leave(now, conn, sid, me, end),
@@ -269,12 +304,27 @@ impl Core {
             ClientMsg::StopCloudRecording => self.stop_recording(sid, me),
             ClientMsg::PauseCloudRecording => self.pause_recording(sid, me, true),
             ClientMsg::ResumeCloudRecording => self.pause_recording(sid, me, false),
-            ClientMsg::GetCloudRecordingStatus => self.recording_status(sid),
+            ClientMsg::GetCloudRecordingStatus => self.recording_status(main),
             ClientMsg::CanStartRecording => self.can_record(sid, me),
             // Live streaming: handlers/live.rs.
             ClientMsg::StartLiveStream(p) => self.start_live(sid, me, p),
             ClientMsg::StopLiveStream => self.stop_live(sid, me),
-            ClientMsg::GetLiveStreamStatus => self.live_status(sid),
+            ClientMsg::GetLiveStreamStatus => self.live_status(main),
+            // Subsessions: handlers/subsession.rs.
+            msg @ (ClientMsg::CreateSubsessions { .. }
+            | ClientMsg::OpenSubsessions(_)
+            | ClientMsg::JoinSubsession { .. }
+            | ClientMsg::LeaveSubsession
+            | ClientMsg::AskForHelp
+            | ClientMsg::PostponeHelping(_)
+            | ClientMsg::SubsessionBroadcast { .. }
+            | ClientMsg::AssignUserToSubsession(_)
+            | ClientMsg::MoveUserToSubsession(_)
+            | ClientMsg::CloseAllSubsessions
+            | ClientMsg::MoveBackToMainSession(_)
+            | ClientMsg::StartBroadcastVoice
+            | ClientMsg::StopBroadcastVoice
+            | ClientMsg::GetSubsessionState) => self.subsession(now, sid, me, msg),
             // Ping, resume and join were answered above, rtc.offer by `handle`; ClientMsg is
             // non-exhaustive for other crates.
             other => Err(ErrorBody::new(

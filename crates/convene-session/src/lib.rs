@@ -53,7 +53,9 @@
 //! session info, lifecycle notices, admin actions), `reply` (typed
 //! replies, turned into JSON in one place), `session` (one session instance and its users),
 //! `card` (a user's participant and its JSON, written once per change), `snapshot` (a
-//! session's durable state, restored on another node).
+//! session's durable state, restored on another node), `rooms` (a session's subsessions,
+//! each also a session of the core while open; `handlers/group` treats a session and its
+//! rooms as one, `handlers/subsession` answers the `subsession.*` calls).
 //!
 //! ## Errors and panics
 //! Peer input never panics: every refusal is an
@@ -74,6 +76,7 @@ mod output;
 mod privilege;
 mod rate;
 mod reply;
+mod rooms;
 mod session;
 mod snapshot;
 mod timers;

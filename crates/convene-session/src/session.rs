@@ -112,6 +112,10 @@ pub(crate) struct Session {
     /// The live stream's state (`handlers/live.rs`), and its count of streams started.
     pub(crate) live: LiveStreamStatus,
     pub(crate) live_run: u64,
+    /// Set on a subsession: its main session, which holds the rooms' state.
+    pub(crate) parent: Option<SessionId>,
+    /// A main session's subsessions (`crate::rooms`).
+    pub(crate) rooms: crate::rooms::Rooms,
 }
 
 impl Session {
@@ -149,6 +153,8 @@ impl Session {
             recording_run: 0,
             live: LiveStreamStatus::Ended,
             live_run: 0,
+            parent: None,
+            rooms: Default::default(),
         }
     }
 

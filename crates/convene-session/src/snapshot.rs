@@ -89,9 +89,11 @@ impl Core {
             rename_allowed: s.rename_allowed,
             removed_identities,
             removed_tokens,
-            users: s
-                .users
-                .values()
+            // Rooms are not kept: their users come back in the main session.
+            users: self
+                .group(id)
+                .iter()
+                .flat_map(|r| self.sessions[r].users.values())
                 .map(|u| SnapshotUser {
                     participant: (*u.p).clone(),
                     role1: u.role1,

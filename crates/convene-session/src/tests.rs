@@ -275,6 +275,15 @@ fn apply(users: &mut BTreeMap<UserId, Participant>, e: &Event) {
                 users.remove(&u.user_id);
             }
         }
+        // Another room: its user list replaces the old one.
+        Event::SubsessionMoved(m) => {
+            *users = m
+                .session
+                .users
+                .iter()
+                .map(|p| (p.user_id, p.clone()))
+                .collect();
+        }
         _ => {}
     }
 }
@@ -292,5 +301,6 @@ mod props;
 mod recording;
 mod roles;
 mod snapshot;
+mod subsession;
 mod timers;
 mod transcript;

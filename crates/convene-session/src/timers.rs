@@ -1,5 +1,5 @@
-//! The timer heap: idle deadlines (a session with one user left) and failover deadlines (a
-//! dropped user not resumed in time), earliest first. Nothing is removed early: a fired
+//! The timer heap: idle deadlines (a session with one user left), failover deadlines (a
+//! dropped user not resumed in time) and subsession deadlines, earliest first. Nothing is removed early: a fired
 //! timer that no longer matches the state it was armed for (the deadline moved or was
 //! cleared) is ignored by its handler (`handlers/timeouts.rs`).
 
@@ -14,6 +14,8 @@ pub(crate) enum Timer {
     Idle(SessionId),
     /// A user's failover deadline.
     Failover(SessionId, UserId),
+    /// A main session's subsessions: their timer's end or their closing countdown's end.
+    Rooms(SessionId),
 }
 
 /// Deadlines, earliest first.

@@ -21,14 +21,13 @@ impl Core {
                 self.end_session(&session, "ended by host", None);
             }
             Admin::Remove { session, user } => {
-                let s = self
-                    .sessions
-                    .get(&session)
-                    .ok_or(AdminError::NoSuchSession)?;
-                if !s.users.contains_key(&user) {
-                    return Err(AdminError::NoSuchUser);
+                if !self.sessions.contains_key(&session) {
+                    return Err(AdminError::NoSuchSession);
                 }
-                self.kick(now, &session, user);
+                let room = self
+                    .where_is(&session, user)
+                    .ok_or(AdminError::NoSuchUser)?;
+                self.kick(now, &room, user);
             }
         }
         Ok(())
@@ -36,6 +35,10 @@ impl Core {
 
     /// The outside view of a live session.
     pub fn session_info(&self, session: &convene_protocol::SessionId) -> Option<SessionInfo> {
-        self.sessions.get(session).map(|s| s.info())
+        let s = self.sessions.get(session)?;
+        if s.parent.is_some() {
+            return None;
+        }
+        self.group_info(session)
     }
 }

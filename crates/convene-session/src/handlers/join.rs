@@ -7,8 +7,8 @@ use crate::output::{MediaAction, Output};
 use crate::reply::{Handled, Payload};
 use crate::session::{Session, SessionKey, User};
 use convene_protocol::{
-    validate_join_params, ConnectionState, ErrorBody, ErrorCode, Event, JoinParams, JoinResult,
-    Participant, ParticipantUpdate, RecordingStatus, ResumeParams, SessionId, UserId, ValidJoin,
+    validate_join_params, ConnectionState, ErrorBody, ErrorCode, Event, JoinParams, Participant,
+    ParticipantUpdate, RecordingStatus, ResumeParams, SessionId, UserId, ValidJoin,
 };
 use std::time::Instant;
 use subtle::ConstantTimeEq;
@@ -182,23 +182,8 @@ impl Core {
     /// The reply to a join or resume.
     fn joined(&self, sid: &SessionId, uid: UserId) -> Payload {
         // unwrap is ok because callers pass a live session and user.
-        let s = &self.sessions[sid];
-        let u = &s.users[&uid];
-        Payload::Joined(Box::new(JoinResult {
-            session_id: s.id.clone(),
-            topic: s.topic.clone(),
-            user_id: uid,
-            password: s.passcode.clone().unwrap_or_default(),
-            is_original_host: s.original_host == Some(uid),
-            users: s.participants_json(uid),
-            chat_privilege: s.chat_privilege,
-            share_privilege: s.share_privilege,
-            rename_allowed: s.rename_allowed,
-            resume_token: u.resume_token.clone(),
-            recording: s.recording,
-            live_stream: s.live,
-            can_record: self.config.cloud_recording,
-        }))
+        let users = self.sessions[sid].participants_json(uid);
+        Payload::Joined(Box::new(self.join_result(sid, uid, users)))
     }
 
     /// Binds a user kept in failover (or still bound to a connection not yet known dead)
@@ -210,7 +195,13 @@ impl Core {
                 "already in a session",
             ));
         }
-        let Some(s) = self.sessions.get_mut(&r.session_id) else {
+        // The user may be in another room of the session than when it lost its connection
+        // (moved back when the rooms closed, or restored on another node).
+        let main = r.session_id.main();
+        let sid = self
+            .where_is(&main, r.user_id)
+            .unwrap_or_else(|| r.session_id.clone());
+        let Some(s) = self.sessions.get_mut(&sid) else {
             return Err(ErrorBody::new(ErrorCode::SessionEnded, "session has ended"));
         };
         let Some(u) = s.users.get_mut(&r.user_id) else {
@@ -235,15 +226,15 @@ impl Core {
             self.conns.remove(&old);
             self.close(old);
         }
-        self.conns.insert(conn, (r.session_id.clone(), r.user_id));
-        if was_failover && !self.sessions[&r.session_id].egress.contains(&r.user_id) {
+        self.conns.insert(conn, (sid.clone(), r.user_id));
+        if was_failover && !self.sessions[&sid].egress.contains(&r.user_id) {
             // The resumer learns its state from the reply; the others from this delta.
             let mut d = ParticipantUpdate::new(r.user_id);
             d.is_in_failover = Some(false);
-            let to = self.sessions[&r.session_id].conns_except(Some(r.user_id));
+            let to = self.sessions[&sid].conns_except(Some(r.user_id));
             self.send(to, Event::UserUpdated(vec![d]));
         }
-        Ok(self.joined(&r.session_id, r.user_id))
+        Ok(self.joined(&sid, r.user_id))
     }
 
     /// `leave`, or `leave(end)` by the host. The connection closes after the reply.
@@ -270,8 +261,9 @@ impl Core {
     }
 
     /// Removes a user from its session (left, removed, or failover expired) and tells the
-    /// others. Ends the session when it was the last user.
+    /// others. Ends the session when it was the last user in all its rooms.
     pub(crate) fn remove_user(&mut self, now: Instant, sid: &SessionId, uid: UserId) {
+        let main = self.main_of(sid);
         let Some(s) = self.sessions.get_mut(sid) else {
             return;
         };
@@ -287,63 +279,74 @@ impl Core {
             other.attached.remove(&uid);
         }
         let was_egress = s.egress.remove(&uid);
-        let empty = s.users.is_empty();
-        let only_egress = s.only_egress_left();
-        let info = s.info();
+        let was_host = s.host == Some(uid);
         self.media(MediaAction::UserGone {
             session: sid.clone(),
             user: uid,
         });
-        self.lifecycle(LifecycleEvent::UserLeft, info, Some(u.p.clone()));
-        if empty {
-            self.drop_session(sid);
+        if let Some(info) = self.group_info(&main) {
+            self.lifecycle(LifecycleEvent::UserLeft, info, Some(u.p.clone()));
+        }
+        if self.group_user_count(&main) == 0 {
+            self.drop_session(&main);
             return;
         }
-        if only_egress {
+        if self.group_only_egress_left(&main) {
             // No one is left to record: the worker is told (and finishes its file).
-            self.end_session(sid, "the last user left", None);
+            self.end_session(&main, "the last user left", None);
             return;
         }
-        let Some(s) = self.sessions.get_mut(sid) else {
+        let Some(s) = self.sessions.get(sid) else {
             return;
         };
-        let mut updates = Vec::new();
-        if s.host == Some(uid) {
-            s.host = None;
-            s.elect_host(&mut updates);
-        }
         if !was_egress {
             let to = s.conns_except(None);
             let mut gone = ParticipantUpdate::new(uid);
             gone.display_name = Some(u.p.display_name.clone());
             self.send(to, Event::UserRemoved(vec![gone]));
         }
-        self.broadcast_updates(sid, updates);
-        self.rearm_idle(now, sid);
+        if was_host {
+            self.elect_group_host(&main);
+        }
+        self.rearm_idle(now, &main);
+        if self.sessions[&main].rooms.is_open() {
+            self.publish_rooms(now, &main);
+        }
     }
 
-    /// Forgets a session and its users (their media peers go too).
+    /// Forgets a session, its rooms and their users (their media peers go too).
     fn drop_session(&mut self, sid: &SessionId) {
-        let Some(s) = self.sessions.remove(sid) else {
+        let main = self.main_of(sid);
+        let Some(mut info) = self.group_info(&main) else {
             return;
         };
-        self.by_key.remove(&s.key);
-        self.users_total -= s.users.len();
-        let mut info = s.info();
-        for u in s.users.values() {
-            if let Some(c) = u.conn {
-                self.conns.remove(&c);
-            }
-            self.media(MediaAction::UserGone {
-                session: sid.clone(),
-                user: u.p.user_id,
-            });
-            if !s.egress.contains(&u.p.user_id) {
-                info.user_count -= 1;
-                self.lifecycle(LifecycleEvent::UserLeft, info.clone(), Some((*u.p).clone()));
+        let group = self.group(&main);
+        let sessions: Vec<Session> = group
+            .iter()
+            .filter_map(|id| self.sessions.remove(id))
+            .collect();
+        // unwrap is ok because group_info found the main session, first in the group.
+        let m = &sessions[0];
+        if self.by_key.get(&m.key) == Some(&main) {
+            self.by_key.remove(&m.key);
+        }
+        for s in &sessions {
+            self.users_total -= s.users.len();
+            for u in s.users.values() {
+                if let Some(c) = u.conn {
+                    self.conns.remove(&c);
+                }
+                self.media(MediaAction::UserGone {
+                    session: s.id.clone(),
+                    user: u.p.user_id,
+                });
+                if !s.egress.contains(&u.p.user_id) {
+                    info.user_count -= 1;
+                    self.lifecycle(LifecycleEvent::UserLeft, info.clone(), Some((*u.p).clone()));
+                }
             }
         }
-        if s.ever_joined() {
+        if sessions[0].ever_joined() {
             self.lifecycle(LifecycleEvent::SessionEnded, info, None);
         }
     }
@@ -351,11 +354,14 @@ impl Core {
     /// Ends a session for everyone: each user but `except` gets `Closed` with `reason`, and
     /// every connection is closed.
     pub(crate) fn end_session(&mut self, sid: &SessionId, reason: &str, except: Option<UserId>) {
-        let Some(s) = self.sessions.get(sid) else {
+        let main = self.main_of(sid);
+        if !self.sessions.contains_key(&main) {
             return;
-        };
-        let to = s.conns_except(except);
-        let all = s.conns_except(None);
+        }
+        let group = self.group(&main);
+        let rooms = group.iter().map(|id| &self.sessions[id]);
+        let to: Vec<ConnId> = rooms.clone().flat_map(|s| s.conns_except(except)).collect();
+        let all: Vec<ConnId> = rooms.flat_map(|s| s.conns_except(None)).collect();
         self.send(
             to,
             Event::ConnectionChange {
@@ -366,7 +372,7 @@ impl Core {
         for c in all {
             self.close(c);
         }
-        self.drop_session(sid);
+        self.drop_session(&main);
     }
 
     /// The connection is gone without a `leave`: the user stays, in failover, until it

@@ -6,10 +6,12 @@
 mod admin;
 mod audio;
 mod chat;
+mod group;
 mod join;
 mod live;
 mod media;
 pub(crate) mod recording;
 mod roles;
 mod share;
+mod subsession;
 mod timeouts;

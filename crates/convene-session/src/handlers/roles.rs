@@ -67,15 +67,16 @@ impl Core {
     /// Removes `target`, who must be in the session: told why, closed, and barred from this
     /// instance (its identity and its token). What `removeUser` and an app's backend do.
     pub(crate) fn kick(&mut self, now: Instant, sid: &SessionId, target: UserId) {
-        let Some(t) = self.sessions.get_mut(sid).and_then(|s| {
-            let t = s.users.get(&target)?;
-            let (identity, conn, fp) = (t.p.user_identity.clone(), t.conn, t.token_fingerprint);
-            s.removed_identities.extend(identity);
-            s.removed_tokens.insert(fp);
-            Some(conn)
-        }) else {
+        let Some(t) = self.sessions.get(sid).and_then(|s| s.users.get(&target)) else {
             return;
         };
+        let (identity, t, fp) = (t.p.user_identity.clone(), t.conn, t.token_fingerprint);
+        // Barred from the whole session, whichever room it was in.
+        let main = self.main_of(sid);
+        if let Some(m) = self.sessions.get_mut(&main) {
+            m.removed_identities.extend(identity);
+            m.removed_tokens.insert(fp);
+        }
         self.send_one(
             t,
             Event::ConnectionChange {

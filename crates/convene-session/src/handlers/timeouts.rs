@@ -14,8 +14,16 @@ impl Core {
         let Some(s) = self.sessions.get_mut(sid) else {
             return;
         };
-        // A running recording keeps a one-user session alive (SPEC §7).
-        if s.users.len() != 1 || s.recording != convene_protocol::RecordingStatus::Stopped {
+        if s.parent.is_some() {
+            // A subsession has no idle timer: its main session's counts.
+            return;
+        }
+        // A running recording keeps a one-user session alive (SPEC §7), and so do open
+        // subsessions (their users are elsewhere).
+        if s.users.len() != 1
+            || s.recording != convene_protocol::RecordingStatus::Stopped
+            || s.rooms.is_open()
+        {
             s.idle_deadline = None;
             return;
         }
@@ -52,6 +60,7 @@ impl Core {
                         self.end_session(&sid, "session idle timeout", None);
                     }
                 }
+                Timer::Rooms(main) => self.rooms_timer(now, &main, at),
                 Timer::Failover(sid, uid) => {
                     let due = self
                         .sessions

@@ -86,7 +86,8 @@ export interface InitOptions {
 
 /** Event names and their payloads. */
 export interface EventPayloads {
-  'connection-change': { state: ConnectionState; reason?: string };
+  /** `subsessionName` and a `ReconnectReason` with a move between rooms (docs/subsessions.md). */
+  'connection-change': { state: ConnectionState; reason?: string; subsessionName?: string };
   'user-added': ParticipantPropertiesPayload[];
   'user-updated': ParticipantPropertiesPayload[];
   'user-removed': ParticipantPropertiesPayload[];
@@ -117,6 +118,22 @@ export interface EventPayloads {
   'video-statistic-data-change': { data: VideoQosData & { encoding: boolean }; type: 'VIDEO_QOS_DATA' };
   /** Convene: only `result: 'fail'`, when the media path could not be restored (restarts exhausted). */
   'media-sdk-change': { action: 'encode' | 'decode'; type: 'audio' | 'video' | 'share'; result: 'success' | 'fail' };
+  /** Invited to one's assigned subsession (`joinSubsession` to go). */
+  'subsession-invite-to-join': { subsessionId: string; subsessionName: string };
+  /** The subsessions' timer: seconds left, each second while it runs. */
+  'subsession-countdown': { countdown: number };
+  /** The subsessions' timer ran out. */
+  'subsession-time-up': undefined;
+  /** The subsessions close in `countdown` seconds: each second down to 0. */
+  'closing-subsession-countdown': { countdown: number };
+  /** The host's text to every subsession. */
+  'subsession-broadcast-message': { message: string };
+  /** To the host and managers: a user in a subsession asks for help. */
+  'subsession-ask-for-help': { userId: number; displayName: string; subsessionName: string; subsessionId: string };
+  /** To the user who asked for help: Received (0), Busy (1), AlreadyInRoom (3). */
+  'subsession-ask-for-help-response': { result: AskHostHelpResponse };
+  /** The subsessions' status changed. */
+  'subsession-state-change': { status: SubsessionStatus };
 }
 
 export interface VideoClient {
@@ -145,6 +162,8 @@ export interface VideoClient {
   getCommandClient(): CommandClient;
   getRecordingClient(): RecordingClient;
   getLiveStreamClient(): LiveStreamClient;
+  /** Breakout rooms (docs/subsessions.md). */
+  getSubsessionClient(): SubsessionClient;
   /** Reports kept in memory (and printed with `debugMode`). */
   getLoggerClient(options?: LoggerInitOption): LoggerClient;
   /** Not provided by Convene: see `LiveTranscriptionClient`. */
@@ -203,6 +222,80 @@ export interface LiveStreamClient {
   isLiveStreamEnabled(): boolean;
   /** `LiveStreamStatus`: 0 Ended, 1 InProgress, 2 Connecting, 3 Timeout. */
   getLiveStreamStatus(): LiveStreamStatus;
+}
+
+/** A subsession as created, or as given to `openSubsessions` (`userList`: its assigned users). */
+export interface Subsession {
+  subsessionId: string;
+  subsessionName: string;
+  userList: Array<Pick<Participant, 'userId' | 'displayName' | 'avatar'>>;
+}
+
+/** A subsession as `getSubsessionList()` gives it. */
+export interface SubsessionListItem {
+  subsessionId: string;
+  subsessionName: string;
+  /** The host and managers get the users: those assigned, and whether each is in it now; others get `[]`. */
+  userList: Array<Pick<Participant, 'userId' | 'displayName'> & { isInSubsession: boolean }>;
+}
+
+/** `openSubsessions` options; left out: the reference's defaults (shown). Durations are capped at a day. */
+export interface SubsessionOption {
+  /** Assigned users are moved in at once instead of invited (false). */
+  isAutoJoinSubsession?: boolean;
+  /** Users may go back to the main session themselves (true). */
+  isBackToMainSessionEnabled?: boolean;
+  /** A timer runs (false): `subsession-countdown` each second, `subsession-time-up` at the end. */
+  isTimerEnabled?: boolean;
+  /** Seconds (1800). */
+  timerDuration?: number;
+  /** The subsessions close when the timer ends (false). */
+  isTimerAutoEnabled?: boolean;
+  /** The closing countdown, seconds (60). */
+  waitSeconds?: number;
+  /** Accepted (true): Convene always moves everyone back when the subsessions close. */
+  isAutoMoveBackToMainSession?: boolean;
+  /** Users may join any subsession, not only their assigned one (false). */
+  isSubsessionSelectionEnabled?: boolean;
+}
+
+/**
+ * Breakout rooms (`sdk/js/src/subsession.js`; docs/subsessions.md). Each call asks the server:
+ * host and manager calls answer 5006 to others; 7502 unknown room, 7503 user not allowed,
+ * 7504 wrong state. The getters answer at once from the last `subsession-state` and this
+ * user's moves.
+ */
+export interface SubsessionClient {
+  /** Host/manager: a count, a name or names (1-100 rooms, 7501 above). Resolves the rooms. */
+  createSubsessions(data: number | string | string[], pattern?: SubsessionAllocationPattern): Promise<Subsession[]>;
+  /** Host/manager: opens the created rooms with these assignments. */
+  openSubsessions(subsessions: Subsession[], options?: SubsessionOption): ExecutedResult;
+  joinSubsession(subsessionId: string): ExecutedResult;
+  /** 7505 when `isBackToMainSessionEnabled` is off (host and managers always may). */
+  leaveSubsession(): ExecutedResult;
+  askForHelp(): ExecutedResult;
+  postponeHelping(userId: number): ExecutedResult;
+  /** 1-1024 bytes (7507); rooms open only (7506). */
+  broadcast(content: string): ExecutedResult;
+  assignUserToSubsession(userId: number, targetSubsessionId: string): ExecutedResult;
+  moveUserToSubsession(userId: number, targetSubsessionId: string): ExecutedResult;
+  /** Everyone gets `closing-subsession-countdown` from `waitSeconds`; then everyone is back. */
+  closeAllSubsessions(): ExecutedResult;
+  moveBackToMainSession(userId: number): ExecutedResult;
+  /** Not supported by this server: 7508. */
+  startBroadcastVoice(): ExecutedResult;
+  /** Not supported by this server: 7508. */
+  stopBroadcastVoice(): ExecutedResult;
+  /** The main session's users in no room's list; `[]` from a subsession. */
+  getUnassignedUserList(): Participant[];
+  getSubsessionList(): SubsessionListItem[];
+  getUserStatus(): SubsessionUserStatus;
+  getSubsessionStatus(): SubsessionStatus;
+  /** The room this user is in or invited to (`''` in the main session). */
+  getCurrentSubsession(): { userStatus: SubsessionUserStatus; subsessionName: string; subsessionId: string };
+  getSubsessionOptions(): SubsessionOption;
+  /** Always true. */
+  isSubsessionEnabled(): boolean;
 }
 
 export interface AudioOption {

@@ -65,10 +65,7 @@ export const FAMILIES = {
  * `'*'`: the whole family. Names here that Convene has are reported as what they are.
  * @type {Record<string, string[] | '*'>}
  */
-export const PLANNED = {
-  VideoClient: ['getSubsessionClient'],
-  SubsessionClient: '*',
-};
+export const PLANNED = {};
 
 /** @param {string} text */
 const uncomment = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
@@ -430,7 +427,7 @@ export function renderMarkdown(r) {
   L.push('  (`FeatureNotSupported`, exported by name); `is*Enabled`, `isSupport*`, `can*` and other questions');
   L.push('  answer `false`; getters answer the feature\'s "nothing" (`null`, `\'\'`, `[]`, a status with');
   L.push('  everything off). The table is `sdk/js/src/unsupported.js`;');
-  L.push('- **planned**: not there yet, being built in its own issue (the subsession client);');
+  L.push('- **planned**: not there yet, being built in its own issue (none now);');
   L.push('- **missing**: none of these. `compat-report.mjs --check` fails on any.', '');
   L.push('The **types** column: whether Convene\'s declaration (`convene.d.ts`) is assignable to the');
   L.push('reference\'s, so that code typed against the reference accepts Convene\'s object there; where');
@@ -456,7 +453,6 @@ export function renderMarkdown(r) {
   const ev = r.events.filter((x) => x.emitted).length;
   L.push(`Events: Convene emits ${ev} of the ${r.events.length} events the reference's \`on\` lists (below).`, '');
   L.push('## What the type check does not cover', '');
-  L.push('- Families without a line in `assignable.ts` (the subsession client, not built yet).');
   L.push('- The types each function differs by, beyond the reason given: the check stops at the function.');
   L.push('- `LocalVideoTrack` and `LocalAudioTrack` (from `createLocalVideoTrack` / `createLocalAudioTrack`): Convene\'s');
   L.push('  have no `updateVirtualBackground` and no `testMicrophone`; these are not in any family above.');

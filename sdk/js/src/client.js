@@ -11,6 +11,9 @@ import { ChatClient } from './chat.js';
 import { CommandClient } from './command.js';
 import { RecordingClient } from './recording.js';
 import { LiveStreamClient } from './live-stream.js';
+import { SubsessionClient } from './subsession.js';
+import { SubsessionState } from './subsession-state.js';
+import { moveRoom } from './subsession-move.js';
 import { LoggerClient } from './logger.js';
 import { unsupportedClient } from './unsupported.js';
 import { Stream } from './stream.js';
@@ -63,6 +66,12 @@ export class VideoClient extends Emitter {
     this._liveStream = null;
     /** @type {LoggerClient|null} */
     this._logger = null;
+    /** @type {SubsessionClient|null} */
+    this._subsessionClient = null;
+    /** The subsessions as this client knows them (subsession-state.js). */
+    this._subsessions = new SubsessionState((name, payload) => this._emit(name, payload));
+    /** The media rebuilds of room moves, one after the other (subsession-move.js). */
+    this._moving = Promise.resolve();
     /** The clients of features Convene does not provide, made once each. @type {Map<string, any>} */
     this._unsupported = new Map();
     /** @type {any} */
@@ -320,6 +329,12 @@ export class VideoClient extends Emitter {
     return /** @type {RecordingClient & import('../convene.js').IndividualRecording} */ (this._recording);
   }
 
+  /** The subsession (breakout room) client (docs/subsessions.md). */
+  getSubsessionClient() {
+    if (!this._subsessionClient) this._subsessionClient = new SubsessionClient(this);
+    return this._subsessionClient;
+  }
+
   /** The live streaming client (docs/egress.md). */
   getLiveStreamClient() {
     if (!this._liveStream) this._liveStream = new LiveStreamClient(this);
@@ -455,6 +470,12 @@ export class VideoClient extends Emitter {
    * @param {any} payload
    */
   _deliver(name, payload) {
+    if (SubsessionState.handles(name)) {
+      // Convene's `subsession-state` and `subsession-moved` become the reference's events.
+      this._subsessions.apply(name, payload);
+      if (name === 'subsession-moved') moveRoom(this, payload);
+      return;
+    }
     if (name === 'user-added') payload = (payload || []).map(participant);
     this._session.apply(name, payload);
     if (name === 'user-removed' && this._stream) {
@@ -576,6 +597,7 @@ export class VideoClient extends Emitter {
     const moved = url !== this._lostUrl;
     this._sessionUrl = url;
     this._session = new SessionState(result);
+    this._subsessions.resumedIn(this._session.sessionId);
     this._phase = 'joined';
     this._startPing();
     for (const ev of userListDiff(old, [...this._session.users.values()])) this._emit(ev.event, ev.payload);
@@ -605,6 +627,7 @@ export class VideoClient extends Emitter {
     this._phase = 'idle';
     this._leaving = false;
     this._session = null;
+    this._subsessions.reset();
     this._earlyEvents = [];
     if (this._stream) {
       this._stream._close();

@@ -334,7 +334,9 @@ export class MediaPeer {
     if (!moved || !was || !now) return;
     /** @type {[string, any][]} */
     const again = [];
-    if (was.audio === 'computer' && now.audio !== 'computer') again.push(['startAudio', { mute: !!was.muted }]);
+    if (was.audio === 'computer' && now.audio !== 'computer') {
+      again.push(['startAudio', was.isSpeakerOnly ? { mute: !!was.muted, speakerOnly: true } : { mute: !!was.muted }]);
+    }
     if (was.bVideoOn && !now.bVideoOn && this._camTrack) again.push(['startVideo', undefined]);
     if (was.sharerOn && !now.sharerOn && this._shareTrack) again.push(['startShareScreen', undefined]);
     for (const [userId, a] of this._attached) {
@@ -347,6 +349,28 @@ export class MediaPeer {
         // Refused on the new node (e.g. a lock set meanwhile): the app sees the state as it is.
       }
     }
+  }
+
+  /**
+   * After a move to another room (`subsession-moved`): the server dropped our media peer and
+   * the new room has none of this user's media, as after a failover to another node. What to
+   * start again is what this client sends now (a move that follows another before its rebuild
+   * ended still knows it).
+   */
+  _afterMove() {
+    const me = this._c._session?.me();
+    if (!me) return Promise.resolve();
+    const audio = this._audioStarted;
+    /** @type {import('./types.js').Participant} */
+    const sending = {
+      ...me,
+      audio: audio ? 'computer' : '',
+      muted: audio && this._micTrack ? !this._micTrack.enabled : undefined,
+      isSpeakerOnly: audio && !this._micTrack,
+      bVideoOn: !!this._camTrack,
+      sharerOn: !!this._shareTrack,
+    };
+    return this._afterResume(sending, true);
   }
 
   _addCamera(pc, track) {

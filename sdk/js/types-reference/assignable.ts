@@ -27,6 +27,7 @@ type VideoClientDiffers =
   | 'getMediaStream' // its Stream differs as listed below
   | 'getChatClient' // its ChatClient differs as listed below
   | 'getRecordingClient' // its RecordingClient differs as listed below
+  | 'getSubsessionClient' // its SubsessionClient differs as listed below
   | 'getWhiteboardClient'; // its WhiteboardClient differs as listed below
 declare const client: C.VideoClient;
 export const videoClient: Checked<C.VideoClient, typeof R.VideoClient, VideoClientDiffers> = client;
@@ -61,6 +62,13 @@ export const liveStreamClient: Checked<C.LiveStreamClient, typeof R.LiveStreamCl
 
 declare const logger: C.LoggerClient;
 export const loggerClient: Checked<C.LoggerClient, typeof R.LoggerClient, never> = logger;
+
+type SubsessionClientDiffers =
+  | 'getUnassignedUserList' // Participant, as getCurrentUserInfo
+  | 'getUserStatus' // SubsessionUserStatus is a union of its string values, not a TypeScript string enum
+  | 'getCurrentSubsession'; // its userStatus, as getUserStatus
+declare const subsession: C.SubsessionClient;
+export const subsessionClient: Checked<C.SubsessionClient, typeof R.SubsessionClient, SubsessionClientDiffers> = subsession;
 
 declare const transcription: C.LiveTranscriptionClient;
 export const liveTranscriptionClient: Checked<C.LiveTranscriptionClient, typeof R.LiveTranscriptionClient, never> = transcription;

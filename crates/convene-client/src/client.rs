@@ -340,6 +340,11 @@ impl Client {
         }
     }
 
+    /// Reads the local copy of the session.
+    pub(crate) fn read_state<R>(&self, f: impl FnOnce(&crate::state::LocalState) -> R) -> R {
+        self.inner.shared.read(f)
+    }
+
     /// The client's media peer and receive slots.
     pub(crate) fn media(&self) -> Arc<MediaShared> {
         self.inner.shared.media.clone()

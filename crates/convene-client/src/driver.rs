@@ -151,6 +151,7 @@ impl Driver {
                     }
                     self.shared.subscribers.emit(ClientEvent::Session(event));
                 }
+                Output::Local(event) => self.shared.subscribers.emit(event),
                 Output::Complete(id, result) => {
                     if let Some(reply) = self.waiters.remove(&id) {
                         let _ = reply.send(result);

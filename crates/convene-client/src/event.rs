@@ -1,6 +1,6 @@
 //! [`ClientEvent`] and [`Events`], the stream an app reads them from.
 
-use convene_protocol::{ConnectionState, Event};
+use convene_protocol::{ConnectionState, Event, SubsessionStatus};
 use futures_util::Stream;
 use serde::{Serialize, Serializer};
 use std::pin::Pin;
@@ -20,8 +20,8 @@ use tokio::sync::mpsc;
 /// after a reconnect. They use the same variants, so an app cannot tell (and need not care)
 /// where one came from.
 ///
-/// Events that only a client can know (media statistics, device changes, ...) will be added as
-/// further variants next to `Session`; the enum is `#[non_exhaustive]` for that reason.
+/// Events that only a client can know are further variants next to `Session`
+/// (`subsession-state-change`, ...); the enum is `#[non_exhaustive]` for that reason.
 ///
 /// Serialises as the wire does: `{"event": "<name>", "payload": <payload>}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +29,12 @@ use tokio::sync::mpsc;
 pub enum ClientEvent {
     /// A session event, with the reference SDK's name and payload.
     Session(Event),
+    /// `subsession-state-change` `{status}`: the subsessions' status changed (the client
+    /// compares each `subsession-state` with the last one).
+    SubsessionStateChange {
+        /// The new status.
+        status: SubsessionStatus,
+    },
 }
 
 impl ClientEvent {
@@ -36,6 +42,7 @@ impl ClientEvent {
     pub fn name(&self) -> &'static str {
         match self {
             ClientEvent::Session(e) => e.name(),
+            ClientEvent::SubsessionStateChange { .. } => "subsession-state-change",
         }
     }
 
@@ -43,6 +50,7 @@ impl ClientEvent {
     pub fn as_session(&self) -> Option<&Event> {
         match self {
             ClientEvent::Session(e) => Some(e),
+            ClientEvent::SubsessionStateChange { .. } => None,
         }
     }
 
@@ -75,6 +83,22 @@ impl Serialize for ClientEvent {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             ClientEvent::Session(e) => e.serialize(s),
+            ClientEvent::SubsessionStateChange { status } => {
+                #[derive(Serialize)]
+                struct Status {
+                    status: SubsessionStatus,
+                }
+                #[derive(Serialize)]
+                struct Named<'a> {
+                    event: &'a str,
+                    payload: Status,
+                }
+                Named {
+                    event: self.name(),
+                    payload: Status { status: *status },
+                }
+                .serialize(s)
+            }
         }
     }
 }
@@ -182,6 +206,20 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&ev).unwrap(),
             serde_json::json!({"event":"connection-change","payload":{"state":"Closed","reason":"ended by host"}})
+        );
+    }
+
+    #[test]
+    fn a_subsession_state_change_serialises_as_the_reference_names_it() {
+        let ev = ClientEvent::SubsessionStateChange {
+            status: SubsessionStatus::Closing,
+        };
+        assert_eq!(ev.name(), "subsession-state-change");
+        assert_eq!(ev.as_session(), None);
+        assert!(!ev.is_terminal());
+        assert_eq!(
+            serde_json::to_value(&ev).unwrap(),
+            serde_json::json!({"event":"subsession-state-change","payload":{"status":3}})
         );
     }
 }

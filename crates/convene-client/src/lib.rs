@@ -78,6 +78,8 @@ mod process;
 mod recording;
 mod shared;
 mod state;
+mod subsession;
+mod subsession_view;
 mod url;
 
 pub use client::Client;
@@ -87,6 +89,7 @@ pub use media::{MediaStat, MediaStream, Transport};
 pub use media_state::MediaOptions;
 pub use process::{create_client, destroy_client};
 pub use state::SessionInfo;
+pub use subsession_view::{CurrentSubsession, SubsessionUserStatus};
 
 /// The wire types this crate speaks, re-exported so apps need no second dependency.
 pub use convene_protocol as protocol;

@@ -4,9 +4,10 @@
 //! sans-IO [`crate::client_core::ClientCore`], the only writer; the getters of
 //! [`crate::Client`] read it.
 
+use crate::subsession_view::SubsessionView;
 use convene_protocol::{
     user_list_diff, ChatPrivilege, ConnectionState, Event, JoinResult, Participant, SessionId,
-    SharePrivilege, UserId,
+    SharePrivilege, SubsessionStatus, UserId,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -51,6 +52,8 @@ pub(crate) struct LocalState {
     joined: Option<Joined>,
     /// False while reconnecting.
     connected: bool,
+    /// The subsessions; kept across a room move and a resume, forgotten with the session.
+    rooms: SubsessionView,
 }
 
 impl LocalState {
@@ -70,9 +73,11 @@ impl LocalState {
         self.connected = true;
     }
 
-    /// Takes the session from a `resume` reply, returning the user-list events that turn the
-    /// old list into the new one (what happened while we were away), so that an app that keeps
-    /// its own list from events stays right.
+    /// Takes the session from a `resume` reply, or the room from a `subsession-moved`
+    /// (its id, users, privileges and resume token replace the old room's), returning the
+    /// user-list events that turn the old list into the new one (what happened while we were
+    /// away, or who is left behind and who is met), so that an app that keeps its own list
+    /// from events stays right.
     pub(crate) fn resume(&mut self, r: JoinResult) -> Vec<Event> {
         let old: Vec<Participant> = self
             .joined
@@ -88,6 +93,7 @@ impl LocalState {
     pub(crate) fn clear(&mut self) {
         self.joined = None;
         self.connected = false;
+        self.rooms = SubsessionView::default();
     }
 
     /// Marks the connection lost or restored without touching the session data.
@@ -95,19 +101,18 @@ impl LocalState {
         self.connected = connected;
     }
 
-    /// Applies a server event. Call before delivering the event to the app.
-    pub(crate) fn apply(&mut self, event: &Event) {
+    /// Applies a server event. Call before delivering the event to the app. Returns the
+    /// subsessions' new status when the event changed it.
+    pub(crate) fn apply(&mut self, event: &Event) -> Option<SubsessionStatus> {
         if let Event::ConnectionChange {
             state: ConnectionState::Closed | ConnectionState::Fail,
             ..
         } = event
         {
             self.clear();
-            return;
+            return None;
         }
-        let Some(j) = self.joined.as_mut() else {
-            return;
-        };
+        let j = self.joined.as_mut()?;
         match event {
             Event::UserAdded(users) => {
                 for p in users {
@@ -128,8 +133,14 @@ impl LocalState {
             }
             Event::ChatPrivilegeChange { chat_privilege } => j.chat_privilege = *chat_privilege,
             Event::SharePrivilegeChange { privilege } => j.share_privilege = *privilege,
-            _ => {}
+            _ => return self.rooms.apply(event),
         }
+        None
+    }
+
+    /// The subsessions as last heard of.
+    pub(crate) fn rooms(&self) -> &SubsessionView {
+        &self.rooms
     }
 
     /// In a session (connected or reconnecting).

@@ -8,11 +8,13 @@
 //!     `{"id":N,"ok":false,"error":{"type","reason","errorCode"}}`.
 //! - stdin, one JSON object per line: `{"id":N,"cmd":METHOD,"args":{...}}`. `getAllUser`,
 //!   `getUser {userId}`, `getCurrentUserInfo`, `getSessionInfo`, `getSessionHost`, `isHost`,
-//!   `isManager` and `isOriginalHost` are answered from the client's local state; `leave`
-//!   (`{"end":true}` ends the session) leaves and exits; every other METHOD is a wire method
-//!   of the protocol (`makeHost`, `chat.send`, `command.send`, `recording.startCloudRecording`,
-//!   ...), sent as is with `args` as
-//!   its params. Commands run one at a time, in order; events keep flowing meanwhile.
+//!   `isManager`, `isOriginalHost` and the subsession getters (`subsession.getSubsessionList`,
+//!   `subsession.getSubsessionStatus`, `subsession.getSubsessionOptions`,
+//!   `subsession.getCurrentSubsession`, `subsession.getUserStatus`) are answered from the
+//!   client's local state; `leave` (`{"end":true}` ends the session) leaves and exits; every
+//!   other METHOD is a wire method of the protocol (`makeHost`, `chat.send`, `command.send`,
+//!   `recording.startCloudRecording`, `subsession.joinSubsession`, ...), sent as is with
+//!   `args` as its params. Commands run one at a time, in order; events keep flowing meanwhile.
 //!   A malformed line, an unknown METHOD or bad args get an error reply (4003); the bot goes on.
 //!
 //! Exit status: 0 after `leave` or EOF on stdin (which leaves), and when the session ends for
@@ -292,6 +294,11 @@ async fn execute(client: &Client, command: Command) -> Result<Value, ClientError
             Getter::IsHost => Value::Bool(client.is_host()),
             Getter::IsManager => Value::Bool(client.is_manager()),
             Getter::IsOriginalHost => Value::Bool(client.is_original_host()),
+            Getter::SubsessionList => to_json(&client.get_subsession_list()),
+            Getter::SubsessionStatus => to_json(&client.get_subsession_status()),
+            Getter::SubsessionOptions => to_json(&client.get_subsession_options()),
+            Getter::CurrentSubsession => to_json(&client.get_current_subsession()),
+            Getter::SubsessionUserStatus => to_json(&client.get_user_status()),
         }),
         // Media calls go through the media stream, which negotiates the peer connection.
         Command::Media(call) => {

@@ -53,6 +53,16 @@ pub enum Getter {
     IsManager,
     /// `isOriginalHost`.
     IsOriginalHost,
+    /// `subsession.getSubsessionList`: the rooms, from the last `subsession-state`.
+    SubsessionList,
+    /// `subsession.getSubsessionStatus`.
+    SubsessionStatus,
+    /// `subsession.getSubsessionOptions`.
+    SubsessionOptions,
+    /// `subsession.getCurrentSubsession`: the room this bot is in.
+    CurrentSubsession,
+    /// `subsession.getUserStatus`.
+    SubsessionUserStatus,
 }
 
 /// The media stream's calls.
@@ -133,6 +143,11 @@ fn command(cmd: &str, args: Value) -> Result<Command, String> {
         "isHost" => local(Getter::IsHost),
         "isManager" => local(Getter::IsManager),
         "isOriginalHost" => local(Getter::IsOriginalHost),
+        "subsession.getSubsessionList" => local(Getter::SubsessionList),
+        "subsession.getSubsessionStatus" => local(Getter::SubsessionStatus),
+        "subsession.getSubsessionOptions" => local(Getter::SubsessionOptions),
+        "subsession.getCurrentSubsession" => local(Getter::CurrentSubsession),
+        "subsession.getUserStatus" => local(Getter::SubsessionUserStatus),
         "startAudio" => {
             let mute = args.get("mute").and_then(Value::as_bool).unwrap_or(false);
             Ok(Command::Media(Ok(MediaCall::StartAudio { mute })))
@@ -216,6 +231,116 @@ mod tests {
             ok(r#"{"id":7,"cmd":"recording.getCloudRecordingStatus","args":{}}"#).command,
             Command::Wire(ClientMsg::GetCloudRecordingStatus)
         );
+    }
+
+    #[test]
+    fn subsession_commands_take_the_reference_arguments() {
+        use convene_protocol::{
+            AllocationPattern, OpenSubsessions, SubsessionNames, SubsessionTarget, TargetParams,
+        };
+        let wire = |line: &str| match ok(line).command {
+            Command::Wire(m) => m,
+            other => panic!("{line}: {other:?}"),
+        };
+        assert_eq!(
+            wire(
+                r#"{"id":1,"cmd":"subsession.createSubsessions","args":{"data":["A","B"],"pattern":1}}"#
+            ),
+            ClientMsg::CreateSubsessions {
+                data: SubsessionNames::Many(vec!["A".into(), "B".into()]),
+                pattern: AllocationPattern::Automatically,
+            }
+        );
+        assert_eq!(
+            wire(r#"{"id":2,"cmd":"subsession.createSubsessions","args":{"data":3}}"#),
+            ClientMsg::CreateSubsessions {
+                data: SubsessionNames::Count(3),
+                pattern: AllocationPattern::Manually,
+            }
+        );
+        let ClientMsg::OpenSubsessions(OpenSubsessions {
+            subsessions,
+            options,
+        }) = wire(
+            r#"{"id":3,"cmd":"subsession.openSubsessions","args":{"subsessions":[{"subsessionId":"s~1","subsessionName":"A","userList":[{"userId":2}]}],"options":{"isAutoJoinSubsession":true}}}"#,
+        )
+        else {
+            panic!("not openSubsessions");
+        };
+        assert_eq!(subsessions[0].subsession_id, "s~1");
+        assert_eq!(subsessions[0].user_list[0].user_id, UserId(2));
+        assert!(options.is_auto_join_subsession);
+        assert_eq!(options.wait_seconds, 60, "absent options take the defaults");
+        assert_eq!(
+            wire(r#"{"id":4,"cmd":"subsession.joinSubsession","args":{"subsessionId":"s~2"}}"#),
+            ClientMsg::JoinSubsession {
+                subsession_id: "s~2".into()
+            }
+        );
+        let target = SubsessionTarget {
+            user_id: UserId(3),
+            target_subsession_id: "s~1".into(),
+        };
+        assert_eq!(
+            wire(
+                r#"{"id":5,"cmd":"subsession.assignUserToSubsession","args":{"userId":3,"targetSubsessionId":"s~1"}}"#
+            ),
+            ClientMsg::AssignUserToSubsession(target.clone())
+        );
+        assert_eq!(
+            wire(
+                r#"{"id":6,"cmd":"subsession.moveUserToSubsession","args":{"userId":3,"targetSubsessionId":"s~1"}}"#
+            ),
+            ClientMsg::MoveUserToSubsession(target)
+        );
+        let user3 = TargetParams { user_id: UserId(3) };
+        assert_eq!(
+            wire(r#"{"id":7,"cmd":"subsession.postponeHelping","args":{"userId":3}}"#),
+            ClientMsg::PostponeHelping(user3)
+        );
+        assert_eq!(
+            wire(r#"{"id":8,"cmd":"subsession.moveBackToMainSession","args":{"userId":3}}"#),
+            ClientMsg::MoveBackToMainSession(user3)
+        );
+        assert_eq!(
+            wire(r#"{"id":9,"cmd":"subsession.broadcast","args":{"content":"5 minutes left"}}"#),
+            ClientMsg::SubsessionBroadcast {
+                content: "5 minutes left".into()
+            }
+        );
+        for (cmd, msg) in [
+            ("leaveSubsession", ClientMsg::LeaveSubsession),
+            ("askForHelp", ClientMsg::AskForHelp),
+            ("closeAllSubsessions", ClientMsg::CloseAllSubsessions),
+            ("startBroadcastVoice", ClientMsg::StartBroadcastVoice),
+            ("stopBroadcastVoice", ClientMsg::StopBroadcastVoice),
+            ("getState", ClientMsg::GetSubsessionState),
+        ] {
+            assert_eq!(
+                wire(&format!(r#"{{"id":10,"cmd":"subsession.{cmd}"}}"#)),
+                msg
+            );
+        }
+        for (cmd, getter) in [
+            ("getSubsessionList", Getter::SubsessionList),
+            ("getSubsessionStatus", Getter::SubsessionStatus),
+            ("getSubsessionOptions", Getter::SubsessionOptions),
+            ("getCurrentSubsession", Getter::CurrentSubsession),
+            ("getUserStatus", Getter::SubsessionUserStatus),
+        ] {
+            assert_eq!(
+                ok(&format!(r#"{{"id":11,"cmd":"subsession.{cmd}"}}"#)).command,
+                Command::Local(getter)
+            );
+        }
+        // A missing or mistyped argument is refused with the line's id.
+        for bad in [
+            r#"{"id":12,"cmd":"subsession.joinSubsession"}"#,
+            r#"{"id":12,"cmd":"subsession.moveUserToSubsession","args":{"userId":3}}"#,
+            r#"{"id":12,"cmd":"subsession.createSubsessions","args":{"data":true}}"#,
+        ] {
+            assert!(matches!(err(bad), (12, LineError::Unsupported(_))), "{bad}");
+        }
     }
 
     #[test]

@@ -162,7 +162,7 @@ impl ClientCore {
                         self.emit(e);
                     }
                     self.emit_connection(ConnectionState::Connected, None);
-                    self.flush_early_events();
+                    self.flush_early_events(now);
                     if moved {
                         self.out.push_back(super::Output::Moved(was));
                     }

@@ -23,11 +23,12 @@ mod failover;
 mod pending;
 mod phase;
 mod session;
+mod subsession;
 #[cfg(test)]
 mod tests;
 
 use crate::state::LocalState;
-use crate::{ClientError, SessionInfo};
+use crate::{ClientError, ClientEvent, SessionInfo};
 use convene_protocol::{ClientMsg, ConnectionState, Event, JoinParams, Request, ServerMsg};
 use pending::{Pending, Waiting};
 use phase::{Link, Phase};
@@ -121,11 +122,14 @@ pub(crate) enum Output {
     Close(CloseMode),
     /// Deliver this event to the app; the local state already reflects it.
     Event(Event),
+    /// Deliver this event that the client made (not a server event) to the app.
+    Local(ClientEvent),
     /// Finish this app call.
     Complete(CallId, Result<Outcome, ClientError>),
-    /// A failover resumed on another node than the one lost: the session was taken over
-    /// there, without its media. The media peer starts again and asks again for what `was`
-    /// (this user before the failover) had on.
+    /// Our media peer is gone: a failover resumed on another node than the one lost (the
+    /// session was taken over there, without its media), or we moved to another room of the
+    /// session (`subsession-moved`; the server dropped the old room's peer). The media peer
+    /// starts again and asks again for what `was` (this user before) had on.
     Moved(Option<convene_protocol::Participant>),
     /// The client is destroyed: the driver ends, and so do the event streams.
     Stopped,
@@ -157,6 +161,8 @@ pub(crate) struct ClientCore {
     early_events: Vec<Event>,
     /// When the next keep-alive is due (while joined).
     next_ping: Option<Instant>,
+    /// The subsessions' closing countdown, repeated each second: when, and the count then.
+    countdown: Option<(Instant, u32)>,
     out: VecDeque<Output>,
 }
 
@@ -176,6 +182,7 @@ impl Default for ClientCore {
             pending: Pending::default(),
             early_events: Vec::new(),
             next_ping: None,
+            countdown: None,
             out: VecDeque::new(),
         }
     }
@@ -237,15 +244,15 @@ impl ClientCore {
             Link::Opening { deadline, .. } => Some(*deadline),
             Link::Down | Link::Up => None,
         };
-        let ping = match self.phase {
-            Phase::Joined { leaving: false } => self.next_ping,
-            _ => None,
+        let (ping, countdown) = match self.phase {
+            Phase::Joined { leaving: false } => (self.next_ping, self.countdown.map(|(t, _)| t)),
+            _ => (None, None),
         };
         let failover = match &self.phase {
             Phase::Reconnecting(f) => Some(f.next_deadline()),
             _ => None,
         };
-        [self.pending.earliest(), connect, ping, failover]
+        [self.pending.earliest(), connect, ping, countdown, failover]
             .into_iter()
             .flatten()
             .min()
@@ -273,6 +280,7 @@ impl ClientCore {
                 self.next_ping = Some(now + PING_EVERY);
                 self.send_request(now, ClientMsg::Ping, Waiting::Ping, LIVENESS_TIMEOUT);
             }
+            self.on_countdown_timer(now);
         }
         if let Phase::Reconnecting(_) = self.phase {
             self.on_failover_timer(now);
@@ -305,7 +313,7 @@ impl ClientCore {
     fn on_frame(&mut self, now: Instant, text: &str) {
         match serde_json::from_str::<ServerMsg>(text) {
             Ok(ServerMsg::Reply(r)) => self.on_reply(now, r),
-            Ok(ServerMsg::Event(e)) => self.on_event(e),
+            Ok(ServerMsg::Event(e)) => self.on_event(now, e),
             Err(e) => {
                 // A message from a newer server, or a bug there: skip it, keep the session.
                 tracing::warn!(error = %e, "unrecognised signaling message ignored");
@@ -371,6 +379,7 @@ impl ClientCore {
         self.close(CloseMode::Drop);
         self.early_events.clear();
         self.next_ping = None;
+        self.countdown = None;
         self.phase = Phase::Idle;
         self.state.clear();
     }

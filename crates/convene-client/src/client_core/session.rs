@@ -6,7 +6,7 @@ use super::{
     Call, CallId, ClientCore, CloseMode, Outcome, Output, LEAVE_TIMEOUT, PING_EVERY,
     REQUEST_TIMEOUT,
 };
-use crate::ClientError;
+use crate::{ClientError, ClientEvent};
 use convene_protocol::{
     ClientMsg, ConnectionState, ErrorBody, ErrorCode, Event, JoinParams, JoinResult, Reply,
     ResultJson,
@@ -255,7 +255,7 @@ impl ClientCore {
                 let info = self.state.session_info();
                 self.complete(call, Ok(Outcome::Joined(info)));
                 self.emit_connection(ConnectionState::Connected, None);
-                self.flush_early_events();
+                self.flush_early_events(now);
             }
             Err(e) => {
                 self.complete(call, Err(e));
@@ -270,29 +270,34 @@ impl ClientCore {
         self.next_ping = Some(now + PING_EVERY);
     }
 
-    pub(super) fn on_event(&mut self, event: Event) {
+    pub(super) fn on_event(&mut self, now: Instant, event: Event) {
         if let Event::ClusterNodes { urls } = event {
             // For failover only; the app never sees it.
             self.nodes = urls;
             return;
         }
         match self.phase {
-            Phase::Joined { .. } => self.deliver(event),
+            Phase::Joined { .. } => self.deliver(now, event),
             Phase::Joining | Phase::Reconnecting(_) => self.early_events.push(event),
             Phase::Idle | Phase::Connecting { .. } | Phase::Stopping { .. } | Phase::Stopped => {}
         }
     }
 
-    pub(super) fn flush_early_events(&mut self) {
+    pub(super) fn flush_early_events(&mut self, now: Instant) {
         for e in std::mem::take(&mut self.early_events) {
             if let Phase::Joined { .. } = self.phase {
-                self.deliver(e);
+                self.deliver(now, e);
             }
         }
     }
 
-    /// Applies, then hands out. A `Closed`/`Fail` from the server ends our session.
-    fn deliver(&mut self, event: Event) {
+    /// Applies, then hands out. A `Closed`/`Fail` from the server ends our session; a
+    /// `subsession-moved` puts us in another room.
+    fn deliver(&mut self, now: Instant, event: Event) {
+        let event = match event {
+            Event::SubsessionMoved(m) => return self.on_moved(*m),
+            other => other,
+        };
         let terminal = matches!(
             event,
             Event::ConnectionChange {
@@ -300,11 +305,16 @@ impl ClientCore {
                 ..
             }
         );
-        self.state.apply(&event);
+        let status = self.state.apply(&event);
         if terminal {
             // The server closes the socket; we do not wait for it.
             self.end_session();
         }
+        self.note_countdown(now, &event);
         self.emit(event);
+        if let Some(status) = status {
+            self.out
+                .push_back(Output::Local(ClientEvent::SubsessionStateChange { status }));
+        }
     }
 }

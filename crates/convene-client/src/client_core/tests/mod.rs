@@ -4,10 +4,12 @@
 //! - `session`: join, events, requests, leave, destroy, kill.
 //! - `failover`: keep-alive, drop, backoff, resume, refusals, the failover window.
 //! - `cluster`: redirects to the node that hosts the session, failover through other nodes.
+//! - `subsession`: moving between rooms, resuming in a room, the closing countdown.
 
 mod cluster;
 mod failover;
 mod session;
+mod subsession;
 
 use super::*;
 use convene_protocol::{

@@ -4,7 +4,7 @@
 //! reports. After every input the outputs are drained, and:
 //!
 //! - nothing panics;
-//! - every session has at most one host, and no user id twice;
+//! - every session has at most one host, and no user id twice, over all its subsessions;
 //! - every request gets exactly one reply, on its own connection, with its own id (an
 //!   `rtc.offer` may instead be handed to the media plane, which replies later; a connection
 //!   the core has closed may get none, as it is gone for the core).
@@ -15,8 +15,10 @@ use std::time::{Duration, Instant};
 
 use arbitrary::Arbitrary;
 use convene_protocol::{
-    validate_join_params, ChatPrivilege, ClientMsg, JoinParams, JoinResult, MediaKind,
-    ResumeParams, RtcOffer, ServerMsg, SessionId, SharePrivilege, TargetOpt, TargetParams, UserId,
+    validate_join_params, AllocationPattern, ChatPrivilege, ClientMsg, JoinParams, JoinResult,
+    MediaKind, OpenSubsessions, ResumeParams, RtcOffer, ServerMsg, SessionId, SharePrivilege,
+    Subsession, SubsessionNames, SubsessionOptions, SubsessionTarget, SubsessionUser, TargetOpt,
+    TargetParams, UserId,
 };
 use convene_session::{Config, ConnId, Core, Input, JoinToken, MediaAction, Output};
 use libfuzzer_sys::fuzz_target;
@@ -102,6 +104,19 @@ enum Msg {
     Offer(bool),
     Attach(u8, u8),
     Detach(u8),
+    CreateRooms(u8, bool),
+    OpenRooms(Vec<(u8, Vec<u8>)>, u8, u8, u8),
+    JoinRoom(u8),
+    LeaveRoom,
+    AskHelp,
+    Postpone(u8),
+    Broadcast(String),
+    Assign(u8, u8),
+    MoveTo(u8, u8),
+    CloseAll,
+    MoveBack(u8),
+    Voice(bool),
+    RoomState,
 }
 
 fn uid(u: u8) -> UserId {
@@ -109,7 +124,24 @@ fn uid(u: u8) -> UserId {
 }
 
 impl Msg {
-    fn into_client_msg(self) -> ClientMsg {
+    /// `main`: the first session, whose rooms (1 to 3, or an unknown one) ops name.
+    fn into_client_msg(self, main: Option<SessionId>) -> ClientMsg {
+        let room = |n: u8| match &main {
+            Some(m) if n % 4 != 3 => m.subsession(u32::from(n % 4) + 1).0,
+            _ => "nope".to_owned(),
+        };
+        let subsession = |n: u8, users: Vec<u8>| Subsession {
+            subsession_id: room(n),
+            subsession_name: String::new(),
+            user_list: users
+                .into_iter()
+                .map(|u| SubsessionUser {
+                    user_id: uid(u),
+                    display_name: String::new(),
+                    is_in_subsession: false,
+                })
+                .collect(),
+        };
         let target = |u| TargetParams { user_id: uid(u) };
         let opt = |u: Option<u8>| TargetOpt {
             user_id: u.map(uid),
@@ -173,6 +205,53 @@ impl Msg {
                 quality,
             },
             Msg::Detach(u) => ClientMsg::DetachVideo { user_id: uid(u) },
+            Msg::CreateRooms(n, auto) => ClientMsg::CreateSubsessions {
+                data: SubsessionNames::Count(u32::from(n % 4)),
+                pattern: if auto {
+                    AllocationPattern::Automatically
+                } else {
+                    AllocationPattern::Manually
+                },
+            },
+            Msg::OpenRooms(rooms, flags, timer, wait) => {
+                ClientMsg::OpenSubsessions(OpenSubsessions {
+                    subsessions: rooms
+                        .into_iter()
+                        .take(4)
+                        .map(|(n, users)| subsession(n, users))
+                        .collect(),
+                    options: SubsessionOptions {
+                        is_auto_join_subsession: flags & 1 != 0,
+                        is_back_to_main_session_enabled: flags & 2 != 0,
+                        is_timer_enabled: flags & 4 != 0,
+                        timer_duration: u32::from(timer),
+                        is_timer_auto_enabled: flags & 8 != 0,
+                        wait_seconds: u32::from(wait % 8),
+                        is_auto_move_back_to_main_session: true,
+                        is_subsession_selection_enabled: flags & 16 != 0,
+                    },
+                })
+            }
+            Msg::JoinRoom(n) => ClientMsg::JoinSubsession {
+                subsession_id: room(n),
+            },
+            Msg::LeaveRoom => ClientMsg::LeaveSubsession,
+            Msg::AskHelp => ClientMsg::AskForHelp,
+            Msg::Postpone(u) => ClientMsg::PostponeHelping(target(u)),
+            Msg::Broadcast(content) => ClientMsg::SubsessionBroadcast { content },
+            Msg::Assign(u, n) => ClientMsg::AssignUserToSubsession(SubsessionTarget {
+                user_id: uid(u),
+                target_subsession_id: room(n),
+            }),
+            Msg::MoveTo(u, n) => ClientMsg::MoveUserToSubsession(SubsessionTarget {
+                user_id: uid(u),
+                target_subsession_id: room(n),
+            }),
+            Msg::CloseAll => ClientMsg::CloseAllSubsessions,
+            Msg::MoveBack(u) => ClientMsg::MoveBackToMainSession(target(u)),
+            Msg::Voice(true) => ClientMsg::StartBroadcastVoice,
+            Msg::Voice(false) => ClientMsg::StopBroadcastVoice,
+            Msg::RoomState => ClientMsg::GetSubsessionState,
         }
     }
 }
@@ -292,7 +371,7 @@ impl Driver {
             }
             Op::Request { slot, msg } => {
                 let (conn, id) = self.request(slot);
-                let msg = msg.into_client_msg();
+                let msg = msg.into_client_msg(self.session());
                 self.core.handle(self.now, Input::Request { conn, id, msg });
                 self.drain(Some((conn, id)), true);
             }

@@ -43,6 +43,26 @@ impl Core {
     ) -> Handled {
         let main = self.main_of(sid);
         let privileged = self.session_mut(sid)?.require_privileged(me);
+        let moves_self = matches!(
+            msg,
+            ClientMsg::JoinSubsession { .. } | ClientMsg::LeaveSubsession | ClientMsg::AskForHelp
+        );
+        if moves_self && privileged.is_err() {
+            // What a participant may do by itself costs the others something (a room's
+            // user lists change, the host is told): at the command channel's rate.
+            let rate = self.config.command_rate_per_sec;
+            // unwrap is ok because `me` is bound to `sid`.
+            let u = self
+                .sessions
+                .get_mut(sid)
+                .and_then(|s| s.users.get_mut(&me));
+            if !u.expect("present").cmd_window.allow(now, rate) {
+                return Err(ErrorBody::new(
+                    ErrorCode::CommandRateLimited,
+                    format!("rate limit: at most {rate} requests per second"),
+                ));
+            }
+        }
         let r = match msg {
             ClientMsg::GetSubsessionState => {
                 let state = self.rooms_state(now, &main, privileged.is_ok());
@@ -54,7 +74,7 @@ impl Core {
                 self.join_room(now, &main, me, &subsession_id, privileged.is_ok())
             }
             ClientMsg::LeaveSubsession => self.leave_room(now, &main, sid, me, privileged.is_ok()),
-            ClientMsg::AskForHelp => self.ask_for_help(now, &main, sid, me),
+            ClientMsg::AskForHelp => self.ask_for_help(&main, sid, me),
             msg => {
                 privileged?;
                 match msg {
@@ -373,7 +393,6 @@ impl Core {
     /// `askForHelp`: the host and managers are told; the asker hears back.
     fn ask_for_help(
         &mut self,
-        now: Instant,
         main: &SessionId,
         sid: &SessionId,
         me: UserId,
@@ -381,16 +400,9 @@ impl Core {
         if sid == main {
             return Err(state_error("ask for help from a subsession"));
         }
-        let rate = self.config.command_rate_per_sec;
         // unwrap is ok because `me` is bound to `sid`.
-        let s = self.sessions.get_mut(sid).expect("room exists");
-        let u = s.users.get_mut(&me).expect("present");
-        if !u.cmd_window.allow(now, rate) {
-            return Err(ErrorBody::new(
-                ErrorCode::CommandRateLimited,
-                format!("rate limit: at most {rate} requests per second"),
-            ));
-        }
+        let s = &self.sessions[sid];
+        let u = &s.users[&me];
         let (conn, name) = (u.conn, u.p.display_name.clone());
         let host_here = s.host.is_some_and(|h| s.users.contains_key(&h));
         let room_name = self.sessions[main]

@@ -494,3 +494,24 @@ fn a_removed_user_in_a_room_cannot_rejoin() {
     let again = h.join_full("app", "Topic", &PART, "a", None, None, fp);
     assert_eq!(again.unwrap_err().error_code, 3009);
 }
+
+#[test]
+fn a_participant_hopping_between_rooms_is_rate_limited() {
+    let (mut h, host, a, _) = three();
+    let rooms = create(&mut h, host, &["One", "Two"]);
+    let options = SubsessionOptions {
+        is_subsession_selection_enabled: true,
+        ..Default::default()
+    };
+    assert_eq!(open(&mut h, host, rooms.clone(), options), 0);
+    let hop = |i: usize| ClientMsg::JoinSubsession {
+        subsession_id: rooms[i % 2].subsession_id.clone(),
+    };
+    let rate = Config::default().command_rate_per_sec as usize;
+    let codes: Vec<u32> = (0..rate + 1).map(|i| h.code(a, hop(i))).collect();
+    assert!(codes[..rate].iter().all(|c| *c == 0), "{codes:?}");
+    assert_eq!(codes[rate], 7105);
+    // Time restores the budget.
+    h.advance(Duration::from_secs(1));
+    assert_eq!(h.code(a, hop(0)), 0);
+}

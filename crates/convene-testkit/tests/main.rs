@@ -19,6 +19,7 @@ mod recording;
 mod rest;
 mod roles;
 mod slow;
+mod subsession;
 mod tokens;
 mod turn;
 mod webhooks;

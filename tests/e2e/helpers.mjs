@@ -63,7 +63,9 @@ const EVENTS = ['connection-change', 'user-added', 'user-updated', 'user-removed
   'chat-privilege-change', 'command-channel-message', 'host-ask-unmute-audio', 'current-audio-change',
   'active-speaker', 'peer-video-state-change', 'active-share-change', 'peer-share-state-change',
   'share-privilege-change', 'passively-stop-share', 'network-quality-change', 'video-capturing-change',
-  'current-audio-level-change', 'video-active-change'];
+  'current-audio-level-change', 'video-active-change', 'subsession-state-change', 'subsession-invite-to-join',
+  'subsession-countdown', 'subsession-time-up', 'closing-subsession-countdown', 'subsession-broadcast-message',
+  'subsession-ask-for-help', 'subsession-ask-for-help-response'];
 
 /**
  * A new participant page: its own browser context, the SDK imported as `window.ZV`, the

@@ -150,3 +150,50 @@ test('mixed session: a Chromium page and a Firefox page see and hear each other'
     await ff.browser().close().catch(() => {});
   }
 });
+
+test('breakout room across browsers: a Firefox guest moved into a room sees a Chromium guest there, and comes back', { skip }, async () => {
+  const t = topic('ffrooms');
+  const host = await newPage(chromium), ch = await newPage(chromium), ff = await firefoxPage();
+  try {
+    assert.equal(await join(host, t, 1, 'Host'), '');
+    assert.equal(await join(ch, t, 0, 'Chromium'), '');
+    assert.equal(await join(ff, t, 0, 'Firefox', undefined, undefined, token(t, 0)), '');
+    const cid = await call(ch, (c) => c.getCurrentUserInfo().userId);
+    const fid = await call(ff, (c) => c.getCurrentUserInfo().userId);
+    for (const p of [ch, ff]) {
+      assert.equal(await call(p, (c) => c.getMediaStream().startVideo()), '');
+      assert.equal(await call(p, (c) => c.getMediaStream().startAudio()), '');
+    }
+    const rooms = await call(host, (c) => c.getSubsessionClient().createSubsessions(1));
+    const room = rooms[0].subsessionId;
+    const list = [{ ...rooms[0], userList: [{ userId: cid }, { userId: fid }] }];
+    assert.equal(await call(host, (c, list) => c.getSubsessionClient().openSubsessions(list, { isAutoJoinSubsession: true }), list), '');
+    // Both are in the room, alone with each other; Firefox rebuilt its peer there.
+    for (const p of [ch, ff]) {
+      await waitFor(p, (room) => window.client.getSessionInfo().sessionId === room, room, 15000);
+      await waitFor(p, () => window.client.getAllUser().length === 2, undefined, 15000);
+    }
+    assert.equal(await call(ff, (c) => c.getSubsessionClient().getUserStatus()), 'in room');
+    for (const [p, other] of [[ch, fid], [ff, cid]]) {
+      await p.evaluate(async (other) => {
+        const el = await window.client.getMediaStream().attachVideo(other, 1);
+        el.id = 'remote';
+        document.body.appendChild(el);
+      }, other);
+    }
+    for (const [p, other] of [[ch, fid], [ff, cid]]) {
+      await waitFor(p, () => document.getElementById('remote').videoWidth > 0, undefined, 30000);
+      await waitFor(p, async (id) => {
+        const s = await window.client.getMediaStream()._stats('audio');
+        return s.decode.some((d) => d.userId === id && d.packets > 20);
+      }, other, 20000);
+    }
+    // Firefox goes back to the main session by itself, where the host is.
+    assert.equal(await call(ff, (c) => c.getSubsessionClient().leaveSubsession()), '');
+    await waitFor(ff, () => window.client.getAllUser().length === 2 && window.client.getSubsessionClient().getUserStatus() === 'main session', undefined, 15000);
+    await waitFor(ch, () => window.client.getAllUser().length === 1, undefined, 15000);
+  } finally {
+    for (const p of [host, ch]) await p.context().close().catch(() => {});
+    await ff.browser().close().catch(() => {});
+  }
+});

@@ -35,6 +35,12 @@ pub enum ClientEvent {
         /// The new status.
         status: SubsessionStatus,
     },
+    /// `subsession-countdown` `{countdown}`: seconds left on the rooms' timer, each second
+    /// (from the `timeLeft` of `subsession-state`).
+    SubsessionCountdown {
+        /// Seconds left.
+        countdown: u32,
+    },
 }
 
 impl ClientEvent {
@@ -43,6 +49,7 @@ impl ClientEvent {
         match self {
             ClientEvent::Session(e) => e.name(),
             ClientEvent::SubsessionStateChange { .. } => "subsession-state-change",
+            ClientEvent::SubsessionCountdown { .. } => "subsession-countdown",
         }
     }
 
@@ -50,7 +57,9 @@ impl ClientEvent {
     pub fn as_session(&self) -> Option<&Event> {
         match self {
             ClientEvent::Session(e) => Some(e),
-            ClientEvent::SubsessionStateChange { .. } => None,
+            ClientEvent::SubsessionStateChange { .. } | ClientEvent::SubsessionCountdown { .. } => {
+                None
+            }
         }
     }
 
@@ -84,23 +93,25 @@ impl Serialize for ClientEvent {
         match self {
             ClientEvent::Session(e) => e.serialize(s),
             ClientEvent::SubsessionStateChange { status } => {
-                #[derive(Serialize)]
-                struct Status {
-                    status: SubsessionStatus,
-                }
-                #[derive(Serialize)]
-                struct Named<'a> {
-                    event: &'a str,
-                    payload: Status,
-                }
-                Named {
-                    event: self.name(),
-                    payload: Status { status: *status },
-                }
-                .serialize(s)
+                named(s, self.name(), serde_json::json!({ "status": status }))
             }
+            ClientEvent::SubsessionCountdown { countdown } => named(
+                s,
+                self.name(),
+                serde_json::json!({ "countdown": countdown }),
+            ),
         }
     }
+}
+
+/// `{"event": name, "payload": payload}`, as the wire names an event.
+fn named<S: Serializer>(s: S, event: &str, payload: serde_json::Value) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Named<'a> {
+        event: &'a str,
+        payload: serde_json::Value,
+    }
+    Named { event, payload }.serialize(s)
 }
 
 /// The events of one [`crate::Client`], as a [`Stream`] (or through [`Events::recv`] without
@@ -220,6 +231,12 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&ev).unwrap(),
             serde_json::json!({"event":"subsession-state-change","payload":{"status":3}})
+        );
+        let ev = ClientEvent::SubsessionCountdown { countdown: 42 };
+        assert_eq!(ev.name(), "subsession-countdown");
+        assert_eq!(
+            serde_json::to_value(&ev).unwrap(),
+            serde_json::json!({"event":"subsession-countdown","payload":{"countdown":42}})
         );
     }
 }

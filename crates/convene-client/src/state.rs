@@ -85,6 +85,7 @@ impl LocalState {
             .map(|j| j.users.into_values().collect())
             .unwrap_or_default();
         let new = r.users.clone();
+        self.rooms.resumed_in(r.session_id.as_str());
         self.install(r);
         user_list_diff(&old, &new)
     }

@@ -26,14 +26,14 @@ pub enum SubsessionUserStatus {
     MainSession,
 }
 
-/// The room this user is in (`getCurrentSubsession()`): empty id and name in the main
-/// session.
+/// The room this user is in or invited to (`getCurrentSubsession()`): empty id and name
+/// otherwise.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CurrentSubsession {
-    /// The subsession's id (`<main session id>~<n>`), `""` in the main session.
+    /// The subsession's id (`<main session id>~<n>`), `""` when in no room nor invited.
     pub subsession_id: String,
-    /// Its name, `""` in the main session.
+    /// Its name, `""` when in no room nor invited.
     pub subsession_name: String,
     /// Where this user stands.
     pub user_status: SubsessionUserStatus,
@@ -55,28 +55,53 @@ impl SubsessionView {
         match event {
             Event::SubsessionState(s) => {
                 let before = self.status();
-                if s.status == SubsessionStatus::NotStarted && !self.in_subsession() {
-                    // New rooms: nobody was invited to them yet.
-                    self.current.user_status = SubsessionUserStatus::Initial;
+                let open = matches!(
+                    s.status,
+                    SubsessionStatus::InProgress | SubsessionStatus::Closing
+                );
+                let status = self.current.user_status;
+                if !open
+                    && !self.in_subsession()
+                    && (status == SubsessionUserStatus::Invited
+                        || s.status == SubsessionStatus::NotStarted)
+                {
+                    // Closed: an invitation is void; new rooms: a new round starts afresh.
+                    self.current = CurrentSubsession {
+                        user_status: if s.status == SubsessionStatus::NotStarted {
+                            SubsessionUserStatus::Initial
+                        } else {
+                            SubsessionUserStatus::MainSession
+                        },
+                        ..CurrentSubsession::default()
+                    };
                 }
                 self.state = Some(s.clone());
                 (s.status != before).then_some(s.status)
             }
             Event::SubsessionMoved(m) => {
-                self.current = CurrentSubsession {
-                    subsession_id: m.subsession_id.clone().unwrap_or_default(),
-                    subsession_name: m.subsession_name.clone(),
-                    user_status: if m.subsession_id.is_some() {
-                        SubsessionUserStatus::InSubsession
-                    } else {
-                        SubsessionUserStatus::MainSession
+                self.current = match &m.subsession_id {
+                    Some(id) => CurrentSubsession {
+                        subsession_id: id.clone(),
+                        subsession_name: m.subsession_name.clone(),
+                        user_status: SubsessionUserStatus::InSubsession,
+                    },
+                    None => CurrentSubsession {
+                        user_status: SubsessionUserStatus::MainSession,
+                        ..CurrentSubsession::default()
                     },
                 };
                 None
             }
-            Event::SubsessionInviteToJoin { .. } => {
+            Event::SubsessionInviteToJoin {
+                subsession_id,
+                subsession_name,
+            } => {
                 if !self.in_subsession() {
-                    self.current.user_status = SubsessionUserStatus::Invited;
+                    self.current = CurrentSubsession {
+                        subsession_id: subsession_id.clone(),
+                        subsession_name: subsession_name.clone(),
+                        user_status: SubsessionUserStatus::Invited,
+                    };
                 }
                 None
             }
@@ -84,8 +109,19 @@ impl SubsessionView {
         }
     }
 
+    /// After a failover we are in `session_id`: when that is not our room (the room is gone,
+    /// e.g. its node was lost), we are back in the main session.
+    pub(crate) fn resumed_in(&mut self, session_id: &str) {
+        if self.in_subsession() && self.current.subsession_id != session_id {
+            self.current = CurrentSubsession {
+                user_status: SubsessionUserStatus::MainSession,
+                ..CurrentSubsession::default()
+            };
+        }
+    }
+
     fn in_subsession(&self) -> bool {
-        !self.current.subsession_id.is_empty()
+        self.current.user_status == SubsessionUserStatus::InSubsession
     }
 
     /// `getSubsessionList()`: the rooms (with their user lists for the host and managers).
@@ -196,6 +232,7 @@ mod tests {
             subsession_name: "A".into(),
         });
         assert_eq!(v.current().user_status, SubsessionUserStatus::Invited);
+        assert_eq!(v.current().subsession_id, "s~1", "the room invited to");
         v.apply(&moved(Some(("s~1", "A"))));
         assert_eq!(
             v.current(),
@@ -217,5 +254,25 @@ mod tests {
             serde_json::to_value(SubsessionUserStatus::InSubsession).unwrap(),
             "in room"
         );
+    }
+
+    #[test]
+    fn closing_voids_an_invitation_and_a_lost_room_means_the_main_session() {
+        let mut v = SubsessionView::default();
+        v.apply(&state(SubsessionStatus::InProgress, &["A"]));
+        v.apply(&Event::SubsessionInviteToJoin {
+            subsession_id: "s~1".into(),
+            subsession_name: "A".into(),
+        });
+        v.apply(&state(SubsessionStatus::Closed, &["A"]));
+        assert_eq!(v.current().subsession_id, "");
+        assert_eq!(v.current().user_status, SubsessionUserStatus::MainSession);
+
+        v.apply(&moved(Some(("s~1", "A"))));
+        v.resumed_in("s~1");
+        assert_eq!(v.current().user_status, SubsessionUserStatus::InSubsession);
+        v.resumed_in("s");
+        assert_eq!(v.current().subsession_id, "");
+        assert_eq!(v.current().user_status, SubsessionUserStatus::MainSession);
     }
 }

@@ -161,8 +161,8 @@ pub(crate) struct ClientCore {
     early_events: Vec<Event>,
     /// When the next keep-alive is due (while joined).
     next_ping: Option<Instant>,
-    /// The subsessions' closing countdown, repeated each second: when, and the count then.
-    countdown: Option<(Instant, u32)>,
+    /// The subsessions' countdowns, ticked each second.
+    countdowns: subsession::Countdowns,
     out: VecDeque<Output>,
 }
 
@@ -182,7 +182,7 @@ impl Default for ClientCore {
             pending: Pending::default(),
             early_events: Vec::new(),
             next_ping: None,
-            countdown: None,
+            countdowns: subsession::Countdowns::default(),
             out: VecDeque::new(),
         }
     }
@@ -245,7 +245,7 @@ impl ClientCore {
             Link::Down | Link::Up => None,
         };
         let (ping, countdown) = match self.phase {
-            Phase::Joined { leaving: false } => (self.next_ping, self.countdown.map(|(t, _)| t)),
+            Phase::Joined { leaving: false } => (self.next_ping, self.countdowns.next()),
             _ => (None, None),
         };
         let failover = match &self.phase {
@@ -379,7 +379,7 @@ impl ClientCore {
         self.close(CloseMode::Drop);
         self.early_events.clear();
         self.next_ping = None;
-        self.countdown = None;
+        self.countdowns = subsession::Countdowns::default();
         self.phase = Phase::Idle;
         self.state.clear();
     }

@@ -1,11 +1,12 @@
 //! Subsessions in the core: moving to another room of the session (`subsession-moved`) and
-//! the closing countdown, repeated each second as the reference SDK does.
+//! the two countdowns (the rooms' timer, their closing) the reference SDK ticks each second.
 
 use super::{ClientCore, Output};
+use crate::ClientEvent;
 use convene_protocol::{ConnectionState, Event, MoveReason, SubsessionMoved, SubsessionStatus};
 use std::time::{Duration, Instant};
 
-/// How often the closing countdown is repeated.
+/// How often a countdown drops.
 const COUNTDOWN_TICK: Duration = Duration::from_secs(1);
 
 /// The reference's `ReconnectReason` for a move, as `connection-change` carries it.
@@ -33,36 +34,109 @@ impl ClientCore {
         }
         let moved = Event::SubsessionMoved(Box::new(m));
         self.state.apply(&moved);
-        // The countdown was the old room's closing; in the new room a new one is sent.
-        self.countdown = None;
         self.emit(moved);
         self.emit_connection(ConnectionState::Connected, None);
         self.out.push_back(Output::Moved(was));
     }
 
-    /// Follows the closing countdown: a `closing-subsession-countdown` starts (or restarts)
-    /// the repetition; a `subsession-state` other than Closing ends it.
+    /// Follows the countdowns: `closing-subsession-countdown` starts the closing one; a
+    /// `subsession-state` Open with `timeLeft` sets the timer's (emitted at once when it was
+    /// not running), and one not Open stops it, as `subsession-time-up` does; a state other
+    /// than Closing ends the closing one at 0.
     pub(super) fn note_countdown(&mut self, now: Instant, event: &Event) {
         match event {
             Event::ClosingSubsessionCountdown { countdown } => {
-                self.countdown = (*countdown > 1).then(|| (now + COUNTDOWN_TICK, countdown - 1));
+                self.countdowns.closing = Ticker::start(now, *countdown);
             }
-            Event::SubsessionState(s) if s.status != SubsessionStatus::Closing => {
-                self.countdown = None;
+            Event::SubsessionState(s) => {
+                match (s.status, s.time_left) {
+                    (SubsessionStatus::InProgress, Some(left)) => {
+                        match &mut self.countdowns.timer {
+                            Some(t) => t.left = left,
+                            None => {
+                                self.countdowns.timer = Ticker::start(now, left);
+                                self.emit_timer(left);
+                            }
+                        }
+                    }
+                    _ => self.countdowns.timer = None,
+                }
+                if s.status != SubsessionStatus::Closing && self.countdowns.closing.take().is_some()
+                {
+                    // Closed before our count reached 0: the server's clock is the one that
+                    // counts.
+                    self.emit(Event::ClosingSubsessionCountdown { countdown: 0 });
+                }
             }
+            Event::SubsessionTimeUp {} => self.countdowns.timer = None,
             _ => {}
         }
     }
 
-    /// One second passed on the countdown: the app hears the new count.
+    /// A second passed on a countdown: the app hears the new count.
     pub(super) fn on_countdown_timer(&mut self, now: Instant) {
-        let Some((at, countdown)) = self.countdown else {
-            return;
-        };
-        if at > now {
-            return;
+        if let Some(left) = Ticker::tick(&mut self.countdowns.closing, now) {
+            self.emit(Event::ClosingSubsessionCountdown { countdown: left });
         }
-        self.countdown = (countdown > 1).then(|| (at + COUNTDOWN_TICK, countdown - 1));
-        self.emit(Event::ClosingSubsessionCountdown { countdown });
+        if let Some(left) = Ticker::tick(&mut self.countdowns.timer, now) {
+            self.emit_timer(left);
+        }
+    }
+
+    fn emit_timer(&mut self, countdown: u32) {
+        self.out
+            .push_back(Output::Local(ClientEvent::SubsessionCountdown {
+                countdown,
+            }));
+    }
+}
+
+/// A count the client lowers once a second, down to 0.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Ticker {
+    /// When the count next drops.
+    next: Instant,
+    /// The count now.
+    left: u32,
+}
+
+impl Ticker {
+    /// Counting from `left` (nothing to count from 0).
+    fn start(now: Instant, left: u32) -> Option<Ticker> {
+        (left > 0).then_some(Ticker {
+            next: now + COUNTDOWN_TICK,
+            left,
+        })
+    }
+
+    /// The new count when its second is over; the ticker ends at 0.
+    fn tick(ticker: &mut Option<Ticker>, now: Instant) -> Option<u32> {
+        let t = ticker.as_mut().filter(|t| t.next <= now)?;
+        t.left -= 1;
+        t.next += COUNTDOWN_TICK;
+        let left = t.left;
+        if left == 0 {
+            *ticker = None;
+        }
+        Some(left)
+    }
+}
+
+/// The subsessions' two countdowns: the rooms' timer (`subsession-countdown`) and their
+/// closing (`closing-subsession-countdown`).
+#[derive(Debug, Default)]
+pub(super) struct Countdowns {
+    timer: Option<Ticker>,
+    closing: Option<Ticker>,
+}
+
+impl Countdowns {
+    /// When a count next drops.
+    pub(super) fn next(&self) -> Option<Instant> {
+        [self.timer, self.closing]
+            .into_iter()
+            .flatten()
+            .map(|t| t.next)
+            .min()
     }
 }

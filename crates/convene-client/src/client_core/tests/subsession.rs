@@ -164,8 +164,38 @@ fn back_to_the_main_session() {
     );
 }
 
+fn countdowns(out: &[Output]) -> Vec<crate::ClientEvent> {
+    out.iter()
+        .filter_map(|o| match o {
+            Output::Event(e @ Event::ClosingSubsessionCountdown { .. }) => {
+                Some(crate::ClientEvent::Session(e.clone()))
+            }
+            Output::Local(e @ crate::ClientEvent::SubsessionCountdown { .. }) => Some(e.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn closing(countdown: u32) -> crate::ClientEvent {
+    crate::ClientEvent::Session(Event::ClosingSubsessionCountdown { countdown })
+}
+
+fn timer(countdown: u32) -> crate::ClientEvent {
+    crate::ClientEvent::SubsessionCountdown { countdown }
+}
+
+fn timed(left: u32) -> Event {
+    match state(SubsessionStatus::InProgress) {
+        Event::SubsessionState(s) => Event::SubsessionState(SubsessionState {
+            time_left: Some(left),
+            ..s
+        }),
+        _ => unreachable!(),
+    }
+}
+
 #[test]
-fn a_status_change_is_told_once_and_the_countdown_repeats_each_second() {
+fn a_status_change_is_told_once() {
     let mut h = Harness::new();
     h.join();
     let out = h.push(state(SubsessionStatus::InProgress));
@@ -179,29 +209,49 @@ fn a_status_change_is_told_once_and_the_countdown_repeats_each_second() {
         ]
     );
     assert_eq!(h.push(state(SubsessionStatus::InProgress)).len(), 1);
+}
+
+#[test]
+fn the_closing_countdown_ticks_each_second_down_to_0() {
+    let mut h = Harness::new();
+    h.join();
     h.push(state(SubsessionStatus::Closing));
     let t0 = h.now;
-    h.push(Event::ClosingSubsessionCountdown { countdown: 3 });
-    let count = |n| {
-        vec![Output::Event(Event::ClosingSubsessionCountdown {
-            countdown: n,
-        })]
-    };
-    assert_eq!(h.fire(), count(2));
+    assert_eq!(
+        countdowns(&h.push(Event::ClosingSubsessionCountdown { countdown: 2 })),
+        vec![closing(2)],
+        "the server's count first"
+    );
+    assert_eq!(countdowns(&h.fire()), vec![closing(1)]);
     assert_eq!(h.now, t0 + Duration::from_secs(1));
-    assert_eq!(h.fire(), count(1));
+    assert_eq!(countdowns(&h.fire()), vec![closing(0)]);
     assert_eq!(h.now, t0 + Duration::from_secs(2));
-    let more = h
-        .advance(Duration::from_secs(3))
-        .into_iter()
-        .any(|o| matches!(o, Output::Event(Event::ClosingSubsessionCountdown { .. })));
-    assert!(!more, "the count stops at 1");
-    // Closed before the count ends: no more repeats.
+    assert_eq!(countdowns(&h.advance(Duration::from_secs(3))), vec![]);
+    // Closed before the count ends: 0 at once, then nothing.
     h.push(Event::ClosingSubsessionCountdown { countdown: 10 });
-    h.push(state(SubsessionStatus::Closed));
-    let repeated = h
-        .advance(Duration::from_secs(3))
-        .into_iter()
-        .any(|o| matches!(o, Output::Event(Event::ClosingSubsessionCountdown { .. })));
-    assert!(!repeated, "the countdown stops when the rooms closed");
+    h.advance(Duration::from_secs(1));
+    assert_eq!(
+        countdowns(&h.push(state(SubsessionStatus::Closed))),
+        vec![closing(0)]
+    );
+    assert_eq!(countdowns(&h.advance(Duration::from_secs(3))), vec![]);
+}
+
+#[test]
+fn the_rooms_timer_counts_down_from_time_left() {
+    let mut h = Harness::new();
+    h.join();
+    assert_eq!(countdowns(&h.push(timed(3))), vec![timer(3)]);
+    assert_eq!(countdowns(&h.fire()), vec![timer(2)]);
+    // A later state resets the count without a tick of its own.
+    assert_eq!(countdowns(&h.push(timed(30))), vec![]);
+    assert_eq!(countdowns(&h.fire()), vec![timer(29)]);
+    // Time is up: the count stops.
+    h.push(Event::SubsessionTimeUp {});
+    assert_eq!(countdowns(&h.advance(Duration::from_secs(3))), vec![]);
+    assert_eq!(countdowns(&h.push(timed(2))), vec![timer(2)]);
+    assert_eq!(
+        countdowns(&h.advance(Duration::from_secs(5))),
+        vec![timer(1), timer(0)]
+    );
 }

@@ -27,19 +27,20 @@ async fn cli_token(topic: &str, role: u8, extra: &[&str]) -> String {
     lines[0].to_owned()
 }
 
-struct Bot {
+/// `convene join` as a child process: its stdin, and its stdout as JSON lines.
+pub(crate) struct Bot {
     child: Child,
     stdin: Option<ChildStdin>,
     stdout: Lines<BufReader<ChildStdout>>,
 }
 
 impl Bot {
-    async fn spawn(server: &TestServer, topic: &str, token: &str, name: &str) -> Bot {
+    pub(crate) async fn spawn(server: &TestServer, topic: &str, token: &str, name: &str) -> Bot {
         Self::spawn_media(server, topic, token, name, &[]).await
     }
 
     /// `convene join` with extra flags (media options of the subcommand).
-    async fn spawn_media(
+    pub(crate) async fn spawn_media(
         server: &TestServer,
         topic: &str,
         token: &str,
@@ -66,7 +67,7 @@ impl Bot {
     }
 
     /// The next stdout line as JSON; `None` at EOF.
-    async fn line(&mut self) -> Option<Value> {
+    pub(crate) async fn line(&mut self) -> Option<Value> {
         let line = bounded("a line from the bot", self.stdout.next_line())
             .await
             .expect("read bot stdout")?;
@@ -77,7 +78,7 @@ impl Bot {
     }
 
     /// Lines until one satisfies `pred` (panics at EOF).
-    async fn until(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) async fn until(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
         loop {
             match self.line().await {
                 Some(v) if pred(&v) => return v,
@@ -87,20 +88,20 @@ impl Bot {
         }
     }
 
-    async fn send(&mut self, v: Value) {
+    pub(crate) async fn send(&mut self, v: Value) {
         let stdin = self.stdin.as_mut().expect("stdin open");
         stdin.write_all(format!("{v}\n").as_bytes()).await.unwrap();
         stdin.flush().await.unwrap();
     }
 
-    async fn reply(&mut self, id: u64) -> Value {
+    pub(crate) async fn reply(&mut self, id: u64) -> Value {
         self.until(&format!("reply {id}"), |v| {
             v["id"] == id && v.get("ok").is_some()
         })
         .await
     }
 
-    async fn exit_code(&mut self) -> i32 {
+    pub(crate) async fn exit_code(&mut self) -> i32 {
         let status = bounded("the bot to exit", self.child.wait()).await.unwrap();
         status.code().expect("exited normally")
     }

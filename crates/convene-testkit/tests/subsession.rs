@@ -1,8 +1,10 @@
 //! Subsessions (breakout rooms, docs/subsessions.md) through the whole stack: a real server,
 //! the Rust SDK over real sockets. A host and two guests: rooms are created and opened, the
 //! guests are moved (and see it as a reconnect), each room has its own user list, chat and
-//! media, and everyone comes back when the rooms close.
+//! media, and everyone comes back when the rooms close. The bot (`convene join`) takes the
+//! same steps through its stdin commands.
 
+use crate::bot::Bot;
 use convene_client::protocol::{
     AllocationPattern, Subsession, SubsessionNames, SubsessionOptions, SubsessionStatus,
     SubsessionUser,
@@ -10,6 +12,7 @@ use convene_client::protocol::{
 use convene_client::{MediaOptions, SubsessionUserStatus};
 use convene_media::SynthKind;
 use convene_testkit::*;
+use serde_json::json;
 use std::time::Duration;
 
 /// A host and two guests in one session.
@@ -454,4 +457,118 @@ async fn a_camera_flows_between_two_users_moved_into_the_same_room() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// The bot's lines from its command `id` on, until both its reply (ok) and a move (events
+/// and reply are printed by two tasks, in either order): the move's lines, from its
+/// `Reconnecting` to its `Connected`.
+async fn bot_move(bot: &mut Bot, id: u64) -> Vec<serde_json::Value> {
+    let (mut replied, mut lines, mut connected) = (false, Vec::new(), false);
+    while !(replied && connected) {
+        let v = bot.line().await.expect("the bot runs");
+        if v["id"] == id && v.get("ok").is_some() {
+            assert_eq!(v["ok"], true, "{v}");
+            replied = true;
+        } else if v["event"] == "connection-change" && v["payload"]["state"] == "Reconnecting" {
+            lines.push(v);
+        } else if !lines.is_empty() && !connected {
+            connected = v["event"] == "connection-change";
+            lines.push(v);
+        }
+    }
+    lines
+}
+
+#[tokio::test]
+async fn the_bot_is_invited_joins_a_room_and_answers_the_getters() {
+    let server = TestServer::start().await;
+    let t = "subsession-bot";
+    let h = Peer::join(&server, t, Role::Host, "H").await;
+    let mut bot = Bot::spawn(&server, t, &participant_token(t), "Botty").await;
+    let joined = bot.line().await.expect("joined line");
+    let bot_id = UserId(joined["payload"]["userId"].as_u64().expect("userId") as u32);
+    let hc = &h.client;
+    wait_until("H sees the bot", || hc.get_user(bot_id).is_some()).await;
+
+    bot.send(json!({"id": 1, "cmd": "subsession.createSubsessions", "args": {"data": 2}}))
+        .await;
+    assert_eq!(bot.reply(1).await["error"]["errorCode"], 5006);
+    let rooms = two_rooms(&h).await;
+    let r1 = rooms[0].subsession_id.clone();
+    // Without auto-join the bot is invited.
+    let options = SubsessionOptions {
+        is_auto_join_subsession: false,
+        ..auto_join(0)
+    };
+    assert_ok(
+        h.client
+            .open_subsessions(assigned(&rooms, &[&[bot_id], &[]]), options)
+            .await,
+        "open",
+    );
+    let invite = bot
+        .until("the invitation", |v| {
+            v["event"] == "subsession-invite-to-join"
+        })
+        .await;
+    assert_eq!(invite["payload"]["subsessionId"], r1.as_str(), "{invite}");
+    bot.until("subsession-state-change", |v| {
+        v["event"] == "subsession-state-change" && v["payload"]["status"] == 2
+    })
+    .await;
+    bot.send(json!({"id": 2, "cmd": "subsession.getUserStatus"}))
+        .await;
+    assert_eq!(bot.reply(2).await["result"], "invited");
+
+    bot.send(json!({"id": 3, "cmd": "subsession.joinSubsession", "args": {"subsessionId": r1}}))
+        .await;
+    let lines = bot_move(&mut bot, 3).await;
+    assert_eq!(
+        lines[0]["payload"]["reason"], "join breakout room",
+        "{lines:?}"
+    );
+    let moved = lines
+        .iter()
+        .find(|v| v["event"] == "subsession-moved")
+        .expect("subsession-moved printed");
+    assert_eq!(moved["payload"]["session"]["sessionId"], r1.as_str());
+
+    bot.send(json!({"id": 4, "cmd": "subsession.getCurrentSubsession"}))
+        .await;
+    assert_eq!(
+        bot.reply(4).await["result"],
+        json!({"subsessionId": r1, "subsessionName": "Room 1", "userStatus": "in room"})
+    );
+    bot.send(json!({"id": 5, "cmd": "subsession.getSubsessionStatus"}))
+        .await;
+    assert_eq!(bot.reply(5).await["result"], 2);
+    bot.send(json!({"id": 6, "cmd": "subsession.getSubsessionList"}))
+        .await;
+    let list = bot.reply(6).await;
+    assert_eq!(list["result"][1]["subsessionName"], "Room 2", "{list}");
+    bot.send(json!({"id": 7, "cmd": "getAllUser"})).await;
+    let users = bot.reply(7).await;
+    assert_eq!(users["result"].as_array().map(Vec::len), Some(1), "{users}");
+
+    assert_ok(
+        h.client.subsession_broadcast("hello rooms").await,
+        "broadcast",
+    );
+    let ev = bot
+        .until("the broadcast", |v| {
+            v["event"] == "subsession-broadcast-message"
+        })
+        .await;
+    assert_eq!(ev["payload"]["message"], "hello rooms");
+
+    bot.send(json!({"id": 8, "cmd": "subsession.leaveSubsession"}))
+        .await;
+    let lines = bot_move(&mut bot, 8).await;
+    assert_eq!(
+        lines[0]["payload"]["reason"], "back to main session",
+        "{lines:?}"
+    );
+    bot.send(json!({"id": 9, "cmd": "subsession.getUserStatus"}))
+        .await;
+    assert_eq!(bot.reply(9).await["result"], "main session");
 }

@@ -65,6 +65,12 @@ test('subsessions (breakout rooms): moves, scoped users, chat and media, leave, 
   // Ann's camera and microphone run in the main session: the moves must start them again.
   assert.equal(await call(a, (c) => c.getMediaStream().startVideo()), '');
   assert.equal(await call(a, (c) => c.getMediaStream().startAudio()), '');
+  // Bob shows the share from the main session on: each move gives his page a new share slot.
+  await b.evaluate(async () => {
+    const el = await window.client.getMediaStream().attachShareView();
+    el.id = 'share';
+    document.body.appendChild(el);
+  });
 
   // A guest may not create rooms (the server's 5006, typed).
   const denied = await call(b, (c) => c.getSubsessionClient().createSubsessions(2));
@@ -127,6 +133,14 @@ test('subsessions (breakout rooms): moves, scoped users, chat and media, leave, 
     const s = await window.client.getMediaStream()._stats('audio');
     return s.decode.some((d) => d.userId === id && d.packets > 20);
   }, aid, 15000);
+  // Ann shares her screen in Room 1: Bob's share view, made in the main session, shows it.
+  assert.equal(await call(a, (c) => c.getMediaStream().startShareScreen()), '');
+  await waitEvent(b, 'active-share-change', `(p) => p.state === 'Active' && p.userId === ${aid}`);
+  await waitFor(b, () => {
+    const el = document.getElementById('share');
+    // A live track with frames (the old peer's ended track shows a 2x2 picture).
+    return el.srcObject?.getVideoTracks()[0]?.readyState === 'live' && el.videoWidth > 16;
+  }, undefined, 20000);
   // Room 1's chat reaches Bob now; nothing crossed rooms before.
   await call(a, (c) => c.getChatClient().sendToAll('room 1 again'));
   await waitEvent(b, 'chat-on-message', (m) => m.message === 'room 1 again');
@@ -148,10 +162,10 @@ test('subsessions (breakout rooms): moves, scoped users, chat and media, leave, 
   const sa2 = await mark(a);
   assert.equal(await call(h, (c) => c.getSubsessionClient().closeAllSubsessions()), '');
   for (const p of [h, a, b]) {
-    await waitEvent(p, 'closing-subsession-countdown', (x) => x.countdown === 1);
-    await waitEvent(p, 'closing-subsession-countdown', (x) => x.countdown === 0);
-    await waitEvent(p, 'subsession-state-change', (x) => x.status === 3);
     await waitEvent(p, 'subsession-state-change', (x) => x.status === 4);
+    const seen = await p.evaluate(() => Object.fromEntries(['closing-subsession-countdown', 'subsession-state-change']
+      .map((n) => [n, window.events.filter((e) => e.name === n).map((e) => e.payload.countdown ?? e.payload.status)])));
+    assert.deepEqual(seen, { 'closing-subsession-countdown': [1, 0], 'subsession-state-change': [2, 3, 4] });
   }
   await moved(a, sa2, 'back to main session', '');
   assert.equal(await call(h, (c) => c.getSubsessionClient().getSubsessionStatus()), 4);

@@ -502,6 +502,14 @@ export class Stream extends MediaPeer {
     return els.length === 1 ? els[0] : els;
   }
 
+  /** A new peer (a failover, a move to another room) has a new share slot: the share views show it. */
+  async _restartPeer() {
+    const done = super._restartPeer();
+    const t = this._shareSlots[0];
+    for (const el of this._shareViews) el.srcObject = t ? new MediaStream([t.receiver.track]) : null;
+    await done;
+  }
+
   /** `ShareStatus` of the own screen share: `'sharing'` or `'ended'` (Convene cannot pause a share). */
   getShareStatus() {
     if (!this._shareTrack) return ShareStatus.End;

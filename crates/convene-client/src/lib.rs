@@ -56,6 +56,16 @@
 //! reconnecting fail with 5003; calls pending when the drop happened fail with 3 (cancelled).
 //! A `ping` every 15 s keeps the connection alive; one unanswered for 10 s counts as a drop.
 //!
+//! ## Subsessions (breakout rooms)
+//! The reference's `SubsessionClient` is a group of [`Client`] methods (`create_subsessions`,
+//! `open_subsessions`, `join_subsession`, ..., and getters such as
+//! [`Client::get_current_subsession`]). Moving between rooms is the server's decision: on
+//! `subsession-moved` the client takes the new room as after a join, between `connection-change
+//! {Reconnecting, reason: "join breakout room" | "move to breakout room" | "back to main
+//! session"}` and `{Connected}`: the session id (a resume goes to the room from then on), the
+//! user list (the difference as `user-removed` / `user-added`), the privileges; the media peer
+//! is rebuilt with the audio, camera and share that were on. See `docs/subsessions.md`.
+//!
 //! ## Errors and panics
 //! Every failed call returns a [`ClientError`], with the server's error kept verbatim and each
 //! local failure (not initialised, not joined, reconnecting, timeout, cancelled...) mapped to

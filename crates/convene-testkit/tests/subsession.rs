@@ -6,8 +6,8 @@
 
 use crate::bot::Bot;
 use convene_client::protocol::{
-    AllocationPattern, Subsession, SubsessionNames, SubsessionOptions, SubsessionStatus,
-    SubsessionUser,
+    AllocationPattern, HelpResponse, Subsession, SubsessionNames, SubsessionOptions,
+    SubsessionStatus, SubsessionUser,
 };
 use convene_client::{MediaOptions, SubsessionUserStatus};
 use convene_media::SynthKind;
@@ -352,6 +352,125 @@ async fn leaving_a_room_is_refused_when_back_to_main_is_disabled() {
     assert_ok(h.client.move_back_to_main_session(a.id).await, "move back");
     let (reason, _) = moved(&mut a).await;
     assert_eq!(reason, "back to main session");
+}
+
+fn is_help_response(e: &ClientEvent, want: HelpResponse) -> bool {
+    matches!(e.as_session(), Some(Event::SubsessionAskForHelpResponse { result }) if *result == want)
+}
+
+#[tokio::test]
+async fn invitations_assignments_help_and_the_rules_of_rooms() {
+    let Trio {
+        server: _server,
+        mut h,
+        mut a,
+        mut b,
+    } = trio("subsession-help").await;
+    let rooms = two_rooms(&h).await;
+    let (r1, r2) = (
+        rooms[0].subsession_id.clone(),
+        rooms[1].subsession_id.clone(),
+    );
+    assert_code(
+        h.client.move_user_to_subsession(b.id, &r2).await,
+        7504,
+        "move before opening",
+    );
+    // Opened without auto-join, A assigned to room 1: A is invited; B, assigned once the
+    // rooms are open, is invited to room 2.
+    let options = SubsessionOptions {
+        is_auto_join_subsession: false,
+        ..auto_join(0)
+    };
+    assert_ok(
+        h.client
+            .open_subsessions(assigned(&rooms, &[&[a.id], &[]]), options)
+            .await,
+        "open",
+    );
+    assert_ok(
+        h.client.assign_user_to_subsession(b.id, &r2).await,
+        "assign B",
+    );
+    for (p, room) in [(&mut a, &r1), (&mut b, &r2)] {
+        p.wait_for(|e| {
+            matches!(e.as_session(), Some(Event::SubsessionInviteToJoin { subsession_id, .. }) if subsession_id == room)
+        })
+        .await;
+        assert_eq!(p.client.get_user_status(), SubsessionUserStatus::Invited);
+        assert_eq!(p.client.get_current_subsession().subsession_id, *room);
+    }
+    // Only one's own room (no selection): 7503 for the other.
+    assert_code(a.client.join_subsession(&r2).await, 7503, "A into room 2");
+    assert_code(
+        a.client.ask_for_help().await,
+        7504,
+        "help from the main session",
+    );
+    assert_ok(a.client.join_subsession(&r1).await, "A into its room");
+    let (reason, _) = moved(&mut a).await;
+    assert_eq!(reason, "join breakout room");
+
+    // Help: the host hears A; A hears Received, then Busy when the host postpones.
+    assert_ok(a.client.ask_for_help().await, "A asks for help");
+    let ev = h
+        .wait_for(|e| matches!(e.as_session(), Some(Event::SubsessionAskForHelp { .. })))
+        .await;
+    let Some(Event::SubsessionAskForHelp {
+        user_id,
+        subsession_id,
+        subsession_name,
+        ..
+    }) = ev.as_session()
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        (*user_id, subsession_id.as_str(), subsession_name.as_str()),
+        (a.id, r1.as_str(), "Room 1")
+    );
+    a.wait_for(|e| is_help_response(e, HelpResponse::Received))
+        .await;
+    assert_code(
+        b.client.postpone_helping(a.id).await,
+        5006,
+        "a guest postpones",
+    );
+    assert_ok(h.client.postpone_helping(a.id).await, "postpone");
+    a.wait_for(|e| is_help_response(e, HelpResponse::Busy))
+        .await;
+    // The host (any room) joins room 1: asking again says the host is already there.
+    assert_ok(h.client.join_subsession(&r1).await, "H into room 1");
+    moved(&mut h).await;
+    a.wait_for(|e| is_user_added(e, h.id)).await;
+    assert_ok(a.client.ask_for_help().await, "A asks again");
+    a.wait_for(|e| is_help_response(e, HelpResponse::AlreadyInRoom))
+        .await;
+    // Roles change only from the main session; the host keeps its powers in a room.
+    assert!(h.client.is_host(), "still host in the room");
+    assert_code(
+        h.client.make_manager(a.id).await,
+        7504,
+        "a role from a room",
+    );
+    assert_ok(
+        h.client.move_user_to_subsession(b.id, &r1).await,
+        "the host moves B from the main session",
+    );
+    moved(&mut b).await;
+    let bc = &b.client;
+    wait_until("room 1 holds H, A and B", || {
+        ids(bc) == vec![h.id, a.id, b.id]
+    })
+    .await;
+
+    // The host ends the session from a room: everyone gets Closed.
+    assert_ok(h.client.leave(true).await, "end from a room");
+    for p in [&mut a, &mut b] {
+        p.wait_for(|e| is_conn_change(e, ConnectionState::Closed, None))
+            .await;
+        assert!(!p.client.get_session_info().is_in_meeting);
+    }
 }
 
 #[tokio::test]

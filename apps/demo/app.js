@@ -1,6 +1,6 @@
 // Convene demo app: a small video meeting built only on the public browser SDK
 // (`/sdk/convene.js`), the way an app developer would use it.
-import ConveneVideo from '/sdk/convene.js';
+import ConveneVideo, { SubsessionAllocationPattern } from '/sdk/convene.js';
 
 const $ = (id) => document.getElementById(id);
 const client = ConveneVideo.createClient();
@@ -156,6 +156,20 @@ function showRecording(state) {
   $('record-pause').textContent = state === 'Paused' ? 'Resume recording' : 'Pause recording';
 }
 
+// ---- breakout rooms (docs/subsessions.md) -----------------------------------------------
+
+/** Shows which room this user is in, and the host's room buttons to match the rooms' state. */
+function showRooms() {
+  const sub = client.getSubsessionClient();
+  const status = sub.getSubsessionStatus();
+  const inRoom = sub.getUserStatus() === 'in room';
+  $('room-state').hidden = !inRoom;
+  $('room-state').textContent = inRoom ? `in ${sub.getCurrentSubsession().subsessionName}` : '';
+  $('room-leave').hidden = !inRoom;
+  $('rooms-open').disabled = status === 2 || status === 3;
+  $('rooms-close').disabled = status !== 2;
+}
+
 // ---- people ----------------------------------------------------------------------------
 
 function me() {
@@ -168,6 +182,7 @@ function renderAll() {
   document.querySelectorAll('.host-only').forEach((el) => (el.hidden = !privileged));
   $('end').hidden = !client.isHost();
   document.querySelectorAll('.host-record').forEach((el) => (el.hidden = !client.isHost()));
+  showRooms();
   const list = $('user-list');
   list.textContent = '';
   const to = $('chat-to');
@@ -266,7 +281,11 @@ async function detach(userId) {
 
 // ---- events ----------------------------------------------------------------------------
 
-client.on('user-added', renderAll);
+client.on('user-added', (list) => {
+  // Someone met with the camera on (a joiner, or the people of a breakout room).
+  for (const u of list) if (u.bVideoOn) attach(u.userId);
+  renderAll();
+});
 client.on('user-updated', renderAll);
 client.on('user-removed', (list) => {
   for (const u of list) removeTile(u.userId);
@@ -296,9 +315,21 @@ client.on('host-ask-unmute-audio', () => {
 client.on('passively-stop-share', () => notice('Your screen share was stopped by the host.'));
 client.on('chat-on-message', addChat);
 client.on('recording-change', ({ state }) => showRecording(state));
+client.on('subsession-state-change', renderAll);
+client.on('subsession-invite-to-join', ({ subsessionId, subsessionName }) => {
+  if (confirm(`The host invites you to ${subsessionName}. Join now?`)) {
+    client.getSubsessionClient().joinSubsession(subsessionId).catch((e) => notice(errorText(e)));
+  }
+});
+client.on('subsession-broadcast-message', ({ message }) => notice(`From the host: ${message}`));
+client.on('closing-subsession-countdown', ({ countdown }) =>
+  notice(countdown > 0 ? `Breakout rooms close in ${countdown} s` : ''));
 client.on('connection-change', ({ state, reason }) => {
-  if (state === 'Reconnecting') setStatus('reconnecting…');
-  if (state === 'Connected' && stream) setStatus('connected');
+  if (state === 'Reconnecting') setStatus(reason === 'failover' || !reason ? 'reconnecting…' : 'moving…');
+  if (state === 'Connected' && stream) {
+    setStatus('connected');
+    renderAll();
+  }
   if (state === 'Closed' || state === 'Fail') {
     const why = {
       'ended by host': 'The host ended the session.',
@@ -361,6 +392,14 @@ $('record-pause').onclick = guard(() => {
   const rec = client.getRecordingClient();
   return recording === 'Paused' ? rec.resumeCloudRecording() : rec.pauseCloudRecording();
 });
+$('rooms-open').onclick = guard(async () => {
+  const sub = client.getSubsessionClient();
+  // Everyone but the host and managers, spread over two rooms, moved in at once.
+  const rooms = await sub.createSubsessions(2, SubsessionAllocationPattern.Automatically);
+  await sub.openSubsessions(rooms, { isAutoJoinSubsession: true, waitSeconds: 10 });
+});
+$('rooms-close').onclick = guard(() => client.getSubsessionClient().closeAllSubsessions());
+$('room-leave').onclick = guard(() => client.getSubsessionClient().leaveSubsession());
 $('chat-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const text = $('chat-text').value;

@@ -152,3 +152,24 @@ test('demo app: the host records; everyone sees it; the REST API serves a playab
   const codecs = probe.streams.map((s) => s.codec_name).sort();
   assert.deepEqual(codecs, ['aac', 'h264']);
 });
+
+test('demo app: the host opens breakout rooms, a guest is moved in, sees the room, goes back', async () => {
+  const t = topic('DemoRooms');
+  const a = await demoPage();
+  const b = await demoPage();
+  await joinVia(a, t, 1, 'Ann');
+  await joinVia(b, t, 0, 'Bob');
+  await a.waitForSelector('#user-list li:has-text("Bob")');
+  assert.equal(await b.isVisible('#rooms-open'), false, 'only the host and managers open rooms');
+  await a.click('#rooms-open');
+  // Bob alone in the first room; Ann alone in the main session.
+  await b.waitForSelector('#room-state:has-text("in Subsession 1")', { timeout: 15000 });
+  await b.waitForFunction(() => !document.querySelector('#user-list').textContent.includes('Ann'));
+  await a.waitForFunction(() => !document.querySelector('#user-list').textContent.includes('Bob'));
+  assert.equal(await a.isEnabled('#rooms-close'), true);
+  // Bob goes back by himself and meets Ann again.
+  await b.click('#room-leave');
+  await b.waitForSelector('#room-state', { state: 'hidden', timeout: 15000 });
+  await b.waitForSelector('#user-list li:has-text("Ann")');
+  await a.waitForSelector('#user-list li:has-text("Bob")');
+});

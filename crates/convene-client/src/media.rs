@@ -150,8 +150,10 @@ impl MediaStream {
     }
 
     /// After a failover moved the session to another node, which took it over without its
-    /// media: a new peer with the same plan, then the audio, camera and share `was` (this
-    /// user before) had on, and the cameras attached here, asked for again.
+    /// media, or a move to another room of the session (whose server dropped our peer): a
+    /// new peer with the same plan, then the audio, camera and share `was` (this user before)
+    /// had on, and the cameras attached here, asked for again (those of users not in the new
+    /// room are refused, and attach by themselves when the room is left again).
     pub(crate) async fn restore_after_move(&self, was: Option<Participant>) {
         let attached = {
             let mut st = self.shared.state.lock().await;

@@ -9,7 +9,7 @@ use convene_client::protocol::{
     AllocationPattern, HelpResponse, Subsession, SubsessionNames, SubsessionOptions,
     SubsessionStatus, SubsessionUser,
 };
-use convene_client::{MediaOptions, SubsessionUserStatus};
+use convene_client::{MediaOptions, MediaStream, SubsessionUserStatus};
 use convene_media::SynthKind;
 use convene_testkit::*;
 use serde_json::json;
@@ -517,23 +517,60 @@ async fn a_guest_dropped_in_a_room_resumes_into_that_room() {
     );
 }
 
+/// Waits until `rx`'s current media peer has received `n` camera frames from `from` (a peer
+/// rebuilt by a move starts from none).
+async fn camera_frames(rx: &MediaStream, from: UserId, n: usize, what: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        // No peer for a moment while a move rebuilds it: nothing received yet.
+        let snap = rx.snapshot().await.expect("snapshot");
+        let frames = snap
+            .iter()
+            .flat_map(|s| s.received.values())
+            .flat_map(|t| t.records.iter())
+            .filter(|r| {
+                r.tag
+                    .is_some_and(|t| t.user == from.0 && t.kind == SynthKind::Video)
+            })
+            .count();
+        if frames >= n {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {frames} camera frames from {from}: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// `p`'s media stream, its camera published as one layer.
+async fn camera(p: &Peer) -> MediaStream {
+    let m = p.client.get_media_stream().expect("joined");
+    m.set_options(MediaOptions {
+        simulcast: false,
+        ..MediaOptions::default()
+    })
+    .await;
+    assert_ok(m.start_video().await, "camera");
+    m
+}
+
 #[tokio::test]
-async fn a_camera_flows_between_two_users_moved_into_the_same_room() {
+async fn cameras_flow_in_a_room_after_the_move_and_again_back_in_the_main_session() {
     let Trio {
         server: _server,
         h,
         mut a,
         mut b,
     } = trio("subsession-media").await;
-    // A publishes its camera in the main session, before the move.
-    let a_media = a.client.get_media_stream().expect("joined");
-    a_media
-        .set_options(MediaOptions {
-            simulcast: false,
-            ..MediaOptions::default()
-        })
-        .await;
-    assert_ok(a_media.start_video().await, "A's camera");
+    // In the main session: H and A publish their cameras, B watches H's.
+    let _h_media = camera(&h).await;
+    let _a_media = camera(&a).await;
+    let b_media = b.client.get_media_stream().expect("joined");
+    assert_ok(b_media.attach_video(h.id, 2).await, "B attaches H");
+    camera_frames(&b_media, h.id, 5, "H in the main session").await;
+
     let rooms = two_rooms(&h).await;
     assert_ok(
         h.client
@@ -549,33 +586,13 @@ async fn a_camera_flows_between_two_users_moved_into_the_same_room() {
         bc.get_user(a.id).is_some_and(|u| u.b_video_on)
     })
     .await;
-    let b_media = b.client.get_media_stream().expect("joined");
     assert_ok(b_media.attach_video(a.id, 2).await, "B attaches A");
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    loop {
-        let snap = b_media
-            .snapshot()
-            .await
-            .expect("snapshot")
-            .expect("B has a media peer");
-        let frames = snap
-            .received
-            .values()
-            .flat_map(|t| t.records.iter())
-            .filter(|r| {
-                r.tag
-                    .is_some_and(|t| t.user == a.id.0 && t.kind == SynthKind::Video)
-            })
-            .count();
-        if frames >= 10 {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "only {frames} camera frames from A in the room"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    camera_frames(&b_media, a.id, 10, "A in room 1").await;
+
+    // Back in the main session, B's new peer gets H's camera again without asking.
+    assert_ok(b.client.leave_subsession().await, "B leaves the room");
+    moved(&mut b).await;
+    camera_frames(&b_media, h.id, 5, "H after B came back").await;
 }
 
 /// The bot's lines from its command `id` on, until both its reply (ok) and a move (events
@@ -690,4 +707,41 @@ async fn the_bot_is_invited_joins_a_room_and_answers_the_getters() {
     bot.send(json!({"id": 9, "cmd": "subsession.getUserStatus"}))
         .await;
     assert_eq!(bot.reply(9).await["result"], "main session");
+}
+
+#[tokio::test]
+async fn a_timer_that_closes_the_rooms_by_itself() {
+    let Trio {
+        server: _server,
+        h,
+        mut a,
+        b: _b,
+    } = trio("subsession-timer").await;
+    let rooms = two_rooms(&h).await;
+    let options = SubsessionOptions {
+        is_timer_enabled: true,
+        timer_duration: 2,
+        is_timer_auto_enabled: true,
+        ..auto_join(0)
+    };
+    assert_ok(
+        h.client
+            .open_subsessions(assigned(&rooms, &[&[a.id], &[]]), options)
+            .await,
+        "open with a 2 s timer",
+    );
+    moved(&mut a).await;
+    // The SDK counts the timer down each second from the state's timeLeft.
+    a.wait_for(|e| matches!(e, ClientEvent::SubsessionCountdown { countdown: 1 }))
+        .await;
+    a.wait_for(|e| matches!(e.as_session(), Some(Event::SubsessionTimeUp {})))
+        .await;
+    let (reason, _) = moved(&mut a).await;
+    assert_eq!(reason, "back to main session");
+    let ac = &a.client;
+    wait_until("rooms Closed", || {
+        ac.get_subsession_status() == SubsessionStatus::Closed
+    })
+    .await;
+    assert_eq!(ids(&a.client).len(), 3);
 }

@@ -85,9 +85,16 @@ impl LocalState {
             .map(|j| j.users.into_values().collect())
             .unwrap_or_default();
         let new = r.users.clone();
-        self.rooms.resumed_in(r.session_id.as_str());
         self.install(r);
         user_list_diff(&old, &new)
+    }
+
+    /// After a failover's resume: when it did not land in our room (the room is gone, e.g.
+    /// with its node), we are back in the main session.
+    pub(crate) fn check_room_after_resume(&mut self) {
+        if let Some(j) = &self.joined {
+            self.rooms.resumed_in(j.session_id.as_str());
+        }
     }
 
     /// Forgets the session (left, removed, ended, failover gave up).

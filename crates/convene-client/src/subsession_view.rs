@@ -109,8 +109,8 @@ impl SubsessionView {
         }
     }
 
-    /// After a failover we are in `session_id`: when that is not our room (the room is gone,
-    /// e.g. its node was lost), we are back in the main session.
+    /// A failover resumed us in `session_id`: when that is not our room (the room is gone,
+    /// e.g. with its node), we are back in the main session.
     pub(crate) fn resumed_in(&mut self, session_id: &str) {
         if self.in_subsession() && self.current.subsession_id != session_id {
             self.current = CurrentSubsession {

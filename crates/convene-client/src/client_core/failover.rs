@@ -157,6 +157,7 @@ impl ClientCore {
                         self.session_url = Some(url);
                     }
                     let catch_up = self.state.resume(j);
+                    self.state.check_room_after_resume();
                     self.enter_joined(now);
                     for e in catch_up {
                         self.emit(e);

@@ -130,6 +130,30 @@ fn a_resume_after_a_move_uses_the_room_id_and_token() {
 }
 
 #[test]
+fn a_resume_outside_our_lost_room_is_the_main_session() {
+    let mut h = Harness::new();
+    h.join();
+    h.push(moved(
+        MoveReason::MoveToSubsession,
+        Some(ROOM),
+        room(ROOM, vec![user(2, "Bob")]),
+    ));
+    h.input(Input::Closed("node died".into()));
+    h.drain();
+    let req = h.reconnect();
+    // The room went with its node: the session took us back in its main session.
+    let main = room("sess-1", vec![host(1, "Ann"), user(2, "Bob")]);
+    h.reply(req.id, serde_json::to_value(main).unwrap());
+    assert_eq!(h.users(), vec![1, 2]);
+    let current = h.core.state().rooms().current();
+    assert_eq!(current.subsession_id, "");
+    assert_eq!(
+        current.user_status,
+        crate::SubsessionUserStatus::MainSession
+    );
+}
+
+#[test]
 fn back_to_the_main_session() {
     let mut h = Harness::new();
     h.join();

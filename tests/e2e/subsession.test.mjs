@@ -176,3 +176,37 @@ test('subsessions (breakout rooms): moves, scoped users, chat and media, leave, 
   await waitFor(h, (id) => window.client.getUser(id)?.bVideoOn, aid);
   await seesCamera(h, aid);
 });
+
+test('subsessions: an invitation, joinSubsession, the timer counting down, time up, closing at once', async () => {
+  const t = topic('rooms-timer');
+  const h = await page(), a = await page();
+  assert.equal(await join(h, t, 1, 'Host'), '');
+  assert.equal(await join(a, t, 0, 'Ann'), '');
+  const aid = await call(a, (c) => c.getCurrentUserInfo().userId);
+  const [room] = await call(h, (c) => c.getSubsessionClient().createSubsessions(1));
+  assert.equal(room.subsessionName, 'Subsession 1');
+  // Without auto-join the assigned guest is invited, and goes in itself.
+  assert.equal(await call(h, (c, [room, aid]) => c.getSubsessionClient().openSubsessions(
+    [{ ...room, userList: [{ userId: aid, displayName: 'Ann' }] }], { isTimerEnabled: true, timerDuration: 3, waitSeconds: 0 }), [room, aid]), '');
+  assert.deepEqual(await waitEvent(a, 'subsession-invite-to-join', () => true), { subsessionId: room.subsessionId, subsessionName: 'Subsession 1' });
+  assert.deepEqual(await call(a, (c) => c.getSubsessionClient().getCurrentSubsession()), { userStatus: 'invited', subsessionName: 'Subsession 1', subsessionId: room.subsessionId });
+  const since = await mark(a);
+  assert.equal(await call(a, (c, id) => c.getSubsessionClient().joinSubsession(id), room.subsessionId), '');
+  await moved(a, since, 'join breakout room', 'Subsession 1');
+  assert.equal(await call(a, (c) => c.getSubsessionClient().getUserStatus()), 'in room');
+  // The timer: each second, from its 3 s, until time is up (the rooms stay open).
+  for (const p of [h, a]) {
+    // (time-up has no payload: waitEvent cannot see it)
+    await waitFor(p, () => window.events.some((e) => e.name === 'subsession-time-up'), undefined, 8000);
+    const seen = await p.evaluate(() => window.events.filter((e) => ['subsession-state-change', 'subsession-countdown'].includes(e.name))
+      .map((e) => `${e.name} ${e.payload.countdown ?? e.payload.status}`));
+    assert.deepEqual(seen.slice(0, 4), ['subsession-state-change 2', 'subsession-countdown 3', 'subsession-countdown 2', 'subsession-countdown 1']);
+  }
+  assert.equal(await call(h, (c) => c.getSubsessionClient().getSubsessionStatus()), 2);
+  // waitSeconds 0: closed at once.
+  const since2 = await mark(a);
+  assert.equal(await call(h, (c) => c.getSubsessionClient().closeAllSubsessions()), '');
+  await moved(a, since2, 'back to main session', '');
+  await waitEvent(a, 'subsession-state-change', (x) => x.status === 4);
+  assert.equal(await call(h, (c) => c.getSubsessionClient().getSubsessionStatus()), 4);
+});

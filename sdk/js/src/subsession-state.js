@@ -50,8 +50,14 @@ class Countdown {
 
   get running() { return this._timer !== null; }
 
-  /** Counts from `seconds`: emitted now unless `quiet` (a running count is set, not restarted). @param {number} seconds @param {boolean} [quiet] */
-  start(seconds, quiet = false) {
+  /**
+   * Counts from `seconds`, emitted now. With `resync`, a running count is not restarted: it
+   * takes `seconds` quietly, and only when more than a second off (the server rounds down).
+   * @param {number} seconds @param {boolean} [resync]
+   */
+  start(seconds, resync = false) {
+    const quiet = resync && this.running;
+    if (quiet && Math.abs(seconds - this.left) <= 1) return;
     this.left = Math.max(0, Math.floor(seconds));
     if (!quiet) this._emit(this.left);
     if (this.left === 0) this.stop();
@@ -180,16 +186,16 @@ export class SubsessionState {
         this.subsessionName = '';
       }
     }
-    if (s.status === SubsessionStatus.InProgress && typeof s.timeLeft === 'number') {
-      this._roomCountdown.start(s.timeLeft, this._roomCountdown.running);
-    } else {
-      this._roomCountdown.stop();
-    }
     if (s.status !== SubsessionStatus.Closing && this._closingCountdown.running) {
       // Closed before our count reached 0 (the server's clock is the one that counts).
       this._closingCountdown.start(0);
     }
     if (s.status !== before) this._emit('subsession-state-change', { status: s.status });
+    if (s.status === SubsessionStatus.InProgress && typeof s.timeLeft === 'number') {
+      this._roomCountdown.start(s.timeLeft, true);
+    } else {
+      this._roomCountdown.stop();
+    }
   }
 
   /**

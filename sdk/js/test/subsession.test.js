@@ -216,9 +216,13 @@ test('subsession-countdown ticks each second from timeLeft while the timer runs'
   const counts = () => emitted.filter(([n]) => n === 'subsession-countdown').map(([, p]) => p.countdown);
   state.apply('subsession-state', { ...s, timeLeft: 3 });
   assert.deepEqual(counts(), [3], 'at once');
+  assert.deepEqual(emitted.map(([n]) => n), ['subsession-state-change', 'subsession-countdown'], 'the status first');
   seconds(1);
   assert.deepEqual(counts(), [3, 2]);
-  // A new state while counting sets the count without an extra event.
+  // A new state while counting: a second off is the server's rounding, more sets the count,
+  // without an extra event either way.
+  state.apply('subsession-state', { ...s, timeLeft: 1 });
+  assert.deepEqual(counts(), [3, 2]);
   state.apply('subsession-state', { ...s, timeLeft: 5 });
   assert.deepEqual(counts(), [3, 2]);
   seconds(1);
@@ -258,6 +262,7 @@ test('closing-subsession-countdown is repeated each second down to 0', (t) => {
   state.apply('subsession-state', { ...s, status: 4, timeLeft: undefined });
   seconds(5);
   assert.deepEqual(counts().slice(4), [10, 9, 0]);
+  assert.deepEqual(emitted.slice(-2), [['closing-subsession-countdown', { countdown: 0 }], ['subsession-state-change', { status: 4 }]], '0, then Closed');
   assert.deepEqual(emitted.filter(([n]) => n === 'subsession-state-change').map(([, p]) => p.status), [3, 4]);
   // Leaving the session stops a count.
   state.apply('closing-subsession-countdown', { countdown: 10 });

@@ -66,7 +66,7 @@ impl ClientEvent {
     /// The state and reason when this is a `connection-change`.
     pub fn connection_change(&self) -> Option<(ConnectionState, Option<&str>)> {
         match self {
-            ClientEvent::Session(Event::ConnectionChange { state, reason }) => {
+            ClientEvent::Session(Event::ConnectionChange { state, reason, .. }) => {
                 Some((*state, reason.as_deref()))
             }
             _ => None,
@@ -204,6 +204,7 @@ mod tests {
         let ev = ClientEvent::from(Event::ConnectionChange {
             state: ConnectionState::Closed,
             reason: Some("ended by host".into()),
+            subsession_name: None,
         });
         subs.emit(ev.clone());
         assert_eq!(subs.lock().senders.len(), 1, "dropped subscriber forgotten");

@@ -337,6 +337,7 @@ mod tests {
         s.apply(&Event::ConnectionChange {
             state: ConnectionState::Closed,
             reason: Some("kicked by host".into()),
+            subsession_name: None,
         });
         assert!(!s.in_session());
         assert!(s.all_users().is_empty());

@@ -190,6 +190,14 @@ pub enum Event {
         /// Why.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// With a move between rooms (the SDKs' `Reconnecting`): the subsession's name ('' for
+        /// the main session).
+        #[serde(
+            default,
+            rename = "subsessionName",
+            skip_serializing_if = "Option::is_none"
+        )]
+        subsession_name: Option<String>,
     },
     /// Users joined (batched).
     #[serde(rename = "user-added")]

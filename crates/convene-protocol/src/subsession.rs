@@ -236,18 +236,48 @@ pub struct OpenSubsessions {
     pub options: SubsessionOptions,
 }
 
-/// Why a user changed rooms (the reference's `ReconnectReason` values).
+/// Why a user changed rooms (the reference's `ReconnectReason` values, [`MoveReason::as_str`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum MoveReason {
-    /// The user joined a subsession itself (or was auto-joined).
-    #[serde(rename = "join breakout room")]
+    /// The user joined a subsession itself.
     JoinSubsession,
-    /// The host or a manager moved the user.
-    #[serde(rename = "move to breakout room")]
+    /// The host or a manager moved the user (`moveUserToSubsession`, or an assignment with
+    /// auto-join).
     MoveToSubsession,
     /// Back in the main session (left, moved back, or the subsessions closed).
-    #[serde(rename = "back to main session")]
     BackToMainSession,
+}
+
+impl MoveReason {
+    /// The wire text, which the SDKs also give as `connection-change`'s reason.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MoveReason::JoinSubsession => "join breakout room",
+            MoveReason::MoveToSubsession => "move to breakout room",
+            MoveReason::BackToMainSession => "back to main session",
+        }
+    }
+}
+
+impl From<MoveReason> for &'static str {
+    fn from(r: MoveReason) -> &'static str {
+        r.as_str()
+    }
+}
+
+impl TryFrom<String> for MoveReason {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        [
+            MoveReason::JoinSubsession,
+            MoveReason::MoveToSubsession,
+            MoveReason::BackToMainSession,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+        .ok_or_else(|| format!("unknown move reason {s:?}"))
+    }
 }
 
 /// `subsession-moved`: you are now in another room of the session. The SDKs rebuild their

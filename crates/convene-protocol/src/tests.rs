@@ -60,6 +60,7 @@ fn events_use_reference_names() {
     let e = Event::ConnectionChange {
         state: ConnectionState::Closed,
         reason: Some("ended by host".into()),
+        subsession_name: None,
     };
     let v = serde_json::to_value(ServerMsg::Event(e.clone())).unwrap();
     assert_eq!(

@@ -368,6 +368,7 @@ impl Conn {
                 let ev = ServerMsg::Event(Event::ConnectionChange {
                     state: ConnectionState::Closed,
                     reason: Some(SHUTDOWN_REASON.to_owned()),
+                    subsession_name: None,
                 });
                 if let Ok(t) = serde_json::to_string(&ev) {
                     self.sink.send(Message::Text(t.into())).await?;

@@ -370,7 +370,11 @@ impl ClientCore {
     }
 
     fn emit_connection(&mut self, state: ConnectionState, reason: Option<String>) {
-        self.emit(Event::ConnectionChange { state, reason });
+        self.emit(Event::ConnectionChange {
+            state,
+            reason,
+            subsession_name: None,
+        });
     }
 
     /// Back to idle: no socket, nothing pending, no session.

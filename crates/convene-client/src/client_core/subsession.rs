@@ -3,20 +3,11 @@
 
 use super::{ClientCore, Output};
 use crate::ClientEvent;
-use convene_protocol::{ConnectionState, Event, MoveReason, SubsessionMoved, SubsessionStatus};
+use convene_protocol::{ConnectionState, Event, SubsessionMoved, SubsessionStatus};
 use std::time::{Duration, Instant};
 
 /// How often a countdown drops.
 const COUNTDOWN_TICK: Duration = Duration::from_secs(1);
-
-/// The reference's `ReconnectReason` for a move, as `connection-change` carries it.
-fn reason(r: MoveReason) -> &'static str {
-    match r {
-        MoveReason::JoinSubsession => "join breakout room",
-        MoveReason::MoveToSubsession => "move to breakout room",
-        MoveReason::BackToMainSession => "back to main session",
-    }
-}
 
 impl ClientCore {
     /// We are now in another room: its view replaces the old room's (session id, so a resume
@@ -25,10 +16,11 @@ impl ClientCore {
     /// is rebuilt, as the server dropped the old room's.
     pub(super) fn on_moved(&mut self, m: SubsessionMoved) {
         let was = self.state.me();
-        self.emit_connection(
-            ConnectionState::Reconnecting,
-            Some(reason(m.reason).to_owned()),
-        );
+        self.emit(Event::ConnectionChange {
+            state: ConnectionState::Reconnecting,
+            reason: Some(m.reason.as_str().to_owned()),
+            subsession_name: Some(m.subsession_name.clone()),
+        });
         for e in self.state.resume(m.session.clone()) {
             self.emit(e);
         }

@@ -275,6 +275,7 @@ async fn removed_by_host_ends_the_session() {
     conn.push(Event::ConnectionChange {
         state: ConnectionState::Closed,
         reason: Some("kicked by host".into()),
+        subsession_name: None,
     })
     .await;
     drop(conn);

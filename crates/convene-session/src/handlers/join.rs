@@ -367,6 +367,7 @@ impl Core {
             Event::ConnectionChange {
                 state: ConnectionState::Closed,
                 reason: Some(reason.to_owned()),
+                subsession_name: None,
             },
         );
         for c in all {

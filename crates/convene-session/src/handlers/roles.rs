@@ -82,6 +82,7 @@ impl Core {
             Event::ConnectionChange {
                 state: ConnectionState::Closed,
                 reason: Some("kicked by host".into()),
+                subsession_name: None,
             },
         );
         if let Some(c) = t {

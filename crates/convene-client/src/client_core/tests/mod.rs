@@ -207,5 +207,6 @@ fn connection(state: ConnectionState, reason: Option<&str>) -> Output {
     Output::Event(Event::ConnectionChange {
         state,
         reason: reason.map(Into::into),
+        subsession_name: None,
     })
 }

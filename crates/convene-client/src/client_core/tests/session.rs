@@ -120,6 +120,7 @@ fn events_are_applied_before_delivery() {
     let out = h.push(Event::ConnectionChange {
         state: ConnectionState::Closed,
         reason: Some("kicked by host".into()),
+        subsession_name: None,
     });
     assert_eq!(
         out,

@@ -26,6 +26,15 @@ fn moved(reason: MoveReason, to: Option<&str>, session: JoinResult) -> Event {
     }))
 }
 
+/// The `Reconnecting` a move starts with.
+fn reconnecting_for(reason: &str, room: &str) -> Output {
+    Output::Event(Event::ConnectionChange {
+        state: ConnectionState::Reconnecting,
+        reason: Some(reason.into()),
+        subsession_name: Some(room.into()),
+    })
+}
+
 fn state(status: SubsessionStatus) -> Event {
     Event::SubsessionState(SubsessionState {
         status,
@@ -47,7 +56,8 @@ fn a_move_replaces_the_session_view_between_reconnecting_and_connected() {
     ));
     assert_eq!(
         out[0],
-        connection(ConnectionState::Reconnecting, Some("move to breakout room"))
+        reconnecting_for("move to breakout room", "Design"),
+        "the reason and the room, as the reference says them"
     );
     // Ann stayed in the main session; Cy and Di are met.
     assert!(
@@ -170,10 +180,7 @@ fn back_to_the_main_session() {
             vec![host(1, "Ann"), user(2, "Bob"), user(3, "Cy")],
         ),
     ));
-    assert_eq!(
-        out[0],
-        connection(ConnectionState::Reconnecting, Some("back to main session"))
-    );
+    assert_eq!(out[0], reconnecting_for("back to main session", ""));
     assert!(
         matches!(&out[1], Output::Event(Event::UserAdded(v)) if v.len() == 1 && v[0].user_id == UserId(1)),
         "only Ann is new: {out:?}"

@@ -210,3 +210,36 @@ test('subsessions: an invitation, joinSubsession, the timer counting down, time 
   await waitEvent(a, 'subsession-state-change', (x) => x.status === 4);
   assert.equal(await call(h, (c) => c.getSubsessionClient().getSubsessionStatus()), 4);
 });
+
+test('subsessions: a guest moved while its connection is lost resumes into the room, its camera on again', async () => {
+  const t = topic('rooms-failover');
+  const h = await page(), a = await page();
+  assert.equal(await join(h, t, 1, 'Host'), '');
+  assert.equal(await join(a, t, 0, 'Ann'), '');
+  const aid = await call(a, (c) => c.getCurrentUserInfo().userId);
+  assert.equal(await call(a, (c) => c.getMediaStream().startVideo()), '');
+  const [room] = await call(h, (c) => c.getSubsessionClient().createSubsessions('Away'));
+  assert.equal(await call(h, (c, room) => c.getSubsessionClient().openSubsessions([room]), room), '');
+  await waitEvent(a, 'subsession-state-change', (x) => x.status === 2);
+  // Ann's connection is lost (and her reconnects refused for now); the host moves her.
+  await a.evaluate(() => {
+    window.RealWebSocket = window.WebSocket;
+    window.WebSocket = function Blocked() { throw new Error('blocked by the test'); };
+    window.client._sig._ws.close();
+  });
+  await waitEvent(a, 'connection-change', (p) => p.state === 'Reconnecting' && p.reason === 'failover');
+  await waitEvent(h, 'user-updated', `(p) => p.some((u) => u.userId === ${aid} && u.isInFailover === true)`);
+  assert.equal(await call(h, (c, [aid, id]) => c.getSubsessionClient().moveUserToSubsession(aid, id), [aid, room.subsessionId]), '');
+  const since = await mark(a);
+  await a.evaluate(() => { window.WebSocket = window.RealWebSocket; });
+  await waitFor(a, (since) => window.events.slice(since).some((e) => e.name === 'connection-change' && e.payload.state === 'Connected'), since, 15000);
+  assert.deepEqual(await call(a, (c) => c.getSubsessionClient().getCurrentSubsession()), { userStatus: 'in room', subsessionName: 'Away', subsessionId: room.subsessionId });
+  assert.equal(await call(a, (c) => c.getSessionInfo().sessionId), room.subsessionId);
+  assert.deepEqual(await userIds(a), [aid]);
+  // The host goes in (any room for the host) and gets her camera, which her page started again.
+  const sh = await mark(h);
+  assert.equal(await call(h, (c, id) => c.getSubsessionClient().joinSubsession(id), room.subsessionId), '');
+  await moved(h, sh, 'join breakout room', 'Away');
+  await waitFor(h, (id) => window.client.getUser(id)?.bVideoOn, aid);
+  await seesCamera(h, aid);
+});

@@ -594,7 +594,8 @@ export class VideoClient extends Emitter {
     // Tell the app what changed while away, as deltas.
     const old = [...s.users.values()];
     const was = s.me();
-    const moved = url !== this._lostUrl;
+    // On another node, or in another room (moved while away): the session has none of our media.
+    const moved = url !== this._lostUrl || result.sessionId !== s.sessionId;
     this._sessionUrl = url;
     this._session = new SessionState(result);
     this._subsessions.resumedIn(this._session.sessionId);

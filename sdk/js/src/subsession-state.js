@@ -199,11 +199,15 @@ export class SubsessionState {
   }
 
   /**
-   * After a failover: resumed into `sessionId`. A room that is gone (resumed into the main
-   * session, e.g. on another node of a cluster) means this user is back in the main session.
+   * After a failover: resumed into `sessionId`, where the server has this user now (a move
+   * while the connection was lost is told by nothing else). Not one of the rooms: the main
+   * session (also when the rooms were lost with their node on a cluster).
    * @param {string} sessionId
    */
   resumedIn(sessionId) {
-    if (this.inSubsession && sessionId !== this.subsessionId) this.apply('subsession-moved', {});
+    if (sessionId === this.subsessionId && this.inSubsession) return;
+    const room = this.subsessions.find((r) => r.subsessionId === sessionId);
+    if (room) this.apply('subsession-moved', room);
+    else if (this.inSubsession) this.apply('subsession-moved', {});
   }
 }

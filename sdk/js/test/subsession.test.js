@@ -180,12 +180,20 @@ test('the user status: invited, joining, in room, leaving, main session, initial
   state.apply('subsession-invite-to-join', eventPayload('subsession-invite-to-join'));
   state.apply('subsession-state', { ...s, status: 4, timeLeft: undefined });
   assert.deepEqual(sub.getCurrentSubsession(), { userStatus: 'main session', subsessionName: '', subsessionId: '' });
-  // A resume into the main session (the rooms were lost with their node) ends the room.
+  // A resume lands where the server has us now: the same room, another (moved while away),
+  // or the main session (also when the rooms were lost with their node).
+  state.apply('subsession-state', { ...s, timeLeft: undefined });
   state.apply('subsession-moved', eventPayload('subsession-moved'));
   state.resumedIn('s-9f2c~1');
-  assert.equal(sub.getUserStatus(), 'in room', 'resumed into the same room');
+  assert.deepEqual(sub.getCurrentSubsession(), { userStatus: 'in room', subsessionName: 'Design', subsessionId: 's-9f2c~1' });
+  state.resumedIn('s-9f2c~2');
+  assert.deepEqual(sub.getCurrentSubsession(), { userStatus: 'in room', subsessionName: 'Review', subsessionId: 's-9f2c~2' });
   state.resumedIn('s-9f2c');
-  assert.equal(sub.getUserStatus(), 'main session');
+  assert.deepEqual(sub.getCurrentSubsession(), { userStatus: 'main session', subsessionName: '', subsessionId: '' });
+  state.resumedIn('s-9f2c~1');
+  assert.equal(sub.getUserStatus(), 'in room', 'moved into a room while away');
+  state.resumedIn('s-9f2c~1');
+  assert.equal(sub.getUserStatus(), 'in room');
   // Outside a session: back to nothing.
   state.reset();
   assert.deepEqual(sub.getCurrentSubsession(), { userStatus: 'initial', subsessionName: '', subsessionId: '' });

@@ -77,6 +77,24 @@ const framesIn = (p) => p.evaluate(async () => {
   return n;
 });
 
+/** Each page attaches the other's camera: it plays, and the other's audio is decoded. */
+async function seeAndHear(pairs) {
+  for (const [p, other] of pairs) {
+    await p.evaluate(async (other) => {
+      const el = await window.client.getMediaStream().attachVideo(other, 1);
+      el.id = 'remote';
+      document.body.appendChild(el);
+    }, other);
+  }
+  for (const [p, other] of pairs) {
+    await waitFor(p, () => document.getElementById('remote').videoWidth > 0, undefined, 30000);
+    await waitFor(p, async (id) => {
+      const s = await window.client.getMediaStream()._stats('audio');
+      return s.decode.some((d) => d.userId === id && d.packets > 20);
+    }, other, 20000);
+  }
+}
+
 test('Firefox: two pages join, send audio and video through the SFU and play each other', { skip }, async () => {
   const t = topic('ff');
   const a = await firefoxPage(), b = await firefoxPage();
@@ -131,20 +149,7 @@ test('mixed session: a Chromium page and a Firefox page see and hear each other'
       assert.equal(await call(p, (c) => c.getMediaStream().startVideo()), '');
       assert.equal(await call(p, (c) => c.getMediaStream().startAudio()), '');
     }
-    for (const [p, other] of [[ch, fid], [ff, cid]]) {
-      await p.evaluate(async (other) => {
-        const el = await window.client.getMediaStream().attachVideo(other, 1);
-        el.id = 'remote';
-        document.body.appendChild(el);
-      }, other);
-    }
-    for (const [p, other] of [[ch, fid], [ff, cid]]) {
-      await waitFor(p, () => document.getElementById('remote').videoWidth > 0, undefined, 30000);
-      await waitFor(p, async (id) => {
-        const s = await window.client.getMediaStream()._stats('audio');
-        return s.decode.some((d) => d.userId === id && d.packets > 20);
-      }, other, 20000);
-    }
+    await seeAndHear([[ch, fid], [ff, cid]]);
   } finally {
     await ch.context().close().catch(() => {});
     await ff.browser().close().catch(() => {});
@@ -174,20 +179,7 @@ test('breakout room across browsers: a Firefox guest moved into a room sees a Ch
       await waitFor(p, () => window.client.getAllUser().length === 2, undefined, 15000);
     }
     assert.equal(await call(ff, (c) => c.getSubsessionClient().getUserStatus()), 'in room');
-    for (const [p, other] of [[ch, fid], [ff, cid]]) {
-      await p.evaluate(async (other) => {
-        const el = await window.client.getMediaStream().attachVideo(other, 1);
-        el.id = 'remote';
-        document.body.appendChild(el);
-      }, other);
-    }
-    for (const [p, other] of [[ch, fid], [ff, cid]]) {
-      await waitFor(p, () => document.getElementById('remote').videoWidth > 0, undefined, 30000);
-      await waitFor(p, async (id) => {
-        const s = await window.client.getMediaStream()._stats('audio');
-        return s.decode.some((d) => d.userId === id && d.packets > 20);
-      }, other, 20000);
-    }
+    await seeAndHear([[ch, fid], [ff, cid]]);
     // Firefox goes back to the main session by itself, where the host is.
     assert.equal(await call(ff, (c) => c.getSubsessionClient().leaveSubsession()), '');
     await waitFor(ff, () => window.client.getAllUser().length === 2 && window.client.getSubsessionClient().getUserStatus() === 'main session', undefined, 15000);

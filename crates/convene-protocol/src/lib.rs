@@ -25,6 +25,7 @@ mod ids;
 mod join;
 mod limits;
 mod live;
+mod number;
 mod participant;
 pub mod probe;
 mod recording;

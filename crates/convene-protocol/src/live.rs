@@ -29,29 +29,12 @@ impl LiveStreamStatus {
     }
 }
 
-impl TryFrom<u8> for LiveStreamStatus {
-    type Error = String;
-    fn try_from(v: u8) -> Result<Self, String> {
-        match v {
-            0 => Ok(LiveStreamStatus::Ended),
-            1 => Ok(LiveStreamStatus::InProgress),
-            2 => Ok(LiveStreamStatus::Connecting),
-            3 => Ok(LiveStreamStatus::Timeout),
-            _ => Err(format!("unknown live stream status {v}")),
-        }
-    }
-}
-
-impl From<LiveStreamStatus> for u8 {
-    fn from(s: LiveStreamStatus) -> u8 {
-        match s {
-            LiveStreamStatus::Ended => 0,
-            LiveStreamStatus::InProgress => 1,
-            LiveStreamStatus::Connecting => 2,
-            LiveStreamStatus::Timeout => 3,
-        }
-    }
-}
+crate::number::wire_number!(LiveStreamStatus, "live stream status", {
+    Ended = 0,
+    InProgress = 1,
+    Connecting = 2,
+    Timeout = 3,
+});
 
 /// `liveStream.startLiveStream` parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -557,27 +557,11 @@ pub enum ChatPrivilege {
     EveryonePublicly,
 }
 
-impl TryFrom<u8> for ChatPrivilege {
-    type Error = String;
-    fn try_from(v: u8) -> Result<Self, String> {
-        match v {
-            1 => Ok(ChatPrivilege::All),
-            4 => Ok(ChatPrivilege::NoOne),
-            5 => Ok(ChatPrivilege::EveryonePublicly),
-            _ => Err(format!("unknown chat privilege {v}")),
-        }
-    }
-}
-
-impl From<ChatPrivilege> for u8 {
-    fn from(p: ChatPrivilege) -> u8 {
-        match p {
-            ChatPrivilege::All => 1,
-            ChatPrivilege::NoOne => 4,
-            ChatPrivilege::EveryonePublicly => 5,
-        }
-    }
-}
+crate::number::wire_number!(ChatPrivilege, "chat privilege", {
+    All = 1,
+    NoOne = 4,
+    EveryonePublicly = 5,
+});
 
 /// Share privilege (`SharePrivilege`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -591,27 +575,11 @@ pub enum SharePrivilege {
     MultipleShare,
 }
 
-impl TryFrom<u8> for SharePrivilege {
-    type Error = String;
-    fn try_from(v: u8) -> Result<Self, String> {
-        match v {
-            0 => Ok(SharePrivilege::Unlocked),
-            1 => Ok(SharePrivilege::Locked),
-            3 => Ok(SharePrivilege::MultipleShare),
-            _ => Err(format!("unknown share privilege {v}")),
-        }
-    }
-}
-
-impl From<SharePrivilege> for u8 {
-    fn from(p: SharePrivilege) -> u8 {
-        match p {
-            SharePrivilege::Unlocked => 0,
-            SharePrivilege::Locked => 1,
-            SharePrivilege::MultipleShare => 3,
-        }
-    }
-}
+crate::number::wire_number!(SharePrivilege, "share privilege", {
+    Unlocked = 0,
+    Locked = 1,
+    MultipleShare = 3,
+});
 
 /// The one reply to a [`Request`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

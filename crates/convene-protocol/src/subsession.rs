@@ -29,29 +29,12 @@ pub enum SubsessionStatus {
     Closed,
 }
 
-impl TryFrom<u8> for SubsessionStatus {
-    type Error = String;
-    fn try_from(v: u8) -> Result<Self, String> {
-        match v {
-            1 => Ok(SubsessionStatus::NotStarted),
-            2 => Ok(SubsessionStatus::InProgress),
-            3 => Ok(SubsessionStatus::Closing),
-            4 => Ok(SubsessionStatus::Closed),
-            _ => Err(format!("unknown subsession status {v}")),
-        }
-    }
-}
-
-impl From<SubsessionStatus> for u8 {
-    fn from(s: SubsessionStatus) -> u8 {
-        match s {
-            SubsessionStatus::NotStarted => 1,
-            SubsessionStatus::InProgress => 2,
-            SubsessionStatus::Closing => 3,
-            SubsessionStatus::Closed => 4,
-        }
-    }
-}
+crate::number::wire_number!(SubsessionStatus, "subsession status", {
+    NotStarted = 1,
+    InProgress = 2,
+    Closing = 3,
+    Closed = 4,
+});
 
 /// How `createSubsessions` fills the rooms (`SubsessionAllocationPattern`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -64,25 +47,10 @@ pub enum AllocationPattern {
     Manually,
 }
 
-impl TryFrom<u8> for AllocationPattern {
-    type Error = String;
-    fn try_from(v: u8) -> Result<Self, String> {
-        match v {
-            1 => Ok(AllocationPattern::Automatically),
-            2 => Ok(AllocationPattern::Manually),
-            _ => Err(format!("unknown allocation pattern {v}")),
-        }
-    }
-}
-
-impl From<AllocationPattern> for u8 {
-    fn from(p: AllocationPattern) -> u8 {
-        match p {
-            AllocationPattern::Automatically => 1,
-            AllocationPattern::Manually => 2,
-        }
-    }
-}
+crate::number::wire_number!(AllocationPattern, "allocation pattern", {
+    Automatically = 1,
+    Manually = 2,
+});
 
 /// `createSubsessions`' `data`: a count, one name, or names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -311,26 +279,9 @@ pub enum HelpResponse {
     AlreadyInRoom,
 }
 
-impl TryFrom<u8> for HelpResponse {
-    type Error = String;
-    fn try_from(v: u8) -> Result<Self, String> {
-        match v {
-            0 => Ok(HelpResponse::Received),
-            1 => Ok(HelpResponse::Busy),
-            2 => Ok(HelpResponse::Ignore),
-            3 => Ok(HelpResponse::AlreadyInRoom),
-            _ => Err(format!("unknown help response {v}")),
-        }
-    }
-}
-
-impl From<HelpResponse> for u8 {
-    fn from(r: HelpResponse) -> u8 {
-        match r {
-            HelpResponse::Received => 0,
-            HelpResponse::Busy => 1,
-            HelpResponse::Ignore => 2,
-            HelpResponse::AlreadyInRoom => 3,
-        }
-    }
-}
+crate::number::wire_number!(HelpResponse, "help response", {
+    Received = 0,
+    Busy = 1,
+    Ignore = 2,
+    AlreadyInRoom = 3,
+});

@@ -3,6 +3,7 @@
 
 use crate::core::Core;
 use crate::info::SessionInfo;
+use crate::input::ConnId;
 use crate::output::MediaAction;
 use crate::rooms::{Room, RoomUsers};
 use crate::session::Session;
@@ -50,6 +51,14 @@ impl Core {
         self.group_sessions(main)
             .find(|s| s.users.contains_key(&uid))
             .map(|s| s.id.clone())
+    }
+
+    /// The live connections of every room (`rooms_only`: of the subsessions alone).
+    pub(crate) fn group_conns(&self, main: &SessionId, rooms_only: bool) -> Vec<ConnId> {
+        self.group_sessions(main)
+            .skip(usize::from(rooms_only))
+            .flat_map(|s| s.conns_except(None))
+            .collect()
     }
 
     /// Everyone in every room, the egress worker included.
@@ -317,7 +326,7 @@ impl Core {
     }
 
     /// After a join or resume on `conn`: the rooms' state, if the session has rooms.
-    pub(crate) fn tell_rooms(&mut self, now: Instant, conn: crate::input::ConnId) {
+    pub(crate) fn tell_rooms(&mut self, now: Instant, conn: ConnId) {
         let Some((sid, uid)) = self.conns.get(&conn).cloned() else {
             return;
         };

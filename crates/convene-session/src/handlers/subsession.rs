@@ -482,12 +482,7 @@ impl Core {
                 format!("rate limit: at most {rate} messages per second"),
             ));
         }
-        let to: Vec<_> = self
-            .group(main)
-            .iter()
-            .skip(1)
-            .flat_map(|id| self.sessions[id].conns_except(None))
-            .collect();
+        let to = self.group_conns(main, true);
         self.send(to, Event::SubsessionBroadcastMessage { message: content });
         Ok(())
     }
@@ -499,11 +494,7 @@ impl Core {
         m.rooms.status = SubsessionStatus::Closing;
         m.rooms.timer_end = None;
         let wait = m.rooms.options.wait_seconds;
-        let to: Vec<_> = self
-            .group(main)
-            .iter()
-            .flat_map(|id| self.sessions[id].conns_except(None))
-            .collect();
+        let to = self.group_conns(main, false);
         self.send(to, Event::ClosingSubsessionCountdown { countdown: wait });
         if wait == 0 {
             self.close_rooms(now, main);
@@ -547,11 +538,7 @@ impl Core {
         } else if m.rooms.timer_end == Some(at) {
             m.rooms.timer_end = None;
             let auto_close = m.rooms.options.is_timer_auto_enabled;
-            let to: Vec<_> = self
-                .group(main)
-                .iter()
-                .flat_map(|id| self.sessions[id].conns_except(None))
-                .collect();
+            let to = self.group_conns(main, false);
             self.send(to, Event::SubsessionTimeUp {});
             if auto_close {
                 self.begin_closing(now, main);

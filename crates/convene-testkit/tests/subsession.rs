@@ -68,6 +68,16 @@ fn assigned(rooms: &[Subsession], users: &[&[UserId]]) -> Vec<Subsession> {
         .collect()
 }
 
+/// The host opens `rooms` with `users[i]` assigned to room i.
+async fn open(h: &Peer, rooms: &[Subsession], users: &[&[UserId]], options: SubsessionOptions) {
+    assert_ok(
+        h.client
+            .open_subsessions(assigned(rooms, users), options)
+            .await,
+        "open",
+    );
+}
+
 fn auto_join(wait_seconds: u32) -> SubsessionOptions {
     SubsessionOptions {
         is_auto_join_subsession: true,
@@ -151,12 +161,7 @@ async fn rooms_scope_users_and_chat_and_everyone_comes_back_when_they_close() {
     );
 
     // Open with auto-join: A into room 1, B into room 2.
-    assert_ok(
-        h.client
-            .open_subsessions(assigned(&rooms, &[&[a.id], &[b.id]]), auto_join(1))
-            .await,
-        "open",
-    );
+    open(&h, &rooms, &[&[a.id], &[b.id]], auto_join(1)).await;
     for p in [&mut a, &mut b] {
         let (reason, events) = moved(p).await;
         // Auto-join: the protocol's MoveReason says "join breakout room" (or auto-joined);
@@ -331,12 +336,7 @@ async fn leaving_a_room_is_refused_when_back_to_main_is_disabled() {
         is_back_to_main_session_enabled: false,
         ..auto_join(0)
     };
-    assert_ok(
-        h.client
-            .open_subsessions(assigned(&rooms, &[&[a.id], &[]]), options)
-            .await,
-        "open",
-    );
+    open(&h, &rooms, &[&[a.id], &[]], options).await;
     moved(&mut a).await;
     assert_code(
         a.client.leave_subsession().await,
@@ -382,12 +382,7 @@ async fn invitations_assignments_help_and_the_rules_of_rooms() {
         is_auto_join_subsession: false,
         ..auto_join(0)
     };
-    assert_ok(
-        h.client
-            .open_subsessions(assigned(&rooms, &[&[a.id], &[]]), options)
-            .await,
-        "open",
-    );
+    open(&h, &rooms, &[&[a.id], &[]], options).await;
     assert_ok(
         h.client.assign_user_to_subsession(b.id, &r2).await,
         "assign B",
@@ -483,12 +478,7 @@ async fn a_guest_dropped_in_a_room_resumes_into_that_room() {
     } = trio("subsession-drop").await;
     let rooms = two_rooms(&h).await;
     let r1 = rooms[0].subsession_id.clone();
-    assert_ok(
-        h.client
-            .open_subsessions(assigned(&rooms, &[&[a.id, b.id], &[]]), auto_join(0))
-            .await,
-        "open",
-    );
+    open(&h, &rooms, &[&[a.id, b.id], &[]], auto_join(0)).await;
     moved(&mut a).await;
     moved(&mut b).await;
     let bc = &b.client;
@@ -572,12 +562,7 @@ async fn cameras_flow_in_a_room_after_the_move_and_again_back_in_the_main_sessio
     camera_frames(&b_media, h.id, 5, "H in the main session").await;
 
     let rooms = two_rooms(&h).await;
-    assert_ok(
-        h.client
-            .open_subsessions(assigned(&rooms, &[&[a.id, b.id], &[]]), auto_join(0))
-            .await,
-        "open",
-    );
+    open(&h, &rooms, &[&[a.id, b.id], &[]], auto_join(0)).await;
     moved(&mut a).await;
     moved(&mut b).await;
     // The move restarted A's camera in the room; B, there too, receives it.
@@ -636,12 +621,7 @@ async fn the_bot_is_invited_joins_a_room_and_answers_the_getters() {
         is_auto_join_subsession: false,
         ..auto_join(0)
     };
-    assert_ok(
-        h.client
-            .open_subsessions(assigned(&rooms, &[&[bot_id], &[]]), options)
-            .await,
-        "open",
-    );
+    open(&h, &rooms, &[&[bot_id], &[]], options).await;
     let invite = bot
         .until("the invitation", |v| {
             v["event"] == "subsession-invite-to-join"
@@ -724,12 +704,7 @@ async fn a_timer_that_closes_the_rooms_by_itself() {
         is_timer_auto_enabled: true,
         ..auto_join(0)
     };
-    assert_ok(
-        h.client
-            .open_subsessions(assigned(&rooms, &[&[a.id], &[]]), options)
-            .await,
-        "open with a 2 s timer",
-    );
+    open(&h, &rooms, &[&[a.id], &[]], options).await;
     moved(&mut a).await;
     // The SDK counts the timer down each second from the state's timeLeft.
     a.wait_for(|e| matches!(e, ClientEvent::SubsessionCountdown { countdown: 1 }))

@@ -37,6 +37,12 @@ export interface Participant {
   /** In audio to listen only (`startAudio({speakerOnly: true})`), without a microphone. */
   isSpeakerOnly: boolean;
   avatar?: string;
+  /** Always false: a share cannot be paused. */
+  sharerPause: boolean;
+  /** Always false: no individual recording. */
+  isAllowIndividualRecording: boolean;
+  /** A camera is known to be connected: true once the user's video has been on. */
+  isVideoConnect: boolean;
 }
 /** Payload item of `user-added`, `user-updated`, `user-removed`: `userId` plus what changed. */
 export type ParticipantPropertiesPayload = { userId: number } & Partial<Participant>;
@@ -185,8 +191,8 @@ export interface VideoClient {
 export interface ChatClient extends ChatFileTransfer {
   send(text: string, userId: number): Promise<ChatMessage>;
   sendToAll(text: string): Promise<ChatMessage>;
-  /** The messages seen while present, from the server. */
-  getHistory(): Promise<ChatMessage[]>;
+  /** The messages this user saw in its room since it came in (sent and received). */
+  getHistory(): ChatMessage[];
   setPrivilege(privilege: ChatPrivilege): ExecutedResult;
   getPrivilege(): ChatPrivilege;
   getReceivers(): { userId: number; displayName: string; isHost: boolean; isManager: boolean }[];
@@ -446,6 +452,27 @@ export interface LocalVideoTrack {
   start(element?: HTMLVideoElement | VideoPlayer): Promise<void>;
   stop(): Promise<void>;
   switchCamera(deviceId: string): Promise<void>;
+  /** Virtual backgrounds are not provided: rejects with 5100. */
+  updateVirtualBackground(imageUrl?: string, cropped?: boolean): NotSupported;
+}
+
+export interface TestSpeakerOption {
+  speakerId?: string;
+  sampleAudioUrl?: string;
+  onAnalyseFrequency?: (averageFrequency: number) => void;
+}
+
+export interface TestMicrophoneOption {
+  microphoneId?: string;
+  speakerId?: string;
+  recordAndPlay?: boolean;
+  /** Seconds (default 5). */
+  maxRecordDuration?: number;
+  onAnalyseFrequency?: (averageFrequency: number) => void;
+  onStartRecording?: () => void;
+  onStopRecording?: () => void;
+  onStartPlayRecording?: () => void;
+  onStopPlayRecording?: () => void;
 }
 
 export interface LocalAudioTrack {
@@ -454,7 +481,8 @@ export interface LocalAudioTrack {
   unmute(): Promise<void>;
   stop(): Promise<void>;
   getCurrentVolume(): number;
-  testSpeaker(): { stop(): void; destroy(): void };
+  testSpeaker(options?: TestSpeakerOption): { stop(): void; destroy(): void };
+  testMicrophone(options?: TestMicrophoneOption): { stop(): void; stopRecording(): void; destroy(): void };
 }
 
 // ---- features Convene does not provide (src/unsupported.js; docs/compat.md) ----------------

@@ -289,3 +289,31 @@ test('statistics subscriptions: *-statistic-data-change events with the referenc
   await new Promise((r) => setTimeout(r, 2500));
   assert.equal(await a.evaluate(() => window.qos.length), 0);
 });
+
+test('pre-join tracks: testMicrophone hears the microphone, records and plays it back; testSpeaker plays; no virtual background', async () => {
+  const a = await page();
+  const mic = await a.evaluate(() => new Promise((resolve) => {
+    const seen = { levels: [], steps: [] };
+    const track = window.ZV.createLocalAudioTrack();
+    const test = track.testMicrophone({
+      recordAndPlay: true,
+      maxRecordDuration: 1,
+      onAnalyseFrequency: (f) => seen.levels.push(f),
+      onStartRecording: () => seen.steps.push('record'),
+      onStopRecording: () => seen.steps.push('recorded'),
+      onStartPlayRecording: () => seen.steps.push('play'),
+      onStopPlayRecording: () => { seen.steps.push('played'); test.destroy(); resolve(seen); },
+    });
+    setTimeout(() => { test.destroy(); resolve(seen); }, 8000);
+  }));
+  assert.deepEqual(mic.steps, ['record', 'recorded', 'play', 'played']);
+  assert.ok(mic.levels.some((f) => f > 0), `the fake microphone is heard: ${mic.levels.slice(0, 5)}`);
+  const speaker = await a.evaluate(() => new Promise((resolve) => {
+    const levels = [];
+    const t = window.ZV.createLocalAudioTrack().testSpeaker({ onAnalyseFrequency: (f) => levels.push(f) });
+    setTimeout(() => { t.stop(); resolve(levels); }, 700);
+  }));
+  assert.ok(speaker.some((f) => f > 0), 'the tone is played');
+  const vb = await a.evaluate(() => window.ZV.createLocalVideoTrack().updateVirtualBackground('x.png').catch((e) => e));
+  assert.equal(vb.errorCode, 5100);
+});

@@ -42,7 +42,8 @@ test('two users join and see each other; session info; roles', async () => {
   const bobId = added.find((u) => u.displayName === 'Bob').userId;
   // The wire leaves default fields out; the app gets every one.
   const { userId: _id, ...bob } = added.find((u) => u.displayName === 'Bob');
-  assert.deepEqual(bob, { displayName: 'Bob', audio: '', bVideoOn: false, sharerOn: false, isHost: false, isManager: false, isInFailover: false, isSpeakerOnly: false });
+  assert.deepEqual(bob, { displayName: 'Bob', audio: '', bVideoOn: false, sharerOn: false, isHost: false, isManager: false, isInFailover: false, isSpeakerOnly: false,
+    sharerPause: false, isAllowIndividualRecording: false, isVideoConnect: false });
   // The list is updated before the event reaches listeners.
   const ia = await call(a, (c) => ({ all: c.getAllUser(), me: c.getCurrentUserInfo(), info: c.getSessionInfo(), host: c.getSessionHost(), isHost: c.isHost(), isOrig: c.isOriginalHost(), isMgr: c.isManager() }));
   assert.equal(ia.all.length, 2);
@@ -178,12 +179,16 @@ test('chat: public and private messages, privacy between three users, privilege'
   assert.deepEqual(cMsgs, ['hello all', 'marker']);
   assert.deepEqual((await call(c, (cl) => cl.getChatClient().getHistory())).map((m) => m.message), ['hello all', 'marker']);
   assert.deepEqual((await call(b, (cl) => cl.getChatClient().getHistory())).map((m) => m.message), ['hello all', 'secret for A', 'marker']);
-  // A history of tens of kilobytes: the server writes it as WebSocket fragments, which
-  // Chromium must put back together (multi-byte characters cut at fragment ends included).
   const long = (i) => `${i}` + 'é€'.repeat(1900);
   for (const i of [1, 2, 3, 4]) await call(a, (cl, m) => cl.getChatClient().sendToAll(m), long(i));
+  await waitEvent(c, 'chat-on-message', (m) => m.message.startsWith('4é'));
   const hist = (await call(c, (cl) => cl.getChatClient().getHistory())).map((m) => m.message);
   assert.deepEqual(hist, ['hello all', 'marker', long(1), long(2), long(3), long(4)]);
+  // The server's copy, which the SDK re-reads after a failover, is the same: tens of
+  // kilobytes the server writes as WebSocket fragments, which Chromium must put back together
+  // (multi-byte characters cut at fragment ends included).
+  const served = (await call(c, (cl) => cl._request('chat.getHistory'))).map((m) => m.message);
+  assert.deepEqual(served, hist);
   // Errors.
   assert.equal((await call(b, (cl) => cl.getChatClient().sendToAll(''))).thrown.errorCode, 7000);
   assert.equal((await call(b, (cl) => cl.getChatClient().send('x', 424242))).thrown.errorCode, 7001);

@@ -22,6 +22,7 @@ const SDK_MODULES: &[(&str, &str)] = sdk_modules!(
     "client.js",
     "codec.js",
     "command.js",
+    "device-test.js",
     "emitter.js",
     "endpoint.js",
     "enums.js",

@@ -454,8 +454,9 @@ export function renderMarkdown(r) {
   L.push(`Events: Convene emits ${ev} of the ${r.events.length} events the reference's \`on\` lists (below).`, '');
   L.push('## What the type check does not cover', '');
   L.push('- The types each function differs by, beyond the reason given: the check stops at the function.');
-  L.push('- `LocalVideoTrack` and `LocalAudioTrack` (from `createLocalVideoTrack` / `createLocalAudioTrack`): Convene\'s');
-  L.push('  have no `updateVirtualBackground` and no `testMicrophone`; these are not in any family above.');
+  L.push('- `LocalVideoTrack` and `LocalAudioTrack` (from `createLocalVideoTrack` / `createLocalAudioTrack`) are');
+  L.push('  in no family above: their `updateVirtualBackground` is unsupported (5100), their `testSpeaker` and');
+  L.push('  `testMicrophone` are implemented (`device-test.js`).');
   L.push('- Events: `on` / `off` are checked as functions; each emitted event\'s payload is compared and');
   L.push('  marked in [Events](#events), but a payload that differs does not fail the check.');
   L.push('- Type-only exports that Convene does not declare (listed below): code that imports them does not');

@@ -1,4 +1,5 @@
-// `client.getChatClient()`: chat to everyone or one user; the history comes from the server.
+// `client.getChatClient()`: chat to everyone or one user, and the history of what this user
+// saw (kept as it comes, refreshed from the server after a failover).
 import { addUnsupported } from './unsupported.js';
 import { CHAT_PRIVILEGE } from './protocol.gen.js';
 
@@ -10,15 +11,23 @@ export class ChatClient {
   constructor(client) { this._c = client; }
 
   /** @param {string} text @param {number} userId @returns {Promise<ChatMessage>} */
-  send(text, userId) { return this._c._ask('chat.send', { text: String(text ?? ''), userId }); }
+  send(text, userId) { return this._sent(this._c._ask('chat.send', { text: String(text ?? ''), userId })); }
   /** @param {string} text @returns {Promise<ChatMessage>} */
-  sendToAll(text) { return this._c._ask('chat.sendToAll', { text: String(text ?? '') }); }
+  sendToAll(text) { return this._sent(this._c._ask('chat.sendToAll', { text: String(text ?? '') })); }
   /**
-   * The messages this user saw while present, oldest first, as the server kept them (the
-   * same list the Rust SDK gets). Asking the server makes this asynchronous.
-   * @returns {Promise<ChatMessage[]>}
+   * The messages this user saw in this room since it came in, oldest first: those it
+   * received and those it sent (the server's `chat.getHistory` list, which the SDK re-reads
+   * after a failover). Synchronous, as the reference's.
+   * @returns {ChatMessage[]}
    */
-  getHistory() { return this._c._ask('chat.getHistory'); }
+  getHistory() { const s = this._c._session; return s ? [...s.chat] : []; }
+
+  /** @param {Promise<ChatMessage>} reply @returns {Promise<ChatMessage>} */
+  async _sent(reply) {
+    const m = await reply;
+    if (this._c._session) this._c._session.recordChat(m);
+    return m;
+  }
   /** @param {1|4|5} privilege `ChatPrivilege` @returns {Promise<''>} */
   async setPrivilege(privilege) {
     await this._c._call('chat.setPrivilege', { privilege });

@@ -598,6 +598,7 @@ export class VideoClient extends Emitter {
     const moved = url !== this._lostUrl || result.sessionId !== s.sessionId;
     this._sessionUrl = url;
     this._session = new SessionState(result);
+    this._refreshChat(s);
     this._subsessions.resumedIn(this._session.sessionId);
     this._phase = 'joined';
     this._startPing();
@@ -605,6 +606,19 @@ export class VideoClient extends Emitter {
     this._emit('connection-change', { state: 'Connected' });
     this._flushEarly();
     if (this._stream) this._stream._afterResume(was, moved).catch(() => {});
+  }
+
+  /**
+   * After a resume: the chat seen before, then the server's history, which also has what
+   * came while we were away.
+   * @param {SessionState} was
+   */
+  _refreshChat(was) {
+    const now = this._session;
+    if (now.sessionId === was.sessionId) now.chat = was.chat;
+    this._request('chat.getHistory').then((list) => {
+      if (this._session === now && Array.isArray(list)) now.chat = list;
+    }).catch(() => {});
   }
 
   /** @param {string} reason */

@@ -22,7 +22,6 @@
 // - `init` options: `webEndpoint` (host[:port], http(s):// or ws(s):// URL; default: this
 //   page's origin), `stayAwake` (Screen Wake Lock while joined), `leaveOnPageUnload` (send
 //   `leave` on `pagehide`, so no failover), `patchJsMedia` (accepted; nothing to patch).
-// - `getChatClient().getHistory()` asks the server, so it returns a promise of the list.
 // - Features Convene does not provide (whiteboard, live transcription, virtual background,
 //   remote control, ...: unsupported.js) keep every name: their calls reject with
 //   `FeatureNotSupported` (5100), their `is*` / `isSupport*` / `can*` answer false. The logger

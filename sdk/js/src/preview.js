@@ -1,5 +1,6 @@
 // Before join: device lists and the camera / microphone preview tracks.
-import { captureFailure } from './errors.js';
+import { captureFailure, featureNotSupported } from './errors.js';
+import { testMicrophone, testSpeaker } from './device-test.js';
 
 // The page's media devices as last enumerated. The stream's `getMicList`, `getCameraList` and
 // `getSpeakerList` answer from it synchronously, as the reference's do; it is refreshed by
@@ -74,6 +75,13 @@ export class LocalVideoTrack {
     this._track = null;
     if (this._el) this._el.srcObject = null;
   }
+  /**
+   * Virtual backgrounds are not provided: rejects with the typed failure (5100).
+   * @returns {Promise<never>}
+   */
+  async updateVirtualBackground() {
+    throw featureNotSupported('virtual background', 'LocalVideoTrack.updateVirtualBackground');
+  }
   /** @param {string} deviceId */
   async switchCamera(deviceId) {
     const el = this._el;
@@ -121,15 +129,15 @@ export class LocalAudioTrack {
     for (const x of buf) sum += x * x;
     return Math.min(1, Math.sqrt(sum / buf.length) * 4);
   }
-  /** Plays a short tone on the speaker. */
-  testSpeaker() {
-    const ctx = new AudioContext();
-    const osc = ctx.createOscillator();
-    osc.connect(ctx.destination);
-    osc.start();
-    const stop = () => { try { osc.stop(); ctx.close(); } catch (_) { /* ignore */ } };
-    setTimeout(stop, 3000);
-    return { stop, destroy: stop };
-  }
+  /**
+   * A tone (or `sampleAudioUrl`) on the speaker (`device-test.js`).
+   * @param {Parameters<typeof testSpeaker>[0]} [options]
+   */
+  testSpeaker(options) { return testSpeaker(options); }
+  /**
+   * The microphone's level, and with `recordAndPlay` a recording played back
+   * (`device-test.js`); the track's own microphone unless `microphoneId`.
+   * @param {import('./device-test.js').MicrophoneTestOptions} [options]
+   */
+  testMicrophone(options = {}) { return testMicrophone({ microphoneId: this._deviceId, ...options }); }
 }
-

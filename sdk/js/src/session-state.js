@@ -21,8 +21,19 @@ export const clone = (o) => (o === undefined ? undefined : JSON.parse(JSON.strin
  */
 export const participant = (u) => ({
   audio: '', bVideoOn: false, sharerOn: false, isHost: false, isManager: false, isInFailover: false,
-  isSpeakerOnly: false, ...u,
+  isSpeakerOnly: false, ...u, ...derived(u),
 });
+
+/**
+ * The reference's fields Convene derives: a share cannot be paused (`sharerPause`), there is
+ * no individual recording (`isAllowIndividualRecording`), and a camera is known to be
+ * connected while it sends (`isVideoConnect`).
+ * @param {Partial<Participant>} u
+ */
+const derived = (u) => ({ sharerPause: false, isAllowIndividualRecording: false, isVideoConnect: !!u.bVideoOn });
+
+/** Chat messages kept for `getHistory()`, as many as the server keeps by default. */
+const CHAT_KEPT = 1000;
 
 export class SessionState {
   /** @param {JoinResult} r */
@@ -45,6 +56,19 @@ export class SessionState {
     this.liveStream = r.liveStream || 0;
     /** The server can record and stream. */
     this.canRecord = !!r.canRecord;
+    /**
+     * The chat messages this user saw in this room since it came in, oldest first: what the
+     * server's `chat.getHistory` answers, kept as they come so that `getHistory()` is sync.
+     * @type {import('./types.js').ChatMessage[]}
+     */
+    this.chat = [];
+  }
+
+  /** A chat message seen (received, or sent by us). @param {import('./types.js').ChatMessage} m */
+  recordChat(m) {
+    if (!m || this.chat.some((c) => c.id === m.id)) return;
+    this.chat.push(m);
+    if (this.chat.length > CHAT_KEPT) this.chat.shift();
   }
 
   /** Ourselves. @returns {Participant|undefined} */
@@ -72,6 +96,7 @@ export class SessionState {
           const u = this.users.get(d.userId);
           if (!u) continue;
           Object.assign(u, d);
+          if (d.bVideoOn) u.isVideoConnect = true;
           if (d.audio === '') {
             delete u.muted;
             u.isSpeakerOnly = false;
@@ -92,6 +117,9 @@ export class SessionState {
         break;
       case 'live-stream-status':
         this.liveStream = payload;
+        break;
+      case 'chat-on-message':
+        this.recordChat(payload);
         break;
       default:
         break;

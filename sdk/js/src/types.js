@@ -5,7 +5,8 @@
 /**
  * @typedef {{userId: number, displayName: string, audio: ''|'computer', muted?: boolean,
  *   bVideoOn: boolean, sharerOn: boolean, isHost: boolean, isManager: boolean,
- *   userIdentity?: string, isInFailover: boolean, isSpeakerOnly: boolean, avatar?: string}} Participant
+ *   userIdentity?: string, isInFailover: boolean, isSpeakerOnly: boolean, avatar?: string,
+ *   sharerPause: boolean, isAllowIndividualRecording: boolean, isVideoConnect: boolean}} Participant
  */
 /** @typedef {{userId: number} & Partial<Participant>} ParticipantUpdate */
 /**

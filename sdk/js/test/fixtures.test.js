@@ -72,12 +72,30 @@ test('participants from the wire get every field: left-out ones take their defau
   assert.deepEqual(state.users.get(2), {
     userId: 2, displayName: 'Bea', audio: '', bVideoOn: false, sharerOn: false,
     isHost: false, isManager: true, isInFailover: false, isSpeakerOnly: false,
+    sharerPause: false, isAllowIndividualRecording: false, isVideoConnect: false,
   });
   assert.equal(state.users.get(1).audio, 'computer');
+  assert.equal(state.users.get(1).isVideoConnect, true, 'its video is on: a camera is connected');
   assert.equal(state.users.get(1).isManager, false);
   const added = decodeServerMessage(readFileSync(`${FIXTURES}server/event.user-added.json`, 'utf8'));
   state.apply('user-added', added.payload);
   assert.equal(state.users.get(3).isInFailover, true);
   assert.equal(state.users.get(3).bVideoOn, false);
   assert.equal(state.users.get(3).audio, '');
+});
+
+test('the chat history is kept as messages come, once each, and follows the room', () => {
+  const join = decodeServerMessage(readFileSync(`${FIXTURES}server/reply.join.json`, 'utf8'));
+  const state = new SessionState(join.result);
+  const msg = decodeServerMessage(readFileSync(`${FIXTURES}server/event.chat-on-message.json`, 'utf8'));
+  state.apply('chat-on-message', msg.payload);
+  state.apply('chat-on-message', msg.payload);
+  state.recordChat({ ...msg.payload, id: 'mine', message: 'sent by us' });
+  assert.deepEqual(state.chat.map((m) => m.message), [msg.payload.message, 'sent by us']);
+  // A video turned on says a camera is connected, and it stays so.
+  state.apply('user-updated', [{ userId: 2, bVideoOn: true }]);
+  state.apply('user-updated', [{ userId: 2, bVideoOn: false }]);
+  assert.equal(state.users.get(2).isVideoConnect, true);
+  // Another room (a move) starts its own history.
+  assert.deepEqual(new SessionState(join.result).chat, []);
 });

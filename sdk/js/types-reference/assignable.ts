@@ -13,22 +13,14 @@ import type * as C from '../convene.js';
 type Checked<Conv, Ref, Differs extends PropertyKey> = Pick<Ref, Exclude<Extract<keyof Conv, keyof Ref>, Differs>>;
 
 type ZoomVideoDiffers =
-  | 'createClient' // its VideoClient differs as listed below
-  | 'createLocalVideoTrack' // LocalVideoTrack: no updateVirtualBackground; start() needs no element
-  | 'createLocalAudioTrack'; // LocalAudioTrack: no testMicrophone; testSpeaker() returns a smaller object
+  | 'createClient'; // its VideoClient differs as listed below
 declare const namespace: C.ConveneVideoNamespace;
 export const zoomVideo: Checked<C.ConveneVideoNamespace, typeof ZoomVideo, ZoomVideoDiffers> = namespace;
 
 type VideoClientDiffers =
-  | 'getCurrentUserInfo' // Participant: no sharerPause, isAllowIndividualRecording, isVideoConnect; undefined before join
-  | 'getAllUser' // Participant, as getCurrentUserInfo
-  | 'getUser' // Participant, as getCurrentUserInfo
-  | 'getSessionHost' // Participant, as getCurrentUserInfo
   | 'getMediaStream' // its Stream differs as listed below
-  | 'getChatClient' // its ChatClient differs as listed below
   | 'getRecordingClient' // its RecordingClient differs as listed below
-  | 'getSubsessionClient' // its SubsessionClient differs as listed below
-  | 'getWhiteboardClient'; // its WhiteboardClient differs as listed below
+  | 'getSubsessionClient'; // its SubsessionClient differs as listed below
 declare const client: C.VideoClient;
 export const videoClient: Checked<C.VideoClient, typeof R.VideoClient, VideoClientDiffers> = client;
 
@@ -37,17 +29,12 @@ type StreamDiffers =
   | 'detachVideo' // as attachVideo; resolves undefined for a user not attached
   | 'attachShareView' // as attachVideo
   | 'detachShareView' // as attachVideo
-  | 'getShareStatus' // ShareStatus is a union of its string values, not a TypeScript string enum
-  | 'getShareUserList' // Participant, as getCurrentUserInfo
-  | 'getSpotlightedUserList' // Participant, as getCurrentUserInfo
-  | 'getRemotelyControllingUser'; // Participant, as getCurrentUserInfo
+  | 'getShareStatus'; // ShareStatus is a union of its string values, not a TypeScript string enum
 declare const stream: C.Stream;
 export const mediaStream: Checked<C.Stream, typeof R.Stream, StreamDiffers> = stream;
 
-type ChatClientDiffers =
-  | 'getHistory'; // asks the server: a Promise of the list, not the list
 declare const chat: C.ChatClient;
-export const chatClient: Checked<C.ChatClient, typeof R.ChatClient, ChatClientDiffers> = chat;
+export const chatClient: Checked<C.ChatClient, typeof R.ChatClient, never> = chat;
 
 declare const command: C.CommandClient;
 export const commandChannel: Checked<C.CommandClient, typeof R.CommandChannel, never> = command;
@@ -64,7 +51,6 @@ declare const logger: C.LoggerClient;
 export const loggerClient: Checked<C.LoggerClient, typeof R.LoggerClient, never> = logger;
 
 type SubsessionClientDiffers =
-  | 'getUnassignedUserList' // Participant, as getCurrentUserInfo
   | 'getUserStatus' // SubsessionUserStatus is a union of its string values, not a TypeScript string enum
   | 'getCurrentSubsession'; // its userStatus, as getUserStatus
 declare const subsession: C.SubsessionClient;
@@ -73,10 +59,8 @@ export const subsessionClient: Checked<C.SubsessionClient, typeof R.SubsessionCl
 declare const transcription: C.LiveTranscriptionClient;
 export const liveTranscriptionClient: Checked<C.LiveTranscriptionClient, typeof R.LiveTranscriptionClient, never> = transcription;
 
-type WhiteboardClientDiffers =
-  | 'getWhiteboardPresenter'; // Participant, as getCurrentUserInfo (it always answers null)
 declare const whiteboard: C.WhiteboardClient;
-export const whiteboardClient: Checked<C.WhiteboardClient, typeof R.WhiteboardClient, WhiteboardClientDiffers> = whiteboard;
+export const whiteboardClient: Checked<C.WhiteboardClient, typeof R.WhiteboardClient, never> = whiteboard;
 
 declare const broadcast: C.BroadcastStreamingClient;
 export const broadcastStreamingClient: Checked<C.BroadcastStreamingClient, typeof R.BroadcastStreamingClient, never> = broadcast;

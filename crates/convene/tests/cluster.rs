@@ -368,17 +368,22 @@ async fn three_nodes_share_sessions_and_survive_the_loss_of_one() {
         })
         .expect("the host is on b or c");
     let pid = nodes[owner].as_ref().unwrap().0.id();
+    let drained = format!("127.0.0.1:{}", ports[owner]);
     Command::new("kill")
         .args(["-TERM", &pid.to_string()])
         .status()
         .unwrap();
+    // Everyone is back through another node (not merely still connected to the draining one).
     eventually(
-        "everyone back after the drain",
+        "everyone back on another node after the drain",
         Duration::from_secs(30),
         || {
-            [&host, &bob, &cy, &dan]
-                .iter()
-                .all(|c| c.get_session_info().is_in_meeting && c.get_all_user().len() == 4)
+            [&host, &bob, &cy, &dan].iter().all(|c| {
+                c.get_session_info().is_in_meeting
+                    && c.get_all_user().len() == 4
+                    && c.current_server_url()
+                        .is_some_and(|u| !u.contains(&drained))
+            })
         },
     )
     .await;

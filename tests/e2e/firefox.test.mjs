@@ -77,6 +77,21 @@ const framesIn = (p) => p.evaluate(async () => {
   return n;
 });
 
+/**
+ * The Chromium page `ch` (role `chRole`) and the Firefox page `ff` join `t` and start their
+ * camera and microphone; their user ids.
+ */
+async function joinAndPublish(t, ch, chRole, ff) {
+  assert.equal(await join(ch, t, chRole, 'Chromium'), '');
+  assert.equal(await join(ff, t, 0, 'Firefox', undefined, undefined, token(t, 0)), '');
+  const ids = [await call(ch, (c) => c.getCurrentUserInfo().userId), await call(ff, (c) => c.getCurrentUserInfo().userId)];
+  for (const p of [ch, ff]) {
+    assert.equal(await call(p, (c) => c.getMediaStream().startVideo()), '');
+    assert.equal(await call(p, (c) => c.getMediaStream().startAudio()), '');
+  }
+  return ids;
+}
+
 /** Each page attaches the other's camera: it plays, and the other's audio is decoded. */
 async function seeAndHear(pairs) {
   for (const [p, other] of pairs) {
@@ -141,14 +156,7 @@ test('mixed session: a Chromium page and a Firefox page see and hear each other'
   const t = topic('mixed');
   const ch = await newPage(chromium), ff = await firefoxPage();
   try {
-    assert.equal(await join(ch, t, 1, 'Chromium'), '');
-    assert.equal(await join(ff, t, 0, 'Firefox', undefined, undefined, token(t, 0)), '');
-    const cid = await call(ch, (c) => c.getCurrentUserInfo().userId);
-    const fid = await call(ff, (c) => c.getCurrentUserInfo().userId);
-    for (const p of [ch, ff]) {
-      assert.equal(await call(p, (c) => c.getMediaStream().startVideo()), '');
-      assert.equal(await call(p, (c) => c.getMediaStream().startAudio()), '');
-    }
+    const [cid, fid] = await joinAndPublish(t, ch, 1, ff);
     await seeAndHear([[ch, fid], [ff, cid]]);
   } finally {
     await ch.context().close().catch(() => {});
@@ -161,14 +169,7 @@ test('breakout room across browsers: a Firefox guest moved into a room sees a Ch
   const host = await newPage(chromium), ch = await newPage(chromium), ff = await firefoxPage();
   try {
     assert.equal(await join(host, t, 1, 'Host'), '');
-    assert.equal(await join(ch, t, 0, 'Chromium'), '');
-    assert.equal(await join(ff, t, 0, 'Firefox', undefined, undefined, token(t, 0)), '');
-    const cid = await call(ch, (c) => c.getCurrentUserInfo().userId);
-    const fid = await call(ff, (c) => c.getCurrentUserInfo().userId);
-    for (const p of [ch, ff]) {
-      assert.equal(await call(p, (c) => c.getMediaStream().startVideo()), '');
-      assert.equal(await call(p, (c) => c.getMediaStream().startAudio()), '');
-    }
+    const [cid, fid] = await joinAndPublish(t, ch, 0, ff);
     const rooms = await call(host, (c) => c.getSubsessionClient().createSubsessions(1));
     const room = rooms[0].subsessionId;
     const list = [{ ...rooms[0], userList: [{ userId: cid }, { userId: fid }] }];

@@ -200,7 +200,9 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
         assert_ok(guest.get_cloud_recording_status().await, "status"),
         RecordingStatus::Recording
     );
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // 18 s recorded in all: the worker's start (0.4-1.5 s here, more under load) is then
+    // within the 10 % the file may differ by.
+    tokio::time::sleep(Duration::from_secs(15)).await;
     assert_ok(host.stop_cloud_recording().await, "stop");
     let recorded = t0.elapsed() - paused;
     wait_for(
@@ -234,12 +236,12 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
     }
     let empty = colourful(&files[0], at, "256:144:1024:576");
     assert!(empty < 0.05, "the empty tile is black ({empty:.2})");
-    // The worker starts (a process, a join, ffmpeg) after the request: up to ~1.5 s of the
-    // wall time is not in the file (more on a loaded machine: 3 s allowed); the pause must
-    // not be in it either.
+    // Within 10 % of the time recorded, the pause left out. The worker starts (a process, a
+    // join, ffmpeg) after the request, so the file misses that much of its start.
     let wall = recorded.as_secs_f64();
+    eprintln!("recording: file {duration:.2} s for {wall:.2} s recorded");
     assert!(
-        duration <= wall + 0.5 && duration >= wall - 3.0,
+        (duration - wall).abs() <= wall * 0.1,
         "file {duration:.2} s for {wall:.2} s recorded (pause of {paused:?} left out)"
     );
 

@@ -26,9 +26,12 @@ mod join;
 mod limits;
 mod live;
 mod number;
+mod params;
 mod participant;
+mod privilege;
 pub mod probe;
 mod recording;
+mod reply;
 mod request;
 mod subsession;
 
@@ -44,16 +47,16 @@ pub use ids::{SessionId, UserId};
 pub use join::{normalize_user_name, validate_join_params, ValidJoin};
 pub use limits::*;
 pub use live::{LiveStreamParams, LiveStreamStatus};
+pub use params::{JoinParams, ResumeParams, RtcAnswer, RtcOffer, TargetOpt, TargetParams};
 pub use participant::{AudioKind, Participant, ParticipantUpdate};
+pub use privilege::{ChatPrivilege, SharePrivilege};
 pub use recording::RecordingStatus;
-pub use request::{
-    ChatPrivilege, ClientMsg, JoinParams, JoinResult, Reply, Request, ResultJson, ResumeParams,
-    RtcAnswer, RtcOffer, ServerMsg, SharePrivilege, SubsessionTarget, TargetOpt, TargetParams,
-};
+pub use reply::{JoinResult, Reply, ResultJson, ServerMsg};
+pub use request::{ClientMsg, Request};
 pub use subsession::{
     AllocationPattern, HelpResponse, MoveReason, OpenSubsessions, Subsession, SubsessionMoved,
-    SubsessionNames, SubsessionOptions, SubsessionState, SubsessionStatus, SubsessionUser,
-    MAX_SUBSESSIONS, MAX_SUBSESSION_BROADCAST_BYTES, MAX_SUBSESSION_NAME_CHARS,
+    SubsessionNames, SubsessionOptions, SubsessionState, SubsessionStatus, SubsessionTarget,
+    SubsessionUser, MAX_SUBSESSIONS, MAX_SUBSESSION_BROADCAST_BYTES, MAX_SUBSESSION_NAME_CHARS,
     MAX_SUBSESSION_SECONDS,
 };
 

@@ -285,3 +285,13 @@ crate::number::wire_number!(HelpResponse, "help response", {
     Ignore = 2,
     AlreadyInRoom = 3,
 });
+
+/// A user and a subsession (`assignUserToSubsession`, `moveUserToSubsession`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubsessionTarget {
+    /// The user.
+    pub user_id: UserId,
+    /// The room.
+    pub target_subsession_id: String,
+}

@@ -1,25 +1,20 @@
 // `client.getMediaStream()`: audio, camera and screen share through the SFU, devices and
-// statistics. The peer connection plumbing is in media-peer.js.
-import { LIMITS, SHARE_PRIVILEGE } from './protocol.gen.js';
-import { asFailure, captureFailure, failure } from './errors.js';
-import { clone } from './session-state.js';
+// statistics. The peer connection plumbing is in media-peer.js; the bodies of the audio,
+// camera, canvas, share and device calls are in stream-audio.js, stream-video.js,
+// stream-render.js, stream-share.js and stream-devices.js, each a plain function of the stream.
+import { LIMITS } from './protocol.gen.js';
 import { MediaPeer } from './media-peer.js';
-import { cachedDevices, devicesWithin, listDevices } from './preview.js';
-import { MobileVideoFacingMode, ShareStatus, VideoQuality } from './enums.js';
-import { QUALITY_NAMES, VideoPlayer, playerFor } from './video-player.js';
+import { cachedDevices } from './preview.js';
+import { VideoQuality } from './enums.js';
 import { CanvasRenderer } from './canvas-render.js';
 import { addUnsupported } from './unsupported.js';
+import * as audio from './stream-audio.js';
+import * as devices from './stream-devices.js';
+import * as render from './stream-render.js';
+import * as share from './stream-share.js';
+import * as video from './stream-video.js';
 
-/** The device id a capture track reads from ('' without one). @param {MediaStreamTrack|null} track */
-function trackDevice(track) {
-  return (track && track.getSettings && track.getSettings().deviceId) || '';
-}
-
-/** A camera choice: a device id, or a phone's facing mode. @param {string} id @returns {MediaTrackConstraints} */
-function cameraConstraint(id) {
-  if (id === MobileVideoFacingMode.User || id === MobileVideoFacingMode.Environment) return { facingMode: { exact: id } };
-  return { deviceId: { exact: id } };
-}
+/** @typedef {import('./video-player.js').VideoPlayer} VideoPlayer */
 
 /** `client.getMediaStream()`. */
 export class Stream extends MediaPeer {
@@ -59,70 +54,16 @@ export class Stream extends MediaPeer {
    * @param {{mute?: boolean, microphoneId?: string, speakerOnly?: boolean}} [options]
    * @returns {Promise<''>}
    */
-  async startAudio(options = {}) {
-    this._check();
-    const mute = !!(options && options.mute);
-    let track = null;
-    if (!(options && options.speakerOnly)) {
-      try {
-        const mic = (options && options.microphoneId) || this._micId;
-        const constraints = mic ? { deviceId: { exact: mic } } : true;
-        const ms = await navigator.mediaDevices.getUserMedia({ audio: constraints });
-        track = ms.getAudioTracks()[0];
-      } catch (e) {
-        throw captureFailure(e, 'audio');
-      }
-    }
-    // With permission granted the device lists get their labels.
-    const devices = track ? listDevices() : null;
-    try {
-      await this._req('startAudio', options && options.speakerOnly ? { mute, speakerOnly: true } : { mute });
-    } catch (e) {
-      if (track) track.stop();
-      throw asFailure(e);
-    }
-    this._audioStarted = true;
-    if (this._micTrack) this._micTrack.stop();
-    this._micTrack = track;
-    const pc = this._ensurePc();
-    if (track) {
-      track.enabled = !mute;
-      if (this._micSender) await this._micSender.replaceTrack(track);
-      else this._micSender = pc.addTransceiver(track, { direction: 'sendonly' }).sender;
-    }
-    await this._renegotiate();
-    await devicesWithin(devices);
-    return '';
-  }
+  async startAudio(options = {}) { return audio.startAudio(this, options); }
 
   /** Leaves computer audio. @returns {Promise<''>} */
-  async stopAudio() {
-    await this._req('stopAudio');
-    this._audioStarted = false;
-    if (this._micTrack) { this._micTrack.stop(); this._micTrack = null; }
-    if (this._micSender) await this._micSender.replaceTrack(null).catch(() => {});
-    return '';
-  }
+  async stopAudio() { return audio.stopAudio(this); }
 
   /** Mutes self (no id) or another user (host/manager). @param {number} [userId] @returns {Promise<''>} */
-  async muteAudio(userId) {
-    this._check();
-    const self = userId === undefined || userId === null || userId === this._c._session.userId;
-    if (self && !this._audioStarted) throw failure(6015, 'audio is not started');
-    await this._req('muteAudio', self ? {} : { userId });
-    if (self && this._micTrack) this._micTrack.enabled = false;
-    return '';
-  }
+  async muteAudio(userId) { return audio.setAudioMuted(this, userId, true); }
 
   /** Unmutes self, or asks another user to unmute. @param {number} [userId] @returns {Promise<''>} */
-  async unmuteAudio(userId) {
-    this._check();
-    const self = userId === undefined || userId === null || userId === this._c._session.userId;
-    if (self && !this._audioStarted) throw failure(6015, 'audio is not started');
-    await this._req('unmuteAudio', self ? {} : { userId });
-    if (self && this._micTrack) this._micTrack.enabled = true;
-    return '';
-  }
+  async unmuteAudio(userId) { return audio.setAudioMuted(this, userId, false); }
 
   /** @returns {Promise<''>} */
   async muteAllAudio() { await this._req('muteAllAudio'); return ''; }
@@ -133,12 +74,7 @@ export class Stream extends MediaPeer {
   isAllowAudioUnmutedBySelf() { return true; }
 
   /** @param {number} [userId] */
-  isAudioMuted(userId) {
-    const s = this._c._session;
-    if (!s) return true;
-    const u = s.users.get(userId === undefined ? s.userId : userId);
-    return !!(u && u.muted);
-  }
+  isAudioMuted(userId) { return audio.isAudioMuted(this, userId); }
 
   // ---- video -------------------------------------------------------------------------
 
@@ -151,53 +87,10 @@ export class Stream extends MediaPeer {
    *   captureHeight?: number, fps?: number, customVideoConstraints?: MediaTrackConstraints}} [options]
    * @returns {Promise<''>}
    */
-  async startVideo(options = {}) {
-    this._check();
-    options = options || {};
-    if (this._camTrack) throw failure(6109, 'video is already started');
-    let track;
-    try {
-      const w = options.captureWidth || (options.fullHd ? 1920 : 1280);
-      const h = options.captureHeight || (options.fullHd ? 1080 : 720);
-      const v = Object.assign({ width: { ideal: w }, height: { ideal: h }, frameRate: { ideal: options.fps || 24 } }, options.customVideoConstraints || {});
-      this._camConstraints = { ...v };
-      const cam = options.cameraId || this._camId;
-      if (cam) Object.assign(v, cameraConstraint(cam));
-      const ms = await navigator.mediaDevices.getUserMedia({ video: v });
-      track = ms.getVideoTracks()[0];
-    } catch (e) {
-      throw captureFailure(e, 'video');
-    }
-    const devices = listDevices();
-    try {
-      await this._req('startVideo');
-    } catch (e) {
-      track.stop();
-      throw asFailure(e);
-    }
-    this._camTrack = track;
-    const pc = this._ensurePc();
-    if (this._camTransceiver) {
-      await this._camTransceiver.sender.replaceTrack(track);
-    } else {
-      this._camTransceiver = this._addCamera(pc, track);
-    }
-    this._bindSelf();
-    await this._renegotiate();
-    await devicesWithin(devices);
-    this._c._emit('video-capturing-change', { state: 'Started' });
-    return '';
-  }
+  async startVideo(options = {}) { return video.startVideo(this, options); }
 
   /** @returns {Promise<''>} */
-  async stopVideo() {
-    await this._req('stopVideo');
-    if (this._camTrack) { this._camTrack.stop(); this._camTrack = null; }
-    this._bindSelf();
-    if (this._camTransceiver) await this._camTransceiver.sender.replaceTrack(null).catch(() => {});
-    this._c._emit('video-capturing-change', { state: 'Stopped' });
-    return '';
-  }
+  async stopVideo() { return video.stopVideo(this); }
 
   isCapturingVideo() { return !!this._camTrack; }
 
@@ -213,31 +106,7 @@ export class Stream extends MediaPeer {
    * @returns {Promise<VideoPlayer|HTMLVideoElement>}
    */
   async attachVideo(userId, videoQuality = VideoQuality.Video_360P, element) {
-    this._check();
-    const el = playerFor(element);
-    if (el instanceof HTMLVideoElement) { el.autoplay = true; el.muted = true; el.playsInline = true; }
-    el.setAttribute('node-id', String(userId));
-    el.setAttribute('video-quality', QUALITY_NAMES[videoQuality] || '360p');
-    if (userId === this._c._session.userId) {
-      this._selfViews.add(el);
-      this._bindSelf();
-      return el;
-    }
-    const existing = this._attached.get(userId);
-    if (!existing && this._attached.size >= LIMITS.MAX_ATTACHED_VIDEOS) throw failure(6111, 'too many rendered videos');
-    const pc = this._ensurePc();
-    const need = this._attached.size + (existing ? 0 : 1);
-    let added = false;
-    while (this._videoSlots.length < need) {
-      this._videoSlots.push(pc.addTransceiver('video', { direction: 'recvonly' }));
-      added = true;
-    }
-    if (added || this._needReset) await this._renegotiate();
-    await this._req('attachVideo', { userId, videoQuality });
-    if (existing && existing.element !== el) existing.element.srcObject = null;
-    this._attached.set(userId, { element: el, quality: videoQuality });
-    this._bindAll();
-    return el;
+    return video.attachVideo(this, userId, videoQuality, element);
   }
 
   /**
@@ -247,45 +116,13 @@ export class Stream extends MediaPeer {
    * @param {string|HTMLElement} [element]
    * @returns {Promise<VideoPlayer|HTMLVideoElement|Array<VideoPlayer|HTMLVideoElement>|undefined>}
    */
-  async detachVideo(userId, element) {
-    if (this._c._session && userId === this._c._session.userId) {
-      const given = typeof element === 'string' ? document.querySelector(element) : element;
-      // Not the players canvases draw from (stopRenderVideo releases those).
-      const canvasSources = new Set(this._canvasSources.values());
-      const els = [...this._selfViews].filter((e) => (given ? e === given : !canvasSources.has(/** @type {VideoPlayer} */ (e))));
-      for (const e of els) { this._selfViews.delete(e); e.srcObject = null; }
-      return els.length === 1 ? els[0] : els;
-    }
-    await this._req('detachVideo', { userId });
-    const a = this._attached.get(userId);
-    this._attached.delete(userId);
-    if (a) { a.element.srcObject = null; return a.element; }
-    return undefined;
-  }
+  async detachVideo(userId, element) { return video.detachVideo(this, userId, element); }
 
   /** The local camera into every self-view (none while the camera is off). */
-  _bindSelf() {
-    const track = this._camTrack;
-    for (const el of this._selfViews) {
-      const cur = /** @type {MediaStream|null} */ (el.srcObject);
-      if (!track) { if (cur) el.srcObject = null; }
-      else if (!cur || cur.getVideoTracks()[0] !== track) {
-        el.srcObject = new MediaStream([track]);
-        const p = el.play();
-        if (p && p.catch) p.catch(() => {});
-      }
-      if (el instanceof VideoPlayer) el._mirror(this._mirrored);
-      else el.style.transform = this._mirrored ? 'scaleX(-1)' : '';
-    }
-  }
+  _bindSelf() { video.bindSelf(this); }
 
   /** Mirrors the self-view (only this page's: others see the camera as it is). @param {boolean} mirrored @returns {Promise<''>} */
-  async mirrorVideo(mirrored) {
-    this._mirrored = !!mirrored;
-    this._bindSelf();
-    this._canvas.mirrorSelf(this._mirrored);
-    return '';
-  }
+  async mirrorVideo(mirrored) { return video.mirrorVideo(this, mirrored); }
 
   isVideoMirrored() { return !!this._mirrored; }
 
@@ -307,18 +144,7 @@ export class Stream extends MediaPeer {
    * @returns {Promise<''>}
    */
   async renderVideo(canvas, userId, width, height, x, y, videoQuality, additionalUserKey) {
-    this._check();
-    if (canvas instanceof HTMLVideoElement) {
-      await this.attachVideo(userId, videoQuality, canvas);
-      return '';
-    }
-    if (!(canvas instanceof HTMLCanvasElement)) {
-      throw failure(4003, 'renderVideo needs a canvas or a video element');
-    }
-    const source = await this._renderSource(userId, videoQuality);
-    const rect = { x: x || 0, y: y || 0, width: width || canvas.width, height: height || canvas.height };
-    this._canvas.add(canvas, userId, additionalUserKey, rect, source, userId === this._c._session.userId, this._mirrored);
-    return '';
+    return render.renderVideo(this, canvas, userId, width, height, x, y, videoQuality, additionalUserKey);
   }
 
   /**
@@ -334,13 +160,7 @@ export class Stream extends MediaPeer {
    * @returns {Promise<''>}
    */
   async stopRenderVideo(canvas, userId, additionalUserKey, underlyingColor, isKeepLastFrame, replacedUserId) { // eslint-disable-line no-unused-vars
-    if (canvas instanceof HTMLVideoElement) {
-      await this.detachVideo(userId, canvas);
-      return '';
-    }
-    if (!this._canvas.remove(canvas, userId, additionalUserKey, underlyingColor, !!isKeepLastFrame)) return '';
-    await this._releaseSource(userId);
-    return '';
+    return render.stopRenderVideo(this, canvas, userId, additionalUserKey, underlyingColor, isKeepLastFrame);
   }
 
   /**
@@ -355,11 +175,7 @@ export class Stream extends MediaPeer {
    * @returns {Promise<''>}
    */
   async adjustRenderedVideoPosition(canvas, userId, width, height, x, y, additionalUserKey) {
-    if (canvas instanceof HTMLVideoElement) return '';
-    if (!this._canvas.move(canvas, userId, additionalUserKey, { x, y, width, height })) {
-      throw failure(4003, 'that video is not rendered in this canvas');
-    }
-    return '';
+    return render.adjustRenderedVideoPosition(this, canvas, userId, width, height, x, y, additionalUserKey);
   }
 
   /**
@@ -368,56 +184,6 @@ export class Stream extends MediaPeer {
    */
   isRenderSelfViewWithVideoElement() { return false; }
 
-  /**
-   * The `<video>` a canvas draws `userId` from: the local camera in a player of the stream's
-   * own for the current user; for another user, the element their video is attached to, or
-   * a hidden player attached for the canvases.
-   * @param {number} userId @param {number} quality
-   * @returns {Promise<() => HTMLVideoElement|null>}
-   */
-  async _renderSource(userId, quality) {
-    const self = userId === this._c._session.userId;
-    const a = this._attached.get(userId);
-    if (!self && !a) {
-      const hidden = /** @type {VideoPlayer} */ (playerFor(null));
-      hidden.dataset.conveneCanvasSource = String(userId);
-      hidden.style.cssText = 'position:fixed;left:-10000px;top:0;width:16px;height:16px;pointer-events:none';
-      (document.body || document.documentElement).appendChild(hidden);
-      try {
-        await this.attachVideo(userId, quality, hidden);
-      } catch (e) {
-        hidden.remove();
-        throw e;
-      }
-      this._canvasSources.set(userId, hidden);
-    } else if (self && !this._canvasSources.has(userId)) {
-      const hidden = /** @type {VideoPlayer} */ (playerFor(null));
-      hidden.dataset.conveneCanvasSource = String(userId);
-      hidden.style.cssText = 'position:fixed;left:-10000px;top:0;width:16px;height:16px;pointer-events:none';
-      (document.body || document.documentElement).appendChild(hidden);
-      this._selfViews.add(hidden);
-      this._bindSelf();
-      this._canvasSources.set(userId, hidden);
-    }
-    return () => {
-      const el = self ? this._canvasSources.get(userId) : (this._attached.get(userId) || {}).element;
-      if (!el) return null;
-      return el instanceof VideoPlayer ? el.video : /** @type {HTMLVideoElement} */ (el);
-    };
-  }
-
-  /** No canvas draws `userId` any more: drop the hidden player attached for canvases. @param {number} userId */
-  async _releaseSource(userId) {
-    if (this._canvas.draws(userId)) return;
-    const hidden = this._canvasSources.get(userId);
-    if (!hidden) return;
-    this._canvasSources.delete(userId);
-    hidden.remove();
-    if (this._c._session && userId === this._c._session.userId) { this._selfViews.delete(hidden); return; }
-    const a = this._attached.get(userId);
-    if (a && a.element === hidden && this._c._phase === 'joined') await this.detachVideo(userId).catch(() => {});
-  }
-
   // ---- share -------------------------------------------------------------------------
 
   /**
@@ -425,48 +191,10 @@ export class Stream extends MediaPeer {
    * @param {HTMLVideoElement|HTMLCanvasElement} [element]
    * @returns {Promise<''>}
    */
-  async startShareScreen(element) {
-    this._check();
-    if (this._shareTrack) throw failure(6205, 'already sharing');
-    let track;
-    try {
-      const ms = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
-      track = ms.getVideoTracks()[0];
-    } catch (e) {
-      throw captureFailure(e, 'share');
-    }
-    try {
-      await this._req('startShareScreen');
-    } catch (e) {
-      track.stop();
-      throw asFailure(e);
-    }
-    this._shareTrack = track;
-    track.addEventListener('ended', () => {
-      if (this._shareTrack === track) {
-        this.stopShareScreen().catch(() => {});
-        this._c._emit('passively-stop-share', 'StopScreenCapture');
-      }
-    });
-    if (element && element instanceof HTMLVideoElement) {
-      element.srcObject = new MediaStream([track]);
-      element.muted = true;
-      element.play().catch(() => {});
-      this._shareEl = element;
-    }
-    const pc = this._ensurePc();
-    if (this._shareTransceiver) await this._shareTransceiver.sender.replaceTrack(track);
-    else this._shareTransceiver = pc.addTransceiver(track, { direction: 'sendonly' });
-    await this._renegotiate();
-    return '';
-  }
+  async startShareScreen(element) { return share.startShareScreen(this, element); }
 
   /** @returns {Promise<''>} */
-  async stopShareScreen() {
-    await this._req('stopShareScreen');
-    this._stopShareTrack();
-    return '';
-  }
+  async stopShareScreen() { return share.stopShareScreen(this); }
 
   /**
    * Plays the received screen share in a `<video-player>` (new, given or found by selector; a
@@ -476,17 +204,7 @@ export class Stream extends MediaPeer {
    * @param {string|HTMLElement} [element]
    * @returns {Promise<VideoPlayer|HTMLVideoElement>}
    */
-  async attachShareView(userId, element) {
-    this._check();
-    const el = playerFor(element);
-    if (el instanceof HTMLVideoElement) { el.autoplay = true; el.muted = true; el.playsInline = true; }
-    if (userId !== undefined && userId !== null) el.setAttribute('node-id', String(userId));
-    if (this._needReset) await this._renegotiate();
-    const t = this._shareSlots[0];
-    if (t) el.srcObject = new MediaStream([t.receiver.track]);
-    this._shareViews.add(el);
-    return el;
-  }
+  async attachShareView(userId, element) { return share.attachShareView(this, userId, element); }
 
   /**
    * Stops playing the share in `element` (by default in every element showing it) and
@@ -495,12 +213,7 @@ export class Stream extends MediaPeer {
    * @param {string|HTMLElement} [element]
    * @returns {Promise<VideoPlayer|HTMLVideoElement|Array<VideoPlayer|HTMLVideoElement>>}
    */
-  async detachShareView(userId, element) { // eslint-disable-line no-unused-vars
-    const given = typeof element === 'string' ? document.querySelector(element) : element;
-    const els = [...this._shareViews].filter((e) => !given || e === given);
-    for (const e of els) { this._shareViews.delete(e); e.srcObject = null; }
-    return els.length === 1 ? els[0] : els;
-  }
+  async detachShareView(userId, element) { return share.detachShareView(this, element); } // eslint-disable-line no-unused-vars
 
   /** A new peer (a failover, a move to another room) has a new share slot: the share views show it. */
   async _restartPeer() {
@@ -511,32 +224,17 @@ export class Stream extends MediaPeer {
   }
 
   /** `ShareStatus` of the own screen share: `'sharing'` or `'ended'` (Convene cannot pause a share). */
-  getShareStatus() {
-    if (!this._shareTrack) return ShareStatus.End;
-    return this._sharePaused ? ShareStatus.Paused : ShareStatus.Sharing;
-  }
+  getShareStatus() { return share.getShareStatus(this); }
 
   /**
    * Pauses the screen share: nothing is sent until `resumeShareScreen` (the others keep the
    * last picture; the share stays theirs to see).
    * @returns {Promise<''>}
    */
-  async pauseShareScreen() {
-    this._check();
-    if (!this._shareTrack || this._sharePaused) throw failure(6205, 'no screen share to pause');
-    this._sharePaused = true;
-    if (this._shareTransceiver) await this._shareTransceiver.sender.replaceTrack(null);
-    return '';
-  }
+  async pauseShareScreen() { return share.pauseShareScreen(this); }
 
   /** Resumes a paused screen share. @returns {Promise<''>} */
-  async resumeShareScreen() {
-    this._check();
-    if (!this._shareTrack || !this._sharePaused) throw failure(6205, 'no paused screen share to resume');
-    this._sharePaused = false;
-    if (this._shareTransceiver) await this._shareTransceiver.sender.replaceTrack(this._shareTrack);
-    return '';
-  }
+  async resumeShareScreen() { return share.resumeShareScreen(this); }
 
   /**
    * The last network levels (0-5) the server reported for a user (default: oneself); the
@@ -550,18 +248,13 @@ export class Stream extends MediaPeer {
   }
 
   /** @param {boolean} isLocked @returns {Promise<''>} */
-  async lockShare(isLocked) { await this._req('lockShare', { isLocked: !!isLocked }); if (this._c._session) this._c._session.sharePrivilege = isLocked ? 1 : 0; return ''; }
-  isShareLocked() { const s = this._c._session; return !!(s && s.sharePrivilege === SHARE_PRIVILEGE.Locked); }
+  async lockShare(isLocked) { return share.lockShare(this, isLocked); }
+  isShareLocked() { return share.isShareLocked(this); }
   /** @param {0|1|3} privilege `SharePrivilege` @returns {Promise<''>} */
-  async setSharePrivilege(privilege) { await this._req('setSharePrivilege', { privilege }); if (this._c._session) this._c._session.sharePrivilege = privilege; return ''; }
-  getSharePrivilege() { const s = this._c._session; return s ? s.sharePrivilege : SHARE_PRIVILEGE.Unlocked; }
-  getActiveShareUserId() {
-    const s = this._c._session;
-    if (!s) return 0;
-    const u = [...s.users.values()].find((x) => x.sharerOn && x.userId !== s.userId);
-    return u ? u.userId : 0;
-  }
-  getShareUserList() { const s = this._c._session; return s ? [...s.users.values()].filter((u) => u.sharerOn).map(clone) : []; }
+  async setSharePrivilege(privilege) { return share.setSharePrivilege(this, privilege); }
+  getSharePrivilege() { return share.getSharePrivilege(this); }
+  getActiveShareUserId() { return share.getActiveShareUserId(this); }
+  getShareUserList() { return share.getShareUserList(this); }
 
   // ---- devices and statistics --------------------------------------------------------
 
@@ -579,17 +272,14 @@ export class Stream extends MediaPeer {
   /** The best `attachVideo` quality: `Video_1080P` asks for the full-size layer, as captured. */
   getVideoMaxQuality() { return VideoQuality.Video_1080P; }
   /** The size the camera captures at now (`{width: 0, height: 0}` while it is off). */
-  getCapturedVideoResolution() {
-    const s = this._camTrack && this._camTrack.getSettings ? this._camTrack.getSettings() : {};
-    return { width: s.width || 0, height: s.height || 0 };
-  }
+  getCapturedVideoResolution() { return video.getCapturedVideoResolution(this); }
   /** Always false: `startShareScreen` previews in a `<video>` or shares without one. */
   isStartShareScreenWithVideoElement() { return false; }
 
   /** The microphone in use (else the one chosen for the next `startAudio`; `''` for the default). */
-  getActiveMicrophone() { return trackDevice(this._micTrack) || this._micId; }
+  getActiveMicrophone() { return devices.trackDevice(this._micTrack) || this._micId; }
   /** The camera in use (else the one chosen for the next `startVideo`; `''` for the default). */
-  getActiveCamera() { return trackDevice(this._camTrack) || this._camId; }
+  getActiveCamera() { return devices.trackDevice(this._camTrack) || this._camId; }
   /** The speaker the session's audio plays on (`'default'`: the system's). */
   getActiveSpeaker() { return this._speakerId || 'default'; }
 
@@ -599,24 +289,7 @@ export class Stream extends MediaPeer {
    * @param {string} microphoneId
    * @returns {Promise<''>}
    */
-  async switchMicrophone(microphoneId) {
-    this._check();
-    if (typeof microphoneId !== 'string') throw failure(4003, 'switchMicrophone needs a device id (playback files are not supported)');
-    if (!this._micTrack) { this._micId = microphoneId; return ''; }
-    let track;
-    try {
-      track = (await navigator.mediaDevices.getUserMedia({ audio: { deviceId: { exact: microphoneId } } })).getAudioTracks()[0];
-    } catch (e) {
-      throw captureFailure(e, 'audio');
-    }
-    const old = this._micTrack;
-    track.enabled = old.enabled;
-    if (this._micSender) await this._micSender.replaceTrack(track);
-    this._micTrack = track;
-    this._micId = microphoneId;
-    old.stop();
-    return '';
-  }
+  async switchMicrophone(microphoneId) { return devices.switchMicrophone(this, microphoneId); }
 
   /**
    * Captures `cameraDeviceId` (or, on phones, a `MobileVideoFacingMode`) instead of the
@@ -625,42 +298,14 @@ export class Stream extends MediaPeer {
    * @param {string} cameraDeviceId
    * @returns {Promise<''>}
    */
-  async switchCamera(cameraDeviceId) {
-    this._check();
-    if (typeof cameraDeviceId !== 'string') throw failure(4003, 'switchCamera needs a device id (playback files are not supported)');
-    if (!this._camTrack) { this._camId = cameraDeviceId; return ''; }
-    let track;
-    try {
-      const v = { ...this._camConstraints, ...cameraConstraint(cameraDeviceId) };
-      track = (await navigator.mediaDevices.getUserMedia({ video: v })).getVideoTracks()[0];
-    } catch (e) {
-      throw captureFailure(e, 'video');
-    }
-    const old = this._camTrack;
-    if (this._camTransceiver) await this._camTransceiver.sender.replaceTrack(track);
-    this._camTrack = track;
-    this._camId = cameraDeviceId;
-    old.stop();
-    this._bindSelf();
-    return '';
-  }
+  async switchCamera(cameraDeviceId) { return devices.switchCamera(this, cameraDeviceId); }
 
   /**
    * Plays the session's audio on `speakerId` (`HTMLMediaElement.setSinkId`).
    * @param {string} speakerId
    * @returns {Promise<''>}
    */
-  async switchSpeaker(speakerId) {
-    this._check();
-    if (!this.isSupportSpeakerSelection()) throw failure(5000, 'this browser cannot choose the speaker (no setSinkId)');
-    try {
-      for (const el of this._audioEls.values()) await /** @type {any} */ (el).setSinkId(speakerId);
-    } catch (e) {
-      throw failure(4003, `switchSpeaker: ${(e && e.name) || e}`);
-    }
-    this._speakerId = speakerId;
-    return '';
-  }
+  async switchSpeaker(speakerId) { return devices.switchSpeaker(this, speakerId); }
 
   // ---- what this browser and server support ----------------------------------------------
 

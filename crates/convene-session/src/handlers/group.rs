@@ -38,12 +38,13 @@ impl Core {
     }
 
     /// The sessions of the group, main first.
-    fn group_sessions(&self, main: &SessionId) -> impl Iterator<Item = &Session> {
-        self.group(main)
+    fn group_sessions<'a>(&'a self, main: &SessionId) -> impl Iterator<Item = &'a Session> + 'a {
+        let main = self.sessions.get(main);
+        let rooms = main
             .into_iter()
-            .filter_map(|id| self.sessions.get(&id))
-            .collect::<Vec<_>>()
-            .into_iter()
+            .flat_map(|m| &m.rooms.rooms)
+            .filter_map(|r| self.sessions.get(&r.id));
+        main.into_iter().chain(rooms)
     }
 
     /// The room `uid` is in (the main session or a subsession).

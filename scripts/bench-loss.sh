@@ -11,9 +11,10 @@
 #   loss before the window, default 3), --fps N (camera, default 20), --quality 0-4 (default 2,
 #   360p), --freeze-ms MS (a gap longer than this is a freeze, default 200), --timeout-ms MS
 #   (first frame, default 15000), --out FILE (also every frame gap).
-#   --cap-kbps K: instead of loss, the SFU's sends capped at K kbit/s (tc htb, 30-packet queue)
-#   for --cap-secs S (10), then free for --after-secs S (20): when the presented layer drops,
-#   when it is back, and the longest gap in each phase. Needs tc (iproute2).
+#   --cap-kbps K: instead of loss, what the SFU sends to the subscriber capped at K kbit/s
+#   (tc htb, 30-packet queue) for --cap-secs S (10), then free for --after-secs S (20): when
+#   the presented layer drops, when it is back, and the longest gap in each phase. Needs tc
+#   (iproute2).
 # Prints one line per level on stderr; stdout's last line is one JSON object.
 # Needs: root (unshare -n, iptables), iptables (apt-get install -y iptables, done here when
 # missing), the server binary (env CONVENE_BIN, default target/release/convene),

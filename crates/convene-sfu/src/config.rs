@@ -11,13 +11,14 @@ pub const MAX_ATTACHED_VIDEOS: usize = 25;
 pub const DEFAULT_AUDIO_SLOTS: usize = 3;
 /// How often speakers, simulcast layers and keyframe retries are re-evaluated.
 pub const SPEAKER_INTERVAL: Duration = Duration::from_millis(500);
-/// Bandwidth kept for audio before the rest is shared among a subscriber's videos.
-pub(crate) const AUDIO_RESERVE_BPS: u64 = 150_000;
 /// How long a video slot waits for a keyframe before asking the publisher again.
 pub(crate) const KEYFRAME_RETRY: Duration = Duration::from_millis(1000);
 /// After a video slot moved down a simulcast layer for bandwidth, the least time before it
 /// may move up again (and then only when the bandwidth estimate carries the higher layer).
 pub(crate) const UPGRADE_HOLD: Duration = Duration::from_secs(3);
+/// While a video slot is held below its wanted layer for bandwidth (past `UPGRADE_HOLD`),
+/// how often the SFU has its bandwidth estimator probe towards the wanted rate.
+pub(crate) const UPGRADE_PROBE_EVERY: Duration = Duration::from_secs(2);
 /// Least time between two keyframe requests (PLI) to one layer of a publisher: requests of
 /// many subscribers within it share one keyframe (an encoder asked for keyframes faster
 /// than it can send them only lowers everyone's picture quality).
@@ -38,8 +39,9 @@ pub struct SfuConfig {
     /// Enable TWCC bandwidth estimation towards subscribers, starting at this bitrate.
     /// `None` disables it (no pacing, no probing); layers are then chosen by quality only.
     pub bwe_initial: Option<u64>,
-    /// How often str0m reports statistics (drives [`Event::NetworkQuality`](crate::Event)
-    /// and the str0m-reported figures of [`SfuStats`]).
+    /// How often str0m reports statistics (drives [`Event::NetworkQuality`](crate::Event),
+    /// the str0m-reported figures of [`SfuStats`], and the current bandwidth estimate that
+    /// layer choices read: default 500 ms).
     pub stats_interval: Duration,
     /// Where the SFU counts; keep a clone to read it ([`SfuStats::snapshot`]). The default
     /// is a fresh one.
@@ -76,7 +78,7 @@ impl Default for SfuConfig {
         SfuConfig {
             audio_slots: DEFAULT_AUDIO_SLOTS,
             bwe_initial: Some(2_500_000),
-            stats_interval: Duration::from_secs(1),
+            stats_interval: Duration::from_millis(500),
             stats: Arc::default(),
             control: Control::default(),
             stun_max_rto: Duration::from_secs(3),

@@ -196,12 +196,22 @@ pub(crate) struct Peer {
     /// The client restarted ICE (its network changed): once connected again, its videos
     /// need keyframes, the frames sent while the path was down being lost.
     pub(crate) ice_restarted: bool,
-    /// Latest egress bandwidth estimate, bits/s.
+    /// Latest egress bandwidth estimate, bits/s, as str0m's events give it (averaged over
+    /// a few seconds), and as its statistics read it (the estimator's own, each interval).
     pub(crate) bwe: Option<u64>,
+    pub(crate) bwe_raw: Option<u64>,
     /// Last (minimum, desired) bitrate given to str0m's bandwidth estimator.
     pub(crate) bwe_target: Option<(u64, u64)>,
+    /// Bits/s of the audio and of the video layers forwarded to this peer now (updated
+    /// every tick, from the publishers' measured rates).
+    pub(crate) audio_bps: u64,
+    pub(crate) video_bps: u64,
+    /// When the estimator was last made to probe towards a held-back layer.
+    pub(crate) upgrade_probe_at: Option<Instant>,
     /// Last reported (uplink, downlink) quality.
     pub(crate) quality: Option<(u8, u8)>,
+    /// When the downlink last showed loss or a long round trip (quality below 5).
+    pub(crate) stressed_at: Option<Instant>,
     /// str0m's last per-stream figures, to count their increase in [`crate::SfuStats`].
     pub(crate) reported: ReportedTotals,
 }
@@ -225,9 +235,23 @@ impl Peer {
             keyframe_owed: HashSet::new(),
             ice_restarted: false,
             bwe: None,
+            bwe_raw: None,
             bwe_target: None,
+            audio_bps: 0,
+            video_bps: 0,
+            upgrade_probe_at: None,
             quality: None,
+            stressed_at: None,
             reported: ReportedTotals::default(),
+        }
+    }
+
+    /// The bandwidth estimate layer choices trust: the lower of the averaged and the
+    /// current one, so a falling estimate counts at once and a rising one once it holds.
+    pub(crate) fn estimate(&self) -> Option<u64> {
+        match (self.bwe, self.bwe_raw) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
     }
 

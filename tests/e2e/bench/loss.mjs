@@ -105,11 +105,12 @@ function tc(...args) {
 }
 
 /**
- * Caps what the SFU sends (UDP from its ports, to every client) at `kbps` with an htb class
- * and a short queue (30 packets, as a home router's buffer: a full queue drops), or lifts the
- * cap (`kbps` 0). Everything else on loopback (signaling, the publisher's uplink) is spared.
+ * Caps what the SFU sends to one client (UDP from its ports to the client's port `to`) at
+ * `kbps` with an htb class and a short queue (30 packets, as a home router's buffer: a full
+ * queue drops), or lifts the cap (`kbps` 0). Everything else on loopback (signaling, the
+ * publisher's uplink and the SFU's RTCP to it) is spared.
  */
-function setCap(kbps, ports = '') {
+function setCap(kbps, ports = '', to = 0) {
   try { tc('qdisc', 'del', 'dev', 'lo', 'root'); } catch { /* none yet */ }
   if (!kbps) return;
   tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '20');
@@ -118,8 +119,22 @@ function setCap(kbps, ports = '') {
   tc('qdisc', 'add', 'dev', 'lo', 'parent', '1:10', 'handle', '10:', 'pfifo', 'limit', '30');
   for (const port of ports.split(',')) {
     tc('filter', 'add', 'dev', 'lo', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32',
-      'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', 'sport', port, '0xffff', 'flowid', '1:10');
+      'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', 'sport', port, '0xffff',
+      'match', 'ip', 'dport', String(to), '0xffff', 'flowid', '1:10');
   }
+}
+
+/** The local UDP port of the page's selected ICE candidate pair (0 without one). */
+async function localPort(p) {
+  return p.evaluate(async () => {
+    const stats = await window.client.getMediaStream().getPeerConnection().getStats();
+    let port = 0;
+    stats.forEach((t) => {
+      if (t.type !== 'transport' || !t.selectedCandidatePairId) return;
+      port = stats.get(stats.get(t.selectedCandidatePairId).localCandidateId)?.port || 0;
+    });
+    return port;
+  });
 }
 
 // ---- the server's /metrics --------------------------------------------------------------
@@ -428,7 +443,9 @@ async function capped(browser, o, log) {
       return r.switches[r.switches.length - 1]?.[1] ?? 0;
     });
     const capOn = await sub.evaluate(() => performance.now());
-    setCap(o.capKbps, mediaPorts());
+    const subPort = await localPort(sub);
+    if (!subPort) throw new Error('the subscriber has no selected candidate pair');
+    setCap(o.capKbps, mediaPorts(), subPort);
     await sleep(o.capSecs * 1000);
     const capOff = await sub.evaluate(() => performance.now());
     setCap(0);

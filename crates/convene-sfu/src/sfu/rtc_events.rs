@@ -146,6 +146,7 @@ impl Sfu {
                 }
             }
             str0m::Event::EgressBitrateEstimate(BweKind::Twcc { estimate, .. }) => {
+                tracing::debug!(target: "convene_sfu::bwe", peer = %id, bps = estimate.as_u64(), "estimate");
                 if let Some(p) = self.peers.get_mut(&id) {
                     p.bwe = Some(estimate.as_u64());
                 }
@@ -168,19 +169,23 @@ impl Sfu {
                     return;
                 };
                 if let Some(b) = s.bwe_tx {
-                    p.bwe = Some(b.as_u64());
+                    p.bwe_raw = Some(b.as_u64());
                 }
                 let receives_video = p
                     .slots
                     .iter()
                     .any(|s| s.kind != TrackKind::Audio && s.current.is_some());
-                if let (true, Some(b)) = (receives_video, p.bwe) {
+                if let (true, Some(b)) = (receives_video, p.bwe_raw) {
                     self.stats.bandwidth_sample(b);
                 }
                 let q = (
                     quality_level(s.ingress_loss_fraction, s.rtt),
                     quality_level(s.egress_loss_fraction, s.rtt),
                 );
+                tracing::debug!(target: "convene_sfu::bwe", peer = %id, loss = ?s.egress_loss_fraction, rtt = ?s.rtt, down = q.1, "stats");
+                if q.1 < 5 {
+                    p.stressed_at = Some(s.timestamp);
+                }
                 if p.quality != Some(q) {
                     p.quality = Some(q);
                     self.events.push_back(Event::NetworkQuality {

@@ -7,7 +7,7 @@ use str0m::bwe::Bitrate;
 use str0m::media::{KeyframeRequestKind, Mid, Rid};
 
 use super::Sfu;
-use crate::config::{AUDIO_RESERVE_BPS, KEYFRAME_RETRY, UPGRADE_HOLD};
+use crate::config::{KEYFRAME_RETRY, UPGRADE_HOLD, UPGRADE_PROBE_EVERY};
 use crate::peer::Peer;
 use crate::quality::{fit_layer, layer_for_quality, live_at_or_below};
 use crate::{Event, PeerId, RoomId, TrackKind};
@@ -100,10 +100,14 @@ impl Sfu {
         let publisher = self.publisher(&peer.room, user);
         // str0m's delay-based estimate follows the actual send rate when the link is
         // application-limited (it reads a few hundred kbit/s on an idle loopback), so it only
-        // caps the layer while the downlink shows stress (loss or RTT: quality below 5), or
-        // while the slot is below its wanted layer for bandwidth: then the SFU probes
-        // towards the wanted rate (`update_bwe_targets`), and the estimate says when it fits.
-        let stressed = peer.quality.is_some_and(|(_, down)| down < 5);
+        // caps the layer while the downlink shows stress, or while the slot is below its
+        // wanted layer for bandwidth: then the SFU probes towards the wanted rate
+        // (`update_bwe_targets`), and the estimate says when it fits. Stress is loss or RTT
+        // (quality below 5), or an estimate below the video forwarded now: str0m's pacer
+        // sends at about the estimate, so the rest queues in the SFU, where neither loss
+        // nor the round trip shows it.
+        let congested = peer.estimate().is_some_and(|b| b < peer.video_bps);
+        let stressed = congested || peer.quality.is_some_and(|(_, down)| down < 5);
         let (layer, wanted) = match publisher.and_then(|p| p.track(kind)) {
             Some((_, track)) => {
                 let wanted = live_at_or_below(
@@ -112,9 +116,9 @@ impl Sfu {
                 );
                 let videos = peer.attached_videos().max(1) as u64;
                 let budget = peer
-                    .bwe
+                    .estimate()
                     .filter(|_| stressed || limited_since.is_some())
-                    .map(|b| b.saturating_sub(AUDIO_RESERVE_BPS) / videos);
+                    .map(|b| b.saturating_sub(peer.audio_bps) / videos);
                 (fit_layer(wanted, &track.rates(), budget), wanted)
             }
             None => (0, 0),
@@ -138,6 +142,7 @@ impl Sfu {
         if !downgrade && held {
             return;
         }
+        tracing::debug!(target: "convene_sfu::bwe", peer = %sub, layer, wanted, limited = limited_since.is_some(), stressed, "layer");
         slot.target = Some(layer);
         slot.down_votes = 0;
         slot.limited_since = match layer < wanted {
@@ -281,15 +286,25 @@ impl Sfu {
     /// the layers its videos want (so it probes towards them) and the rate of the layers it
     /// forwards now (kept up with padding while probing). A peer that receives no video or
     /// share wants nothing: its estimator never probes, so it is sent no padding.
+    ///
+    /// An estimator that settled during congestion may not probe again by itself while its
+    /// estimate stays flat (str0m probes on a change of estimate or of the desired rate, and
+    /// not while it last saw the delay rising). So while a slot is held below its wanted
+    /// layer for bandwidth on a downlink clean for `UPGRADE_HOLD` (no loss, short round
+    /// trips), every `UPGRADE_PROBE_EVERY` the estimator
+    /// starts over from its current estimate: its start-up probes (up to twice the wanted
+    /// rate) tell whether the downlink carries the wanted layer again.
     pub(super) fn update_bwe_targets(&mut self) {
+        let now = self.now;
         let ids: Vec<PeerId> = self.peers.keys().copied().collect();
         for id in ids {
             let Some(peer) = self.peers.get(&id) else {
                 continue;
             };
-            let (mut current, mut wanted) = (AUDIO_RESERVE_BPS, AUDIO_RESERVE_BPS);
+            // The audio forwarded now, then the video forwarded now and wanted.
+            let (mut audio, mut video, mut video_wanted) = (0, 0, 0);
             let mut any_video = false;
-            for slot in peer.slots.iter().filter(|s| s.kind != TrackKind::Audio) {
+            for slot in &peer.slots {
                 let Some(user) = slot.user else {
                     continue;
                 };
@@ -299,25 +314,49 @@ impl Sfu {
                 else {
                     continue;
                 };
-                any_video = true;
                 let rates = track.rates();
-                let want = layer_for_quality(slot.quality, track.layers.len());
-                wanted += rates.get(want).copied().flatten().unwrap_or(0);
-                if let Some(c) = slot.current {
-                    current += rates.get(c).copied().flatten().unwrap_or(0);
+                let rate = |layer: usize| rates.get(layer).copied().flatten().unwrap_or(0);
+                if slot.kind == TrackKind::Audio {
+                    audio += rate(0);
+                    continue;
                 }
+                any_video = true;
+                video_wanted += rate(layer_for_quality(slot.quality, track.layers.len()));
+                video += slot.current.map_or(0, rate);
             }
-            if !any_video {
-                (current, wanted) = (0, 0);
-            }
+            let (current, wanted) = match any_video {
+                true => (audio + video, audio + video_wanted),
+                false => (0, 0),
+            };
+            let held = peer.slots.iter().any(|s| {
+                s.limited_since
+                    .is_some_and(|t| now.saturating_duration_since(t) >= UPGRADE_HOLD)
+            });
+            let clean = peer
+                .stressed_at
+                .is_none_or(|t| now.saturating_duration_since(t) >= UPGRADE_HOLD);
+            let rearm = held
+                && clean
+                && peer
+                    .upgrade_probe_at
+                    .is_none_or(|t| now.saturating_duration_since(t) >= UPGRADE_PROBE_EVERY);
             // Only reconfigure on a real change (>10%): each call is a mutation.
+            let differs = |a: u64, b: u64| a.abs_diff(b) * 10 > b;
             let changed = peer
                 .bwe_target
-                .is_none_or(|(_, w)| wanted.abs_diff(w) * 10 > w);
-            if !changed {
+                .is_none_or(|(c, w)| differs(wanted, w) || differs(current, c));
+            let Some(peer) = self.peers.get_mut(&id) else {
                 continue;
+            };
+            (peer.audio_bps, peer.video_bps) = (audio, video);
+            if rearm {
+                peer.upgrade_probe_at = Some(now);
+                let estimate = Bitrate::bps(peer.bwe_raw.unwrap_or(current));
+                tracing::debug!(target: "convene_sfu::bwe", peer = %id, %estimate, "probe");
+                peer.rtc.bwe().reset(estimate);
             }
-            if let Some(peer) = self.peers.get_mut(&id) {
+            if changed {
+                tracing::debug!(target: "convene_sfu::bwe", peer = %id, current, wanted, "targets");
                 peer.bwe_target = Some((current, wanted));
                 peer.rtc
                     .bwe()

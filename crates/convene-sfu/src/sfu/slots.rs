@@ -103,10 +103,12 @@ impl Sfu {
         // caps the layer while the downlink shows stress, or while the slot is below its
         // wanted layer for bandwidth: then the SFU probes towards the wanted rate
         // (`update_bwe_targets`), and the estimate says when it fits. Stress is loss or RTT
-        // (quality below 5), or an estimate below the video forwarded now: str0m's pacer
-        // sends at about the estimate, so the rest queues in the SFU, where neither loss
-        // nor the round trip shows it.
-        let congested = peer.estimate().is_some_and(|b| b < peer.video_bps);
+        // (quality below 5), or an estimate 15 % below the media forwarded now: str0m's pacer
+        // sends at most 10 % over the estimate, so the rest queues in the SFU, where neither
+        // loss nor the round trip shows it (the margin is the estimate's wobble on a clean
+        // downlink).
+        let media = peer.audio_bps + peer.video_bps;
+        let congested = peer.estimate().is_some_and(|b| b * 100 < media * 85);
         let stressed = congested || peer.quality.is_some_and(|(_, down)| down < 5);
         let (layer, wanted) = match publisher.and_then(|p| p.track(kind)) {
             Some((_, track)) => {

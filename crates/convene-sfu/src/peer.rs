@@ -67,6 +67,11 @@ impl Published {
     pub(crate) fn rates(&self) -> Vec<Option<u64>> {
         self.meters.iter().map(|m| m.rate).collect()
     }
+
+    /// The measured rate of `layer`, 0 while unknown.
+    pub(crate) fn rate(&self, layer: usize) -> u64 {
+        self.meters.get(layer).and_then(|m| m.rate).unwrap_or(0)
+    }
 }
 
 /// Bits per second of one incoming layer, measured over the last tick interval.

@@ -33,6 +33,11 @@ impl Sfu {
             builder = builder.enable_bwe(Some(Bitrate::bps(initial)));
         }
         let mut rtc = builder.build(self.now);
+        if self.config.bwe_initial.is_some() {
+            // Nothing to probe for until the targets (`update_bwe_targets`) say otherwise: a
+            // peer that receives no video is never sent padding, even before the first tick.
+            rtc.bwe().set_bitrate(Bitrate::ZERO, Bitrate::ZERO);
+        }
         // The candidate only fails for unusable addresses, e.g. port 0.
         let candidate = Candidate::host(self.local_addr, "udp")
             .map_err(|e| SfuError::Rtc(format!("local candidate: {e}")))?;
@@ -47,7 +52,8 @@ impl Sfu {
                 .map_err(|e| SfuError::Rtc(format!("local tcp candidate: {e}")))?;
             rtc.add_local_candidate(candidate);
         }
-        let peer = Peer::new(id, room.clone(), user, rtc, self.now);
+        let mut peer = Peer::new(id, room.clone(), user, rtc, self.now);
+        peer.bwe_target = self.config.bwe_initial.map(|_| (0, 0));
         self.ufrags.insert(peer.ufrag.clone(), id);
         self.timers.insert((peer.timeout, id));
         self.peers.insert(id, peer);

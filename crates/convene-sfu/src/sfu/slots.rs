@@ -293,9 +293,9 @@ impl Sfu {
     /// estimate stays flat (str0m probes on a change of estimate or of the desired rate, and
     /// not while it last saw the delay rising). So while a slot is held below its wanted
     /// layer for bandwidth on a downlink clean for `UPGRADE_HOLD` (no loss, short round
-    /// trips), every `UPGRADE_PROBE_EVERY` the estimator
-    /// starts over from its current estimate: its start-up probes (up to twice the wanted
-    /// rate) tell whether the downlink carries the wanted layer again.
+    /// trips), every `UPGRADE_PROBE_EVERY` the estimator starts over from its current
+    /// estimate: its start-up probes (up to twice the wanted rate) tell whether the downlink
+    /// carries the wanted layer again.
     pub(super) fn update_bwe_targets(&mut self) {
         let now = self.now;
         let ids: Vec<PeerId> = self.peers.keys().copied().collect();
@@ -316,15 +316,13 @@ impl Sfu {
                 else {
                     continue;
                 };
-                let rates = track.rates();
-                let rate = |layer: usize| rates.get(layer).copied().flatten().unwrap_or(0);
                 if slot.kind == TrackKind::Audio {
-                    audio += rate(0);
+                    audio += track.rate(0);
                     continue;
                 }
                 any_video = true;
-                video_wanted += rate(layer_for_quality(slot.quality, track.layers.len()));
-                video += slot.current.map_or(0, rate);
+                video_wanted += track.rate(layer_for_quality(slot.quality, track.layers.len()));
+                video += slot.current.map_or(0, |l| track.rate(l));
             }
             let (current, wanted) = match any_video {
                 true => (audio + video, audio + video_wanted),
@@ -363,6 +361,9 @@ impl Sfu {
                 peer.rtc
                     .bwe()
                     .set_bitrate(Bitrate::bps(current.min(wanted)), Bitrate::bps(wanted));
+            }
+            if rearm || changed {
+                // Each is a mutation of the peer: its output and next timeout.
                 self.drain(id);
             }
         }

@@ -304,6 +304,13 @@ impl MediaStream {
             .map(|(m, _)| m.clone())
     }
 
+    /// The user and kind (`"audio"`, `"video"` or `"share"`) receive slot `mid` carries now.
+    pub fn slot(&self, mid: &str) -> Option<(UserId, String)> {
+        let slots = self.shared.slots_lock();
+        let (user, kind) = slots.get(mid)?;
+        Some(((*user)?, kind.clone()))
+    }
+
     /// Applies `change` to the plan and, if anything changed (or no peer exists yet),
     /// offers again.
     async fn renegotiate(&self, change: impl FnOnce(&mut OfferPlan)) -> Result<(), ClientError> {

@@ -46,6 +46,33 @@ pub struct IvfFrame {
     pub data: Vec<u8>,
 }
 
+impl IvfHeader {
+    /// The 32-byte file header, with a frame count of 0 (unknown: the file is written as a
+    /// stream).
+    pub fn to_bytes(&self) -> [u8; 32] {
+        let mut h = [0u8; 32];
+        h[..4].copy_from_slice(b"DKIF");
+        h[6..8].copy_from_slice(&32u16.to_le_bytes());
+        h[8..12].copy_from_slice(&self.fourcc);
+        h[12..14].copy_from_slice(&self.width.to_le_bytes());
+        h[14..16].copy_from_slice(&self.height.to_le_bytes());
+        h[16..20].copy_from_slice(&self.timebase.1.to_le_bytes());
+        h[20..24].copy_from_slice(&self.timebase.0.to_le_bytes());
+        h
+    }
+}
+
+impl IvfFrame {
+    /// The frame as it is stored: its 12-byte header (size, timestamp), then its bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(12 + self.data.len());
+        v.extend_from_slice(&(self.data.len() as u32).to_le_bytes());
+        v.extend_from_slice(&self.timestamp.to_le_bytes());
+        v.extend_from_slice(&self.data);
+        v
+    }
+}
+
 /// Parse a whole IVF file held in memory.
 pub fn read_ivf(bytes: &[u8]) -> Result<(IvfHeader, Vec<IvfFrame>), IvfError> {
     let h = bytes.get(..32).ok_or(IvfError::BadHeader)?;
@@ -118,5 +145,22 @@ mod tests {
         let mut f = file(&[b"abcdef"]);
         f.truncate(f.len() - 2);
         assert_eq!(read_ivf(&f).unwrap_err(), IvfError::Truncated);
+    }
+
+    #[test]
+    fn what_is_written_reads_back() {
+        let header = IvfHeader {
+            fourcc: *b"VP80",
+            width: 320,
+            height: 180,
+            timebase: (1, 1000),
+        };
+        let frame = IvfFrame {
+            timestamp: 1234,
+            data: b"xyz".to_vec(),
+        };
+        let mut f = header.to_bytes().to_vec();
+        f.extend(frame.to_bytes());
+        assert_eq!(read_ivf(&f).unwrap(), (header, vec![frame]));
     }
 }

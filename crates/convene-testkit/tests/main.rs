@@ -16,6 +16,7 @@ mod lifecycle;
 mod media;
 mod passcode;
 mod recording;
+mod recording_tracks;
 mod rest;
 mod roles;
 mod slow;

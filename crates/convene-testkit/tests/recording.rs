@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Whether ffmpeg and ffprobe run here; panics when they must.
-fn ffmpeg_here() -> bool {
+pub(crate) fn ffmpeg_here() -> bool {
     let runs = |p: &str| {
         std::process::Command::new(p)
             .arg("-version")
@@ -29,7 +29,7 @@ fn ffmpeg_here() -> bool {
     false
 }
 
-fn is_recording(ev: &ClientEvent, want: RecordingStatus) -> bool {
+pub(crate) fn is_recording(ev: &ClientEvent, want: RecordingStatus) -> bool {
     matches!(ev.as_session(), Some(Event::RecordingChange { state }) if *state == want)
 }
 
@@ -41,7 +41,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 /// `ffprobe`'s view of `file`: the codec of each stream, and the duration in seconds.
-fn probe(file: &Path) -> (Vec<String>, f64) {
+pub(crate) fn probe(file: &Path) -> (Vec<String>, f64) {
     let out = std::process::Command::new("ffprobe")
         .args([
             "-v",
@@ -74,7 +74,7 @@ fn probe(file: &Path) -> (Vec<String>, f64) {
 
 /// The share of strongly coloured pixels (channels far apart) in the `crop` (ffmpeg's
 /// `w:h:x:y`) of the frame at `at` seconds, decoded by ffmpeg at 16×9.
-fn colourful(file: &Path, at: f64, crop: &str) -> f64 {
+pub(crate) fn colourful(file: &Path, at: f64, crop: &str) -> f64 {
     let out = std::process::Command::new("ffmpeg")
         .args(["-v", "error", "-ss", &format!("{at:.2}"), "-i"])
         .arg(file)
@@ -97,7 +97,7 @@ fn colourful(file: &Path, at: f64, crop: &str) -> f64 {
 
 /// `c` publishes the test pattern (`fixtures/testsrc-320x180.ivf`) as its camera, and with
 /// `tone` the 440 Hz tone as its microphone.
-async fn publish_test_pattern(c: &Client, tone: bool) {
+pub(crate) async fn publish_test_pattern(c: &Client, tone: bool) {
     let media = c.get_media_stream().expect("joined");
     let (_, video) = convene_media::read_ivf(&fixture("testsrc-320x180.ivf")).expect("IVF");
     let audio = tone.then(|| convene_media::read_ogg_opus(&fixture("tone-440.opus")).unwrap());
@@ -116,7 +116,7 @@ async fn publish_test_pattern(c: &Client, tone: bool) {
 }
 
 /// The finished recordings under `dir`: every `.mp4` with its sidecar.
-fn finished(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn finished(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for session in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         for f in std::fs::read_dir(session.path())
@@ -297,14 +297,14 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn rand_suffix() -> u64 {
+pub(crate) fn rand_suffix() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// A raw GET: (status line, body bytes).
-async fn get(server: &TestServer, path: &str, token: Option<&str>) -> (String, Vec<u8>) {
+pub(crate) async fn get(server: &TestServer, path: &str, token: Option<&str>) -> (String, Vec<u8>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
     if let Some(t) = token {

@@ -377,6 +377,7 @@ async fn openapi_json_is_generated_from_the_handlers() {
             "/api/v1/sessions/{session_id}",
             "/api/v1/sessions/{session_id}/recordings",
             "/api/v1/sessions/{session_id}/recordings/{recording_id}/file",
+            "/api/v1/sessions/{session_id}/recordings/{recording_id}/tracks/{file_name}",
             "/api/v1/sessions/{session_id}/status",
             "/api/v1/sessions/{session_id}/users",
             "/api/v1/sessions/{session_id}/users/{user_id}/status",

@@ -108,6 +108,10 @@ struct ServeArgs {
     /// Where cloud recordings go, one folder per session [default: ./recordings].
     #[arg(long, env = "CONVENE_RECORDINGS_DIR", value_name = "DIR")]
     recordings_dir: Option<std::path::PathBuf>,
+    /// Also record each track as a file of its own, untranscoded: every user's audio as Ogg
+    /// Opus, each camera and share as WebM VP8 (listed with the recording).
+    #[arg(long, env = "CONVENE_RECORDING_RAW_TRACKS")]
+    recording_raw_tracks: bool,
     /// Most users in one session [default: 5000].
     #[arg(long)]
     max_users_per_session: Option<usize>,
@@ -396,6 +400,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     if let Some(dir) = a.recordings_dir {
         config.egress.recordings_dir = dir;
     }
+    config.egress.raw_tracks = a.recording_raw_tracks;
     if let Some(s) = a.failover_window_secs {
         config.session.failover_window = Duration::from_secs(s);
     }

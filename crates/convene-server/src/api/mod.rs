@@ -55,6 +55,10 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
             "/api/v1/sessions/{session_id}/recordings/{recording_id}/file",
             get(recordings::file),
         )
+        .route(
+            "/api/v1/sessions/{session_id}/recordings/{recording_id}/tracks/{file_name}",
+            get(recordings::track),
+        )
         .route("/api/v1/openapi.json", get(openapi))
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
@@ -75,7 +79,8 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         users::list,
         users::status,
         recordings::list,
-        recordings::file
+        recordings::file,
+        recordings::track
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

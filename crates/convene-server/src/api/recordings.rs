@@ -1,5 +1,5 @@
 //! `/api/v1/sessions/{session_id}/recordings...`: an app's cloud recordings of a session
-//! (live or ended), and the download of one.
+//! (live or ended), and the download of one and of its track files.
 
 use super::auth::ApiApp;
 use super::model::{ErrorBody, RecordingItem, RecordingList};
@@ -55,7 +55,6 @@ pub(super) async fn file(
     ApiApp(app): ApiApp,
     Path((session_id, recording_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let missing = || ApiError::not_found("no such recording");
     let dir = state.config.egress.recordings_dir.clone();
     let (sid, rid) = (session_id.clone(), recording_id.clone());
     // Listed for this app (finished, its own) or not served at all.
@@ -71,13 +70,66 @@ pub(super) async fn file(
         &session_id,
         &recording_id,
     )
-    .filter(|_| listed)
-    .ok_or_else(missing)?;
-    let file = std::fs::File::open(&path).map_err(|_| missing())?;
+    .filter(|_| listed);
+    serve(path, "video/mp4")
+}
+
+/// One track file of a recording (raw tracks): a user's audio, camera or share.
+#[utoipa::path(get,
+    path = "/api/v1/sessions/{session_id}/recordings/{recording_id}/tracks/{file_name}",
+    tag = "recordings",
+    params(
+        ("session_id" = String, Path, description = "The session's id"),
+        ("recording_id" = String, Path, description = "The recording's id"),
+        ("file_name" = String, Path, description = "A `file_name` of the recording's `tracks`"),
+    ),
+    responses(
+        (status = 200, description = "Ogg Opus (audio) or WebM VP8 (video, share)",
+            content_type = "audio/ogg"),
+        (status = 401, description = "Missing, bad or expired token", body = ErrorBody),
+        (status = 404, description = "No such track of a finished recording of this app",
+            body = ErrorBody),
+    ))]
+pub(super) async fn track(
+    State(state): State<Arc<AppState>>,
+    ApiApp(app): ApiApp,
+    Path((session_id, recording_id, file_name)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let dir = state.config.egress.recordings_dir.clone();
+    let (sid, rid, name) = (session_id.clone(), recording_id, file_name.clone());
+    // Only a name the finished recording lists (checked when listed) reaches a path.
+    let listed = tokio::task::spawn_blocking(move || {
+        recordings_of(&dir, &app, &sid)
+            .into_iter()
+            .filter(|f| f.id == rid)
+            .flat_map(|f| f.tracks)
+            .any(|t| t.file_name == name)
+    })
+    .await
+    .unwrap_or(false);
+    let path = listed.then(|| {
+        state
+            .config
+            .egress
+            .recordings_dir
+            .join(&session_id)
+            .join(&file_name)
+    });
+    let kind = match file_name.ends_with(".ogg") {
+        true => "audio/ogg",
+        false => "video/webm",
+    };
+    serve(path, kind)
+}
+
+/// The file at `path` (none: 404) as `content_type`.
+fn serve(path: Option<std::path::PathBuf>, content_type: &str) -> Result<Response, ApiError> {
+    let missing = || ApiError::not_found("no such recording");
+    let file = std::fs::File::open(path.ok_or_else(missing)?).map_err(|_| missing())?;
     let len = file.metadata().map_err(|_| missing())?.len();
     let body = Body::from_stream(chunks(file));
     Response::builder()
-        .header(header::CONTENT_TYPE, "video/mp4")
+        .header(header::CONTENT_TYPE, content_type)
         .header(header::CONTENT_LENGTH, len)
         .body(body)
         .map_err(|_| missing())

@@ -1,7 +1,9 @@
 //! The recordings on disk: `<recordings dir>/<session id>/<id>.mp4`, where the id is the
 //! recording's start in Unix milliseconds, and beside each a `<id>.json` sidecar the worker
-//! writes when the file is complete (`{"duration_ms": N, "app_key": K}`). A file without its
-//! sidecar is still being written and is not listed; an app sees only its own recordings.
+//! writes when the file is complete (`{"duration_ms": N, "app_key": K, "tracks": [...]}`).
+//! A file without its sidecar is still being written and is not listed; an app sees only
+//! its own recordings. With raw tracks on, the sidecar's `tracks` lists the recording's
+//! track files (`<id>.<user id>.<kind>.<ogg|webm>`, beside it).
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +18,56 @@ pub(crate) struct RecordingFile {
     pub(crate) file_size: u64,
     /// Recorded time (pauses left out), from the sidecar.
     pub(crate) duration_ms: u64,
+    /// Its track files (raw tracks), by file name.
+    pub(crate) tracks: Vec<TrackFile>,
+}
+
+/// One track file of a recording: one user's audio, camera or share, untranscoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TrackFile {
+    pub(crate) file_name: String,
+    pub(crate) file_size: u64,
+    /// `audio`, `video` or `share`.
+    pub(crate) kind: String,
+    pub(crate) user_id: u32,
+    /// Where it starts on the recording's timeline.
+    pub(crate) offset_ms: u64,
+    pub(crate) duration_ms: u64,
+}
+
+/// A track file name of recording `id`: `<id>.` then letters, digits and single dots.
+fn is_track_name(id: &str, name: &str) -> bool {
+    name.len() <= 128
+        && name
+            .strip_prefix(id)
+            .and_then(|r| r.strip_prefix('.'))
+            .is_some_and(|r| {
+                r.split('.')
+                    .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()))
+            })
+}
+
+/// The track files a sidecar lists that are there.
+fn tracks_of(folder: &Path, id: &str, meta: &serde_json::Value) -> Vec<TrackFile> {
+    let listed = meta["tracks"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    listed
+        .iter()
+        .filter_map(|t| {
+            let file_name = t["file_name"].as_str()?.to_owned();
+            if !is_track_name(id, &file_name) {
+                return None;
+            }
+            let file_size = std::fs::metadata(folder.join(&file_name)).ok()?.len();
+            Some(TrackFile {
+                file_size,
+                kind: t["kind"].as_str()?.to_owned(),
+                user_id: u32::try_from(t["user_id"].as_u64()?).ok()?,
+                offset_ms: t["offset_ms"].as_u64()?,
+                duration_ms: t["duration_ms"].as_u64()?,
+                file_name,
+            })
+        })
+        .collect()
 }
 
 /// Session ids and recording ids are made by the server: lower-case hex and digits. Anything
@@ -30,7 +82,8 @@ pub(crate) fn recordings_of(dir: &Path, app: &str, session: &str) -> Vec<Recordi
     if !is_plain(session) {
         return Vec::new();
     }
-    let Ok(entries) = std::fs::read_dir(dir.join(session)) else {
+    let folder = dir.join(session);
+    let Ok(entries) = std::fs::read_dir(&folder) else {
         return Vec::new();
     };
     let mut out: Vec<RecordingFile> = entries
@@ -39,13 +92,14 @@ pub(crate) fn recordings_of(dir: &Path, app: &str, session: &str) -> Vec<Recordi
             let name = e.file_name().into_string().ok()?;
             let id = name.strip_suffix(".mp4")?.to_owned();
             let file_size = e.metadata().ok()?.len();
-            let sidecar = std::fs::read(dir.join(session).join(format!("{id}.json"))).ok()?;
+            let sidecar = std::fs::read(folder.join(format!("{id}.json"))).ok()?;
             let meta: serde_json::Value = serde_json::from_slice(&sidecar).ok()?;
             if meta["app_key"] != app {
                 return None;
             }
             Some(RecordingFile {
                 duration_ms: meta["duration_ms"].as_u64()?,
+                tracks: tracks_of(&folder, &id, &meta),
                 id,
                 file_name: name,
                 file_size,
@@ -59,6 +113,11 @@ pub(crate) fn recordings_of(dir: &Path, app: &str, session: &str) -> Vec<Recordi
 /// Where recording `id` of `session` downloads from (the REST API's route, same bearer token).
 pub(crate) fn download_path(session: &str, id: &str) -> String {
     format!("/api/v1/sessions/{session}/recordings/{id}/file")
+}
+
+/// Where track file `name` of recording `id` of `session` downloads from.
+pub(crate) fn track_download_path(session: &str, id: &str, name: &str) -> String {
+    format!("/api/v1/sessions/{session}/recordings/{id}/tracks/{name}")
 }
 
 /// Where recording `id` of `session` is, if both are ids the server makes.
@@ -82,15 +141,44 @@ mod tests {
         )
         .unwrap();
         std::fs::write(s.join("200.mp4"), b"partial").unwrap();
+        // Raw tracks: one there, one listed but gone, two with names that are not its.
+        std::fs::write(s.join("300.mp4"), b"x").unwrap();
+        std::fs::write(s.join("300.7.audio.ogg"), b"ogg").unwrap();
+        let track = |name: &str| {
+            serde_json::json!({"file_name": name, "kind": "audio", "user_id": 7,
+                "offset_ms": 5, "duration_ms": 900})
+        };
+        let tracks = [
+            "300.7.audio.ogg",
+            "300.8.audio.ogg",
+            "300..json",
+            "../300.7.audio.ogg",
+        ];
+        let meta = serde_json::json!({"duration_ms": 1000, "app_key": "k",
+            "tracks": tracks.map(track)});
+        std::fs::write(s.join("300.json"), meta.to_string()).unwrap();
         let list = recordings_of(&dir, "k", "abc123");
         assert!(recordings_of(&dir, "other", "abc123").is_empty());
         assert_eq!(
-            list,
-            vec![RecordingFile {
+            list[0],
+            RecordingFile {
                 id: "100".into(),
                 file_name: "100.mp4".into(),
                 file_size: 5,
-                duration_ms: 4000
+                duration_ms: 4000,
+                tracks: Vec::new(),
+            }
+        );
+        assert_eq!(list.len(), 2, "{list:?}");
+        assert_eq!(
+            list[1].tracks,
+            vec![TrackFile {
+                file_name: "300.7.audio.ogg".into(),
+                file_size: 3,
+                kind: "audio".into(),
+                user_id: 7,
+                offset_ms: 5,
+                duration_ms: 900,
             }]
         );
         assert!(recordings_of(&dir, "k", "../abc123").is_empty());

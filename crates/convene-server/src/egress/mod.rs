@@ -14,7 +14,9 @@
 mod files;
 mod worker;
 
-pub(crate) use files::{download_path, recording_path, recordings_of, RecordingFile};
+pub(crate) use files::{
+    download_path, recording_path, recordings_of, track_download_path, RecordingFile,
+};
 pub(crate) use worker::{Job, Worker};
 
 use convene_auth::AppCredentials;
@@ -31,6 +33,9 @@ pub struct EgressConfig {
     pub program: Option<PathBuf>,
     /// The media tool the worker runs. Default `ffmpeg` (from `PATH`).
     pub ffmpeg: String,
+    /// Also record each track as a file of its own, untranscoded (Ogg Opus, WebM VP8)
+    /// (`--recording-raw-tracks`). Default off.
+    pub raw_tracks: bool,
 }
 
 impl Default for EgressConfig {
@@ -39,6 +44,7 @@ impl Default for EgressConfig {
             recordings_dir: PathBuf::from("recordings"),
             program: None,
             ffmpeg: "ffmpeg".into(),
+            raw_tracks: false,
         }
     }
 }

@@ -117,6 +117,9 @@ fn spawn(ctx: &EgressContext, job: &Job) -> std::io::Result<tokio::process::Chil
     if let Some(p) = &job.passcode {
         cmd.args(["--passcode", p]);
     }
+    if ctx.config.raw_tracks && job.ingest.is_none() {
+        cmd.arg("--raw-tracks");
+    }
     if let Some(url) = &job.ingest {
         // A secret too (its key): in the environment. The worker prints `streaming` once
         // the ingest takes the stream.

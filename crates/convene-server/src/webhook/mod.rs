@@ -67,7 +67,7 @@ pub(crate) struct RecordingDone {
     pub(crate) session_id: String,
     pub(crate) session_name: String,
     pub(crate) started_ms: u64,
-    /// `{"id", "file_name", "file_size", "duration_ms", "download_url"}`.
+    /// `{"id", "file_name", "file_size", "duration_ms", "download_url", "tracks"}`.
     pub(crate) recording: serde_json::Value,
 }
 

@@ -10,6 +10,9 @@
 //! finishes the file, writes its `<start ms>.json` sidecar (`{"duration_ms", "app_key"}`)
 //! and leaves.
 //!
+//! With `--raw-tracks` it also writes each track as a file of its own, untranscoded
+//! (`raw/`), listed in the sidecar's `tracks`.
+//!
 //! With `CONVENE_EGRESS_INGEST` set it streams instead (FLV over RTMP to that
 //! `streamUrl/streamKey`): it prints `streaming` once the ingest takes the stream, follows
 //! `live-stream-status`, and writes no file.
@@ -20,11 +23,12 @@
 
 mod ffmpeg;
 mod layout;
+mod raw;
 mod recorder;
 mod rtp;
 
 use anyhow::Context;
-use convene_client::protocol::{Event, RecordingStatus, UserId};
+use convene_client::protocol::{Event, RecordingStatus, UserId, MAX_ATTACHED_VIDEOS};
 use convene_client::{Client, MediaOptions, MediaStream};
 use recorder::Recorder;
 use std::collections::HashMap;
@@ -55,6 +59,9 @@ pub(crate) struct EgressArgs {
     /// The ffmpeg program.
     #[arg(long, default_value = "ffmpeg")]
     ffmpeg: String,
+    /// Also write each track as a file of its own (Ogg Opus, WebM VP8; untranscoded).
+    #[arg(long)]
+    raw_tracks: bool,
 }
 
 /// Reconnections of a live stream the ingest dropped, before it ends in `Timeout`, and the
@@ -127,10 +134,13 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
         rec.pause(Instant::now());
     }
 
+    let mut raw = (args.raw_tracks && ingest.is_none())
+        .then(|| raw::RawTracks::new(&dir, &id.to_string(), &args.ffmpeg));
     let mut view = View {
         me,
         speaker: None,
         attached: HashMap::new(),
+        every_camera: raw.is_some(),
     };
     let mut progress = ff.take_progress();
     // A live stream: whether the ingest ever took it, and reconnections since it last did.
@@ -151,18 +161,31 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
                     Some(Event::RecordingChange { state }) if ingest.is_none() => match state {
                         RecordingStatus::Stopped => break false,
                         RecordingStatus::Paused => rec.pause(Instant::now()),
-                        RecordingStatus::Recording => rec.resume(Instant::now()),
+                        RecordingStatus::Recording => {
+                            rec.resume(Instant::now());
+                            if let Some(raw) = &mut raw {
+                                raw.resume();
+                            }
+                        }
                     },
                     Some(Event::ActiveSpeaker(s)) => view.speaker = s.first().map(|s| s.user_id),
                     _ => {}
                 }
-                view.apply(&client, &stream, &mut rec).await;
+                view.apply(&client, &stream, &mut rec, raw.as_ref()).await;
             }
-            Some(f) = frames.recv() => rec.frame(f, Instant::now()).await,
+            Some(f) = frames.recv() => {
+                let now = Instant::now();
+                if let Some(raw) = raw.as_mut().filter(|_| !rec.paused()) {
+                    if let Some((user, kind)) = stream.slot(&f.mid) {
+                        raw.frame(&f, user, &kind, rec.clock(now));
+                    }
+                }
+                rec.frame(f, now).await;
+            }
             _ = audio.tick() => rec.audio_tick().await,
             _ = idle.tick() => {
                 rec.keepalive(Instant::now()).await;
-                view.apply(&client, &stream, &mut rec).await;
+                view.apply(&client, &stream, &mut rec, raw.as_ref()).await;
             }
             // expect is ok because the branch's guard checked that `progress` is set.
             r = async { progress.as_mut().expect("guarded").await }, if progress.is_some() => {
@@ -208,10 +231,15 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
     } else {
         ff.finish(FINISH_GRACE).await
     };
+    let tracks = match raw {
+        Some(raw) if finished.is_ok() => raw.finish(FINISH_GRACE).await,
+        _ => Vec::new(),
+    };
     if finished.is_ok() && ingest.is_none() {
         let meta = serde_json::json!({
             "duration_ms": duration.as_millis() as u64,
             "app_key": args.app_key,
+            "tracks": tracks,
         });
         std::fs::write(&sidecar, meta.to_string())?;
     }
@@ -226,18 +254,36 @@ struct View {
     speaker: Option<UserId>,
     /// The cameras received, with the quality asked for.
     attached: HashMap<UserId, u8>,
+    /// Receive every camera (at the main picture's quality), not only those shown: each is
+    /// written as a track of its own.
+    every_camera: bool,
 }
 
 impl View {
-    /// Receives the cameras the layout wants, at the quality of where they show, and points
-    /// each video input at its slot.
-    async fn apply(&mut self, client: &Client, stream: &MediaStream, rec: &mut Recorder) {
+    /// Receives the cameras the layout wants, at the quality of where they show (or every
+    /// camera at the main picture's, for track files), points each video input at its
+    /// slot, and asks for the keyframes the inputs and `raw`'s files wait for.
+    async fn apply(
+        &mut self,
+        client: &Client,
+        stream: &MediaStream,
+        rec: &mut Recorder,
+        raw: Option<&raw::RawTracks>,
+    ) {
         let users = client.get_all_user();
         let plan = layout::plan(&users, self.speaker, self.me);
-        let want: HashMap<UserId, u8> = plan
+        let mut want: HashMap<UserId, u8> = plan
             .cameras()
             .map(|(u, main)| (u, if main { MAIN_QUALITY } else { TILE_QUALITY }))
             .collect();
+        if self.every_camera {
+            let cameras = users
+                .iter()
+                .filter(|u| u.b_video_on && u.user_id != self.me);
+            for u in cameras.take(MAX_ATTACHED_VIDEOS) {
+                want.insert(u.user_id, MAIN_QUALITY);
+            }
+        }
         let gone: Vec<UserId> = self
             .attached
             .keys()
@@ -274,7 +320,11 @@ impl View {
         for i in 0..layout::STRIP {
             rec.set_source(1 + i, plan.strip.get(i).and_then(|u| camera(*u)));
         }
-        let waiting: Vec<String> = rec.waiting_for_key().map(str::to_owned).collect();
+        let waiting: Vec<String> = rec
+            .waiting_for_key()
+            .chain(raw.into_iter().flat_map(|r| r.waiting_for_key()))
+            .map(str::to_owned)
+            .collect();
         for mid in waiting {
             // The peer asks at most once a second per slot, however often this runs.
             let _ = stream.request_keyframe(&mid).await;

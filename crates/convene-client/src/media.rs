@@ -19,8 +19,6 @@ use convene_protocol::{AudioKind, ClientMsg, Participant, RtcAnswer, RtcOffer, T
 use serde::Serialize;
 use std::sync::Arc;
 
-/// Audio receive slots: the SFU sends the N loudest speakers through these.
-const AUDIO_SLOTS: usize = 3;
 /// Screen share receive slots.
 const SHARE_SLOTS: usize = 1;
 
@@ -316,7 +314,7 @@ impl MediaStream {
     async fn renegotiate(&self, change: impl FnOnce(&mut OfferPlan)) -> Result<(), ClientError> {
         let mut st = self.shared.state.lock().await;
         let mut plan = st.plan.clone();
-        plan.audio_slots = AUDIO_SLOTS;
+        plan.audio_slots = st.options.audio_slots;
         plan.share_slots = SHARE_SLOTS;
         plan.simulcast = st.options.simulcast;
         change(&mut plan);

@@ -23,6 +23,11 @@ pub struct MediaOptions {
     /// Every received frame is also sent here (the egress worker records them); see
     /// [`convene_media::ReceivedFrame`]. `None` (default): frames are only counted.
     pub frame_tap: Option<tokio::sync::mpsc::Sender<convene_media::ReceivedFrame>>,
+    /// Audio receive slots: the server fills them with the loudest speakers, at most
+    /// [`AUDIO_SLOTS`](convene_protocol::AUDIO_SLOTS) for a participant (up to
+    /// [`MAX_RECORDED_SPEAKERS`](convene_protocol::MAX_RECORDED_SPEAKERS) for a recording
+    /// worker). Default `AUDIO_SLOTS`.
+    pub audio_slots: usize,
 }
 
 impl Default for MediaOptions {
@@ -34,6 +39,7 @@ impl Default for MediaOptions {
             simulcast: true,
             transport: Transport::Udp,
             frame_tap: None,
+            audio_slots: convene_protocol::AUDIO_SLOTS,
         }
     }
 }

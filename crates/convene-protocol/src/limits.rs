@@ -34,6 +34,10 @@ limits! {
     MAX_FRAME_BYTES: usize = 64 * 1024;
     /// Most rendered (attached) videos per subscriber.
     MAX_ATTACHED_VIDEOS: usize = 25;
+    /// Speakers a participant hears at once: the server forwards the loudest.
+    AUDIO_SLOTS: usize = 3;
+    /// Speakers a cloud recording worker receives at once (each may get a track file).
+    MAX_RECORDED_SPEAKERS: usize = 16;
     /// Longest `user_identity` / `session_key` token claim, in characters.
     MAX_IDENTITY_CHARS: usize = 36;
 }

@@ -235,6 +235,12 @@ impl Media {
         });
         let room = RoomId(key.0 .0.clone());
         let peer = self.plane.add_peer(&self.session, &room, key.1 .0, allowed);
+        if state.as_ref().is_some_and(|st| st.hears_everyone) {
+            // A recording worker: every speaker, for a track file each.
+            self.plane
+                .control()
+                .set_audio_slots(peer, convene_protocol::MAX_RECORDED_SPEAKERS);
+        }
         for (publisher, quality) in state.map(|st| st.attached).unwrap_or_default() {
             self.plane
                 .control()

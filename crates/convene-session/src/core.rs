@@ -107,10 +107,13 @@ impl Core {
     }
 
     /// What the media plane must know when it (re)creates `user`'s peer: whether its audio
-    /// and share may be forwarded, and which cameras it attached at which quality.
+    /// and share may be forwarded, which cameras it attached at which quality, and whether
+    /// it is a recording worker.
     pub fn media_state(&self, session: &SessionId, user: UserId) -> Option<MediaState> {
-        let u = self.sessions.get(session)?.users.get(&user)?;
-        Some(u.media_state())
+        let s = self.sessions.get(session)?;
+        let mut state = s.users.get(&user)?.media_state();
+        state.hears_everyone = s.egress.contains(&user);
+        Some(state)
     }
 
     /// The user list of the session `session`, over all its rooms (for tests and the REST

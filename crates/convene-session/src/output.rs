@@ -40,6 +40,9 @@ pub struct MediaState {
     pub share_allowed: bool,
     /// Cameras it receives: (publisher, quality).
     pub attached: Vec<(UserId, u8)>,
+    /// A cloud recording worker: it receives every speaker's audio (each may be written to
+    /// a file of its own), not only the loudest.
+    pub hears_everyone: bool,
 }
 
 /// Instructions for the media plane, keyed by session id and user id. The core decides every

@@ -65,6 +65,7 @@ impl User {
             video_allowed: self.p.b_video_on,
             share_allowed: self.p.sharer_on,
             attached: self.attached.iter().map(|(k, v)| (*k, *v)).collect(),
+            hears_everyone: false,
         }
     }
 }

@@ -53,6 +53,16 @@ pub enum Command {
         /// Whether its audio may be forwarded.
         allowed: bool,
     },
+    /// How many of the loudest speakers `peer` receives, instead of the SFU's
+    /// [`SfuConfig::audio_slots`](crate::SfuConfig::audio_slots) (up to
+    /// [`MAX_AUDIO_SLOTS`](crate::MAX_AUDIO_SLOTS); its offer's audio slots bound it too).
+    /// For a recorder that keeps every speaker's audio.
+    SetAudioSlots {
+        /// The subscriber.
+        peer: PeerId,
+        /// Speakers to receive.
+        slots: usize,
+    },
     /// `false`: the server stops forwarding this peer's camera (the user stopped video).
     SetVideoAllowed {
         /// The publisher.

@@ -9,6 +9,10 @@ use crate::{Control, SfuStats};
 pub const MAX_ATTACHED_VIDEOS: usize = 25;
 /// Default number of loudest speakers whose audio a subscriber receives.
 pub const DEFAULT_AUDIO_SLOTS: usize = 3;
+/// Most speakers one subscriber can be set to receive ([`Command::SetAudioSlots`]).
+///
+/// [`Command::SetAudioSlots`]: crate::Command::SetAudioSlots
+pub const MAX_AUDIO_SLOTS: usize = 32;
 /// How often speakers, simulcast layers and keyframe retries are re-evaluated.
 pub const SPEAKER_INTERVAL: Duration = Duration::from_millis(500);
 /// How long a video slot waits for a keyframe before asking the publisher again.
@@ -34,7 +38,8 @@ pub(crate) const MAX_ADDRS_PER_PEER: usize = 32;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SfuConfig {
-    /// At most this many speakers' audio per subscriber (N, default 3).
+    /// At most this many speakers' audio per subscriber (N, default 3), unless set for one
+    /// peer ([`Command::SetAudioSlots`](crate::Command::SetAudioSlots)).
     pub audio_slots: usize,
     /// Enable TWCC bandwidth estimation towards subscribers, starting at this bitrate.
     /// `None` disables it (no pacing, no probing); layers are then chosen by quality only.

@@ -46,6 +46,8 @@ struct Wanted {
     add: Option<(RoomId, u32)>,
     /// Per kind ([`TrackKind::index`]): the latest permission.
     allowed: [Option<bool>; 3],
+    /// Speakers it receives, when set ([`Command::SetAudioSlots`]).
+    audio_slots: Option<usize>,
     /// Publisher user → `Some(quality)` to attach, `None` to detach. One entry per publisher
     /// (the session core only names users of its session).
     videos: HashMap<u32, Option<u8>>,
@@ -70,6 +72,16 @@ impl Control {
                     ..Wanted::default()
                 },
             );
+        });
+    }
+
+    /// `peer` receives up to `slots` speakers (see [`Command::SetAudioSlots`]).
+    pub fn set_audio_slots(&self, peer: PeerId, slots: usize) {
+        self.change(|t| {
+            let w = t.entry(peer).or_default();
+            if !w.remove {
+                w.audio_slots = Some(slots);
+            }
         });
     }
 
@@ -135,7 +147,7 @@ impl Control {
     }
 
     /// The changes not yet applied, as commands in the order they must be applied (per peer:
-    /// add, permissions, detaches before attaches so a full subscriber can swap videos,
+    /// add, audio slots, permissions, detaches before attaches so a full subscriber can swap videos,
     /// removal). Empty (and lock-free) when nothing changed.
     pub(crate) fn take(&self) -> Vec<Command> {
         if !self.inner.changed.swap(false, Ordering::Acquire) {
@@ -154,6 +166,9 @@ impl Control {
                     room,
                     user_id,
                 });
+            }
+            if let Some(slots) = w.audio_slots {
+                out.push(Command::SetAudioSlots { peer, slots });
             }
             for (i, allowed) in w.allowed.into_iter().enumerate() {
                 let Some(allowed) = allowed else { continue };
@@ -207,6 +222,8 @@ mod tests {
         c.attach_video(p, 3, 2);
         c.detach_video(p, 3);
         c.attach_video(p, 4, 1);
+        c.set_audio_slots(p, 5);
+        c.set_audio_slots(p, 9);
         let cmds = c.take();
         assert_eq!(
             cmds,
@@ -216,6 +233,7 @@ mod tests {
                     room: room(),
                     user_id: 7
                 },
+                Command::SetAudioSlots { peer: p, slots: 9 },
                 Command::SetAudioAllowed {
                     peer: p,
                     allowed: false

@@ -90,7 +90,8 @@
 //! * **Audio**: the speaker ranking comes from the RFC 6464 audio-level header extension,
 //!   smoothed and re-evaluated every [`SPEAKER_INTERVAL`] with hysteresis
 //!   ([`Event::ActiveSpeakers`], loudest first, only on change). Each subscriber's audio slots
-//!   (at most N = [`DEFAULT_AUDIO_SLOTS`]) carry the loudest speakers other than itself.
+//!   (at most N = [`DEFAULT_AUDIO_SLOTS`], or as many as [`Command::SetAudioSlots`] says
+//!   for that peer, up to [`MAX_AUDIO_SLOTS`]) carry the loudest speakers other than itself.
 //!   A user whose audio is disallowed ([`Command::SetAudioAllowed`], host mute) is never
 //!   forwarded and never ranked.
 //! * **Share**: every subscriber's share slots carry the room's sharers (allowed by
@@ -164,7 +165,8 @@ mod types;
 
 pub use command::Command;
 pub use config::{
-    SfuConfig, DEFAULT_AUDIO_SLOTS, MAX_ATTACHED_VIDEOS, MAX_SHARE_MIDS, SPEAKER_INTERVAL,
+    SfuConfig, DEFAULT_AUDIO_SLOTS, MAX_ATTACHED_VIDEOS, MAX_AUDIO_SLOTS, MAX_SHARE_MIDS,
+    SPEAKER_INTERVAL,
 };
 pub use control::Control;
 pub use driver::{run, run_with_config, run_with_tcp};

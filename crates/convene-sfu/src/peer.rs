@@ -207,6 +207,8 @@ pub(crate) struct Peer {
     pub(crate) bwe_raw: Option<u64>,
     /// Last (minimum, desired) bitrate given to str0m's bandwidth estimator.
     pub(crate) bwe_target: Option<(u64, u64)>,
+    /// Speakers it receives when not the SFU's default (`Command::SetAudioSlots`).
+    pub(crate) audio_slots: Option<usize>,
     /// Bits/s of the audio and of the video layers forwarded to this peer now (updated
     /// every tick, from the publishers' measured rates).
     pub(crate) audio_bps: u64,
@@ -242,6 +244,7 @@ impl Peer {
             bwe: None,
             bwe_raw: None,
             bwe_target: None,
+            audio_slots: None,
             audio_bps: 0,
             video_bps: 0,
             upgrade_probe_at: None,

@@ -310,6 +310,7 @@ impl Sfu {
             Command::SetShareAllowed { peer, allowed } => {
                 self.set_allowed(peer, TrackKind::Share, allowed)
             }
+            Command::SetAudioSlots { peer, slots } => self.set_audio_slots(peer, slots),
             Command::SetVideoAllowed { peer, allowed } => {
                 self.set_allowed(peer, TrackKind::Video, allowed)
             }

@@ -33,7 +33,7 @@ pub(crate) fn is_recording(ev: &ClientEvent, want: RecordingStatus) -> bool {
     matches!(ev.as_session(), Some(Event::RecordingChange { state }) if *state == want)
 }
 
-fn fixture(name: &str) -> Vec<u8> {
+pub(crate) fn fixture(name: &str) -> Vec<u8> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures")
         .join(name);

@@ -1,13 +1,16 @@
-//! Raw track files (issue 13): on a server started with raw tracks on, a recording of two
-//! users publishing the test pattern and tone also leaves each user's audio as Ogg Opus and
-//! each camera as WebM VP8, untranscoded; `ffprobe` reads each, the pictures are the test
-//! pattern, and the REST API lists and serves them. Skipped without ffmpeg (see
-//! `recording.rs`).
+//! Raw track files (issue 13): on a server started with raw tracks on, a recording of four
+//! users speaking at once (two also publishing the test pattern) also leaves each user's
+//! audio as Ogg Opus and each camera as WebM VP8, untranscoded; `ffprobe` reads each, the
+//! pictures are the test pattern, every speaker's file holds their audio (the worker
+//! receives more than the loudest three), and the REST API lists and serves them. Skipped
+//! without ffmpeg (see `recording.rs`).
 
 use crate::recording::{
-    colourful, ffmpeg_here, finished, get, is_recording, probe, publish_test_pattern, rand_suffix,
+    colourful, ffmpeg_here, finished, fixture, get, is_recording, probe, publish_test_pattern,
+    rand_suffix,
 };
 use convene_client::protocol::RecordingStatus;
+use convene_client::{Client, MediaOptions};
 use convene_testkit::*;
 use std::time::{Duration, Instant};
 
@@ -29,6 +32,13 @@ async fn raw_tracks_are_each_users_audio_and_camera_untranscoded() {
     let (guest, _guest_ev) = client(&server, topic, &participant_token(topic), "Guest").await;
     publish_test_pattern(&host, true).await;
     publish_test_pattern(&guest, true).await;
+    // Two more speakers, audio only: four at once, one more than a participant hears.
+    let mut speakers = Vec::new();
+    for name in ["Third", "Fourth"] {
+        let (c, _ev) = client(&server, topic, &participant_token(topic), name).await;
+        speak(&c).await;
+        speakers.push(c);
+    }
 
     assert_ok(host.start_cloud_recording().await, "start");
     let t0 = Instant::now();
@@ -58,33 +68,25 @@ async fn raw_tracks_are_each_users_audio_and_camera_untranscoded() {
         now_secs(),
         600,
     );
-    let (status, body) = get(
-        &server,
-        &format!("/api/v1/sessions/{sid}/recordings"),
-        Some(&api),
-    )
-    .await;
+    let list_path = format!("/api/v1/sessions/{sid}/recordings");
+    let (status, body) = get(&server, &list_path, Some(&api)).await;
     assert!(status.contains(" 200 "), "{status}");
     let list: serde_json::Value = serde_json::from_slice(&body).expect("JSON list");
     let rec = &list["recordings"][0];
     let tracks = rec["tracks"].as_array().expect("tracks");
-    let users = [&host, &guest].map(|c| c.get_current_user_info().unwrap().user_id.0 as u64);
+    let id = |c: &Client| c.get_current_user_info().unwrap().user_id.0 as u64;
     let mut seen: Vec<(u64, String)> = tracks
         .iter()
-        .map(|t| {
-            (
-                t["user_id"].as_u64().unwrap(),
-                t["kind"].as_str().unwrap().to_owned(),
-            )
-        })
+        .map(|t| (t["user_id"].as_u64().unwrap(), t["kind"].to_string()))
         .collect();
     seen.sort();
-    let mut want: Vec<(u64, String)> = users
-        .iter()
-        .flat_map(|u| [(*u, "audio".to_owned()), (*u, "video".to_owned())])
+    let mut want: Vec<(u64, String)> = [&host, &guest]
+        .into_iter()
+        .flat_map(|c| [(id(c), "\"audio\"".into()), (id(c), "\"video\"".into())])
+        .chain(speakers.iter().map(|c| (id(c), "\"audio\"".into())))
         .collect();
     want.sort();
-    assert_eq!(seen, want, "an audio and a camera track per user: {list}");
+    assert_eq!(seen, want, "a track per speaker and per camera: {list}");
 
     let folder = finished(&dir)[0].parent().unwrap().to_owned();
     for t in tracks {
@@ -95,14 +97,24 @@ async fn raw_tracks_are_each_users_audio_and_camera_untranscoded() {
         assert_eq!(codecs, [if audio { "opus" } else { "vp8" }], "{name}");
         // Each starts when its first frame came (the worker's start, a keyframe) and runs
         // to the stop on the recording's clock: the pause is not in it.
+        let offset = t["offset_ms"].as_u64().unwrap() as f64 / 1000.0;
+        eprintln!("{name}: {duration:.2} s from {offset:.2} s; {recorded:.2} s recorded");
         assert!(
             duration > recorded * 0.6 && duration < recorded + 1.0,
             "{name}: {duration:.2} s for {recorded:.2} s recorded"
         );
-        let offset = t["offset_ms"].as_u64().unwrap() as f64 / 1000.0;
-        eprintln!("{name}: {duration:.2} s from {offset:.2} s; {recorded:.2} s recorded");
         assert!(offset < recorded * 0.4, "{name} starts at {offset} s");
-        if !audio {
+        if audio {
+            // The tone, not the silence that fills a gap (3-byte packets): the worker
+            // received every speaker, not only the loudest three.
+            let packets = convene_media::read_ogg_opus(&std::fs::read(&path).unwrap()).unwrap();
+            let tone = packets.iter().filter(|p| p.len() > 3).count();
+            assert!(
+                tone * 10 > packets.len() * 8,
+                "{name}: {tone} of {} packets are the tone",
+                packets.len()
+            );
+        } else {
             let colour = colourful(&path, duration / 2.0, "iw:ih:0:0");
             assert!(colour > 0.5, "{name}: {:.0} % colour", colour * 100.0);
         }
@@ -118,18 +130,25 @@ async fn raw_tracks_are_each_users_audio_and_camera_untranscoded() {
         let (status, _) = get(&server, url, None).await;
         assert!(status.contains(" 401 "), "no token: {status}");
     }
-    let other = format!(
-        "/api/v1/sessions/{sid}/recordings/{}/tracks/{}.json",
-        rec["id"].as_str().unwrap(),
-        rec["id"].as_str().unwrap()
-    );
-    let (status, _) = get(&server, &other, Some(&api)).await;
-    assert!(
-        status.contains(" 404 "),
-        "a file the recording does not list: {status}"
-    );
+    let rid = rec["id"].as_str().unwrap();
+    let unlisted = format!("{list_path}/{rid}/tracks/{rid}.json");
+    let (status, _) = get(&server, &unlisted, Some(&api)).await;
+    assert!(status.contains(" 404 "), "a file not listed: {status}");
 
-    drop((host, guest));
+    drop((host, guest, speakers));
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `c` speaks: the 440 Hz tone as its microphone, no camera.
+async fn speak(c: &Client) {
+    let media = c.get_media_stream().expect("joined");
+    let tone = convene_media::read_ogg_opus(&fixture("tone-440.opus")).expect("Ogg Opus");
+    media
+        .set_options(MediaOptions {
+            audio_frames: Some(tone),
+            ..MediaOptions::default()
+        })
+        .await;
+    assert_ok(media.start_audio(false).await, "start audio");
 }

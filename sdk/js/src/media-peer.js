@@ -3,11 +3,12 @@
 // user) are recvonly transceivers whose sender the server names in `media-slot` events;
 // rendering binds each attached user's slot track to its element.
 import { mediaNotJoined, reconnecting } from './errors.js';
+import { LIMITS } from './protocol.gen.js';
 import { VideoActivity } from './video-activity.js';
 
 /** @typedef {import('./client.js').VideoClient} VideoClient */
 
-const AUDIO_SLOTS = 3;
+const AUDIO_SLOTS = LIMITS.AUDIO_SLOTS;
 const SHARE_SLOTS = 1;
 /** How often the statistics behind `getAudioStatisticData` / `getVideoStatisticData` and the silence watchdog (`_watchSilence`) are sampled. */
 const STATS_EVERY_MS = 500;

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use convene_client::protocol::UserId;
+use convene_client::protocol::{UserId, AUDIO_SLOTS};
 
 use crate::media::{self, Peer};
 use crate::progress::Progress;
@@ -17,8 +17,6 @@ use crate::server::ServerProbe;
 use crate::users::{join_all, leave_all, Joined, Seat};
 use crate::{LoadOptions, Percentiles, Report};
 
-/// Audio slots a subscriber offers at most (the SFU forwards this many loudest speakers).
-const AUDIO_SLOTS: usize = 3;
 /// Media flows this long before the window opens (first keyframes, speaker ranking).
 const WARM_UP: Duration = Duration::from_secs(2);
 

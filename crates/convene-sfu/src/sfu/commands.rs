@@ -8,7 +8,7 @@ use str0m::net::TcpType;
 use str0m::{Candidate, Rtc};
 
 use super::Sfu;
-use crate::config::{MAX_ATTACHED_VIDEOS, MAX_SHARE_MIDS};
+use crate::config::{MAX_ATTACHED_VIDEOS, MAX_AUDIO_SLOTS, MAX_SHARE_MIDS};
 use crate::peer::Peer;
 use crate::{Event, PeerId, RoomId, SfuError, TrackKind};
 
@@ -183,6 +183,21 @@ impl Sfu {
             }
         }
         self.dirty.insert(room);
+        Ok(())
+    }
+
+    /// `id` receives up to `slots` speakers (at most [`MAX_AUDIO_SLOTS`]).
+    pub(super) fn set_audio_slots(
+        &mut self,
+        id: PeerId,
+        slots: usize,
+    ) -> Result<(), (PeerId, SfuError)> {
+        let peer = self
+            .peers
+            .get_mut(&id)
+            .ok_or((id, SfuError::UnknownPeer(id)))?;
+        peer.audio_slots = Some(slots.min(MAX_AUDIO_SLOTS));
+        self.dirty.insert(peer.room.clone());
         Ok(())
     }
 

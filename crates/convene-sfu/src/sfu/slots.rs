@@ -35,12 +35,14 @@ impl Sfu {
                 candidates.push(u);
             }
         }
-        let n = self.config.audio_slots;
         for id in members {
             let Some(peer) = self.peers.get_mut(&id) else {
                 continue;
             };
-            let own = peer.user;
+            let (own, n) = (
+                peer.user,
+                peer.audio_slots.unwrap_or(self.config.audio_slots),
+            );
             let wanted: Vec<u32> = candidates
                 .iter()
                 .copied()

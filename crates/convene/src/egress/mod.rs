@@ -28,7 +28,9 @@ mod recorder;
 mod rtp;
 
 use anyhow::Context;
-use convene_client::protocol::{Event, RecordingStatus, UserId, MAX_ATTACHED_VIDEOS};
+use convene_client::protocol::{
+    Event, RecordingStatus, UserId, MAX_ATTACHED_VIDEOS, MAX_RECORDED_SPEAKERS,
+};
 use convene_client::{Client, MediaOptions, MediaStream};
 use recorder::Recorder;
 use std::collections::HashMap;
@@ -100,12 +102,16 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
     let (black, me) = (black?, joined?.user_id);
     let stream = client.get_media_stream()?;
     let (tap, mut frames) = tokio::sync::mpsc::channel(1024);
-    stream
-        .set_options(MediaOptions {
-            frame_tap: Some(tap),
-            ..MediaOptions::default()
-        })
-        .await;
+    // Track files: every speaker (the server grants a worker more than the loudest three).
+    let tracks = args.raw_tracks && ingest.is_none();
+    let mut options = MediaOptions {
+        frame_tap: Some(tap),
+        ..MediaOptions::default()
+    };
+    if tracks {
+        options.audio_slots = MAX_RECORDED_SPEAKERS;
+    }
+    stream.set_options(options).await;
     stream.start_receiving().await?;
 
     let dir = args.recordings_dir.join(&args.session_id);
@@ -134,13 +140,12 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
         rec.pause(Instant::now());
     }
 
-    let mut raw = (args.raw_tracks && ingest.is_none())
-        .then(|| raw::RawTracks::new(&dir, &id.to_string(), &args.ffmpeg));
+    let mut raw = tracks.then(|| raw::RawTracks::new(&dir, &id.to_string(), &args.ffmpeg));
     let mut view = View {
         me,
-        speaker: None,
+        speakers: Vec::new(),
         attached: HashMap::new(),
-        every_camera: raw.is_some(),
+        tracks,
     };
     let mut progress = ff.take_progress();
     // A live stream: whether the ingest ever took it, and reconnections since it last did.
@@ -168,7 +173,9 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
                             }
                         }
                     },
-                    Some(Event::ActiveSpeaker(s)) => view.speaker = s.first().map(|s| s.user_id),
+                    Some(Event::ActiveSpeaker(s)) => {
+                        view.speakers = s.iter().map(|s| s.user_id).collect();
+                    }
                     _ => {}
                 }
                 view.apply(&client, &stream, &mut rec, raw.as_ref()).await;
@@ -251,12 +258,13 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
 /// What the worker receives and shows, kept in line with the session.
 struct View {
     me: UserId,
-    speaker: Option<UserId>,
+    /// The session's speakers, loudest first.
+    speakers: Vec<UserId>,
     /// The cameras received, with the quality asked for.
     attached: HashMap<UserId, u8>,
-    /// Receive every camera (at the main picture's quality), not only those shown: each is
-    /// written as a track of its own.
-    every_camera: bool,
+    /// Track files are written: every camera is received (at the main picture's quality),
+    /// not only those shown, and every speaker, of whom the mix takes the loudest.
+    tracks: bool,
 }
 
 impl View {
@@ -271,12 +279,12 @@ impl View {
         raw: Option<&raw::RawTracks>,
     ) {
         let users = client.get_all_user();
-        let plan = layout::plan(&users, self.speaker, self.me);
+        let plan = layout::plan(&users, self.speakers.first().copied(), self.me);
         let mut want: HashMap<UserId, u8> = plan
             .cameras()
             .map(|(u, main)| (u, if main { MAIN_QUALITY } else { TILE_QUALITY }))
             .collect();
-        if self.every_camera {
+        if self.tracks {
             let cameras = users
                 .iter()
                 .filter(|u| u.b_video_on && u.user_id != self.me);
@@ -316,6 +324,14 @@ impl View {
             Some(layout::Main::Camera(u)) => camera(u),
             None => None,
         };
+        if self.tracks {
+            let loudest = self.speakers.iter().take(ffmpeg::AUDIO_INPUTS);
+            rec.set_audio_sources(
+                loudest
+                    .filter_map(|u| stream.slot_of(*u, "audio"))
+                    .collect(),
+            );
+        }
         rec.set_source(0, main);
         for i in 0..layout::STRIP {
             rec.set_source(1 + i, plan.strip.get(i).and_then(|u| camera(*u)));

@@ -5,7 +5,8 @@
 //! main picture, the strip's tiles) shows one receive slot: its frames are stamped with the
 //! clock as they arrive; after a source switch (or a pause) they wait for a keyframe. Audio
 //! goes out on a 20 ms tick, one packet per input (the slot's oldest frame, or silence), so
-//! the mixer never waits for a quiet input. When no frame went out on a video input for
+//! the mixer never waits for a quiet input. An audio input carries the first slot to arrive,
+//! unless the slots to mix are set (a worker that receives more speakers than it mixes). When no frame went out on a video input for
 //! [`VIDEO_IDLE`], a black keyframe does.
 
 use super::ffmpeg::{Ports, AUDIO_INPUTS};
@@ -41,6 +42,8 @@ pub(crate) struct Recorder {
     audio: Vec<RtpStream>,
     /// Per audio input: the receive slot it carries and its queued frames.
     audio_in: Vec<(Option<String>, VecDeque<Vec<u8>>)>,
+    /// The slots to mix, when set ([`Recorder::set_audio_sources`]).
+    audio_wanted: Option<Vec<String>>,
     audio_ts: u32,
     /// Recorded time before the current run, and when the current run started.
     recorded: Duration,
@@ -71,6 +74,7 @@ impl Recorder {
                 .map(|i| RtpStream::new(OPUS_PT, rand_ssrc(first_audio + i as u32)))
                 .collect(),
             audio_in: vec![(None, VecDeque::new()); AUDIO_INPUTS],
+            audio_wanted: None,
             audio_ts: 0,
             recorded: Duration::ZERO,
             running_since: Some(now),
@@ -129,6 +133,18 @@ impl Recorder {
         out.source.is_some()
     }
 
+    /// Mix only the audio of these receive slots (the loudest speakers'); an input whose
+    /// slot is no longer among them is freed for one that is.
+    pub(crate) fn set_audio_sources(&mut self, mids: Vec<String>) {
+        for (mid, queue) in &mut self.audio_in {
+            if mid.as_ref().is_some_and(|m| !mids.contains(m)) {
+                *mid = None;
+                queue.clear();
+            }
+        }
+        self.audio_wanted = Some(mids);
+    }
+
     /// The shown sources that still wait for a keyframe.
     pub(crate) fn waiting_for_key(&self) -> impl Iterator<Item = &str> {
         self.video
@@ -143,6 +159,13 @@ impl Recorder {
             return;
         }
         if !f.video {
+            if self
+                .audio_wanted
+                .as_ref()
+                .is_some_and(|w| !w.contains(&f.mid))
+            {
+                return;
+            }
             let slot = match self
                 .audio_in
                 .iter()
@@ -262,5 +285,41 @@ mod tests {
         r.pause(t0 + Duration::from_secs(7));
         r.resume(t0 + Duration::from_secs(8));
         assert_eq!(r.waiting_for_key().count(), 2);
+    }
+
+    #[tokio::test]
+    async fn the_mix_follows_the_slots_it_is_given() {
+        let ports = Ports {
+            video: vec![9],
+            audio: vec![9, 9, 9],
+        };
+        let mut r = Recorder::new(&ports, vec![0], Instant::now())
+            .await
+            .unwrap();
+        let audio = |mid: &str| ReceivedFrame {
+            mid: mid.into(),
+            video: false,
+            keyframe: false,
+            rtp_time: 0,
+            data: vec![1],
+        };
+        let carried = |r: &Recorder| -> Vec<Option<String>> {
+            r.audio_in.iter().map(|(m, _)| m.clone()).collect()
+        };
+        // Unset: the first three slots to arrive.
+        for mid in ["a", "b", "c", "d"] {
+            r.frame(audio(mid), Instant::now()).await;
+        }
+        assert_eq!(
+            carried(&r),
+            [Some("a".into()), Some("b".into()), Some("c".into())]
+        );
+        // Set: "b" stays where it is, the others make room for "d".
+        r.set_audio_sources(vec!["d".into(), "b".into()]);
+        assert_eq!(carried(&r), [None, Some("b".into()), None]);
+        r.frame(audio("a"), Instant::now()).await;
+        r.frame(audio("d"), Instant::now()).await;
+        assert_eq!(carried(&r), [Some("d".into()), Some("b".into()), None]);
+        assert!(r.audio_in[1].1.len() == 1, "b's frame is still queued");
     }
 }

@@ -3,14 +3,19 @@
 //! When several nodes share sessions, the node that hosts one keeps its [`Snapshot`] in a
 //! shared store; when that node dies, another node restores the session from it: same id,
 //! topic, passcode, roles and privileges, and every user kept in failover with the same
-//! user id and resume token, so each SDK's ordinary `resume` takes its place back. What a
-//! snapshot does not hold is lost with the node: chat history, media state (everyone comes
-//! back with audio, video and share off), rate windows, attached videos.
+//! user id and resume token, so each SDK's ordinary `resume` takes its place back. A
+//! cloud recording that ran goes on: the restored session starts a new egress worker (a new
+//! file on the new node), paused if it was. What a snapshot does not hold is lost with the
+//! node: chat history, media state (everyone comes back with audio, video and share off),
+//! rate windows, attached videos, a live stream, the old node's unfinished file.
 
 use crate::card::Card;
 use crate::core::Core;
+use crate::output::{EgressAction, Output};
 use crate::session::{Session, SessionKey, User};
-use convene_protocol::{ChatPrivilege, Participant, SessionId, SharePrivilege, UserId};
+use convene_protocol::{
+    ChatPrivilege, Participant, RecordingStatus, SessionId, SharePrivilege, UserId,
+};
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
 
@@ -46,8 +51,11 @@ pub struct Snapshot {
     pub removed_identities: Vec<String>,
     /// Token fingerprints removed from this session, sorted.
     pub removed_tokens: Vec<u64>,
-    /// Everyone in it, in id order.
+    /// Everyone in it, in id order (recording workers left out: they end with the node).
     pub users: Vec<SnapshotUser>,
+    /// The cloud recording's state (absent in snapshots of servers before it: stopped).
+    #[serde(default)]
+    pub recording: RecordingStatus,
 }
 
 /// One user as a snapshot keeps it.
@@ -89,11 +97,17 @@ impl Core {
             rename_allowed: s.rename_allowed,
             removed_identities,
             removed_tokens,
+            recording: s.recording,
             // Rooms are not kept: their users come back in the main session.
             users: self
                 .group(id)
                 .iter()
-                .flat_map(|r| self.sessions[r].users.values())
+                .flat_map(|r| {
+                    let room = &self.sessions[r];
+                    room.users
+                        .values()
+                        .filter(|u| !room.egress.contains(&u.p.user_id))
+                })
                 .map(|u| SnapshotUser {
                     participant: (*u.p).clone(),
                     role1: u.role1,
@@ -134,6 +148,18 @@ impl Core {
         s.rename_allowed = snap.rename_allowed;
         s.removed_identities = snap.removed_identities.into_iter().collect();
         s.removed_tokens = snap.removed_tokens.into_iter().collect();
+        if snap.recording != RecordingStatus::Stopped && self.config.cloud_recording {
+            // The worker ended with the old node: a new one records on here.
+            s.recording = snap.recording;
+            s.recording_run += 1;
+            self.out.push_back(Output::Egress(EgressAction::Start {
+                session: sid.clone(),
+                topic: s.topic.clone(),
+                passcode: s.passcode.clone(),
+                session_key: s.session_key.clone(),
+                run: s.recording_run,
+            }));
+        }
         let deadline = now + self.config.failover_window;
         let mut ids = Vec::with_capacity(snap.users.len());
         for u in snap.users {

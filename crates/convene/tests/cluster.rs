@@ -6,12 +6,15 @@
 //! through the other nodes with their ids, the host still host, the passcode still asked,
 //! and the camera flowing again through the new owner (the Rust SDK rebuilds its media when
 //! the session moved); the next owner stopped with SIGTERM hands its session over without a
-//! `Fail`. Skipped (with a note) when `redis-server` is missing, unless
-//! `CONVENE_REQUIRE_REDIS=1` (CI) makes that a failure.
+//! `Fail`. A cloud recording running when its owner is killed goes on on the new owner, in
+//! a new file there. Skipped (with a note) when `redis-server` (or, for the recording,
+//! `ffmpeg`) is missing, unless `CONVENE_REQUIRE_REDIS=1` (`CONVENE_REQUIRE_FFMPEG=1`) (CI)
+//! makes that a failure.
 
 use convene_client::{Client, ClientError, MediaOptions};
 use convene_protocol::{ConnectionState, Event};
 use std::net::TcpListener;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -59,9 +62,20 @@ fn redis() -> Option<(Proc, u16)> {
     Some((Proc(child), port))
 }
 
+/// A node's own recordings folder (each node has its own disk).
+fn recordings_of(id: &str, port: u16) -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "convene-cluster-{}-{id}-{port}",
+        std::process::id()
+    ))
+}
+
 fn node(id: &str, port: u16, redis_port: u16) -> Proc {
     let child = Command::new(env!("CARGO_BIN_EXE_convene"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .arg("serve")
+        .arg("--recordings-dir")
+        .arg(recordings_of(id, port))
+        .args(["--bind", &format!("127.0.0.1:{port}")])
         .args(["--app", &format!("{KEY}:{SECRET}"), "--media-port", "0"])
         .args(["--redis", &format!("redis://127.0.0.1:{redis_port}/")])
         .args(["--node-id", id, "--failover-window-secs", "60"])
@@ -389,4 +403,87 @@ async fn three_nodes_share_sessions_and_survive_the_loss_of_one() {
     .await;
     assert!(events.iter_mut().all(|e| !failed(e)), "nobody got Fail");
     assert!(host.is_host());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recording_goes_on_when_its_node_is_lost() {
+    let ffmpeg = Command::new("ffmpeg").arg("-version").output().is_ok();
+    if !ffmpeg {
+        assert!(
+            std::env::var("CONVENE_REQUIRE_FFMPEG").as_deref() != Ok("1"),
+            "ffmpeg is required (CONVENE_REQUIRE_FFMPEG=1) but not installed"
+        );
+        eprintln!("skipped: ffmpeg is not installed (apt-get install ffmpeg)");
+        return;
+    }
+    let Some((_redis, rport)) = redis() else {
+        return;
+    };
+    let ports = [free_port(), free_port()];
+    let mut nodes: Vec<Option<Proc>> = ["ra", "rb"]
+        .iter()
+        .zip(ports)
+        .map(|(id, p)| Some(node(id, p, rport)))
+        .collect();
+    for p in ports {
+        wait_listening(p).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let host = join(ports[0], "Rec", true, "host", None).await.unwrap();
+    publish_camera(&host).await;
+    host.start_cloud_recording().await.unwrap();
+    // The worker writes on the owner (the MP4 exists before it is finished), and a keeper
+    // round saves the snapshot with the recording in it.
+    let on_a = recordings_of("ra", ports[0]);
+    eventually("the recording runs on a", Duration::from_secs(20), || {
+        mp4s(&on_a, false) == 1
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    drop(nodes[0].take());
+    eventually("the host fails over", Duration::from_secs(10), || {
+        !host.get_session_info().is_in_meeting
+    })
+    .await;
+    eventually(
+        "the host is back through b",
+        Duration::from_secs(40),
+        || host.get_session_info().is_in_meeting,
+    )
+    .await;
+    assert_eq!(
+        host.get_cloud_recording_status().await.unwrap(),
+        convene_protocol::RecordingStatus::Recording,
+        "still recording"
+    );
+    let on_b = recordings_of("rb", ports[1]);
+    eventually("b records on", Duration::from_secs(20), || {
+        mp4s(&on_b, false) == 1
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    host.stop_cloud_recording().await.unwrap();
+    eventually("b's file is finished", Duration::from_secs(40), || {
+        mp4s(&on_b, true) == 1
+    })
+    .await;
+    let _ = (
+        nodes,
+        std::fs::remove_dir_all(on_a),
+        std::fs::remove_dir_all(on_b),
+    );
+}
+
+/// The MP4 files under a node's recordings folder (`finished`: only those with their
+/// sidecar).
+fn mp4s(dir: &Path, finished: bool) -> usize {
+    let files = std::fs::read_dir(dir).into_iter().flatten().flatten();
+    let in_sessions =
+        files.flat_map(|s| std::fs::read_dir(s.path()).into_iter().flatten().flatten());
+    in_sessions
+        .map(|f| f.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "mp4"))
+        .filter(|p| !finished || p.with_extension("json").exists())
+        .count()
 }

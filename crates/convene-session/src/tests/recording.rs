@@ -227,3 +227,50 @@ fn the_host_streams_live_and_a_worker_that_cannot_reach_the_ingest_times_out() {
         vec![Connecting, InProgress, Connecting, InProgress, Ended, Connecting, Timeout]
     );
 }
+
+#[test]
+fn a_session_taken_over_records_on_with_a_new_worker() {
+    let config = Config {
+        cloud_recording: true,
+        egress_identity: Some("egress-1".into()),
+        ..Config::default()
+    };
+    const WORKER: Who = Who {
+        role_host: false,
+        identity: Some("egress-1"),
+    };
+    let mut h = H::with(config.clone());
+    let (a, ja) = h
+        .join_full("app", "Topic", &HOST, "a", None, None, 1)
+        .unwrap();
+    h.req(a, ClientMsg::StartCloudRecording).unwrap();
+    h.join_full("app", "Topic", &WORKER, "rec", None, None, 9)
+        .unwrap();
+    h.req(a, ClientMsg::PauseCloudRecording).unwrap();
+    let snap = h.core.snapshot(&ja.session_id).expect("a snapshot");
+    let snap: Snapshot = serde_json::from_str(&serde_json::to_string(&snap).unwrap()).unwrap();
+    assert_eq!(snap.users.len(), 1, "the worker ends with its node");
+
+    // The new node starts a worker of its own, and the recording stays paused.
+    let mut n = H::with(config);
+    assert!(n.core.restore(n.now, snap.clone()));
+    n.drain();
+    assert!(
+        matches!(&n.egress[..], [EgressAction::Start { session, run: 1, .. }] if *session == ja.session_id),
+        "{:?}",
+        n.egress
+    );
+    let a2 = n
+        .resume(ja.session_id.clone(), ja.user_id, ja.resume_token.clone())
+        .expect("the host resumes");
+    let status = n.req(a2, ClientMsg::GetCloudRecordingStatus).unwrap();
+    assert_eq!(status, serde_json::json!(RecordingStatus::Paused));
+    n.join_full("app", "Topic", &WORKER, "rec", None, None, 10)
+        .expect("the new worker is let in");
+
+    // A node that cannot record does not pretend to.
+    let mut m = H::new();
+    assert!(m.core.restore(m.now, snap));
+    m.drain();
+    assert!(m.egress.is_empty());
+}

@@ -138,16 +138,9 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
     if !ffmpeg_here() {
         return;
     }
-    let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
-    let dir = std::env::temp_dir().join(format!("convene-rec-{}", rand_suffix()));
     let hooks = Receiver::start(Answer::FailFirst(0)).await;
-    let server = TestServer::start_with(|c| {
-        c.egress.recordings_dir = dir.clone();
-        c.egress.program = Some(bin);
-        let url = convene_server::WebhookUrl::parse(&hooks.url).expect("URL");
-        c.webhooks.urls.push(url);
-    })
-    .await;
+    let url = convene_server::WebhookUrl::parse(&hooks.url).expect("URL");
+    let (server, dir) = recording_server(|c| c.webhooks.urls.push(url)).await;
     let topic = "recorded";
     let (host, mut host_ev) = client(&server, topic, &host_token(topic), "Host").await;
     let (guest, mut guest_ev) = client(&server, topic, &participant_token(topic), "Guest").await;
@@ -247,15 +240,8 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
 
     // The REST API lists it, with the app's bearer token, and serves the same bytes.
     let sid = host.get_session_info().session_id;
-    let api = convene_auth::mint_api(
-        &convene_auth::AppCredentials::new(APP_KEY, APP_SECRET),
-        now_secs(),
-        600,
-    );
-    let list_path = format!("/api/v1/sessions/{sid}/recordings");
-    let (status, body) = get(&server, &list_path, Some(&api)).await;
-    assert!(status.contains(" 200 "), "{status}");
-    let list: serde_json::Value = serde_json::from_slice(&body).expect("JSON list");
+    let api = api_token();
+    let list = recordings_listed(&server, &sid.to_string()).await;
     let rec = &list["recordings"][0];
     let bytes = std::fs::read(&files[0]).unwrap();
     assert_eq!(rec["file_size"], bytes.len() as u64, "{list}");
@@ -295,6 +281,38 @@ async fn the_host_records_the_test_pattern_and_tone_to_h264_and_aac() {
     drop((host, guest));
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The app's REST API token.
+pub(crate) fn api_token() -> String {
+    convene_auth::mint_api(
+        &convene_auth::AppCredentials::new(APP_KEY, APP_SECRET),
+        now_secs(),
+        600,
+    )
+}
+
+/// `GET /api/v1/sessions/{sid}/recordings` with the app's token: the JSON listing.
+pub(crate) async fn recordings_listed(server: &TestServer, sid: &str) -> serde_json::Value {
+    let path = format!("/api/v1/sessions/{sid}/recordings");
+    let (status, body) = get(server, &path, Some(&api_token())).await;
+    assert!(status.contains(" 200 "), "{status}");
+    serde_json::from_slice(&body).expect("JSON list")
+}
+
+/// A server whose recordings go into a new temporary folder (returned) and whose workers
+/// are this build's `convene`; `more` sets the rest.
+pub(crate) async fn recording_server(more: impl FnOnce(&mut Config)) -> (TestServer, PathBuf) {
+    let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("convene-rec-{}", rand_suffix()));
+    let in_dir = dir.clone();
+    let server = TestServer::start_with(move |c| {
+        c.egress.recordings_dir = in_dir;
+        c.egress.program = Some(bin);
+        more(c);
+    })
+    .await;
+    (server, dir)
 }
 
 pub(crate) fn rand_suffix() -> u64 {
@@ -374,13 +392,7 @@ async fn a_killed_worker_stops_the_recording_and_the_session_goes_on() {
     if !ffmpeg_here() {
         return;
     }
-    let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
-    let dir = std::env::temp_dir().join(format!("convene-rec-{}", rand_suffix()));
-    let server = TestServer::start_with(|c| {
-        c.egress.recordings_dir = dir.clone();
-        c.egress.program = Some(bin);
-    })
-    .await;
+    let (server, dir) = recording_server(|_| {}).await;
     let topic = "killed";
     let (host, mut host_ev) = client(&server, topic, &host_token(topic), "Host").await;
     let sid = host.get_session_info().session_id.to_string();
@@ -422,8 +434,7 @@ async fn the_host_streams_live_to_an_rtmp_ingest_and_a_bad_one_times_out() {
     if !ffmpeg_here() {
         return;
     }
-    let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
-    let dir = std::env::temp_dir().join(format!("convene-live-{}", rand_suffix()));
+    let (server, dir) = recording_server(|_| {}).await;
     std::fs::create_dir_all(&dir).unwrap();
     // A real RTMP ingest on loopback: ffmpeg listening, keeping what it gets.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -443,11 +454,6 @@ async fn the_host_streams_live_to_an_rtmp_ingest_and_a_bad_one_times_out() {
     };
     let (flv, flv2) = (dir.join("ingest.flv"), dir.join("ingest2.flv"));
     let mut ingest = listen(&flv);
-    let server = TestServer::start_with(|c| {
-        c.egress.recordings_dir = dir.clone();
-        c.egress.program = Some(bin);
-    })
-    .await;
     let topic = "live";
     let (host, mut host_ev) = client(&server, topic, &host_token(topic), "Host").await;
     let (guest, mut guest_ev) = client(&server, topic, &participant_token(topic), "Guest").await;

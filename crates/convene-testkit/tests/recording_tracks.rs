@@ -6,8 +6,8 @@
 //! without ffmpeg (see `recording.rs`).
 
 use crate::recording::{
-    colourful, ffmpeg_here, finished, fixture, get, is_recording, probe, publish_test_pattern,
-    rand_suffix,
+    api_token, colourful, ffmpeg_here, finished, fixture, get, is_recording, probe,
+    publish_test_pattern, recording_server, recordings_listed,
 };
 use convene_client::protocol::RecordingStatus;
 use convene_client::{Client, MediaOptions};
@@ -19,14 +19,7 @@ async fn raw_tracks_are_each_users_audio_and_camera_untranscoded() {
     if !ffmpeg_here() {
         return;
     }
-    let bin = tokio::task::spawn_blocking(convene_bin).await.unwrap();
-    let dir = std::env::temp_dir().join(format!("convene-tracks-{}", rand_suffix()));
-    let server = TestServer::start_with(|c| {
-        c.egress.recordings_dir = dir.clone();
-        c.egress.program = Some(bin);
-        c.egress.raw_tracks = true;
-    })
-    .await;
+    let (server, dir) = recording_server(|c| c.egress.raw_tracks = true).await;
     let topic = "tracks";
     let (host, mut host_ev) = client(&server, topic, &host_token(topic), "Host").await;
     let (guest, _guest_ev) = client(&server, topic, &participant_token(topic), "Guest").await;
@@ -62,16 +55,9 @@ async fn raw_tracks_are_each_users_audio_and_camera_untranscoded() {
     })
     .await;
 
-    let sid = host.get_session_info().session_id;
-    let api = convene_auth::mint_api(
-        &convene_auth::AppCredentials::new(APP_KEY, APP_SECRET),
-        now_secs(),
-        600,
-    );
-    let list_path = format!("/api/v1/sessions/{sid}/recordings");
-    let (status, body) = get(&server, &list_path, Some(&api)).await;
-    assert!(status.contains(" 200 "), "{status}");
-    let list: serde_json::Value = serde_json::from_slice(&body).expect("JSON list");
+    let sid = host.get_session_info().session_id.to_string();
+    let api = api_token();
+    let list = recordings_listed(&server, &sid).await;
     let rec = &list["recordings"][0];
     let tracks = rec["tracks"].as_array().expect("tracks");
     let id = |c: &Client| c.get_current_user_info().unwrap().user_id.0 as u64;
@@ -131,7 +117,7 @@ async fn raw_tracks_are_each_users_audio_and_camera_untranscoded() {
         assert!(status.contains(" 401 "), "no token: {status}");
     }
     let rid = rec["id"].as_str().unwrap();
-    let unlisted = format!("{list_path}/{rid}/tracks/{rid}.json");
+    let unlisted = format!("/api/v1/sessions/{sid}/recordings/{rid}/tracks/{rid}.json");
     let (status, _) = get(&server, &unlisted, Some(&api)).await;
     assert!(status.contains(" 404 "), "a file not listed: {status}");
 

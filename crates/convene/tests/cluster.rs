@@ -90,6 +90,23 @@ fn node(id: &str, port: u16, redis_port: u16) -> Proc {
     Proc(child)
 }
 
+/// Nodes named `ids` (each on a port of its own) sharing the Redis on `redis_port`, once
+/// each listens and has advertised itself.
+async fn cluster<const N: usize>(ids: [&str; N], redis_port: u16) -> ([u16; N], Vec<Option<Proc>>) {
+    let ports = ids.map(|_| free_port());
+    let nodes = ids
+        .iter()
+        .zip(ports)
+        .map(|(id, p)| Some(node(id, p, redis_port)))
+        .collect();
+    for p in ports {
+        wait_listening(p).await;
+    }
+    // Every node advertises itself within a keeper round.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    (ports, nodes)
+}
+
 async fn wait_listening(port: u16) {
     let until = Instant::now() + Duration::from_secs(20);
     while tokio::net::TcpStream::connect(("127.0.0.1", port))
@@ -240,17 +257,7 @@ async fn three_nodes_share_sessions_and_survive_the_loss_of_one() {
     let Some((_redis, rport)) = redis() else {
         return;
     };
-    let ports = [free_port(), free_port(), free_port()];
-    let mut nodes: Vec<Option<Proc>> = ["a", "b", "c"]
-        .iter()
-        .zip(ports)
-        .map(|(id, p)| Some(node(id, p, rport)))
-        .collect();
-    for p in ports {
-        wait_listening(p).await;
-    }
-    // Every node advertises itself within a keeper round.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (ports, mut nodes) = cluster(["a", "b", "c"], rport).await;
 
     // One topic, joined through three nodes: one session, everyone sees everyone.
     let host = join(ports[0], "Ops", true, "host", Some("pw"))
@@ -419,16 +426,7 @@ async fn a_recording_goes_on_when_its_node_is_lost() {
     let Some((_redis, rport)) = redis() else {
         return;
     };
-    let ports = [free_port(), free_port()];
-    let mut nodes: Vec<Option<Proc>> = ["ra", "rb"]
-        .iter()
-        .zip(ports)
-        .map(|(id, p)| Some(node(id, p, rport)))
-        .collect();
-    for p in ports {
-        wait_listening(p).await;
-    }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (ports, mut nodes) = cluster(["ra", "rb"], rport).await;
     let host = join(ports[0], "Rec", true, "host", None).await.unwrap();
     publish_camera(&host).await;
     host.start_cloud_recording().await.unwrap();

@@ -159,22 +159,11 @@ pub(crate) struct RecordingItem {
     pub(crate) tracks: Vec<TrackItem>,
 }
 
-/// One track of a recording as a file of its own: a user's audio (Ogg Opus), camera or
-/// screen share (WebM VP8), as received, not transcoded.
+/// A track file of a recording, and where it downloads from.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct TrackItem {
-    /// `<recording id>.<user id>.<kind>.<ogg|webm>`.
-    pub(crate) file_name: String,
-    /// Bytes.
-    pub(crate) file_size: u64,
-    /// `audio`, `video` (the camera) or `share`.
-    pub(crate) kind: String,
-    /// The user whose track it is.
-    pub(crate) user_id: u32,
-    /// Where the file starts on the recording's timeline (the MP4's), pauses left out.
-    pub(crate) offset_ms: u64,
-    /// Its length.
-    pub(crate) duration_ms: u64,
+    #[serde(flatten)]
+    pub(crate) file: crate::egress::TrackFile,
     /// Where the file downloads from, with the same bearer token.
     pub(crate) download_url: String,
 }
@@ -185,12 +174,7 @@ impl RecordingItem {
     pub(crate) fn new(session: &str, file: crate::egress::RecordingFile) -> Self {
         let tracks = file.tracks.into_iter().map(|t| TrackItem {
             download_url: crate::egress::track_download_path(session, &file.id, &t.file_name),
-            file_name: t.file_name,
-            file_size: t.file_size,
-            kind: t.kind,
-            user_id: t.user_id,
-            offset_ms: t.offset_ms,
-            duration_ms: t.duration_ms,
+            file: t,
         });
         RecordingItem {
             tracks: tracks.collect(),

@@ -22,16 +22,21 @@ pub(crate) struct RecordingFile {
     pub(crate) tracks: Vec<TrackFile>,
 }
 
-/// One track file of a recording: one user's audio, camera or share, untranscoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One track of a recording as a file of its own: a user's audio (Ogg Opus), camera or
+/// screen share (WebM VP8), as received, not transcoded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub(crate) struct TrackFile {
+    /// `<recording id>.<user id>.<kind>.<ogg|webm>`.
     pub(crate) file_name: String,
+    /// Bytes.
     pub(crate) file_size: u64,
-    /// `audio`, `video` or `share`.
+    /// `audio`, `video` (the camera) or `share`.
     pub(crate) kind: String,
+    /// The user whose track it is.
     pub(crate) user_id: u32,
-    /// Where it starts on the recording's timeline.
+    /// Where the file starts on the recording's timeline (the MP4's), pauses left out.
     pub(crate) offset_ms: u64,
+    /// Its length.
     pub(crate) duration_ms: u64,
 }
 

@@ -15,7 +15,7 @@ mod files;
 mod worker;
 
 pub(crate) use files::{
-    download_path, recording_path, recordings_of, track_download_path, RecordingFile,
+    download_path, recording_path, recordings_of, track_download_path, RecordingFile, TrackFile,
 };
 pub(crate) use worker::{Job, Worker};
 

@@ -97,17 +97,23 @@ fn without_ffmpeg_starting_names_what_to_install_and_a_failed_worker_stops_it() 
     );
 }
 
-#[test]
-fn the_worker_is_seen_by_no_one_and_leaves_with_the_last_user() {
-    let mut h = H::with(Config {
+/// A core that records, whose workers come as [`WORKER`].
+fn recording_config() -> Config {
+    Config {
         cloud_recording: true,
         egress_identity: Some("egress-1".into()),
         ..Config::default()
-    });
-    const WORKER: Who = Who {
-        role_host: false,
-        identity: Some("egress-1"),
-    };
+    }
+}
+
+const WORKER: Who = Who {
+    role_host: false,
+    identity: Some("egress-1"),
+};
+
+#[test]
+fn the_worker_is_seen_by_no_one_and_leaves_with_the_last_user() {
+    let mut h = H::with(recording_config());
     // No recording waits for a worker: refused.
     assert!(h
         .join_full("app", "Topic", &WORKER, "rec", None, None, 9)
@@ -230,16 +236,7 @@ fn the_host_streams_live_and_a_worker_that_cannot_reach_the_ingest_times_out() {
 
 #[test]
 fn a_session_taken_over_records_on_with_a_new_worker() {
-    let config = Config {
-        cloud_recording: true,
-        egress_identity: Some("egress-1".into()),
-        ..Config::default()
-    };
-    const WORKER: Who = Who {
-        role_host: false,
-        identity: Some("egress-1"),
-    };
-    let mut h = H::with(config.clone());
+    let mut h = H::with(recording_config());
     let (a, ja) = h
         .join_full("app", "Topic", &HOST, "a", None, None, 1)
         .unwrap();
@@ -252,7 +249,7 @@ fn a_session_taken_over_records_on_with_a_new_worker() {
     assert_eq!(snap.users.len(), 1, "the worker ends with its node");
 
     // The new node starts a worker of its own, and the recording stays paused.
-    let mut n = H::with(config);
+    let mut n = H::with(recording_config());
     assert!(n.core.restore(n.now, snap.clone()));
     n.drain();
     assert!(

@@ -5,13 +5,17 @@
 # its ffmpeg and the server is read over SECS seconds in the middle of it. Everything on
 # 127.0.0.1.
 #
-# Usage: scripts/bench-egress.sh [BIN] [PUBLISHERS] [SECS]
+# Usage: scripts/bench-egress.sh [BIN] [PUBLISHERS] [SECS] [RAW]
 #   BIN defaults to target/release/convene, PUBLISHERS to 1 (1 to 6: the main picture and the
-#   strip's five tiles), SECS to 10.
+#   strip's five tiles), SECS to 10. RAW=1 records raw tracks too (`--recording-raw-tracks`):
+#   the CPU of the worker's track ffmpeg children (one per camera, `-c copy`) is added up.
 set -euo pipefail
 BIN=${1:-target/release/convene}
 PUBLISHERS=${2:-1}
 SECS=${3:-10}
+RAW=${4:-0}
+EXTRA=()
+[ "$RAW" = 1 ] && EXTRA=(--recording-raw-tracks)
 KEY=bench-egress; SECRET=bench-egress-secret-0123456789
 PORT=18760
 TOPIC=egress-bench
@@ -21,7 +25,7 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 "$BIN" serve --bind 127.0.0.1:$PORT --app $KEY:$SECRET --media-port 0 --recordings-dir "$DIR/rec" \
-  >"$DIR/server.log" 2>&1 &
+  "${EXTRA[@]}" >"$DIR/server.log" 2>&1 &
 SERVER=$!; PIDS+=($SERVER)
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
 
@@ -45,15 +49,19 @@ for _ in $(seq 100); do
 done
 [ -n "${FFMPEG:-}" ] || { echo "no egress worker with ffmpeg" >&2; exit 1; }
 sleep 3
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# With RAW=1: the track files' ffmpeg children (IVF in on stdin), one per camera.
+TRACKS=$(pgrep -P "$WORKER" -f "ffmpeg.*-f ivf" | tr '\n' ' ' || true)
+cpu() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $t; }
 declare -A c0
-for p in "$FFMPEG" "$WORKER" "$SERVER"; do c0[$p]=$(cpu "$p"); done
+ROWS=("ffmpeg:$FFMPEG" "egress worker:$WORKER" "server:$SERVER")
+[ -n "$TRACKS" ] && ROWS+=("track ffmpegs ($(echo $TRACKS | wc -w)):$TRACKS")
+for pair in "${ROWS[@]}"; do c0[${pair#*:}]=$(cpu ${pair#*:}); done
 sleep "$SECS"
 TCK=$(getconf CLK_TCK)
-for pair in "ffmpeg:$FFMPEG" "egress worker:$WORKER" "server:$SERVER"; do
+for pair in "${ROWS[@]}"; do
   name=${pair%%:*}; p=${pair#*:}
   python3 -c "import sys; d=(int(sys.argv[2])-int(sys.argv[1]))/int(sys.argv[3]); print(f'{sys.argv[4]}: {d:.2f} s CPU in {sys.argv[5]} s ({100*d/int(sys.argv[5]):.0f} % of a core)')" \
-    "${c0[$p]}" "$(cpu "$p")" "$TCK" "$name" "$SECS"
+    "${c0[$p]}" "$(cpu $p)" "$TCK" "$name" "$SECS"
 done
 echo '{"id":2,"cmd":"recording.stopCloudRecording"}' >&"$BOT1_FD"
 sleep 2

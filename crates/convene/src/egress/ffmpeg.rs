@@ -15,6 +15,8 @@ use tokio::process::{Child, Command};
 
 /// Audio inputs mixed into the file: the SFU sends a user the three loudest speakers.
 pub(crate) const AUDIO_INPUTS: usize = 3;
+/// Starts of ffmpeg tried before giving up (see [`Ffmpeg::start_on_free_ports`]).
+const START_TRIES: u32 = 3;
 /// Video inputs: the main picture, then the strip's tiles left to right.
 pub(crate) const VIDEO_INPUTS: usize = 1 + STRIP;
 /// The output frame: 720p30, the strip's tiles (16:9) along the bottom.
@@ -34,7 +36,7 @@ pub(crate) struct Ports {
 
 impl Ports {
     /// Free even ports whose next port is free too (ffmpeg binds both).
-    pub(crate) fn pick() -> anyhow::Result<Ports> {
+    fn pick() -> anyhow::Result<Ports> {
         let mut found = Vec::new();
         for _ in 0..200 {
             // The probe is closed again before its port is tried as a pair.
@@ -73,7 +75,7 @@ impl Ports {
 
 /// The session description ffmpeg reads: where each input arrives and its codec, the
 /// video inputs first.
-pub(crate) fn sdp(ports: &Ports) -> String {
+fn sdp(ports: &Ports) -> String {
     let mut s = String::from(
         "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=convene egress\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n",
     );
@@ -144,7 +146,30 @@ async fn first_progress(out: tokio::process::ChildStdout, tx: tokio::sync::onesh
 impl Ffmpeg {
     /// Starts `ffmpeg` on the SDP at `sdp_path` writing `out`, and waits until it listens
     /// (at most 10 s).
-    pub(crate) async fn start(
+    /// Picks free ports, describes them in `sdp_path` and starts ffmpeg on them. A port free
+    /// when picked can be taken by another process before ffmpeg binds it (ffmpeg then exits
+    /// at start): that start is tried again on new ports, up to [`START_TRIES`] times.
+    pub(crate) async fn start_on_free_ports(
+        program: &str,
+        sdp_path: &Path,
+        out: &Target,
+    ) -> anyhow::Result<(Ffmpeg, Ports)> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let ports = Ports::pick()?;
+            std::fs::write(sdp_path, sdp(&ports))?;
+            match Ffmpeg::start(program, sdp_path, &ports, out).await {
+                Ok(ff) => return Ok((ff, ports)),
+                Err(e) if tries < START_TRIES => {
+                    tracing::warn!("ffmpeg did not start ({e:#}): again on other ports");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn start(
         program: &str,
         sdp_path: &Path,
         ports: &Ports,

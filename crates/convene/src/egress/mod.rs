@@ -7,8 +7,8 @@
 //! them as RTP on 127.0.0.1 (`recorder.rs`, `rtp.rs`) to a supervised `ffmpeg`
 //! (`ffmpeg.rs`) that writes `<recordings dir>/<session id>/<start ms>.mp4`. It follows
 //! `recording-change` itself: `Paused` stops the clock, `Stopped` (or the session ending)
-//! finishes the file, writes its `<start ms>.json` sidecar (`{"duration_ms", "app_key"}`)
-//! and leaves.
+//! finishes the file, writes its `<start ms>.json` sidecar (`{"duration_ms", "app_key",
+//! "tracks"}`) and leaves.
 //!
 //! With `--raw-tracks` it also writes each track as a file of its own, untranscoded
 //! (`raw/`), listed in the sidecar's `tracks`.
@@ -131,9 +131,7 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
         Some(url) => ffmpeg::Target::Rtmp(url.clone()),
         None => ffmpeg::Target::File(mp4.clone()),
     };
-    let ports = ffmpeg::Ports::pick()?;
-    std::fs::write(&sdp, ffmpeg::sdp(&ports))?;
-    let mut ff = ffmpeg::Ffmpeg::start(&args.ffmpeg, &sdp, &ports, &target).await?;
+    let (mut ff, ports) = ffmpeg::Ffmpeg::start_on_free_ports(&args.ffmpeg, &sdp, &target).await?;
     let mut rec = Recorder::new(&ports, black, Instant::now()).await?;
     tracing::info!("feeding ffmpeg after {:?}", started.elapsed());
     if ingest.is_none() && client.get_cloud_recording_status().await? == RecordingStatus::Paused {
@@ -214,10 +212,8 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
                 retries += 1;
                 println!("reconnecting");
                 tokio::time::sleep(RETRY_DELAY).await;
-                let ports = ffmpeg::Ports::pick()?;
-                std::fs::write(&sdp, ffmpeg::sdp(&ports))?;
-                match ffmpeg::Ffmpeg::start(&args.ffmpeg, &sdp, &ports, &target).await {
-                    Ok(again) => {
+                match ffmpeg::Ffmpeg::start_on_free_ports(&args.ffmpeg, &sdp, &target).await {
+                    Ok((again, ports)) => {
                         ff = again;
                         progress = ff.take_progress();
                         rec.retarget(&ports);

@@ -63,12 +63,13 @@ impl IvfHeader {
 }
 
 impl IvfFrame {
-    /// The frame as it is stored: its 12-byte header (size, timestamp), then its bytes.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut v = Vec::with_capacity(12 + self.data.len());
-        v.extend_from_slice(&(self.data.len() as u32).to_le_bytes());
-        v.extend_from_slice(&self.timestamp.to_le_bytes());
-        v.extend_from_slice(&self.data);
+    /// A frame of `data` at `timestamp` as it is stored: its 12-byte header (size,
+    /// timestamp), then its bytes.
+    pub fn encode(timestamp: u64, data: &[u8]) -> Vec<u8> {
+        let mut v = Vec::with_capacity(12 + data.len());
+        v.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        v.extend_from_slice(&timestamp.to_le_bytes());
+        v.extend_from_slice(data);
         v
     }
 }
@@ -160,7 +161,7 @@ mod tests {
             data: b"xyz".to_vec(),
         };
         let mut f = header.to_bytes().to_vec();
-        f.extend(frame.to_bytes());
+        f.extend(IvfFrame::encode(frame.timestamp, &frame.data));
         assert_eq!(read_ivf(&f).unwrap(), (header, vec![frame]));
     }
 }

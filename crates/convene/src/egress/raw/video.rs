@@ -73,15 +73,11 @@ impl WebmVideo {
             self.feed = Some(tx);
         }
         let ms = (at.as_millis() as u64).max(self.last_ms.map_or(0, |l| l + 1));
-        let frame = IvfFrame {
-            timestamp: ms,
-            data: data.to_vec(),
-        };
         // `feed` was set above.
         let sent = self
             .feed
             .as_ref()
-            .is_some_and(|f| f.try_send(frame.to_bytes()).is_ok());
+            .is_some_and(|f| f.try_send(IvfFrame::encode(ms, data)).is_ok());
         self.need_key = !sent;
         if sent {
             self.last_ms = Some(ms);

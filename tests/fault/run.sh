@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Media under faults, end to end through the real server: a bot publishes synthetic audio and
 # simulcast video, another attaches the camera, and the subscriber must keep decoding both,
-# interval after interval (NACK/RTX and keyframe recovery). Two scenarios, in a private
-# loopback-only network namespace so nothing else on the machine is touched:
+# interval after interval (NACK/RTX and keyframe recovery, ICE restart). Three scenarios, in a
+# private loopback-only network namespace so nothing else on the machine is touched:
 #   loss:   5 % random UDP loss (both directions), made by iptables on `lo`;
 #   jitter: the subscriber's path gets 100 ms +- 50 ms of random delay per datagram and 5 %
 #           loss, both directions, reordering allowed. This kernel has no `tc netem`, so the
@@ -11,10 +11,13 @@
 #           uid 65534) to the relay, which forwards them from 127.0.0.3. ICE-TCP to the media
 #           port is refused and the server may not open UDP flows of its own, so the
 #           subscriber's media must take the relayed path; the relay's counts prove it did.
+#   cut:    the subscriber's media socket is cut off for good mid-call (see cut_subscriber): it
+#           must move to a new socket and restart ICE by itself, without a rejoin.
 #
-# Usage: bash tests/fault/run.sh [loss|jitter]...   (default: both; root; needs iptables and a
+# Usage: bash tests/fault/run.sh [loss|jitter|cut]...   (default: all; root; needs iptables and a
 # built `convene`, default target/debug/convene, or CONVENE_BIN). FAULT_LOSS (0.05),
-# FAULT_SECS (8), FAULT_JITTER_SECS (13), FAULT_JITTER_MS (100), FAULT_SPREAD_MS (50).
+# FAULT_SECS (8), FAULT_JITTER_SECS (13), FAULT_JITTER_MS (100), FAULT_SPREAD_MS (50),
+# FAULT_CUT_SECS (12), CUT_AT (4).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -34,6 +37,7 @@ KEY=fault-key SECRET=fault-secret-0123456789abcdef
 TMP="$(mktemp -d -t convene-fault.XXXXXX)"
 PIDS=()
 SUB_AS=""
+DURING=""
 INTERVAL_MS=1000
 trap 'kill "${PIDS[@]}" $(jobs -p) 2>/dev/null || true' EXIT
 
@@ -56,7 +60,10 @@ media_run() {
   local pub
   pub=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["payload"]["userId"])' "$dir/pub.out")
   (sleep "$SECS") | $SUB_AS "$BIN" join --url "$url" --topic "$name" --token "$(token 0)" --name sub \
-    --attach "$pub:2" --stats-interval-ms "$INTERVAL_MS" >"$dir/sub.out"
+    --attach "$pub:2" --stats-interval-ms "$INTERVAL_MS" >"$dir/sub.out" &
+  local sub=$!
+  [ -n "$DURING" ] && "$DURING" "$sub" "$dir"
+  wait $sub
   wait $bots 2>/dev/null || true
   kill $spid 2>/dev/null || true
   wait $spid 2>/dev/null || true
@@ -104,6 +111,51 @@ PY
   iptables -F INPUT; iptables -F OUTPUT; iptables -t nat -F OUTPUT
 }
 
-for scenario in "${@:-loss jitter}"; do
+# The subscriber's media socket (its only UDP socket) in `ss`: "ADDR:PORT".
+media_socket() {
+  ss -Hunap | awk -v p="pid=$1," 'index($0, p) { print $4; exit }'
+}
+
+# $CUT_AT s after the subscriber starts, every datagram to and from its media socket is
+# dropped for good, as when a phone leaves a Wi-Fi network: signaling (TCP) stays up, so the
+# SDK must notice the silence and move to a new socket with an ICE restart by itself.
+cut_subscriber() {
+  local sub=$1 dir=$2 addr
+  sleep "${CUT_AT:-4}"
+  addr=$(media_socket "$sub")
+  [ -n "$addr" ] || { echo "fault: the subscriber has no media socket" >&2; return 1; }
+  iptables -A INPUT -p udp --dport "${addr##*:}" -j DROP
+  iptables -A OUTPUT -p udp --sport "${addr##*:}" -j DROP
+  echo "$addr" >"$dir/cut.addr"
+  sleep 4
+  media_socket "$sub" >"$dir/after.addr"
+}
+
+run_cut() {
+  DURING=cut_subscriber INTERVAL_MS=250 SECS="${FAULT_CUT_SECS:-12}" media_run cut 18720 --media-port 0
+  DURING=""
+  iptables -F INPUT; iptables -F OUTPUT
+  python3 - "$TMP/cut" 250 <<'PY'
+import json, sys
+d, interval = sys.argv[1], int(sys.argv[2])
+before, after = open(f"{d}/cut.addr").read().strip(), open(f"{d}/after.addr").read().strip()
+print(f"fault (cut): media socket {before} cut; 4 s later the subscriber uses {after}")
+assert after and after != before, "the subscriber did not move to a new socket"
+events = [json.loads(l) for l in open(f"{d}/sub.out")]
+assert [e["event"] for e in events].count("joined") == 1, "the subscriber joined again"
+states = [e["payload"]["state"] for e in events if e["event"] == "connection-change"]
+assert states == ["Connected"], f"the session saw the media cut: {states}"
+# The longest run of intervals without a new video frame: the cut until media is back.
+video = [sum(s["frames"] for s in e["payload"] if s["kind"] == "video")
+         for e in events if e["event"] == "media-stats"]
+run = longest = 0
+for a, b in zip(video, video[1:]):
+    run = run + 1 if b == a else 0
+    longest = max(longest, run)
+print(f"fault (cut): no video frame for {longest * interval} ms at most (stats every {interval} ms)")
+PY
+}
+
+for scenario in "${@:-loss jitter cut}"; do
   for s in $scenario; do "run_$s"; done
 done

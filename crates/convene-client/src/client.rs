@@ -48,6 +48,11 @@ impl Client {
     pub(crate) fn upgrade(inner: &Weak<Inner>) -> Option<Client> {
         inner.upgrade().map(|inner| Client { inner })
     }
+
+    /// The reference a task of the client keeps without keeping the client alive.
+    pub(crate) fn downgrade(&self) -> Weak<Inner> {
+        Arc::downgrade(&self.inner)
+    }
 }
 
 impl fmt::Debug for Client {

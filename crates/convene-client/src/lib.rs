@@ -84,6 +84,7 @@ mod event;
 mod live;
 mod media;
 mod media_state;
+mod media_watchdog;
 mod process;
 mod recording;
 mod shared;

@@ -12,7 +12,7 @@
 //! Ogg Opus files through the bot's `--publish-video` / `--publish-audio`).
 
 use crate::media_state::{MediaOptions, MediaShared};
-use crate::{Client, ClientError};
+use crate::{media_watchdog as watchdog, Client, ClientError};
 pub use convene_media::Transport;
 use convene_media::{MediaPeer, MediaPeerConfig, OfferPlan, PeerSnapshot, SynthKind};
 use convene_protocol::{AudioKind, ClientMsg, Participant, RtcAnswer, RtcOffer, TargetOpt, UserId};
@@ -62,14 +62,15 @@ impl Client {
         if !self.get_session_info().is_in_meeting {
             return Err(ClientError::MediaNotJoined);
         }
-        Ok(MediaStream {
-            client: self.clone(),
-            shared: self.media(),
-        })
+        Ok(MediaStream::new(self.clone(), self.media()))
     }
 }
 
 impl MediaStream {
+    pub(crate) fn new(client: Client, shared: Arc<MediaShared>) -> Self {
+        MediaStream { client, shared }
+    }
+
     /// What to publish from the next (re)negotiation on. Takes full effect when set before
     /// the first media call.
     pub async fn set_options(&self, options: MediaOptions) {
@@ -335,10 +336,42 @@ impl MediaStream {
             cfg.transport = st.options.transport;
             cfg.frame_tap = st.options.frame_tap.clone();
             st.peer = Some(MediaPeer::start(cfg).await.map_err(media_err)?);
+            st.generation += 1;
+            watchdog::spawn(&self.client, st.generation);
         }
         // unwrap is ok because the peer was just ensured above.
         let peer = st.peer.as_ref().expect("peer exists");
-        let offer = peer.create_offer(plan.clone()).await.map_err(media_err)?;
+        self.exchange(peer, plan.clone(), reset).await?;
+        st.plan = plan;
+        Ok(())
+    }
+
+    /// Restarts the media path, as after the device's network changed: the peer moves to a
+    /// new local socket and restarts ICE with the server (new credentials); tracks, receive
+    /// slots and the session stay, and media is back once the new path connects. The SDK
+    /// does this by itself when the path breaks (no packet for 1.5 s while receive slots
+    /// carry media, or ICE reports it disconnected); an app that learns of a network
+    /// change first may call it at once. Nothing to do before the first media call.
+    pub async fn restart_ice(&self) -> Result<(), ClientError> {
+        let st = self.shared.state.lock().await;
+        let Some(peer) = st.peer.as_ref() else {
+            return Ok(());
+        };
+        let plan = OfferPlan {
+            ice_restart: true,
+            ..st.plan.clone()
+        };
+        self.exchange(peer, plan, false).await
+    }
+
+    /// One offer of `peer` for `plan`, sent to the server; its answer applied.
+    async fn exchange(
+        &self,
+        peer: &MediaPeer,
+        plan: OfferPlan,
+        reset: bool,
+    ) -> Result<(), ClientError> {
+        let offer = peer.create_offer(plan).await.map_err(media_err)?;
         let answer = self
             .client
             .request(ClientMsg::RtcOffer(RtcOffer {
@@ -349,9 +382,7 @@ impl MediaStream {
             .await?;
         let answer: RtcAnswer = serde_json::from_value(answer)
             .map_err(|e| ClientError::Protocol(format!("bad rtc.offer reply: {e}")))?;
-        peer.apply_answer(answer.sdp).await.map_err(media_err)?;
-        st.plan = plan;
-        Ok(())
+        peer.apply_answer(answer.sdp).await.map_err(media_err)
     }
 }
 

@@ -57,6 +57,8 @@ pub(crate) struct MediaShared {
 pub(crate) struct MediaState {
     /// Created by the first media call; dropped on leave.
     pub(crate) peer: Option<MediaPeer>,
+    /// Counts the peers created: a path watchdog watches the peer of its generation only.
+    pub(crate) generation: u64,
     /// What the last accepted offer negotiated.
     pub(crate) plan: OfferPlan,
     /// What to publish.
@@ -85,6 +87,12 @@ impl MediaShared {
     pub(crate) fn set_slot(&self, mid: &str, user_id: Option<UserId>, kind: &str) {
         self.slots_lock()
             .insert(mid.to_owned(), (user_id, kind.to_owned()));
+    }
+
+    /// Some receive slot carries a user's media now, so packets are due several times a
+    /// second.
+    pub(crate) fn receiving(&self) -> bool {
+        self.slots_lock().values().any(|(user, _)| user.is_some())
     }
 
     pub(crate) fn slots_lock(

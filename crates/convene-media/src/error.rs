@@ -13,9 +13,6 @@ pub enum MediaError {
     Rtc(String),
     /// The answer could not be parsed or does not match the offer.
     Sdp(String),
-    /// [`MediaPeer::create_offer`](crate::MediaPeer::create_offer) while an offer awaits its
-    /// answer.
-    OfferPending,
     /// [`MediaPeer::apply_answer`](crate::MediaPeer::apply_answer) without an offer.
     NoPendingOffer,
     /// The plan adds nothing that is not negotiated already.
@@ -32,7 +29,6 @@ impl fmt::Display for MediaError {
             MediaError::Io(e) => write!(f, "socket: {e}"),
             MediaError::Rtc(e) => write!(f, "webrtc: {e}"),
             MediaError::Sdp(e) => write!(f, "sdp: {e}"),
-            MediaError::OfferPending => f.write_str("an offer is already awaiting its answer"),
             MediaError::NoPendingOffer => f.write_str("no offer awaits an answer"),
             MediaError::NothingToOffer => f.write_str("nothing new to offer"),
             MediaError::Timeout => f.write_str("timed out"),

@@ -6,8 +6,11 @@ use std::time::Duration;
 
 use convene_rfc4571::{Framed, Rfc4571Codec};
 use futures_util::{SinkExt, StreamExt};
-use str0m::net::Protocol;
+use str0m::net::{Protocol, TcpType};
+use str0m::Candidate;
 use tokio::net::{TcpSocket, TcpStream, UdpSocket};
+
+use crate::{MediaError, Transport};
 
 /// How long connecting to the SFU's TCP candidate may take.
 const TCP_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -21,6 +24,42 @@ pub(crate) enum Net {
 }
 
 impl Net {
+    /// Bind `addr` for `transport`: the socket, its real address and the host candidate
+    /// offered for it. Synchronous, so the peer task can move to a new socket in place.
+    pub(crate) fn bind(
+        addr: SocketAddr,
+        transport: Transport,
+    ) -> Result<(Net, SocketAddr, Candidate), MediaError> {
+        let (net, local_addr, candidate) = match transport {
+            Transport::Udp => {
+                let socket = std::net::UdpSocket::bind(addr).map_err(MediaError::Io)?;
+                socket.set_nonblocking(true).map_err(MediaError::Io)?;
+                let socket = UdpSocket::from_std(socket).map_err(MediaError::Io)?;
+                let local_addr = socket.local_addr().map_err(MediaError::Io)?;
+                (
+                    Net::Udp(socket),
+                    local_addr,
+                    Candidate::host(local_addr, "udp"),
+                )
+            }
+            Transport::Tcp => {
+                let tcp = TcpClient::bind(addr).map_err(MediaError::Io)?;
+                let local_addr = tcp.local_addr;
+                // Active: we connect to the SFU's passive candidate. The candidate carries
+                // the real bound port because the connection is made from it, so the SFU
+                // sees our checks come from the address we offered.
+                let candidate = Candidate::builder()
+                    .tcp()
+                    .host(local_addr)
+                    .tcptype(TcpType::Active)
+                    .build();
+                (Net::Tcp(Box::new(tcp)), local_addr, candidate)
+            }
+        };
+        let candidate = candidate.map_err(|e| MediaError::Rtc(e.to_string()))?;
+        Ok((net, local_addr, candidate))
+    }
+
     /// Send one packet; failures are logged (like a lost datagram).
     pub(crate) async fn send(&mut self, proto: Protocol, dest: SocketAddr, data: &[u8]) {
         match (self, proto) {

@@ -3,19 +3,17 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use str0m::net::TcpType;
-use str0m::{Candidate, Rtc};
-use tokio::net::UdpSocket;
+use str0m::Rtc;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::net::{Net, TcpClient};
+use crate::net::Net;
 use crate::synth::SynthKind;
 use crate::task::{Cmd, Core};
-use crate::{MediaError, MediaPeerConfig, Offer, OfferPlan, PeerSnapshot, Transport};
+use crate::{MediaError, MediaPeerConfig, Offer, OfferPlan, PeerSnapshot};
 
 /// A client-side WebRTC peer with synthetic (or IVF) media, for the Rust SDK, bots and tests.
 ///
-/// A background task owns the `Rtc` and a UDP socket on 127.0.0.1 (with [`Transport::Tcp`]:
+/// A background task owns the `Rtc` and a UDP socket on 127.0.0.1 (with [`Transport::Tcp`](crate::Transport::Tcp):
 /// a TCP socket bound there, connected to the SFU once the answer is known); this handle
 /// talks to it.
 /// Once the answer is applied and the connection is up, the peer publishes on every track it
@@ -23,11 +21,10 @@ use crate::{MediaError, MediaPeerConfig, Offer, OfferPlan, PeerSnapshot, Transpo
 /// task.
 pub struct MediaPeer {
     cmds: mpsc::Sender<Cmd>,
-    local_addr: SocketAddr,
 }
 
 impl MediaPeer {
-    /// Bind 127.0.0.1:0 (UDP, or TCP with [`Transport::Tcp`]) and start the peer task.
+    /// Bind 127.0.0.1:0 (UDP, or TCP with [`Transport::Tcp`](crate::Transport::Tcp)) and start the peer task.
     pub async fn start(config: MediaPeerConfig) -> Result<MediaPeer, MediaError> {
         Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
     }
@@ -38,28 +35,7 @@ impl MediaPeer {
         config: MediaPeerConfig,
     ) -> Result<MediaPeer, MediaError> {
         str0m::crypto::from_feature_flags().install_process_default();
-        let (net, local_addr, candidate) = match config.transport {
-            Transport::Udp => {
-                let socket = UdpSocket::bind(addr).await.map_err(MediaError::Io)?;
-                let local_addr = socket.local_addr().map_err(MediaError::Io)?;
-                let candidate = Candidate::host(local_addr, "udp");
-                (Net::Udp(socket), local_addr, candidate)
-            }
-            Transport::Tcp => {
-                let tcp = TcpClient::bind(addr).map_err(MediaError::Io)?;
-                let local_addr = tcp.local_addr;
-                // Active: we connect to the SFU's passive candidate. The candidate carries
-                // the real bound port because the connection is made from it, so the SFU
-                // sees our checks come from the address we offered.
-                let candidate = Candidate::builder()
-                    .tcp()
-                    .host(local_addr)
-                    .tcptype(TcpType::Active)
-                    .build();
-                (Net::Tcp(Box::new(tcp)), local_addr, candidate)
-            }
-        };
-        let candidate = candidate.map_err(|e| MediaError::Rtc(e.to_string()))?;
+        let (net, local_addr, candidate) = Net::bind(addr, config.transport)?;
         let now = Instant::now();
         let mut rtc = Rtc::builder()
             .clear_codecs()
@@ -70,19 +46,15 @@ impl MediaPeer {
         let (tx, rx) = mpsc::channel(16);
         let core = Core::new(rtc, config, local_addr, now);
         tokio::spawn(core.run(net, rx));
-        Ok(MediaPeer {
-            cmds: tx,
-            local_addr,
-        })
-    }
-
-    /// The peer's local address: its UDP socket's, or with [`Transport::Tcp`] the port its
-    /// TCP connection is made from.
-    pub fn local_addr(&self) -> SocketAddr {
-        self.local_addr
+        Ok(MediaPeer { cmds: tx })
     }
 
     /// Build an offer; hand it to the SFU and pass its answer to [`MediaPeer::apply_answer`].
+    /// A new offer replaces one whose answer never came. With
+    /// [`OfferPlan::ice_restart`] the peer first moves to a new socket (a new local port),
+    /// as after the device's network changed: the old path is abandoned, the offer carries
+    /// new ICE credentials, and connectivity checks start from the new socket once the
+    /// answer is applied. Tracks, slots and the DTLS session stay.
     pub async fn create_offer(&self, plan: OfferPlan) -> Result<Offer, MediaError> {
         let (tx, rx) = oneshot::channel();
         self.send(Cmd::Offer(plan, tx)).await?;

@@ -1,6 +1,8 @@
 //! What a [`MediaPeer`](crate::MediaPeer) received and sent, as tests and bots read it.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Instant;
 
 use crate::synth::{FrameTag, SynthKind};
 use crate::LatencyHistogram;
@@ -62,6 +64,12 @@ pub struct PeerSnapshot {
     pub frames_sent: HashMap<SynthKind, u64>,
     /// Keyframe requests (PLI/FIR) received from the SFU.
     pub keyframe_requests: u64,
+    /// The local address media goes from: the UDP socket's, or with
+    /// [`Transport::Tcp`](crate::Transport::Tcp) the port the TCP connection is made from.
+    /// It changes with an ICE restart ([`OfferPlan::ice_restart`](crate::OfferPlan)).
+    pub local_addr: Option<SocketAddr>,
+    /// When the last datagram (media, RTCP, STUN) arrived, if any did.
+    pub last_received: Option<Instant>,
 }
 
 impl PeerSnapshot {

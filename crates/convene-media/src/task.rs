@@ -10,6 +10,7 @@ use str0m::change::SdpPendingOffer;
 use str0m::format::CodecExtra;
 use str0m::media::{KeyframeRequestKind, MediaData, Mid};
 use str0m::net::{Protocol, Receive};
+use str0m::Candidate;
 use str0m::{Event, IceConnectionState, Input, Output, Rtc};
 use tokio::sync::{mpsc, oneshot};
 
@@ -38,6 +39,10 @@ pub(crate) struct Core {
     config: MediaPeerConfig,
     local_addr: SocketAddr,
     pending: Option<SdpPendingOffer>,
+    /// The candidate of a socket moved to for an ICE restart, added once its answer is in.
+    restart_candidate: Option<Candidate>,
+    /// The DTLS handshake is done (it survives ICE restarts).
+    dtls_up: bool,
     offer: Offer,
     tracks: Vec<Track>,
     snapshot: PeerSnapshot,
@@ -63,9 +68,14 @@ impl Core {
             config,
             local_addr,
             pending: None,
+            restart_candidate: None,
+            dtls_up: false,
             offer: Offer::default(),
             tracks: Vec::new(),
-            snapshot: PeerSnapshot::default(),
+            snapshot: PeerSnapshot {
+                local_addr: Some(local_addr),
+                ..PeerSnapshot::default()
+            },
             timeout: now,
             transmits: Vec::new(),
             asked_key: HashMap::new(),
@@ -86,6 +96,7 @@ impl Core {
                 r = net.recv(&mut buf) => {
                     if let Some((proto, source, n)) = r {
                         let now = Instant::now();
+                        self.snapshot.last_received = Some(now);
                         if let Ok(recv) = Receive::new(proto, source, self.local_addr, &buf[..n]) {
                             if let Err(e) = self.rtc.handle_input(Input::Receive(now, recv)) {
                                 tracing::debug!("input rejected: {e}");
@@ -94,7 +105,7 @@ impl Core {
                     }
                 }
                 c = cmds.recv() => match c {
-                    Some(c) => self.command(c),
+                    Some(c) => self.command(c, &mut net),
                     None => {
                         // Handle dropped: say goodbye (RTCP BYE, DTLS close_notify).
                         if self.rtc.close().is_ok() {
@@ -120,10 +131,10 @@ impl Core {
         }
     }
 
-    fn command(&mut self, cmd: Cmd) {
+    fn command(&mut self, cmd: Cmd, net: &mut Net) {
         match cmd {
             Cmd::Offer(plan, reply) => {
-                let r = self.create_offer(&plan);
+                let r = self.create_offer(&plan, net);
                 let _ = reply.send(r);
             }
             Cmd::Answer(sdp, reply) => {
@@ -170,7 +181,14 @@ impl Core {
 
     fn event(&mut self, e: Event) {
         match e {
-            Event::Connected => self.snapshot.connected = true,
+            Event::Connected => {
+                self.dtls_up = true;
+                self.snapshot.connected = true;
+            }
+            // After an ICE restart (DTLS stays up, so no second `Connected`).
+            Event::IceConnectionStateChange(
+                IceConnectionState::Connected | IceConnectionState::Completed,
+            ) => self.snapshot.connected = self.dtls_up,
             Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
                 self.snapshot.connected = false;
             }

@@ -410,3 +410,37 @@ async fn metrics_move_while_media_flows() {
     assert!(metric(&server, "convene_join_duration_seconds_count").await >= 2.0);
     assert!(metric(&server, "convene_session_inbox_depth_count").await >= 2.0);
 }
+
+/// Waits until `rx` has `n` more of `from`'s video frames than `before`.
+async fn wait_more_video(rx: &MediaStream, from: UserId, before: usize, n: usize) {
+    wait_frames(rx, from, SynthKind::Video, before + n).await;
+}
+
+#[tokio::test]
+async fn an_ice_restart_on_a_new_socket_brings_media_back_without_a_rejoin() {
+    let server = TestServer::start().await;
+    let t = "media-ice-restart";
+    let a = media_peer(&server, t, Role::Host, "A").await;
+    let b = media_peer(&server, t, Role::Participant, "B").await;
+    assert_ok(a.stream.start_video().await, "start video");
+    assert_ok(b.stream.attach_video(a.peer.id, 2).await, "attach");
+    wait_frames(&b.stream, a.peer.id, SynthKind::Video, 5).await;
+
+    // The subscriber's network changes, then the publisher's: each moves to a new local
+    // port (the old socket is closed) and restarts ICE; frames flow again on the new path.
+    for (who, mover) in [("subscriber", &b), ("publisher", &a)] {
+        let old = snapshot(&mover.stream).await.local_addr;
+        assert_ok(mover.stream.restart_ice().await, "restart ice");
+        let new = snapshot(&mover.stream).await.local_addr;
+        assert_ne!(old, new, "the {who} kept its socket");
+        let before = frames_from(&snapshot(&b.stream).await, a.peer.id, SynthKind::Video).len();
+        wait_more_video(&b.stream, a.peer.id, before, 20).await;
+        assert!(snapshot(&mover.stream).await.connected, "{who} connected");
+    }
+    // Same users, same session: no rejoin happened.
+    assert_eq!(a.peer.client.get_all_user().len(), 2);
+    assert_eq!(
+        b.peer.client.get_current_user_info().map(|u| u.user_id),
+        Some(b.peer.id)
+    );
+}

@@ -1,18 +1,26 @@
 //! Offers and answers: the client always offers, the SFU answers.
 
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use str0m::change::SdpAnswer;
 use str0m::media::{Direction, MediaKind, Rid, Simulcast, SimulcastLayer};
 
 use super::{Core, Track};
+use crate::net::Net;
 use crate::synth::SynthKind;
 use crate::{MediaError, Offer, OfferPlan, SIMULCAST_RIDS};
 
 impl Core {
-    pub(super) fn create_offer(&mut self, plan: &OfferPlan) -> Result<Offer, MediaError> {
-        if self.pending.is_some() {
-            return Err(MediaError::OfferPending);
+    pub(super) fn create_offer(
+        &mut self,
+        plan: &OfferPlan,
+        net: &mut Net,
+    ) -> Result<Offer, MediaError> {
+        // An unanswered offer is abandoned (str0m invalidates it at the next `apply`).
+        self.pending = None;
+        if plan.ice_restart {
+            self.move_socket(net)?;
         }
         let user = self.config.user_id;
         let mut api = self.rtc.sdp_api();
@@ -78,7 +86,8 @@ impl Core {
             self.offer.share_mids.push(mid.to_string());
         }
         if plan.ice_restart {
-            api.ice_restart(true);
+            // The old socket's candidate goes; the new one is added with the answer.
+            api.ice_restart(false);
         }
         let (offer, pending) = api.apply().ok_or(MediaError::NothingToOffer)?;
         self.pending = Some(pending);
@@ -102,6 +111,23 @@ impl Core {
         self.rtc
             .sdp_api()
             .accept_answer(pending, answer)
-            .map_err(|e| MediaError::Sdp(e.to_string()))
+            .map_err(|e| MediaError::Sdp(e.to_string()))?;
+        if let Some(candidate) = self.restart_candidate.take() {
+            self.rtc.add_local_candidate(candidate);
+        }
+        Ok(())
+    }
+
+    /// Moves to a new socket on the same interface (a new local port), as a device whose
+    /// network changed: what the old socket receives is no longer read.
+    fn move_socket(&mut self, net: &mut Net) -> Result<(), MediaError> {
+        let addr = SocketAddr::new(self.local_addr.ip(), 0);
+        let (new_net, local_addr, candidate) = Net::bind(addr, self.config.transport)?;
+        *net = new_net;
+        self.local_addr = local_addr;
+        self.snapshot.local_addr = Some(local_addr);
+        self.snapshot.connected = false;
+        self.restart_candidate = Some(candidate);
+        Ok(())
     }
 }

@@ -73,14 +73,14 @@ async fn watch(client: Weak<Inner>, generation: u64) {
             return;
         };
         let shared = client.media();
-        let snap = {
+        let path = {
             let st = shared.state.lock().await;
             match &st.peer {
-                Some(peer) if st.generation == generation => peer.snapshot().await,
+                Some(peer) if st.generation == generation => peer.path().await,
                 _ => return,
             }
         };
-        let Ok(snap) = snap else {
+        let Ok(path) = path else {
             return;
         };
         if !client.get_session_info().is_in_meeting {
@@ -89,15 +89,15 @@ async fn watch(client: Weak<Inner>, generation: u64) {
         }
         let now = Instant::now();
         let silent = shared.receiving()
-            && snap
+            && path
                 .last_received
                 .is_none_or(|at| now.duration_since(at) >= SILENCE);
-        if !watch.broken(now, snap.connected, silent) {
+        if !watch.broken(now, path.connected, silent) {
             continue;
         }
         tracing::info!(
             "media path broken (connected: {}): restarting ICE",
-            snap.connected
+            path.connected
         );
         watch.restarted(now);
         let media = MediaStream::new(client.clone(), shared);

@@ -78,6 +78,6 @@ pub use latency::LatencyHistogram;
 pub use offer::{Offer, OfferPlan, SIMULCAST_RIDS};
 pub use ogg::{read_ogg_opus, OggError};
 pub use peer::MediaPeer;
-pub use snapshot::{FrameRecord, PeerSnapshot, TrackStats};
+pub use snapshot::{FrameRecord, PathState, PeerSnapshot, TrackStats};
 pub use synth::{fnv1a64, FrameTag, SynthKind};
 pub use tap::ReceivedFrame;

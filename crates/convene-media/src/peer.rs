@@ -9,7 +9,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::net::Net;
 use crate::synth::SynthKind;
 use crate::task::{Cmd, Core};
-use crate::{MediaError, MediaPeerConfig, Offer, OfferPlan, PeerSnapshot};
+use crate::{MediaError, MediaPeerConfig, Offer, OfferPlan, PathState, PeerSnapshot};
 
 /// A client-side WebRTC peer with synthetic (or IVF) media, for the Rust SDK, bots and tests.
 ///
@@ -89,6 +89,13 @@ impl MediaPeer {
     pub async fn snapshot(&self) -> Result<PeerSnapshot, MediaError> {
         let (tx, rx) = oneshot::channel();
         self.send(Cmd::Snapshot(tx)).await?;
+        rx.await.map_err(|_| MediaError::Closed)
+    }
+
+    /// Whether the path is up and when a datagram last arrived (no copy of the rest).
+    pub async fn path(&self) -> Result<PathState, MediaError> {
+        let (tx, rx) = oneshot::channel();
+        self.send(Cmd::Path(tx)).await?;
         rx.await.map_err(|_| MediaError::Closed)
     }
 

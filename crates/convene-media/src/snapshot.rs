@@ -72,6 +72,16 @@ pub struct PeerSnapshot {
     pub last_received: Option<Instant>,
 }
 
+/// The state of a [`MediaPeer`](crate::MediaPeer)'s path, without the copy of everything
+/// received that a [`PeerSnapshot`] is: cheap enough to ask for several times a second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathState {
+    /// As [`PeerSnapshot::connected`].
+    pub connected: bool,
+    /// As [`PeerSnapshot::last_received`].
+    pub last_received: Option<Instant>,
+}
+
 impl PeerSnapshot {
     /// Received stats of `mid`, or empty ones.
     pub fn track(&self, mid: &str) -> TrackStats {

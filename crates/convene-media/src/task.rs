@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::net::Net;
 use crate::synth::{fnv1a64, parse_frame, sent_at_us, wall_clock_us, SynthKind};
-use crate::{FrameRecord, MediaError, MediaPeerConfig, Offer, OfferPlan, PeerSnapshot};
+use crate::{FrameRecord, MediaError, MediaPeerConfig, Offer, OfferPlan, PathState, PeerSnapshot};
 
 mod negotiate;
 mod publish;
@@ -30,6 +30,7 @@ pub(crate) enum Cmd {
     AudioLevel(i8),
     Sending(SynthKind, bool),
     Snapshot(oneshot::Sender<PeerSnapshot>),
+    Path(oneshot::Sender<PathState>),
     Keyframe(String),
 }
 
@@ -152,6 +153,12 @@ impl Core {
             }
             Cmd::Snapshot(reply) => {
                 let _ = reply.send(self.snapshot.clone());
+            }
+            Cmd::Path(reply) => {
+                let _ = reply.send(PathState {
+                    connected: self.snapshot.connected,
+                    last_received: self.snapshot.last_received,
+                });
             }
             Cmd::Keyframe(mid) => self.ask_keyframe(Mid::from(mid.as_str()), None),
         }

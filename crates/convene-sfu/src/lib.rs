@@ -46,7 +46,7 @@
 //! | `sfu/slots.rs` | who goes into which slot; simulcast layer; keyframe requests; the tick |
 //! | `peer.rs` | one user's connection: published tracks, receive slots |
 //! | `probe.rs` | probe peers: the network test before joining (echo, paced filler, caps) |
-//! | `quality.rs`, `speaker.rs`, `rewrite.rs`, `keyframe.rs`, `red.rs` | pure policies and rewriters |
+//! | `quality.rs`, `speaker.rs`, `rewrite.rs`, `temporal.rs`, `keyframe.rs`, `red.rs`, `vp8.rs` | pure policies, rewriters and parsers |
 //! | `driver.rs`, `tcp.rs` | the tokio driver: UDP socket, ICE-TCP connections |
 //! | `config.rs`, `output.rs`, `stats.rs`, `command.rs`, `event.rs`, `error.rs`, `types.rs` | nouns |
 //!
@@ -85,6 +85,11 @@
 //!   tells str0m the rate it wants per subscriber (`Bwe::set_bitrate`) so it probes for it.
 //!   VP8 PictureID/TL0PICIDX are rewritten per slot, like sequence numbers, so a layer
 //!   switch looks continuous to the receiver's decoder.
+//! * **Temporal layers**: where a VP8 publisher sends them (browsers send L1T3 on every
+//!   simulcast layer), a slot forwards TL0-1 (half the frames, about 60 % of the rate) before
+//!   it drops to a lower resolution, and TL0 alone at the lowest layer; down at the next
+//!   frame, up one layer at a time at a layer sync frame. Dropped frames close up in the
+//!   slot's sequence numbers and picture ids (`temporal.rs`, `vp8.rs`).
 //! * **Codecs**: Opus, VP8 and H.264 are negotiated. Keyframes are detected for VP8 (str0m's
 //!   `Vp8Descriptor`) and H.264 (IDR/SPS, RFC 6184 packetization modes).
 //! * **Audio**: the speaker ranking comes from the RFC 6464 audio-level header extension,
@@ -109,7 +114,7 @@
 //!
 //! # Testing
 //!
-//! The core is tested without sockets on a virtual clock (`src/tests.rs`: seconds of media
+//! The core is tested without sockets on a virtual clock (`src/tests/`: seconds of media
 //! in milliseconds); `tests/` runs the real driver on 127.0.0.1 with `convene-media` clients,
 //! including a lossy UDP relay for NACK/RTX.
 //!
@@ -159,9 +164,11 @@ mod sfu;
 mod speaker;
 mod stats;
 mod tcp;
+mod temporal;
 #[cfg(test)]
 mod tests;
 mod types;
+mod vp8;
 
 pub use command::Command;
 pub use config::{

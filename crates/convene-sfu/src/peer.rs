@@ -13,6 +13,7 @@ use str0m::Rtc;
 use crate::keyframe::KeyframeGate;
 use crate::rewrite::{PictureIdRewriter, Rewriter};
 use crate::stats::ReportedTotals;
+use crate::temporal::{TemporalFilter, TOP_TID};
 use crate::{PeerId, RoomId, TrackKind};
 
 /// A track the client sends to the SFU.
@@ -64,36 +65,50 @@ impl Published {
         self.live.iter().any(|l| *l)
     }
 
-    pub(crate) fn rates(&self) -> Vec<Option<u64>> {
+    /// Per layer, its measured rates up to each temporal layer (see [`RateMeter`]).
+    pub(crate) fn rates(&self) -> Vec<Option<[u64; 3]>> {
         self.meters.iter().map(|m| m.rate).collect()
     }
 
     /// The measured rate of `layer`, 0 while unknown.
     pub(crate) fn rate(&self, layer: usize) -> u64 {
-        self.meters.get(layer).and_then(|m| m.rate).unwrap_or(0)
+        self.rate_upto(layer, TOP_TID)
+    }
+
+    /// The measured rate of `layer`'s temporal layers up to `tid`, 0 while unknown.
+    pub(crate) fn rate_upto(&self, layer: usize, tid: u8) -> u64 {
+        let tid = usize::from(tid.min(TOP_TID));
+        self.meters
+            .get(layer)
+            .and_then(|m| m.rate)
+            .map_or(0, |r| r[tid])
     }
 }
 
-/// Bits per second of one incoming layer, measured over the last tick interval.
+/// Bits per second of one incoming layer, measured over the last tick interval, up to each
+/// temporal layer: `[TL0, TL0 + TL1, all]` (a stream without temporal layers counts as TL0,
+/// so all three are its whole rate).
 #[derive(Debug, Default)]
 pub(crate) struct RateMeter {
-    bytes: u64,
+    bytes: [u64; 3],
     since: Option<Instant>,
-    pub(crate) rate: Option<u64>,
+    pub(crate) rate: Option<[u64; 3]>,
 }
 
 impl RateMeter {
-    pub(crate) fn add(&mut self, bytes: usize, now: Instant) {
+    pub(crate) fn add(&mut self, bytes: usize, tid: u8, now: Instant) {
         self.since.get_or_insert(now);
-        self.bytes += bytes as u64;
+        self.bytes[usize::from(tid.min(TOP_TID))] += bytes as u64;
     }
 
     pub(crate) fn roll(&mut self, now: Instant) {
         if let Some(since) = self.since {
             let secs = now.saturating_duration_since(since).as_secs_f64();
             if secs >= 0.2 {
-                self.rate = Some((self.bytes as f64 * 8.0 / secs) as u64);
-                self.bytes = 0;
+                let bps = |b: u64| (b as f64 * 8.0 / secs) as u64;
+                let [t0, t1, t2] = self.bytes;
+                self.rate = Some([bps(t0), bps(t0 + t1), bps(t0 + t1 + t2)]);
+                self.bytes = [0; 3];
                 self.since = Some(now);
             }
         }
@@ -123,6 +138,8 @@ pub(crate) struct Slot {
     pub(crate) waiting_since: Option<Instant>,
     pub(crate) rewriter: Rewriter,
     pub(crate) picture_ids: PictureIdRewriter,
+    /// Temporal layers forwarded (video).
+    pub(crate) temporal: TemporalFilter,
     /// Last payload type mapping: (publisher codec, subscriber pt, subscriber RED pt if it
     /// negotiated RED for that codec).
     pub(crate) pt_cache: Option<(Codec, Pt, Option<Pt>)>,
@@ -149,6 +166,7 @@ impl Slot {
             limited_since: None,
             rewriter: Rewriter::new(clock),
             picture_ids: PictureIdRewriter::default(),
+            temporal: TemporalFilter::default(),
             pt_cache: None,
             resends_set: false,
         }
@@ -166,6 +184,7 @@ impl Slot {
         self.waiting_since = None;
         self.down_votes = 0;
         self.limited_since = None;
+        self.temporal = TemporalFilter::default();
         self.rewriter.reset_source();
     }
 }

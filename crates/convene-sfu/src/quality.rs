@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::temporal::TOP_TID;
+
 /// Map a loss fraction (0.0–1.0) and round-trip time to a level: 5 excellent … 0 unusable.
 pub(crate) fn quality_level(loss: Option<f32>, rtt: Option<Duration>) -> u8 {
     let loss = loss.unwrap_or(0.0).max(0.0);
@@ -48,20 +50,31 @@ pub(crate) fn live_at_or_below(wanted: usize, live: &[bool]) -> usize {
         .unwrap_or(wanted)
 }
 
-/// Lower `wanted` until the layer's measured rate fits `budget` (bits/s). Layer 0 is the floor.
-/// Unknown rates or budget never lower the choice.
-pub(crate) fn fit_layer(wanted: usize, rates: &[Option<u64>], budget: Option<u64>) -> usize {
+/// The best (simulcast layer, highest temporal layer) at or below `wanted` whose measured
+/// rate fits `budget` (bits/s). `rates[layer]` is the layer's rate up to each temporal layer
+/// (TL0, TL0-1, all). Temporal layers go before spatial ones: a layer at 10 fps (TL0-1)
+/// comes before the layer below at full rate; the base alone (TL0) only for the lowest layer,
+/// which is the floor. Unknown rates or budget never lower the choice.
+pub(crate) fn fit_layer(
+    wanted: usize,
+    rates: &[Option<[u64; 3]>],
+    budget: Option<u64>,
+) -> (usize, u8) {
     let Some(budget) = budget else {
-        return wanted;
+        return (wanted, TOP_TID);
     };
-    let mut layer = wanted;
-    while layer > 0 {
-        match rates.get(layer).copied().flatten() {
-            Some(rate) if rate > budget => layer -= 1,
-            _ => break,
+    for layer in (0..=wanted).rev() {
+        let Some(rate) = rates.get(layer).copied().flatten() else {
+            return (layer, TOP_TID);
+        };
+        let lowest_tid = if layer == 0 { 0 } else { 1 };
+        for tid in (lowest_tid..=TOP_TID).rev() {
+            if rate[usize::from(tid)] <= budget {
+                return (layer, tid);
+            }
         }
     }
-    layer
+    (0, 0)
 }
 
 #[cfg(test)]
@@ -111,12 +124,32 @@ mod tests {
     }
 
     #[test]
-    fn bandwidth_caps_layer() {
-        let rates = [Some(100_000), Some(400_000), Some(1_500_000)];
-        assert_eq!(fit_layer(2, &rates, None), 2);
-        assert_eq!(fit_layer(2, &rates, Some(2_000_000)), 2);
-        assert_eq!(fit_layer(2, &rates, Some(500_000)), 1);
-        assert_eq!(fit_layer(2, &rates, Some(50_000)), 0);
-        assert_eq!(fit_layer(2, &[None, None, None], Some(1)), 2);
+    fn bandwidth_caps_temporal_layers_before_spatial_ones() {
+        // Rates up to TL0, TL1, TL2 of each layer (40 % / 60 % / 100 %, as libwebrtc splits).
+        let rates = [
+            Some([40_000, 60_000, 100_000]),
+            Some([160_000, 240_000, 400_000]),
+            Some([600_000, 900_000, 1_500_000]),
+        ];
+        assert_eq!(fit_layer(2, &rates, None), (2, 2));
+        assert_eq!(fit_layer(2, &rates, Some(2_000_000)), (2, 2));
+        assert_eq!(
+            fit_layer(2, &rates, Some(1_000_000)),
+            (2, 1),
+            "720p at 10 fps"
+        );
+        assert_eq!(
+            fit_layer(2, &rates, Some(500_000)),
+            (1, 2),
+            "not 720p at 5 fps"
+        );
+        assert_eq!(fit_layer(2, &rates, Some(300_000)), (1, 1));
+        assert_eq!(fit_layer(2, &rates, Some(70_000)), (0, 1));
+        assert_eq!(fit_layer(2, &rates, Some(50_000)), (0, 0));
+        assert_eq!(fit_layer(2, &rates, Some(1)), (0, 0), "the floor");
+        assert_eq!(fit_layer(2, &[None, None, None], Some(1)), (2, 2));
+        // Without temporal layers every rate is the whole layer's.
+        let flat = [Some([100_000; 3]), Some([400_000; 3])];
+        assert_eq!(fit_layer(1, &flat, Some(300_000)), (0, 2));
     }
 }

@@ -5,12 +5,21 @@
 //! simulcast layer replaces the current one. Each source has its own sequence numbers and
 //! timestamps, so every switch starts a new mapping that continues right after the last packet
 //! written: the receiver sees no gap in sequence numbers (which it would NACK) and no jump in
-//! time (which would upset its jitter buffer).
+//! time (which would upset its jitter buffer). Packets the slot drops on purpose (frames of a
+//! temporal layer it does not forward) close up the same way ([`Rewriter::skip`]).
 
+use std::collections::VecDeque;
 use std::time::Instant;
 
 /// First outgoing sequence number. Kept below 65 536 so that no ROC needs signalling.
 const FIRST_SEQ: u64 = 1;
+
+/// Skipped sequence numbers remembered per mapping (a few seconds of dropped frames); the
+/// oldest is folded into the mapping's offset, and packets from before it are too late.
+const SKIPPED_KEPT: usize = 512;
+
+/// Picture ids remembered, so a late packet gets its frame's id.
+const RECENT_PICTURES: usize = 16;
 
 /// Identifies a source feeding a slot: (publisher peer, SSRC, layer). Opaque here.
 pub(crate) type SourceKey = (u64, u64, u8);
@@ -31,6 +40,10 @@ struct Mapping {
 pub(crate) struct Rewriter {
     clock_rate: u32,
     mapping: Option<Mapping>,
+    /// Incoming sequence numbers of the current mapping skipped on purpose, ascending.
+    skipped: VecDeque<u64>,
+    /// The highest incoming sequence number of the current mapping, forwarded or skipped.
+    highest_in: Option<u64>,
     last_seq: Option<u64>,
     last_ts: u32,
     last_at: Option<Instant>,
@@ -41,6 +54,8 @@ impl Rewriter {
         Rewriter {
             clock_rate,
             mapping: None,
+            skipped: VecDeque::new(),
+            highest_in: None,
             last_seq: None,
             last_ts: 0,
             last_at: None,
@@ -82,13 +97,20 @@ impl Rewriter {
                     first_in_seq: in_seq,
                 };
                 self.mapping = Some(m);
+                self.skipped.clear();
+                self.highest_in = None;
                 m
             }
         };
         if in_seq < mapping.first_in_seq {
             return None;
         }
-        let out_seq = (in_seq as i64 + mapping.seq_delta) as u64;
+        let before = self.skipped.partition_point(|s| *s < in_seq);
+        if self.skipped.get(before) == Some(&in_seq) {
+            return None;
+        }
+        self.highest_in = self.highest_in.max(Some(in_seq));
+        let out_seq = (in_seq as i64 + mapping.seq_delta - before as i64) as u64;
         let out_ts = in_ts.wrapping_add(mapping.ts_delta);
         if self.last_seq.is_none_or(|s| out_seq > s) {
             self.last_seq = Some(out_seq);
@@ -96,6 +118,27 @@ impl Rewriter {
             self.last_at = Some(now);
         }
         Some((out_seq, out_ts))
+    }
+
+    /// Leaves out incoming packet `in_seq` of `key`: the packets after it move up one, so
+    /// the subscriber sees no gap to ask about. Only packets newer than every packet of the
+    /// mapping so far can be left out (older ones were numbered around already); an older
+    /// one just stays a gap.
+    pub(crate) fn skip(&mut self, key: SourceKey, in_seq: u64) {
+        let Some(m) = self.mapping.as_mut() else {
+            return;
+        };
+        if m.key != key || self.highest_in.is_some_and(|h| in_seq <= h) {
+            return;
+        }
+        self.highest_in = Some(in_seq);
+        self.skipped.push_back(in_seq);
+        if self.skipped.len() > SKIPPED_KEPT {
+            if let Some(oldest) = self.skipped.pop_front() {
+                m.seq_delta -= 1;
+                m.first_in_seq = oldest + 1;
+            }
+        }
     }
 }
 
@@ -109,6 +152,8 @@ pub(crate) struct PictureIdRewriter {
     tl0_delta: u8,
     last_pic: Option<u16>,
     last_tl0: Option<u8>,
+    /// Recent frames of the current source: (incoming id, outgoing id).
+    recent: VecDeque<(u16, u16)>,
 }
 
 impl PictureIdRewriter {
@@ -121,6 +166,7 @@ impl PictureIdRewriter {
     ) -> (Option<u16>, Option<u8>) {
         if self.key != Some(key) {
             self.key = Some(key);
+            self.recent.clear();
             self.pic_delta = match (self.last_pic, pic) {
                 (Some(last), Some(p)) => last.wrapping_add(1).wrapping_sub(p),
                 _ => 0,
@@ -130,15 +176,35 @@ impl PictureIdRewriter {
                 _ => 0,
             };
         }
-        let pic = pic.map(|p| p.wrapping_add(self.pic_delta) & 0x7fff);
+        let pic = pic.map(|p| {
+            if let Some(&(_, out)) = self.recent.iter().find(|r| r.0 == p) {
+                return out;
+            }
+            let out = p.wrapping_add(self.pic_delta) & 0x7fff;
+            // Newer than the last id sent (by less than half the 15-bit space).
+            let newer = self
+                .last_pic
+                .is_none_or(|l| (out.wrapping_sub(l) & 0x7fff).wrapping_sub(1) < 0x3fff);
+            if newer {
+                if self.recent.len() == RECENT_PICTURES {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back((p, out));
+                self.last_pic = Some(out);
+            }
+            out
+        });
         let tl0 = tl0.map(|t| t.wrapping_add(self.tl0_delta));
-        if pic.is_some() {
-            self.last_pic = pic;
-        }
         if tl0.is_some() {
             self.last_tl0 = tl0;
         }
         (pic, tl0)
+    }
+
+    /// A frame of the current source is left out: the ids of the frames after it move up
+    /// one, so the subscriber sees consecutive ids (libwebrtc reads a gap as a lost frame).
+    pub(crate) fn skip_frame(&mut self) {
+        self.pic_delta = self.pic_delta.wrapping_sub(1);
     }
 }
 
@@ -201,6 +267,56 @@ mod tests {
         let mut r = PictureIdRewriter::default();
         r.rewrite((1, 1, 0), Some(0x7fff), None);
         assert_eq!(r.rewrite((1, 1, 1), Some(3), None), (Some(0), None));
+    }
+
+    #[test]
+    fn skipped_packets_close_up_and_late_ones_keep_their_number() {
+        let t0 = Instant::now();
+        let k = (1, 0, 0);
+        let mut r = Rewriter::new(90_000);
+        assert_eq!(r.rewrite(k, 100, 0, t0).map(|x| x.0), Some(1));
+        r.skip(k, 101);
+        r.skip(k, 102);
+        assert_eq!(r.rewrite(k, 104, 0, t0).map(|x| x.0), Some(3));
+        // 103 was lost upstream and comes late: it keeps the gap left for it.
+        assert_eq!(r.rewrite(k, 103, 0, t0).map(|x| x.0), Some(2));
+        // A skipped packet coming again (a retransmission) stays out.
+        assert_eq!(r.rewrite(k, 102, 0, t0), None);
+        // Too late to skip: numbered around already, so it is just not sent.
+        r.skip(k, 100);
+        assert_eq!(r.rewrite(k, 105, 0, t0).map(|x| x.0), Some(4));
+        // Another source's skip changes nothing.
+        r.skip((2, 0, 0), 106);
+        assert_eq!(r.rewrite(k, 106, 0, t0).map(|x| x.0), Some(5));
+    }
+
+    #[test]
+    fn many_skips_fold_into_the_offset() {
+        let t0 = Instant::now();
+        let k = (1, 0, 0);
+        let mut r = Rewriter::new(90_000);
+        r.rewrite(k, 0, 0, t0);
+        let n = SKIPPED_KEPT as u64 + 10;
+        for s in 1..=n {
+            r.skip(k, s);
+        }
+        assert_eq!(r.rewrite(k, n + 1, 0, t0).map(|x| x.0), Some(2));
+        // From before the oldest skip still remembered: too late.
+        assert_eq!(r.rewrite(k, 5, 0, t0), None);
+    }
+
+    #[test]
+    fn picture_ids_close_over_skipped_frames() {
+        let mut r = PictureIdRewriter::default();
+        let k = (1, 1, 0);
+        assert_eq!(r.rewrite(k, Some(10), Some(1)).0, Some(10));
+        r.skip_frame(); // 11
+        r.skip_frame(); // 12
+        assert_eq!(r.rewrite(k, Some(13), Some(1)).0, Some(11));
+        // A late packet of frame 10 keeps its id.
+        assert_eq!(r.rewrite(k, Some(10), Some(1)).0, Some(10));
+        // A switch continues from the last id sent.
+        assert_eq!(r.rewrite((1, 1, 1), Some(700), Some(9)).0, Some(12));
     }
 
     #[test]

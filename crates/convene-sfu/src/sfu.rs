@@ -95,6 +95,13 @@ impl Sfu {
         Self::with_config(local_addr, SfuConfig::default(), now)
     }
 
+    /// The receive slot `mid` of `peer`, for tests that steer a slot's layers by hand.
+    #[cfg(test)]
+    pub(crate) fn slot_mut(&mut self, peer: PeerId, mid: &str) -> Option<&mut crate::peer::Slot> {
+        let peer = self.peers.get_mut(&peer)?;
+        peer.slots.iter_mut().find(|s| s.mid.to_string() == mid)
+    }
+
     /// Like [`Sfu::new`] with explicit tunables.
     pub fn with_config(local_addr: SocketAddr, config: SfuConfig, now: Instant) -> Self {
         // Safe to call repeatedly: only the first provider is kept.

@@ -7,6 +7,7 @@ use str0m::Rtc;
 
 use super::Sfu;
 use crate::red::red_primary;
+use crate::temporal::Admit;
 use crate::{Event, PeerId, TrackKind};
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,10 +76,29 @@ impl Sfu {
                 self.stats.pli_sent();
             }
         }
+        // The codec, its payload type, and whether the packet is RED (RFC 2198) around it.
+        let pt_in = packet.header.payload_type;
+        let codec = peer.rtc.codec_config().params().iter().find_map(|p| {
+            let red = p.red() == Some(pt_in);
+            (p.pt() == pt_in || red).then(|| (p.spec().codec, p.pt(), red))
+        });
+        let Some((codec, main_pt, red_in)) = codec else {
+            return;
+        };
+        let vp8 = match codec {
+            Codec::Vp8 if kind != TrackKind::Audio => Vp8Descriptor::parse(&packet.payload).ok(),
+            _ => None,
+        };
+        // Temporal layers, where the publisher sends them.
+        let temporal = vp8
+            .as_ref()
+            .and_then(|_| crate::vp8::temporal(&packet.payload))
+            .filter(|t| t.tid.is_some());
         let Some(track) = peer.published.get_mut(&mid) else {
             return;
         };
-        track.meters[layer].add(packet.payload.len(), now);
+        let tid = temporal.and_then(|t| t.tid).unwrap_or(0);
+        track.meters[layer].add(packet.payload.len(), tid, now);
         if !track.live[layer] {
             let was = track.any_live();
             track.live[layer] = true;
@@ -96,15 +116,6 @@ impl Sfu {
         if !peer.allowed(kind) {
             return;
         }
-        // The codec, its payload type, and whether the packet is RED (RFC 2198) around it.
-        let pt_in = packet.header.payload_type;
-        let codec = peer.rtc.codec_config().params().iter().find_map(|p| {
-            let red = p.red() == Some(pt_in);
-            (p.pt() == pt_in || red).then(|| (p.spec().codec, p.pt(), red))
-        });
-        let Some((codec, main_pt, red_in)) = codec else {
-            return;
-        };
         if red_in {
             self.stats.red_in();
         }
@@ -118,10 +129,6 @@ impl Sfu {
                 room.speakers.observe(user, level, now);
             }
         }
-        let vp8 = match codec {
-            Codec::Vp8 if kind != TrackKind::Audio => Vp8Descriptor::parse(&packet.payload).ok(),
-            _ => None,
-        };
         let keyframe = match (codec, &vp8) {
             (Codec::Vp8, Some(d)) => d.starts_keyframe(&packet.payload),
             (Codec::Vp8, None) => false,
@@ -192,6 +199,17 @@ impl Sfu {
                 }
                 // A new SSRC (the publisher restarted the track) starts a new mapping, like a switch.
                 let key = (id.0, u64::from(*ssrc), layer as u8);
+                if let Some(t) = temporal {
+                    if let Admit::Drop { new_frame } =
+                        slot.temporal.admit(layer, packet.header.timestamp, t)
+                    {
+                        slot.rewriter.skip(key, *packet.seq_no);
+                        if new_frame {
+                            slot.picture_ids.skip_frame();
+                        }
+                        continue;
+                    }
+                }
                 let Some((seq, ts)) =
                     slot.rewriter
                         .rewrite(key, *packet.seq_no, packet.header.timestamp, now)

@@ -10,6 +10,7 @@ use super::Sfu;
 use crate::config::{KEYFRAME_RETRY, UPGRADE_HOLD, UPGRADE_PROBE_EVERY};
 use crate::peer::Peer;
 use crate::quality::{fit_layer, layer_for_quality, live_at_or_below};
+use crate::temporal::TOP_TID;
 use crate::{Event, PeerId, RoomId, TrackKind};
 
 impl Sfu {
@@ -112,7 +113,7 @@ impl Sfu {
         let media = peer.audio_bps + peer.video_bps;
         let congested = peer.estimate().is_some_and(|b| b * 100 < media * 85);
         let stressed = congested || peer.quality.is_some_and(|(_, down)| down < 5);
-        let (layer, wanted) = match publisher.and_then(|p| p.track(kind)) {
+        let (layer, tid, wanted) = match publisher.and_then(|p| p.track(kind)) {
             Some((_, track)) => {
                 let wanted = live_at_or_below(
                     layer_for_quality(slot.quality, track.layers.len()),
@@ -123,21 +124,25 @@ impl Sfu {
                     .estimate()
                     .filter(|_| stressed || limited_since.is_some())
                     .map(|b| b.saturating_sub(peer.audio_bps) / videos);
-                (fit_layer(wanted, &track.rates(), budget), wanted)
+                let (layer, tid) = fit_layer(wanted, &track.rates(), budget);
+                (layer, tid, wanted)
             }
-            None => (0, 0),
+            None => (0, TOP_TID, 0),
         };
         let Some(slot) = self.peers.get_mut(&sub).and_then(|p| p.slots.get_mut(idx)) else {
             return;
         };
-        if slot.target == Some(layer) {
+        // Spatial and temporal layer together, ordered as `fit_layer` tries them.
+        let choice = (layer, tid);
+        let before = slot.target.map(|t| (t, slot.temporal.target));
+        if before == Some(choice) {
             slot.down_votes = 0;
             return;
         }
         // Going down for bandwidth needs two ticks in a row; quality changes (target reset
         // by attach) apply at once, and so do upgrades, but not within UPGRADE_HOLD of a move
         // down for bandwidth (an estimate that has just recovered is not trusted yet).
-        let downgrade = slot.target.is_some_and(|t| layer < t);
+        let downgrade = before.is_some_and(|b| choice < b);
         if downgrade && slot.down_votes < 1 {
             slot.down_votes += 1;
             return;
@@ -146,14 +151,20 @@ impl Sfu {
         if !downgrade && held {
             return;
         }
-        tracing::debug!(target: "convene_sfu::bwe", peer = %sub, layer, wanted, limited = limited_since.is_some(), stressed, "layer");
+        tracing::debug!(target: "convene_sfu::bwe", peer = %sub, layer, tid, wanted, limited = limited_since.is_some(), stressed, "layer");
+        let new_layer = slot.target != Some(layer);
         slot.target = Some(layer);
+        // Temporal layers need no keyframe: down at the next frame, up at a sync frame.
+        slot.temporal.target = tid;
         slot.down_votes = 0;
-        slot.limited_since = match layer < wanted {
+        slot.limited_since = match choice < (wanted, TOP_TID) {
             true if downgrade => Some(now),
             true => limited_since,
             false => None,
         };
+        if !new_layer {
+            return;
+        }
         if slot.current != Some(layer) {
             slot.waiting_since = Some(now);
         }
@@ -324,7 +335,9 @@ impl Sfu {
                 }
                 any_video = true;
                 video_wanted += track.rate(layer_for_quality(slot.quality, track.layers.len()));
-                video += slot.current.map_or(0, |l| track.rate(l));
+                video += slot
+                    .current
+                    .map_or(0, |l| track.rate_upto(l, slot.temporal.current()));
             }
             let (current, wanted) = match any_video {
                 true => (audio + video, audio + video_wanted),

@@ -1,209 +1,18 @@
 //! Sans-IO tests of the core: str0m clients and the [`Sfu`] exchange datagrams in memory on
-//! a virtual clock. No sockets, no sleeping: seconds of media run in milliseconds.
+//! a virtual clock (`world.rs`). No sockets, no sleeping: seconds of media run in
+//! milliseconds.
 
-use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use str0m::change::SdpAnswer;
-use str0m::format::Codec;
-use str0m::media::{Direction, Frequency, MediaKind, MediaTime, Mid};
-use str0m::net::{Protocol, Receive};
-use str0m::{Candidate, Event as RtcEvent, Input, Output as RtcOutput, Rtc};
+use str0m::media::{Direction, MediaKind};
+use str0m::{Candidate, Input, Rtc};
 
 use crate::{Command, Event, Output, PeerId, RoomId, Sfu, TrackKind};
+use world::{World, SFU};
 
-struct Client {
-    addr: SocketAddr,
-    rtc: Rtc,
-    send_mid: Option<Mid>,
-    recv_mid: Option<Mid>,
-    received: Vec<Vec<u8>>,
-    timeout: Instant,
-}
-
-struct World {
-    now: Instant,
-    sfu: Sfu,
-    clients: Vec<Client>,
-    events: Vec<Event>,
-    /// Datagrams in flight: (from, to, bytes).
-    net: VecDeque<(SocketAddr, SocketAddr, Vec<u8>)>,
-}
-
-const SFU: &str = "10.0.0.1:5000";
-
-impl World {
-    fn new() -> World {
-        let now = Instant::now();
-        World {
-            now,
-            sfu: Sfu::new(SFU.parse().unwrap(), now),
-            clients: Vec::new(),
-            events: Vec::new(),
-            net: VecDeque::new(),
-        }
-    }
-
-    /// Join a client publishing audio (`publish`) and/or with one audio slot (`listen`).
-    fn join(&mut self, user: u32, publish: bool, listen: bool) -> usize {
-        let addr: SocketAddr = format!("10.0.0.{}:6000", 10 + user).parse().unwrap();
-        let mut rtc = Rtc::builder()
-            .clear_codecs()
-            .enable_opus(true, false)
-            .build(self.now);
-        rtc.add_local_candidate(Candidate::host(addr, "udp").unwrap());
-        let mut api = rtc.sdp_api();
-        let send_mid =
-            publish.then(|| api.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None));
-        let recv_mid =
-            listen.then(|| api.add_media(MediaKind::Audio, Direction::RecvOnly, None, None, None));
-        let (offer, pending) = api.apply().unwrap();
-        let peer = PeerId(u64::from(user));
-        self.command(Command::AddPeer {
-            peer,
-            room: RoomId("r".into()),
-            user_id: user,
-        });
-        self.command(Command::SetAudioAllowed {
-            peer,
-            allowed: true,
-        });
-        self.command(Command::Offer {
-            peer,
-            sdp: offer.to_sdp_string(),
-            share_mids: vec![],
-        });
-        let answer = self
-            .events
-            .iter()
-            .find_map(|e| match e {
-                Event::Answer { peer: p, sdp } if *p == peer => Some(sdp.clone()),
-                _ => None,
-            })
-            .unwrap();
-        let answer = SdpAnswer::from_sdp_string(&answer).unwrap();
-        rtc.sdp_api().accept_answer(pending, answer).unwrap();
-        self.clients.push(Client {
-            addr,
-            rtc,
-            send_mid,
-            recv_mid,
-            received: Vec::new(),
-            timeout: self.now,
-        });
-        self.clients.len() - 1
-    }
-
-    fn command(&mut self, c: Command) {
-        self.sfu.handle_command(self.now, c);
-        self.drain_sfu();
-    }
-
-    fn drain_sfu(&mut self) -> Instant {
-        loop {
-            match self.sfu.poll_output() {
-                Output::Transmit(t) => {
-                    self.net
-                        .push_back((self.sfu.local_addr(), t.destination, t.contents))
-                }
-                Output::Event(e) => self.events.push(e),
-                Output::Timeout(t) => return t,
-            }
-        }
-    }
-
-    fn drain_client(&mut self, i: usize) {
-        let c = &mut self.clients[i];
-        loop {
-            match c.rtc.poll_output().unwrap() {
-                RtcOutput::Transmit(t) => {
-                    self.net
-                        .push_back((c.addr, t.destination, t.contents.into()))
-                }
-                RtcOutput::Event(RtcEvent::MediaData(d)) => c.received.push(d.data.to_vec()),
-                RtcOutput::Event(_) => {}
-                RtcOutput::Timeout(t) => {
-                    c.timeout = t;
-                    return;
-                }
-            }
-        }
-    }
-
-    /// Write one 20 ms audio frame from client `i` at `level`.
-    fn speak(&mut self, i: usize, n: u64, level: i8) {
-        let c = &mut self.clients[i];
-        let Some(mid) = c.send_mid else { return };
-        if !c.rtc.is_connected() {
-            return;
-        }
-        let w = c.rtc.writer(mid).unwrap();
-        let pt = w
-            .payload_params()
-            .find(|p| p.spec().codec == Codec::Opus)
-            .unwrap()
-            .pt();
-        let frame = [n.to_be_bytes().as_slice(), &[i as u8; 40]].concat();
-        w.audio_level(level, true)
-            .write(
-                pt,
-                self.now,
-                MediaTime::new(n * 960, Frequency::FORTY_EIGHT_KHZ),
-                frame,
-            )
-            .unwrap();
-        self.drain_client(i);
-    }
-
-    /// Run `duration` of virtual time; every 20 ms each publisher `i` speaks at `levels[i]`.
-    fn run(&mut self, duration: Duration, levels: &[i8], frame: &mut u64) {
-        let end = self.now + duration;
-        let mut next_frame = self.now;
-        while self.now < end {
-            // Deliver everything in flight (zero latency network).
-            while let Some((from, to, data)) = self.net.pop_front() {
-                if to == self.sfu.local_addr() {
-                    self.sfu.handle_receive(self.now, from, &data);
-                    self.drain_sfu();
-                } else if let Some(i) = self.clients.iter().position(|c| c.addr == to) {
-                    let r = Receive::new(Protocol::Udp, from, to, &data).unwrap();
-                    self.clients[i]
-                        .rtc
-                        .handle_input(Input::Receive(self.now, r))
-                        .unwrap();
-                    self.drain_client(i);
-                }
-            }
-            let sfu_t = self.drain_sfu();
-            let next = self
-                .clients
-                .iter()
-                .map(|c| c.timeout)
-                .fold(sfu_t.min(next_frame), Instant::min);
-            // Always move forward a little, so a deadline of "now" cannot stall the loop.
-            self.now = next.max(self.now + Duration::from_micros(100)).min(end);
-            self.sfu.handle_timeout(self.now);
-            self.drain_sfu();
-            for i in 0..self.clients.len() {
-                if self.clients[i].timeout <= self.now {
-                    self.clients[i]
-                        .rtc
-                        .handle_input(Input::Timeout(self.now))
-                        .unwrap();
-                    self.drain_client(i);
-                }
-            }
-            if self.now >= next_frame {
-                for (i, level) in levels.iter().enumerate() {
-                    self.speak(i, *frame, *level);
-                }
-                *frame += 1;
-                next_frame = self.now + Duration::from_millis(20);
-            }
-        }
-    }
-}
+mod temporal;
+mod world;
 
 #[test]
 fn audio_forwarded_bit_exact_and_host_mute_in_virtual_time() {
@@ -227,11 +36,11 @@ fn audio_forwarded_bit_exact_and_host_mute_in_virtual_time() {
     assert!(got.len() > 100, "received {} frames", got.len());
     // Frames arrive unmodified and in order.
     for pair in got.windows(2) {
-        let n0 = u64::from_be_bytes(pair[0][..8].try_into().unwrap());
-        let n1 = u64::from_be_bytes(pair[1][..8].try_into().unwrap());
+        let n0 = u64::from_be_bytes(pair[0].data[..8].try_into().unwrap());
+        let n1 = u64::from_be_bytes(pair[1].data[..8].try_into().unwrap());
         assert_eq!(n1, n0 + 1);
     }
-    assert!(got.iter().all(|f| f[8..] == [a as u8; 40]));
+    assert!(got.iter().all(|f| f.data[8..] == [a as u8; 40]));
     assert!(w.events.iter().any(|e| matches!(
         e,
         Event::ActiveSpeakers { users, .. } if users == &[1]

@@ -1,0 +1,133 @@
+//! Temporal layers through the core: a publisher sends VP8 in the L1T3 pattern browsers use
+//! (written as RTP, with the descriptor's TID and layer sync bits); a subscriber's slot is
+//! held to TL0-1, then freed again.
+
+use std::time::Duration;
+
+use str0m::format::CodecExtra;
+use str0m::media::MediaData;
+
+use super::World;
+use crate::{Command, PeerId, SfuConfig};
+
+/// TID and layer sync of frame `n % 4`, from a keyframe: TL0, TL2 (sync), TL1 (sync), TL2.
+const PATTERN: [(u8, bool); 4] = [(0, false), (2, true), (1, true), (2, false)];
+
+/// VP8 frame `n` as two RTP packets from sequence number `*seq` on: 15-bit PictureID `n`,
+/// TL0PICIDX, TID and Y; a keyframe every 20 frames (always TL0).
+fn frame(n: u64, seq: &mut u64) -> Vec<(u64, u32, bool, Vec<u8>)> {
+    let (tid, sync) = PATTERN[(n % 4) as usize];
+    let pic = (n & 0x7fff) as u16;
+    let key = n % 20 == 0;
+    (0..2)
+        .map(|part| {
+            let mut p = vec![
+                0x80 | if part == 0 { 0x10 } else { 0 },
+                0xe0,
+                0x80 | (pic >> 8) as u8,
+                pic as u8,
+                (n / 4) as u8,
+                (tid << 6) | (u8::from(sync) << 5),
+            ];
+            // The VP8 payload header: P = 0 and the start code for a keyframe.
+            match (part, key) {
+                (0, true) => p.extend_from_slice(&[
+                    0x50, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0x68, 0x01,
+                ]),
+                _ => p.push(0x51),
+            }
+            p.extend_from_slice(&[n as u8; 200]);
+            let s = *seq;
+            *seq += 1;
+            (s, (n * 4500) as u32, part == 1, p)
+        })
+        .collect()
+}
+
+fn vp8(d: &MediaData) -> (u8, bool, u64) {
+    match d.codec_extra {
+        CodecExtra::Vp8(v) => (v.layer_index, v.sync, v.picture_id.expect("picture id")),
+        _ => panic!("not VP8"),
+    }
+}
+
+/// The frames in `got` follow one another without a gap: sequence numbers and picture ids.
+fn assert_continuous(got: &[MediaData]) {
+    for pair in got.windows(2) {
+        assert!(pair[1].contiguous, "a gap before {:?}", pair[1].seq_range);
+        assert_eq!(
+            **pair[1].seq_range.start(),
+            **pair[0].seq_range.end() + 1,
+            "sequence numbers jump"
+        );
+        assert_eq!(vp8(&pair[1]).2, vp8(&pair[0]).2 + 1, "picture ids jump");
+    }
+}
+
+#[test]
+fn a_slot_held_to_tl1_gets_half_the_frames_without_gaps_and_tl2_returns_at_a_sync_frame() {
+    // No bandwidth estimation: the layers are set by hand here (the choice is `fit_layer`'s).
+    let mut w = World::with_config(SfuConfig {
+        bwe_initial: None,
+        ..SfuConfig::default()
+    });
+    let publisher = w.join_video(1, true);
+    let sub = w.join_video(2, false);
+    let mid = w.clients[sub].recv_mid.unwrap().to_string();
+    w.command(Command::AttachVideo {
+        subscriber: PeerId(2),
+        publisher_user: 1,
+        quality: 2,
+    });
+    let (mut n, mut seq) = (0, 1000);
+    let mut send = |w: &mut World| {
+        let packets = frame(n, &mut seq);
+        if w.write_rtp(publisher, &packets) {
+            n += 1;
+        } else {
+            seq -= 2;
+        }
+    };
+    // Connecting, then the slot's first keyframe, then 2 s of frames.
+    w.run_each(Duration::from_secs(5), Duration::from_millis(50), &mut send);
+    let all = &w.clients[sub].received;
+    assert!(all.len() > 30, "received {} frames", all.len());
+    assert!(
+        (0..=2).all(|t| all.iter().any(|d| vp8(d).0 == t)),
+        "every layer passes"
+    );
+    assert_continuous(all);
+
+    let slot = w.sfu.slot_mut(PeerId(2), &mid).expect("the video slot");
+    slot.temporal.target = 1;
+    // Held down: the layer choice does not move it back up for a while.
+    slot.limited_since = Some(w.now);
+    let from = w.clients[sub].received.len();
+    w.run_each(Duration::from_secs(2), Duration::from_millis(50), &mut send);
+    let held = &w.clients[sub].received[from..];
+    // 20 fps in, 10 fps out: TL0 and TL1 only.
+    assert!(
+        (15..=25).contains(&held.len()),
+        "{} frames in 2 s",
+        held.len()
+    );
+    assert!(
+        held.iter().all(|d| vp8(d).0 <= 1),
+        "a TL2 frame got through"
+    );
+    assert_continuous(&w.clients[sub].received[from - 1..]);
+
+    let slot = w.sfu.slot_mut(PeerId(2), &mid).expect("the video slot");
+    slot.temporal.target = 2;
+    slot.limited_since = None;
+    let from = w.clients[sub].received.len();
+    w.run_each(Duration::from_secs(1), Duration::from_millis(50), &mut send);
+    let freed = &w.clients[sub].received[from..];
+    let first_tl2 = freed.iter().find(|d| vp8(d).0 == 2).expect("TL2 is back");
+    assert!(
+        vp8(first_tl2).1,
+        "TL2 came back at a frame that is not a layer sync"
+    );
+    assert!(freed.len() >= 16, "{} frames in 1 s", freed.len());
+    assert_continuous(&w.clients[sub].received[from - 1..]);
+}

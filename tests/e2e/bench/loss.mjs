@@ -465,9 +465,29 @@ async function capped(browser, o, log) {
       for (let i = 1; i < times.length; i++) g = Math.max(g, times[i] - times[i - 1]);
       return round(g, 0);
     };
+    // Frames presented per second over [from, to], and the heights they had.
+    const fps = (from, to) => {
+      const f = rec.frames.filter(([t]) => t >= from && t < to);
+      return { fps: round(f.length / ((to - from) / 1000), 1), heights: [...new Set(f.map((x) => x[3]))] };
+    };
+    // From `from` on, the first presented frame that starts 6 gaps in a row all passing
+    // `pred(gap ms)`, as ms after `from` (temporal layers: at 20 fps frames come every 50 ms,
+    // at TL0-1 every 100 ms).
+    const gapsAfter = (from, pred) => {
+      const f = rec.frames.map((x) => x[0]).filter((t) => t >= from);
+      for (let i = 0; i + 6 < f.length; i++) {
+        if (f.slice(i, i + 7).every((t, k, a) => k === 0 || pred(t - a[k - 1]))) return round(f[i] - from, 0);
+      }
+      return null;
+    };
     const result = {
       capKbps: o.capKbps,
       askedHeight: asked,
+      thinnedAfterMs: gapsAfter(capOn, (g) => g >= 85),
+      fullRateAfterMs: gapsAfter(capOff, (g) => g <= 65),
+      // The second half of each phase: where the layer choice settled.
+      settledCapped: fps((capOn + capOff) / 2, capOff),
+      settledAfter: fps((capOff + rec.end) / 2, rec.end),
       downAfterMs: down ? round(down[0] - capOn, 0) : null,
       downTo: down ? down[3] : null,
       backAfterMs: up ? round(up[0] - capOff, 0) : null,
@@ -477,7 +497,8 @@ async function capped(browser, o, log) {
     };
     log(`cap ${o.capKbps} kbit/s for ${o.capSecs} s: ${asked}p -> ${result.downTo ?? 'no change'}p after ${result.downAfterMs ?? '-'} ms; `
       + `back to ${asked}p ${result.backAfterMs ?? '(not within ' + o.afterSecs + ' s)'} ms after the cap lifted; longest gap ${result.longestGapCappedMs} ms capped, `
-      + `${result.longestGapAfterMs} ms after; heights (s after cap on) ${JSON.stringify(result.heightsSinceCap)}`);
+      + `${result.longestGapAfterMs} ms after; frame rate halved ${result.thinnedAfterMs ?? '-'} ms after the cap, full ${result.fullRateAfterMs ?? '-'} ms after it lifted; settled capped ${JSON.stringify(result.settledCapped)}, after ${JSON.stringify(result.settledAfter)}; `
+      + `heights (s after cap on) ${JSON.stringify(result.heightsSinceCap)}`);
     return result;
   } catch (e) {
     log(`cap ${o.capKbps} kbit/s: FAILED (${e.message || e})`);

@@ -20,6 +20,10 @@ pub(crate) const KEYFRAME_RETRY: Duration = Duration::from_millis(1000);
 /// After a video slot moved down a simulcast layer for bandwidth, the least time before it
 /// may move up again (and then only when the bandwidth estimate carries the higher layer).
 pub(crate) const UPGRADE_HOLD: Duration = Duration::from_secs(3);
+/// The same for a move back up temporal layers within one simulcast layer: it needs no
+/// keyframe, so a short dip of the estimate (its loss-based part reacts to random loss too)
+/// costs about a second of half the frame rate, not three.
+pub(crate) const TEMPORAL_UPGRADE_HOLD: Duration = Duration::from_secs(1);
 /// While a video slot is held below its wanted layer for bandwidth (past `UPGRADE_HOLD`),
 /// how often the SFU has its bandwidth estimator probe towards the wanted rate.
 pub(crate) const UPGRADE_PROBE_EVERY: Duration = Duration::from_secs(2);

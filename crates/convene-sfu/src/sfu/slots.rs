@@ -7,7 +7,7 @@ use str0m::bwe::Bitrate;
 use str0m::media::{KeyframeRequestKind, Mid, Rid};
 
 use super::Sfu;
-use crate::config::{KEYFRAME_RETRY, UPGRADE_HOLD, UPGRADE_PROBE_EVERY};
+use crate::config::{KEYFRAME_RETRY, TEMPORAL_UPGRADE_HOLD, UPGRADE_HOLD, UPGRADE_PROBE_EVERY};
 use crate::peer::Peer;
 use crate::quality::{fit_layer, layer_for_quality, live_at_or_below};
 use crate::temporal::TOP_TID;
@@ -141,13 +141,18 @@ impl Sfu {
         }
         // Going down for bandwidth needs two ticks in a row; quality changes (target reset
         // by attach) apply at once, and so do upgrades, but not within UPGRADE_HOLD of a move
-        // down for bandwidth (an estimate that has just recovered is not trusted yet).
+        // down for bandwidth (an estimate that has just recovered is not trusted yet), or
+        // TEMPORAL_UPGRADE_HOLD for more frames of the same layer.
         let downgrade = before.is_some_and(|b| choice < b);
         if downgrade && slot.down_votes < 1 {
             slot.down_votes += 1;
             return;
         }
-        let held = limited_since.is_some_and(|t| now.saturating_duration_since(t) < UPGRADE_HOLD);
+        let hold = match slot.target == Some(layer) {
+            true => TEMPORAL_UPGRADE_HOLD,
+            false => UPGRADE_HOLD,
+        };
+        let held = limited_since.is_some_and(|t| now.saturating_duration_since(t) < hold);
         if !downgrade && held {
             return;
         }

@@ -98,12 +98,18 @@ fn a_slot_held_to_tl1_gets_half_the_frames_without_gaps_and_tl2_returns_at_a_syn
     );
     assert_continuous(all);
 
-    let slot = w.sfu.slot_mut(PeerId(2), &mid).expect("the video slot");
-    slot.temporal.target = 1;
-    // Held down: the layer choice does not move it back up for a while.
-    slot.limited_since = Some(w.now);
     let from = w.clients[sub].received.len();
-    w.run_each(Duration::from_secs(2), Duration::from_millis(50), &mut send);
+    for _ in 0..4 {
+        let slot = w.sfu.slot_mut(PeerId(2), &mid).expect("the video slot");
+        slot.temporal.target = 1;
+        // Just moved down for bandwidth: the layer choice does not move it back up yet.
+        slot.limited_since = Some(w.now);
+        w.run_each(
+            Duration::from_millis(500),
+            Duration::from_millis(50),
+            &mut send,
+        );
+    }
     let held = &w.clients[sub].received[from..];
     // 20 fps in, 10 fps out: TL0 and TL1 only.
     assert!(

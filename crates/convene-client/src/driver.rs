@@ -147,7 +147,7 @@ impl Driver {
                 Output::Close(mode) => self.close(mode).await,
                 Output::Event(event) => {
                     if let Event::MediaSlot { mid, user_id, kind } = &event {
-                        self.shared.media.set_slot(mid, *user_id, kind.as_str());
+                        self.shared.media.set_slot(mid, *user_id, *kind);
                     }
                     self.shared.subscribers.emit(ClientEvent::Session(event));
                 }

@@ -15,7 +15,9 @@ use crate::media_state::{MediaOptions, MediaShared};
 use crate::{media_watchdog as watchdog, Client, ClientError};
 pub use convene_media::Transport;
 use convene_media::{MediaPeer, MediaPeerConfig, OfferPlan, PeerSnapshot, SynthKind};
-use convene_protocol::{AudioKind, ClientMsg, Participant, RtcAnswer, RtcOffer, TargetOpt, UserId};
+use convene_protocol::{
+    AudioKind, ClientMsg, MediaKind, Participant, RtcAnswer, RtcOffer, TargetOpt, UserId,
+};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -268,11 +270,10 @@ impl MediaStream {
             .map(|(mid, t)| {
                 let (user_id, kind) = slots
                     .get(mid)
-                    .cloned()
-                    .unwrap_or((None, "unknown".to_owned()));
+                    .map_or((None, "unknown"), |(u, k)| (*u, k.as_str()));
                 MediaStat {
                     user_id,
-                    kind,
+                    kind: kind.to_owned(),
                     mid: mid.clone(),
                     packets: t.packets,
                     frames: t.frames,
@@ -295,19 +296,19 @@ impl MediaStream {
     }
 
     /// The receive slot (mid) currently carrying `user_id`'s media of `kind`.
-    pub fn slot_of(&self, user_id: UserId, kind: &str) -> Option<String> {
+    pub fn slot_of(&self, user_id: UserId, kind: MediaKind) -> Option<String> {
         self.shared
             .slots_lock()
             .iter()
-            .find(|(_, (u, k))| *u == Some(user_id) && k == kind)
+            .find(|(_, (u, k))| *u == Some(user_id) && *k == kind)
             .map(|(m, _)| m.clone())
     }
 
-    /// The user and kind (`"audio"`, `"video"` or `"share"`) receive slot `mid` carries now.
-    pub fn slot(&self, mid: &str) -> Option<(UserId, String)> {
+    /// The user and kind receive slot `mid` carries now.
+    pub fn slot(&self, mid: &str) -> Option<(UserId, MediaKind)> {
         let slots = self.shared.slots_lock();
         let (user, kind) = slots.get(mid)?;
-        Some(((*user)?, kind.clone()))
+        Some(((*user)?, *kind))
     }
 
     /// Applies `change` to the plan and, if anything changed (or no peer exists yet),

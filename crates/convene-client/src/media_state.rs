@@ -2,7 +2,7 @@
 //! ([`MediaOptions`]), kept by the [`crate::Client`] and used by its [`crate::MediaStream`]s.
 
 use convene_media::{MediaPeer, OfferPlan, Transport};
-use convene_protocol::UserId;
+use convene_protocol::{MediaKind, UserId};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
@@ -49,7 +49,7 @@ impl Default for MediaOptions {
 pub(crate) struct MediaShared {
     pub(crate) state: tokio::sync::Mutex<MediaState>,
     /// mid → (user, kind), from `media-slot` events; written by the driver.
-    slots: Mutex<HashMap<String, (Option<UserId>, String)>>,
+    slots: Mutex<HashMap<String, (Option<UserId>, MediaKind)>>,
 }
 
 /// The peer and what it was asked for, changed under one lock by [`crate::MediaStream`].
@@ -84,9 +84,8 @@ impl MediaShared {
     }
 
     /// Records which user and kind a receive slot carries now (a `media-slot` event).
-    pub(crate) fn set_slot(&self, mid: &str, user_id: Option<UserId>, kind: &str) {
-        self.slots_lock()
-            .insert(mid.to_owned(), (user_id, kind.to_owned()));
+    pub(crate) fn set_slot(&self, mid: &str, user_id: Option<UserId>, kind: MediaKind) {
+        self.slots_lock().insert(mid.to_owned(), (user_id, kind));
     }
 
     /// Some receive slot carries a user's media now, so packets are due several times a
@@ -97,7 +96,7 @@ impl MediaShared {
 
     pub(crate) fn slots_lock(
         &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<String, (Option<UserId>, String)>> {
+    ) -> std::sync::MutexGuard<'_, HashMap<String, (Option<UserId>, MediaKind)>> {
         // A poisoned lock only means a panic elsewhere; the map is still usable.
         self.slots.lock().unwrap_or_else(|e| e.into_inner())
     }

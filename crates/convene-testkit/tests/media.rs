@@ -2,6 +2,7 @@
 //! flows over real UDP on 127.0.0.1 through the server's SFU, and the server's rules (host
 //! mute, share lock, attach) decide what is forwarded.
 
+use convene_client::protocol::MediaKind;
 use convene_client::{MediaOptions, MediaStream};
 use convene_media::{PeerSnapshot, SynthKind};
 use convene_testkit::*;
@@ -107,7 +108,7 @@ async fn three_clients_receive_each_others_media_bit_exact() {
         }
     }
     // The slot map names who each video slot carries.
-    assert!(a.stream.slot_of(b.peer.id, "video").is_some());
+    assert!(a.stream.slot_of(b.peer.id, MediaKind::Video).is_some());
     let stats = a.stream.stats().await.unwrap();
     assert!(stats
         .iter()
@@ -280,7 +281,7 @@ async fn requested_quality_picks_the_simulcast_layer() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     // Asking for 720p switches to the top layer, at a keyframe, on the same slot.
-    let slot = b.stream.slot_of(a.peer.id, "video").expect("slot");
+    let slot = b.stream.slot_of(a.peer.id, MediaKind::Video).expect("slot");
     assert_ok(
         b.stream.attach_video(a.peer.id, 3).await,
         "re-attach at 720p",
@@ -297,7 +298,10 @@ async fn requested_quality_picks_the_simulcast_layer() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
-    assert_eq!(b.stream.slot_of(a.peer.id, "video"), Some(slot.clone()));
+    assert_eq!(
+        b.stream.slot_of(a.peer.id, MediaKind::Video),
+        Some(slot.clone())
+    );
     // Decoding order holds across the switch: the first top-layer frame is a keyframe,
     // and each layer's frames arrive in counter order.
     let frames = frames_from(&snap, a.peer.id, SynthKind::Video);

@@ -4,7 +4,7 @@
 use super::auth::ApiApp;
 use super::model::{ErrorBody, RecordingItem, RecordingList};
 use super::ApiError;
-use crate::egress::{recording_path, recordings_of};
+use crate::egress::{listed_recording_path, listed_track_path, recordings_of};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -56,21 +56,12 @@ pub(super) async fn file(
     Path((session_id, recording_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let dir = state.config.egress.recordings_dir.clone();
-    let (sid, rid) = (session_id.clone(), recording_id.clone());
-    // Listed for this app (finished, its own) or not served at all.
-    let listed = tokio::task::spawn_blocking(move || {
-        recordings_of(&dir, &app, &sid)
-            .into_iter()
-            .any(|f| f.id == rid)
+    let path = tokio::task::spawn_blocking(move || {
+        listed_recording_path(&dir, &app, &session_id, &recording_id)
     })
     .await
-    .unwrap_or(false);
-    let path = recording_path(
-        &state.config.egress.recordings_dir,
-        &session_id,
-        &recording_id,
-    )
-    .filter(|_| listed);
+    .ok()
+    .flatten();
     serve(path, "video/mp4")
 }
 
@@ -96,25 +87,13 @@ pub(super) async fn track(
     Path((session_id, recording_id, file_name)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
     let dir = state.config.egress.recordings_dir.clone();
-    let (sid, rid, name) = (session_id.clone(), recording_id, file_name.clone());
-    // Only a name the finished recording lists (checked when listed) reaches a path.
-    let listed = tokio::task::spawn_blocking(move || {
-        recordings_of(&dir, &app, &sid)
-            .into_iter()
-            .filter(|f| f.id == rid)
-            .flat_map(|f| f.tracks)
-            .any(|t| t.file_name == name)
+    let name = file_name.clone();
+    let path = tokio::task::spawn_blocking(move || {
+        listed_track_path(&dir, &app, &session_id, &recording_id, &name)
     })
     .await
-    .unwrap_or(false);
-    let path = listed.then(|| {
-        state
-            .config
-            .egress
-            .recordings_dir
-            .join(&session_id)
-            .join(&file_name)
-    });
+    .ok()
+    .flatten();
     let kind = match file_name.ends_with(".ogg") {
         true => "audio/ogg",
         false => "video/webm",

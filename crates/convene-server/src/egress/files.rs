@@ -126,8 +126,37 @@ pub(crate) fn track_download_path(session: &str, id: &str, name: &str) -> String
 }
 
 /// Where recording `id` of `session` is, if both are ids the server makes.
-pub(crate) fn recording_path(dir: &Path, session: &str, id: &str) -> Option<PathBuf> {
+fn recording_path(dir: &Path, session: &str, id: &str) -> Option<PathBuf> {
     (is_plain(session) && is_plain(id)).then(|| dir.join(session).join(format!("{id}.mp4")))
+}
+
+/// Where recording `id` of `app`'s `session` is, if it is finished and listed for that app:
+/// nothing else is served.
+pub(crate) fn listed_recording_path(
+    dir: &Path,
+    app: &str,
+    session: &str,
+    id: &str,
+) -> Option<PathBuf> {
+    let listed = recordings_of(dir, app, session).iter().any(|f| f.id == id);
+    recording_path(dir, session, id).filter(|_| listed)
+}
+
+/// Where track file `name` of that recording is, if the recording lists it (the names were
+/// checked when listed, so no other name reaches a path).
+pub(crate) fn listed_track_path(
+    dir: &Path,
+    app: &str,
+    session: &str,
+    id: &str,
+    name: &str,
+) -> Option<PathBuf> {
+    let listed = recordings_of(dir, app, session)
+        .into_iter()
+        .filter(|f| f.id == id)
+        .flat_map(|f| f.tracks)
+        .any(|t| t.file_name == name);
+    listed.then(|| dir.join(session).join(name))
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ mod files;
 mod worker;
 
 pub(crate) use files::{
-    download_path, recording_path, recordings_of, track_download_path, RecordingFile, TrackFile,
+    download_path, listed_recording_path, listed_track_path, recordings_of, track_download_path,
+    RecordingFile, TrackFile,
 };
 pub(crate) use worker::{Job, Worker};
 

@@ -29,7 +29,7 @@ mod rtp;
 
 use anyhow::Context;
 use convene_client::protocol::{
-    Event, RecordingStatus, UserId, MAX_ATTACHED_VIDEOS, MAX_RECORDED_SPEAKERS,
+    Event, MediaKind, RecordingStatus, UserId, MAX_ATTACHED_VIDEOS, MAX_RECORDED_SPEAKERS,
 };
 use convene_client::{Client, MediaOptions, MediaStream};
 use recorder::Recorder;
@@ -182,7 +182,7 @@ pub(crate) async fn run(args: EgressArgs) -> anyhow::Result<i32> {
                 let now = Instant::now();
                 if let Some(raw) = raw.as_mut().filter(|_| !rec.paused()) {
                     if let Some((user, kind)) = stream.slot(&f.mid) {
-                        raw.frame(&f, user, &kind, rec.clock(now));
+                        raw.frame(&f, user, kind, rec.clock(now));
                     }
                 }
                 rec.frame(f, now).await;
@@ -312,11 +312,11 @@ impl View {
         let camera = |u: UserId| {
             self.attached
                 .contains_key(&u)
-                .then(|| stream.slot_of(u, "video"))
+                .then(|| stream.slot_of(u, MediaKind::Video))
                 .flatten()
         };
         let main = match plan.main {
-            Some(layout::Main::Share(u)) => stream.slot_of(u, "share"),
+            Some(layout::Main::Share(u)) => stream.slot_of(u, MediaKind::Share),
             Some(layout::Main::Camera(u)) => camera(u),
             None => None,
         };
@@ -324,7 +324,7 @@ impl View {
             let loudest = self.speakers.iter().take(ffmpeg::AUDIO_INPUTS);
             rec.set_audio_sources(
                 loudest
-                    .filter_map(|u| stream.slot_of(*u, "audio"))
+                    .filter_map(|u| stream.slot_of(*u, MediaKind::Audio))
                     .collect(),
             );
         }

@@ -10,7 +10,7 @@ mod audio;
 mod video;
 
 use audio::OggOpus;
-use convene_client::protocol::UserId;
+use convene_client::protocol::{MediaKind, UserId};
 use convene_media::ReceivedFrame;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -23,7 +23,7 @@ use video::WebmVideo;
 pub(crate) struct TrackFile {
     pub(crate) file_name: String,
     /// `"audio"`, `"video"` (a camera) or `"share"`.
-    pub(crate) kind: String,
+    pub(crate) kind: MediaKind,
     pub(crate) user_id: u32,
     /// Where the file starts on the recording's timeline (pauses left out).
     pub(crate) offset_ms: u64,
@@ -50,7 +50,7 @@ pub(crate) struct RawTracks {
     dir: PathBuf,
     id: String,
     ffmpeg: String,
-    tracks: HashMap<(UserId, String), Track>,
+    tracks: HashMap<(UserId, MediaKind), Track>,
 }
 
 impl RawTracks {
@@ -65,15 +65,15 @@ impl RawTracks {
     }
 
     /// A frame of `user`'s `kind` received at recorded time `t`.
-    pub(crate) fn frame(&mut self, f: &ReceivedFrame, user: UserId, kind: &str, t: Duration) {
-        let key = (user, kind.to_owned());
+    pub(crate) fn frame(&mut self, f: &ReceivedFrame, user: UserId, kind: MediaKind, t: Duration) {
+        let key = (user, kind);
         if !self.tracks.contains_key(&key) {
             match self.open(user, kind, &f.mid, t) {
                 Ok(track) => {
-                    self.tracks.insert(key.clone(), track);
+                    self.tracks.insert(key, track);
                 }
                 Err(e) => {
-                    tracing::warn!("cannot write {user}'s {kind} track: {e}");
+                    tracing::warn!("cannot write {user}'s {} track: {e}", kind.as_str());
                     return;
                 }
             }
@@ -105,18 +105,28 @@ impl RawTracks {
         track.last = t;
     }
 
-    fn open(&self, user: UserId, kind: &str, mid: &str, t: Duration) -> std::io::Result<Track> {
-        let ext = if kind == "audio" { "ogg" } else { "webm" };
-        let file_name = format!("{}.{}.{kind}.{ext}", self.id, user.0);
+    fn open(
+        &self,
+        user: UserId,
+        kind: MediaKind,
+        mid: &str,
+        t: Duration,
+    ) -> std::io::Result<Track> {
+        let ext = if kind == MediaKind::Audio {
+            "ogg"
+        } else {
+            "webm"
+        };
+        let file_name = format!("{}.{}.{}.{ext}", self.id, user.0, kind.as_str());
         let path = self.dir.join(&file_name);
         let writer = match kind {
-            "audio" => Writer::Audio(OggOpus::create(&path, user.0)?),
+            MediaKind::Audio => Writer::Audio(OggOpus::create(&path, user.0)?),
             _ => Writer::Video(WebmVideo::start(&self.ffmpeg, &path)?),
         };
         Ok(Track {
             file: TrackFile {
                 file_name,
-                kind: kind.to_owned(),
+                kind,
                 user_id: user.0,
                 offset_ms: t.as_millis() as u64,
                 duration_ms: 0,

@@ -5,10 +5,12 @@
 //! Broken means: connected, receive slots carrying media, and no datagram for
 //! [`SILENCE`] (the SFU sends several a second then); or ICE reporting the peer disconnected
 //! after it was connected. The fix is [`MediaStream::restart_ice`]: a new local socket and
-//! an ICE restart, same tracks, slots and session. Not connected again within the backoff
-//! (from [`CONNECT_WITHIN`], doubling up to [`MAX_BACKOFF`]), it restarts again; it never
-//! gives up while the peer lives. The task ends with its peer (leave, a new peer after a
-//! failover or a room move) or its client.
+//! an ICE restart, same tracks, slots and session. A first break restarts at once. Still
+//! broken after a restart (not connected again, or silent still: a sender that went away
+//! while in a slot is silence a restart cannot cure), it restarts again after a wait that
+//! starts at [`CONNECT_WITHIN`] and doubles up to [`MAX_BACKOFF`]; a path fine for
+//! [`HEALTHY_FOR`] forgets the waits. It never gives up while the peer lives. The task ends
+//! with its peer (leave, a new peer after a failover or a room move) or its client.
 
 use std::sync::Weak;
 use std::time::{Duration, Instant};
@@ -21,10 +23,12 @@ const CHECK_EVERY: Duration = Duration::from_millis(250);
 /// No datagram for this long while slots carry media: the path is broken (the browser
 /// SDK's `MEDIA_SILENCE_MS`).
 const SILENCE: Duration = Duration::from_millis(1500);
-/// A restart not connected after this long is tried again.
+/// The least wait between a restart and the next one, doubling from here.
 const CONNECT_WITHIN: Duration = Duration::from_secs(5);
 /// The longest wait between two restarts.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// A path fine for this long forgets the restarts before: the next break restarts at once.
+const HEALTHY_FOR: Duration = Duration::from_secs(10);
 
 /// Watches the peer of `generation` of `client`'s media.
 pub(crate) fn spawn(client: &Client, generation: u64) {
@@ -36,32 +40,42 @@ pub(crate) fn spawn(client: &Client, generation: u64) {
 struct Watch {
     /// The peer was connected at some look.
     was_connected: bool,
-    /// The last restart not yet connected, and how long to give it.
-    restarting: Option<(Instant, Duration)>,
+    /// The last restart, and the least wait before the next.
+    last: Option<(Instant, Duration)>,
+    /// Since when the path has been fine (connected, not silent).
+    healthy_since: Option<Instant>,
 }
 
 impl Watch {
-    /// Whether to restart now, given what the peer looks like.
+    /// Whether to restart now, given what the peer looks like. A first break restarts at
+    /// once; while the path stays broken, or breaks again soon (a restart that did not take,
+    /// or silence that a restart does not cure, such as a sender that went away while still
+    /// in a slot), restarts come ever further apart.
     fn broken(&mut self, now: Instant, connected: bool, silent: bool) -> bool {
-        if connected {
-            self.was_connected = true;
-            self.restarting = None;
-            return silent;
+        self.was_connected |= connected;
+        if connected && !silent {
+            let since = *self.healthy_since.get_or_insert(now);
+            if now.duration_since(since) >= HEALTHY_FOR {
+                self.last = None;
+            }
+            return false;
         }
-        match self.restarting {
-            Some((at, within)) => now.duration_since(at) >= within,
+        self.healthy_since = None;
+        if !self.was_connected {
             // Not yet connected for the first time: ICE is still at it.
-            None => self.was_connected,
+            return false;
         }
+        self.last
+            .is_none_or(|(at, wait)| now.duration_since(at) >= wait)
     }
 
     /// A restart was made at `now`.
     fn restarted(&mut self, now: Instant) {
-        let within = match self.restarting {
+        let wait = match self.last {
             Some((_, w)) => (w * 2).min(MAX_BACKOFF),
             None => CONNECT_WITHIN,
         };
-        self.restarting = Some((now, within));
+        self.last = Some((now, wait));
     }
 }
 
@@ -129,26 +143,44 @@ mod tests {
     }
 
     #[test]
-    fn a_restart_that_does_not_connect_is_retried_with_a_growing_wait() {
+    fn restarts_that_do_not_cure_the_path_come_ever_further_apart() {
         let t0 = Instant::now();
         let mut w = Watch::default();
         assert!(!w.broken(t0, true, false));
         assert!(w.broken(t0, true, true));
         w.restarted(t0);
-        assert!(!w.broken(t0 + CONNECT_WITHIN / 2, false, false));
+        // Reconnected, but still silent (the sender is gone): not again at once.
+        assert!(!w.broken(t0 + CONNECT_WITHIN / 2, true, true));
         let t1 = t0 + CONNECT_WITHIN;
-        assert!(w.broken(t1, false, false));
+        assert!(w.broken(t1, false, false), "not connected after the wait");
         w.restarted(t1);
         assert!(
-            !w.broken(t1 + CONNECT_WITHIN, false, false),
+            !w.broken(t1 + CONNECT_WITHIN, true, true),
             "the wait doubled"
         );
-        assert!(w.broken(t1 + CONNECT_WITHIN * 2, false, false));
+        assert!(w.broken(t1 + CONNECT_WITHIN * 2, true, true));
         for _ in 0..10 {
             w.restarted(t1);
         }
         assert!(w.broken(t1 + MAX_BACKOFF, false, false), "capped");
-        assert!(!w.broken(t1 + MAX_BACKOFF, true, false), "connected again");
-        assert!(w.restarting.is_none());
+    }
+
+    #[test]
+    fn a_path_fine_for_a_while_restarts_at_once_when_it_breaks_again() {
+        let t0 = Instant::now();
+        let mut w = Watch::default();
+        assert!(w.broken(t0, true, true));
+        w.restarted(t0);
+        let t1 = t0 + Duration::from_secs(1);
+        assert!(!w.broken(t1, true, false));
+        // Fine, but not for long enough: a new break waits.
+        assert!(!w.broken(t1 + Duration::from_secs(2), true, true));
+        assert!(!w.broken(t1 + Duration::from_secs(3), true, false));
+        let t2 = t1 + Duration::from_secs(3) + HEALTHY_FOR;
+        assert!(!w.broken(t2, true, false));
+        assert!(
+            w.broken(t2, true, true),
+            "the earlier restarts are forgotten"
+        );
     }
 }

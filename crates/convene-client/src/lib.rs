@@ -56,6 +56,13 @@
 //! reconnecting fail with 5003; calls pending when the drop happened fail with 3 (cancelled).
 //! A `ping` every 15 s keeps the connection alive; one unanswered for 10 s counts as a drop.
 //!
+//! ## Media path loss (ICE restart)
+//! The media peer can lose its path while signaling stays up (a new network, a NAT that
+//! forgot its mapping). A watchdog per peer notices (no datagram for 1.5 s while receive
+//! slots carry media, or ICE disconnected) and restarts ICE from a new local socket, keeping
+//! tracks, slots and the session; no event reaches the app. Apps that learn of a network
+//! change first call [`MediaStream::restart_ice`]. See `docs/sfu.md`.
+//!
 //! ## Subsessions (breakout rooms)
 //! The reference's `SubsessionClient` is a group of [`Client`] methods (`create_subsessions`,
 //! `open_subsessions`, `join_subsession`, ..., and getters such as

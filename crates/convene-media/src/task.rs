@@ -73,10 +73,7 @@ impl Core {
             dtls_up: false,
             offer: Offer::default(),
             tracks: Vec::new(),
-            snapshot: PeerSnapshot {
-                local_addr: Some(local_addr),
-                ..PeerSnapshot::default()
-            },
+            snapshot: PeerSnapshot::default(),
             timeout: now,
             transmits: Vec::new(),
             asked_key: HashMap::new(),
@@ -152,7 +149,10 @@ impl Core {
                 }
             }
             Cmd::Snapshot(reply) => {
-                let _ = reply.send(self.snapshot.clone());
+                let _ = reply.send(PeerSnapshot {
+                    local_addr: Some(self.local_addr),
+                    ..self.snapshot.clone()
+                });
             }
             Cmd::Path(reply) => {
                 let _ = reply.send(PathState {

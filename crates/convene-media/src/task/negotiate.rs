@@ -125,7 +125,6 @@ impl Core {
         let (new_net, local_addr, candidate) = Net::bind(addr, self.config.transport)?;
         *net = new_net;
         self.local_addr = local_addr;
-        self.snapshot.local_addr = Some(local_addr);
         self.snapshot.connected = false;
         self.restart_candidate = Some(candidate);
         Ok(())

@@ -174,12 +174,24 @@ impl Subscribers {
         Events { rx }
     }
 
-    /// Delivers to every subscriber, forgetting those that dropped their stream.
+    /// Delivers to every subscriber, forgetting those that dropped their stream. The last
+    /// one gets the event itself, the others a copy (a user list is copied only when two
+    /// streams read it).
     pub(crate) fn emit(&self, event: ClientEvent) {
         tracing::debug!(event = event.name(), "client event");
-        self.lock()
-            .senders
-            .retain(|tx| tx.send(event.clone()).is_ok());
+        let mut inner = self.lock();
+        let last = inner.senders.len();
+        let mut event = Some(event);
+        let mut i = 0;
+        inner.senders.retain(|tx| {
+            i += 1;
+            let e = if i == last {
+                event.take()
+            } else {
+                event.clone()
+            };
+            e.is_some_and(|e| tx.send(e).is_ok())
+        });
     }
 
     /// Ends every stream.

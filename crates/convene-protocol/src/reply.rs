@@ -163,26 +163,34 @@ pub enum ServerMsg {
     Event(crate::Event),
 }
 
-/// Told apart by their first key: an event starts with `"event"` (the server writes the tag
-/// first), anything else is tried as a reply, then as an event. Each is then decoded straight
-/// from the text; serde's `untagged` would first copy every message, a whole user list
-/// included, into an intermediate tree and try each variant on it.
-impl<'de> Deserialize<'de> for ServerMsg {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
-        let text = raw.get();
+impl ServerMsg {
+    /// Decodes one message from its text. Told apart by their first key: an event starts
+    /// with `"event"` (the server writes the tag first), anything else is tried as a reply,
+    /// then as an event. Each is decoded straight from the text: serde's `untagged` would
+    /// first copy every message, a whole user list included, into an intermediate tree and
+    /// try each variant on it. Prefer this to `serde_json::from_str`, which first copies the
+    /// message aside (see the `Deserialize` impl).
+    pub fn from_text(text: &str) -> serde_json::Result<ServerMsg> {
         let event = || serde_json::from_str(text).map(ServerMsg::Event);
         let reply = || serde_json::from_str(text).map(ServerMsg::Reply);
         let starts_with_event = text
             .trim_start()
             .strip_prefix('{')
             .is_some_and(|rest| rest.trim_start().starts_with("\"event\""));
-        let decoded = if starts_with_event {
-            event()
-        } else {
-            reply().or_else(|_| event())
-        };
-        decoded.map_err(|e| D::Error::custom(format!("neither a reply nor an event: {e}")))
+        match starts_with_event {
+            true => event(),
+            false => reply().or_else(|_| event()),
+        }
+    }
+}
+
+/// Through [`ServerMsg::from_text`]; a generic deserializer gives no text to look at, so the
+/// message is first copied aside as raw JSON.
+impl<'de> Deserialize<'de> for ServerMsg {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        ServerMsg::from_text(raw.get())
+            .map_err(|e| D::Error::custom(format!("neither a reply nor an event: {e}")))
     }
 }

@@ -47,6 +47,15 @@ fn round_trip<T: DeserializeOwned + Serialize>(what: &str, v: &Value) -> T {
     typed
 }
 
+/// A server message decoded from its text as a client does ([`ServerMsg::from_text`]): the
+/// same as through serde.
+fn server_msg(what: &str, v: &Value) -> ServerMsg {
+    let typed = round_trip::<ServerMsg>(what, v);
+    let from_text = ServerMsg::from_text(&v.to_string()).unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert_eq!(from_text, typed, "{what}: from_text differs");
+    typed
+}
+
 #[test]
 fn every_request_round_trips_and_every_method_has_one() {
     let fixtures = files("client");
@@ -69,7 +78,7 @@ fn every_event_round_trips_and_every_event_has_one() {
         };
         let e: Event = round_trip(&name, &v);
         assert_eq!(e.name(), event, "file name is the event");
-        let ServerMsg::Event(_) = round_trip::<ServerMsg>(&name, &v) else {
+        let ServerMsg::Event(_) = server_msg(&name, &v) else {
             panic!("{name} decodes as a reply");
         };
         seen.push(event.to_owned());
@@ -86,7 +95,7 @@ fn every_reply_round_trips_with_its_typed_result() {
             continue;
         };
         let reply: Reply = round_trip(&name, &v);
-        let ServerMsg::Reply(_) = round_trip::<ServerMsg>(&name, &v) else {
+        let ServerMsg::Reply(_) = server_msg(&name, &v) else {
             panic!("{name} decodes as an event");
         };
         let result = reply.clone().result_value();

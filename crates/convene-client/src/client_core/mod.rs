@@ -311,7 +311,7 @@ impl ClientCore {
     // ---- socket --------------------------------------------------------------------------
 
     fn on_frame(&mut self, now: Instant, text: &str) {
-        match serde_json::from_str::<ServerMsg>(text) {
+        match ServerMsg::from_text(text) {
             Ok(ServerMsg::Reply(r)) => self.on_reply(now, r),
             Ok(ServerMsg::Event(e)) => self.on_event(now, e),
             Err(e) => {

@@ -4,6 +4,7 @@
 // rendering binds each attached user's slot track to its element.
 import { mediaNotJoined, reconnecting } from './errors.js';
 import { LIMITS } from './protocol.gen.js';
+import { SilenceWatch } from './silence-watch.js';
 import { VideoActivity } from './video-activity.js';
 
 /** @typedef {import('./client.js').VideoClient} VideoClient */
@@ -42,8 +43,6 @@ export function withOpusDtx(sdp) {
   );
 }
 
-/** Nothing received this long while slots are assigned, the media peer restarts ICE. */
-const MEDIA_SILENCE_MS = 1500;
 /**
  * How a broken media path is retried. Not connected `connectMs` after an ICE restart (or after
  * a fresh peer was made), the media peer starts over with a fresh one; the n-th fresh peer in a
@@ -83,8 +82,8 @@ export class MediaPeer {
     /** Gave up on the media path (RETRY.maxRestarts); the next signaling resume tries again. */
     this._mediaFailed = false;
     this._retry = { ...RETRY };
-    /** @type {{pc: RTCPeerConnection, bytes: number, since: number} | null} bytes received, and since when */
-    this._rx = null;
+    /** Restarts ICE when a connected peer with slots hears nothing (see `_watchSilence`). */
+    this._silence = new SilenceWatch();
     /** mid → {userId, kind} from `media-slot` */
     this._slots = new Map();
     this._audioSlots = [];
@@ -160,7 +159,7 @@ export class MediaPeer {
    * The media path broke while signaling is fine (the network changed, a NAT forgot the
    * mapping). The browser says so late (`disconnected` some 5 s after the last packet), so the
    * SDK also watches: with slots assigned, the SFU sends several packets a second (media, RTCP),
-   * and MEDIA_SILENCE_MS without a received byte counts as broken too (see `_sampleStats`).
+   * and `SILENCE.silentMs` without a received byte counts as broken too (`_watchSilence`).
    * Broken, the peer connection restarts ICE at once (new credentials and candidates; same
    * tracks, slots and session). Not connected again `RETRY.connectMs` later, it starts
    * over with a fresh peer, backing off and giving up after a bound (see RETRY).
@@ -235,19 +234,13 @@ export class MediaPeer {
   }
 
   /**
-   * The silence watchdog: `bytes` received by the transport so far, sampled now.
+   * The silence watchdog (`silence-watch.js`): `bytes` received by the transport so far,
+   * sampled now. Silent while packets are due, ICE restarts; restarts that do not cure it
+   * come ever further apart.
    * @param {RTCPeerConnection} pc @param {number} bytes @param {number} now
    */
   _watchSilence(pc, bytes, now) {
-    const last = this._rx;
-    if (!last || last.pc !== pc || bytes !== last.bytes || this._slots.size === 0 || !isConnected(pc)) {
-      this._rx = { pc, bytes, since: now };
-      return;
-    }
-    if (now - last.since >= MEDIA_SILENCE_MS) {
-      this._rx = { pc, bytes, since: now };
-      this._restartIce(pc);
-    }
+    if (this._silence.sample(pc, bytes, this._slots.size > 0 && isConnected(pc), now)) this._restartIce(pc);
   }
 
   _playAudio(t) {

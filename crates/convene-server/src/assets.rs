@@ -37,6 +37,7 @@ const SDK_MODULES: &[(&str, &str)] = sdk_modules!(
     "rules.js",
     "session-state.js",
     "signaling.js",
+    "silence-watch.js",
     "stream-audio.js",
     "stream-devices.js",
     "stream-render.js",

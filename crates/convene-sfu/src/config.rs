@@ -24,6 +24,10 @@ pub(crate) const UPGRADE_HOLD: Duration = Duration::from_secs(3);
 /// keyframe, so a short dip of the estimate (its loss-based part reacts to random loss too)
 /// costs about a second of half the frame rate, not three.
 pub(crate) const TEMPORAL_UPGRADE_HOLD: Duration = Duration::from_secs(1);
+/// Evaluations in a row (`SPEAKER_INTERVAL` apart) whose estimate carries a higher layer
+/// before a slot held down for bandwidth moves up: an estimate that wobbles over the higher
+/// layer's rate for a moment (as it does under a steady cap) is not a change of the link.
+pub(crate) const UPGRADE_VOTES: u8 = 3;
 /// While a video slot is held below its wanted layer for bandwidth (past `UPGRADE_HOLD`),
 /// how often the SFU has its bandwidth estimator probe towards the wanted rate.
 pub(crate) const UPGRADE_PROBE_EVERY: Duration = Duration::from_secs(2);

@@ -130,6 +130,9 @@ pub(crate) struct Slot {
     pub(crate) target: Option<usize>,
     /// Consecutive evaluations that wanted a lower layer for bandwidth.
     pub(crate) down_votes: u8,
+    /// Consecutive evaluations whose estimate carried a higher layer while the slot is
+    /// held down for bandwidth (see `UPGRADE_VOTES`).
+    pub(crate) up_votes: u8,
     /// Since when the layer has been below the wanted one for bandwidth: until it is back,
     /// the bandwidth estimate caps every upgrade, stressed or not, and none comes sooner
     /// than `UPGRADE_HOLD` after the last move down.
@@ -163,6 +166,7 @@ impl Slot {
             target: None,
             waiting_since: None,
             down_votes: 0,
+            up_votes: 0,
             limited_since: None,
             rewriter: Rewriter::new(clock),
             picture_ids: PictureIdRewriter::default(),
@@ -183,6 +187,7 @@ impl Slot {
         };
         self.waiting_since = None;
         self.down_votes = 0;
+        self.up_votes = 0;
         self.limited_since = None;
         self.temporal = TemporalFilter::default();
         self.rewriter.reset_source();

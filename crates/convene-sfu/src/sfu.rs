@@ -95,6 +95,12 @@ impl Sfu {
         Self::with_config(local_addr, SfuConfig::default(), now)
     }
 
+    /// A peer, for tests that steer its bandwidth estimate by hand.
+    #[cfg(test)]
+    pub(crate) fn peer_mut(&mut self, peer: PeerId) -> Option<&mut crate::peer::Peer> {
+        self.peers.get_mut(&peer)
+    }
+
     /// The receive slot `mid` of `peer`, for tests that steer a slot's layers by hand.
     #[cfg(test)]
     pub(crate) fn slot_mut(&mut self, peer: PeerId, mid: &str) -> Option<&mut crate::peer::Slot> {

@@ -7,7 +7,9 @@ use str0m::bwe::Bitrate;
 use str0m::media::{KeyframeRequestKind, Mid, Rid};
 
 use super::Sfu;
-use crate::config::{KEYFRAME_RETRY, TEMPORAL_UPGRADE_HOLD, UPGRADE_HOLD, UPGRADE_PROBE_EVERY};
+use crate::config::{
+    KEYFRAME_RETRY, TEMPORAL_UPGRADE_HOLD, UPGRADE_HOLD, UPGRADE_PROBE_EVERY, UPGRADE_VOTES,
+};
 use crate::peer::Peer;
 use crate::quality::{fit_layer, layer_for_quality, live_at_or_below};
 use crate::temporal::TOP_TID;
@@ -133,19 +135,29 @@ impl Sfu {
             return;
         };
         // Spatial and temporal layer together, ordered as `fit_layer` tries them.
-        let choice = (layer, tid);
         let before = slot.target.map(|t| (t, slot.temporal.target));
+        // A slot held down moves further down for bandwidth only under stress: an estimate
+        // that sinks while nothing queues is the estimator drifting towards what an
+        // application-limited link carries (probing from a held-down rate on a capped link
+        // lowers it too), not a smaller link.
+        let choice = match before {
+            Some(b) if !stressed => (layer, tid).max(b.min((wanted, TOP_TID))),
+            _ => (layer, tid),
+        };
         if before == Some(choice) {
             slot.down_votes = 0;
+            slot.up_votes = 0;
             return;
         }
         // Going down for bandwidth needs two ticks in a row; quality changes (target reset
-        // by attach) apply at once, and so do upgrades, but not within UPGRADE_HOLD of a move
-        // down for bandwidth (an estimate that has just recovered is not trusted yet), or
-        // TEMPORAL_UPGRADE_HOLD for more frames of the same layer.
+        // by attach) apply at once, and so do upgrades of a slot not held down. A slot held
+        // down for bandwidth moves up no sooner than UPGRADE_HOLD after its move down (an
+        // estimate that has just recovered is not trusted yet), or TEMPORAL_UPGRADE_HOLD for
+        // more frames of the same layer, and only after UPGRADE_VOTES ticks in a row.
         let downgrade = before.is_some_and(|b| choice < b);
         if downgrade && slot.down_votes < 1 {
             slot.down_votes += 1;
+            slot.up_votes = 0;
             return;
         }
         let hold = match slot.target == Some(layer) {
@@ -156,12 +168,18 @@ impl Sfu {
         if !downgrade && held {
             return;
         }
+        if !downgrade && limited_since.is_some() && slot.up_votes + 1 < UPGRADE_VOTES {
+            slot.up_votes += 1;
+            slot.down_votes = 0;
+            return;
+        }
         tracing::debug!(target: "convene_sfu::bwe", peer = %sub, layer, tid, wanted, limited = limited_since.is_some(), stressed, "layer");
         let new_layer = slot.target != Some(layer);
         slot.target = Some(layer);
         // Temporal layers need no keyframe: down at the next frame, up at a sync frame.
         slot.temporal.target = tid;
         slot.down_votes = 0;
+        slot.up_votes = 0;
         slot.limited_since = match choice < (wanted, TOP_TID) {
             true if downgrade => Some(now),
             true => limited_since,

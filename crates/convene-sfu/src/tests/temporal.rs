@@ -8,7 +8,7 @@ use str0m::format::CodecExtra;
 use str0m::media::MediaData;
 
 use super::World;
-use crate::{Command, PeerId, SfuConfig};
+use crate::{Command, PeerId, SfuConfig, TrackKind};
 
 /// TID and layer sync of frame `n % 4`, from a keyframe: TL0, TL2 (sync), TL1 (sync), TL2.
 const PATTERN: [(u8, bool); 4] = [(0, false), (2, true), (1, true), (2, false)];
@@ -136,4 +136,74 @@ fn a_slot_held_to_tl1_gets_half_the_frames_without_gaps_and_tl2_returns_at_a_syn
     );
     assert!(freed.len() >= 16, "{} frames in 1 s", freed.len());
     assert_continuous(&w.clients[sub].received[from - 1..]);
+}
+
+#[test]
+fn a_slot_thinned_for_bandwidth_goes_back_up_only_when_the_estimate_carries_it_for_a_while() {
+    // The estimate is set by hand (no estimator): the layer choice reads it every 500 ms.
+    let mut w = World::with_config(SfuConfig {
+        bwe_initial: None,
+        ..SfuConfig::default()
+    });
+    let publisher = w.join_video(1, true);
+    let sub = w.join_video(2, false);
+    let mid = w.clients[sub].recv_mid.unwrap().to_string();
+    w.command(Command::AttachVideo {
+        subscriber: PeerId(2),
+        publisher_user: 1,
+        quality: 2,
+    });
+    let (mut n, mut seq) = (0, 1000);
+    let mut send = |w: &mut World| {
+        let packets = frame(n, &mut seq);
+        if w.write_rtp(publisher, &packets) {
+            n += 1;
+        } else {
+            seq -= 2;
+        }
+    };
+    let tick = Duration::from_millis(500);
+    let step = Duration::from_millis(50);
+    w.run_each(Duration::from_secs(5), step, &mut send);
+    let rates = w
+        .sfu
+        .peer_mut(PeerId(1))
+        .and_then(|p| p.track(TrackKind::Video).map(|(_, t)| t.rates()))
+        .and_then(|r| r[0])
+        .expect("the publisher's measured rates");
+    assert!(rates[1] < rates[2], "rates per temporal layer: {rates:?}");
+    // The estimate between TL0-1's rate and the full rate, below the video forwarded.
+    let estimate = |w: &mut World, bps: u64| {
+        let p = w.sfu.peer_mut(PeerId(2)).expect("the subscriber");
+        (p.bwe, p.bwe_raw, p.video_bps) = (Some(bps), Some(bps), rates[2]);
+    };
+    let target = |w: &mut World| {
+        let s = w.sfu.slot_mut(PeerId(2), &mid).expect("the video slot");
+        s.temporal.target
+    };
+    let low = (rates[1] + rates[2]) / 2;
+    estimate(&mut w, low);
+    w.run_each(tick * 3, step, &mut send);
+    assert_eq!(target(&mut w), 1, "thinned to TL0-1");
+    // The estimate sinks further while nothing queues (it is above the media forwarded now):
+    // no further move down.
+    let p = w.sfu.peer_mut(PeerId(2)).expect("the subscriber");
+    (p.bwe, p.bwe_raw, p.video_bps) = (Some(rates[0] / 2), Some(rates[0] / 2), 0);
+    w.run_each(tick * 3, step, &mut send);
+    assert_eq!(target(&mut w), 1, "moved down without stress");
+    // Past the hold, the estimate carries the full rate for one evaluation only: no move.
+    w.run_each(tick * 3, step, &mut send);
+    estimate(&mut w, rates[2] * 2);
+    w.run_each(tick, step, &mut send);
+    estimate(&mut w, low);
+    w.run_each(tick * 2, step, &mut send);
+    assert_eq!(target(&mut w), 1, "moved up on a wobble of the estimate");
+    // Carried for UPGRADE_VOTES evaluations in a row: back to the full rate.
+    estimate(&mut w, rates[2] * 2);
+    w.run_each(
+        tick * u32::from(crate::config::UPGRADE_VOTES) + step,
+        step,
+        &mut send,
+    );
+    assert_eq!(target(&mut w), 2, "the full rate is back");
 }

@@ -42,8 +42,10 @@ pub struct Core {
     /// Users over all sessions (kept, not counted, so metrics cost nothing per message).
     pub(crate) users_total: usize,
     /// Joiners not yet announced to the others, in join order (see [`Core::announce_joins`]),
-    /// and when they must be at the latest.
+    /// departures not yet announced (see [`Core::announce_departures`]), and when they must
+    /// be at the latest.
     pub(crate) unannounced: Vec<(SessionId, UserId)>,
+    pub(crate) departed: Vec<(SessionId, ParticipantUpdate)>,
     pub(crate) announce_by: Option<Instant>,
 }
 
@@ -66,6 +68,7 @@ impl Core {
             pending_close: None,
             users_total: 0,
             unannounced: Vec::new(),
+            departed: Vec::new(),
             announce_by: None,
         }
     }
@@ -138,13 +141,15 @@ impl Core {
         }
         // Joins may be announced together (see `Config::join_announce_from`); anything else
         // sees them announced first, so no event or reply ever names a user its reader has
-        // not met.
+        // not met. Departures wait for their window whatever happens meanwhile (in a leave
+        // storm the media plane reports on every departure): a departed user is no longer in
+        // the session, so nothing sent meanwhile names it.
         if !matches!(input, Input::Join { .. }) {
             self.announce_joins();
         }
         self.dispatch(now, input);
         if self.announce_by.is_some_and(|t| t <= now) {
-            self.announce_joins();
+            self.announce_roster();
         }
     }
 

@@ -11,8 +11,8 @@ impl Core {
     /// `removeUser` does (the user cannot rejoin this instance). Drain [`Core::poll_output`]
     /// afterwards, as after [`Core::handle`].
     pub fn admin(&mut self, now: Instant, action: Admin) -> Result<(), AdminError> {
-        // As for any input but a join: joiners are announced before anything else happens.
-        self.announce_joins();
+        // As for any input but a join or leave: the roster is told before anything else.
+        self.announce_roster();
         match action {
             Admin::End { session } => {
                 if !self.sessions.contains_key(&session) {

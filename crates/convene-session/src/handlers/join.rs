@@ -126,57 +126,9 @@ impl Core {
         if !egress {
             self.unannounced.push((sid.clone(), uid));
         }
-        let by = now + self.config.join_announce_window * windows.min(20) as u32;
-        self.announce_by = Some(self.announce_by.map_or(by, |t| t.min(by)));
+        self.announce_within(now, windows);
         self.rearm_idle(now, &sid);
         Ok(self.joined(&sid, uid))
-    }
-
-    /// Tells everyone about the joiners not yet announced, in one `user-added` per session for
-    /// those present before them. Each joiner got the users before it in its join reply, so it
-    /// is told only of those who joined after it. A storm of joins thus costs each present user
-    /// one message per batch instead of one per joiner.
-    pub(crate) fn announce_joins(&mut self) {
-        self.announce_by = None;
-        if self.unannounced.is_empty() {
-            return;
-        }
-        let joins = std::mem::take(&mut self.unannounced);
-        let mut start = 0;
-        while start < joins.len() {
-            let sid = joins[start].0.clone();
-            let end = start + joins[start..].iter().take_while(|(s, _)| *s == sid).count();
-            let batch: Vec<UserId> = joins[start..end].iter().map(|(_, u)| *u).collect();
-            start = end;
-            let Some(s) = self.sessions.get(&sid) else {
-                continue;
-            };
-            let present: Vec<UserId> = batch
-                .iter()
-                .copied()
-                .filter(|u| s.users.contains_key(u) && !s.egress.contains(u))
-                .collect();
-            let card = |u: &UserId| s.users[u].p.clone();
-            // Ids follow join order and every later joiner is in this batch: those present
-            // before it are exactly the ids below its first.
-            let before = s
-                .users
-                .range(..batch[0])
-                .filter_map(|(_, u)| u.conn)
-                .collect();
-            let mut sends = vec![(before, present.iter().map(card).collect::<Vec<_>>())];
-            for (i, u) in present.iter().enumerate() {
-                let later: Vec<Participant> = present[i + 1..].iter().map(card).collect();
-                if let (Some(c), false) = (s.users[u].conn, later.is_empty()) {
-                    sends.push((vec![c], later));
-                }
-            }
-            for (to, users) in sends {
-                if !users.is_empty() {
-                    self.send(to, Event::UserAdded(users));
-                }
-            }
-        }
     }
 
     /// The reply to a join or resume.
@@ -300,10 +252,16 @@ impl Core {
             return;
         };
         if !was_egress {
-            let to = s.conns_except(None);
             let mut gone = ParticipantUpdate::new(uid);
             gone.display_name = Some(u.p.display_name.clone());
-            self.send(to, Event::UserRemoved(vec![gone]));
+            // The host's successor is named next: its departure goes out at once, before.
+            let windows = (s.users.len() + 1) / self.config.join_announce_from.max(1);
+            let batched = !was_host && windows > 0;
+            self.departed.push((sid.clone(), gone));
+            match batched {
+                true => self.announce_within(now, windows),
+                false => self.announce_departures(),
+            }
         }
         if was_host {
             self.elect_group_host(&main);

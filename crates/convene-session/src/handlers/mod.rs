@@ -12,6 +12,7 @@ mod live;
 mod media;
 pub(crate) mod recording;
 mod roles;
+mod roster;
 mod share;
 mod subsession;
 mod timeouts;

@@ -420,6 +420,8 @@ fn an_unannounced_joiner_is_announced_before_anything_else_happens() {
         },
     );
     h.drain();
+    // B's departure waits for its window (this session counts as big).
+    h.advance(Duration::from_secs(1));
     let kinds: Vec<&str> = h
         .view(a)
         .events
@@ -432,4 +434,101 @@ fn an_unannounced_joiner_is_announced_before_anything_else_happens() {
         .filter(|k| *k != "other")
         .collect();
     assert_eq!(kinds, ["added", "removed"]);
+}
+
+fn names_removed(v: &View) -> Vec<Vec<String>> {
+    v.events
+        .iter()
+        .filter_map(|e| match e {
+            Event::UserRemoved(ds) => Some(
+                ds.iter()
+                    .map(|d| d.display_name.clone().unwrap_or_default())
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A session of five, announced in windows from two users on.
+fn five_announced(h: &mut H) -> Vec<ConnId> {
+    let mut conns = vec![h.join(&HOST, "a")];
+    conns.extend(["b", "c", "d", "e"].iter().map(|n| h.join(&PART, n)));
+    h.advance(Duration::from_secs(1));
+    assert!(conns.iter().all(|c| h.view(*c).users.len() == 5));
+    conns
+}
+
+#[test]
+fn departures_in_a_big_session_are_announced_once_per_window() {
+    let window = Duration::from_millis(50);
+    let mut h = H::with(Config {
+        join_announce_from: 2,
+        join_announce_window: window,
+        ..Config::default()
+    });
+    let c = five_announced(&mut h);
+    for leaver in &c[1..4] {
+        h.req(*leaver, ClientMsg::Leave { end: false }).unwrap();
+    }
+    // Not yet: the window is open.
+    assert_eq!(names_removed(h.view(c[0])), Vec::<Vec<String>>::new());
+    h.advance(Duration::from_secs(1));
+    // Those left get one message naming all three, and their lists agree with the server's.
+    for stays in [c[0], c[4]] {
+        assert_eq!(names_removed(h.view(stays)), vec![vec!["b", "c", "d"]]);
+        assert_eq!(h.view(stays).users.len(), 2);
+    }
+}
+
+#[test]
+fn a_departing_host_and_those_before_it_are_announced_before_its_successor() {
+    let mut h = H::with(Config {
+        join_announce_from: 2,
+        ..Config::default()
+    });
+    let c = five_announced(&mut h);
+    h.req(c[1], ClientMsg::Leave { end: false }).unwrap();
+    h.req(c[0], ClientMsg::Leave { end: false }).unwrap();
+    // At once, without waiting for the window: b and a gone, then the new host named.
+    let v = h.view(c[4]);
+    assert_eq!(names_removed(v), vec![vec!["b", "a"]]);
+    let removed_at = v
+        .events
+        .iter()
+        .position(|e| matches!(e, Event::UserRemoved(_)));
+    let host_at = v.events.iter().position(
+        |e| matches!(e, Event::UserUpdated(ds) if ds.iter().any(|d| d.is_host == Some(true))),
+    );
+    assert!(removed_at < host_at && host_at.is_some(), "{:?}", v.events);
+}
+
+#[test]
+fn a_leave_storm_costs_each_user_one_message_per_window_whatever_happens_meanwhile() {
+    let mut h = H::with(Config {
+        join_announce_from: 10,
+        ..Config::default()
+    });
+    let mut conns = vec![h.join(&HOST, "a")];
+    conns.extend((0..29).map(|i| h.join(&PART, &format!("u{i}"))));
+    h.advance(Duration::from_secs(2));
+    let stays = conns[29];
+    let before = h.view(stays).events.len();
+    for c in &conns[1..16] {
+        h.req(*c, ClientMsg::Leave { end: false }).unwrap();
+        h.core.handle(h.now, Input::Disconnected { conn: *c });
+        // Something else happens between departures (as the media plane's reports do).
+        let listed = h.req(stays, ClientMsg::GetAllUser).unwrap();
+        assert!(
+            listed.as_array().is_some_and(|l| l.len() < 30),
+            "the list leaves them out"
+        );
+    }
+    h.advance(Duration::from_secs(2));
+    let removed: Vec<_> = h.view(stays).events[before..]
+        .iter()
+        .filter(|e| matches!(e, Event::UserRemoved(_)))
+        .collect();
+    assert_eq!(removed.len(), 1, "{removed:?}");
+    assert_eq!(h.view(stays).users.len(), 15);
 }

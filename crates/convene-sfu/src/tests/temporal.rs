@@ -64,33 +64,82 @@ fn assert_continuous(got: &[MediaData]) {
     }
 }
 
+/// A publisher (user 1) sending L1T3 frames every 50 ms and a subscriber (user 2) attached
+/// to its camera, without a bandwidth estimator: a test sets the layers, or the estimate,
+/// by hand (the choice itself is `fit_layer`'s).
+struct Call {
+    w: World,
+    publisher: usize,
+    sub: usize,
+    /// The subscriber's video slot.
+    mid: String,
+    /// The next frame, and its first sequence number.
+    n: u64,
+    seq: u64,
+}
+
+impl Call {
+    /// Connected, and 5 s of frames sent (the slot's first keyframe included).
+    fn new() -> Self {
+        let mut w = World::with_config(SfuConfig {
+            bwe_initial: None,
+            ..SfuConfig::default()
+        });
+        let publisher = w.join_video(1, true);
+        let sub = w.join_video(2, false);
+        let mid = w.clients[sub].recv_mid.unwrap().to_string();
+        w.command(Command::AttachVideo {
+            subscriber: PeerId(2),
+            publisher_user: 1,
+            quality: 2,
+        });
+        let mut call = Call {
+            w,
+            publisher,
+            sub,
+            mid,
+            n: 0,
+            seq: 1000,
+        };
+        call.run(Duration::from_secs(5));
+        call
+    }
+
+    /// `d` of virtual time, a frame every 50 ms (one the SFU cannot take yet is sent again).
+    fn run(&mut self, d: Duration) {
+        let Call {
+            w,
+            publisher,
+            n,
+            seq,
+            ..
+        } = self;
+        w.run_each(d, Duration::from_millis(50), &mut |w: &mut World| {
+            let packets = frame(*n, seq);
+            if w.write_rtp(*publisher, &packets) {
+                *n += 1;
+            } else {
+                *seq -= 2;
+            }
+        });
+    }
+
+    fn received(&self) -> &[MediaData] {
+        &self.w.clients[self.sub].received
+    }
+
+    fn slot(&mut self) -> &mut crate::peer::Slot {
+        self.w
+            .sfu
+            .slot_mut(PeerId(2), &self.mid)
+            .expect("the video slot")
+    }
+}
+
 #[test]
 fn a_slot_held_to_tl1_gets_half_the_frames_without_gaps_and_tl2_returns_at_a_sync_frame() {
-    // No bandwidth estimation: the layers are set by hand here (the choice is `fit_layer`'s).
-    let mut w = World::with_config(SfuConfig {
-        bwe_initial: None,
-        ..SfuConfig::default()
-    });
-    let publisher = w.join_video(1, true);
-    let sub = w.join_video(2, false);
-    let mid = w.clients[sub].recv_mid.unwrap().to_string();
-    w.command(Command::AttachVideo {
-        subscriber: PeerId(2),
-        publisher_user: 1,
-        quality: 2,
-    });
-    let (mut n, mut seq) = (0, 1000);
-    let mut send = |w: &mut World| {
-        let packets = frame(n, &mut seq);
-        if w.write_rtp(publisher, &packets) {
-            n += 1;
-        } else {
-            seq -= 2;
-        }
-    };
-    // Connecting, then the slot's first keyframe, then 2 s of frames.
-    w.run_each(Duration::from_secs(5), Duration::from_millis(50), &mut send);
-    let all = &w.clients[sub].received;
+    let mut call = Call::new();
+    let all = call.received();
     assert!(all.len() > 30, "received {} frames", all.len());
     assert!(
         (0..=2).all(|t| all.iter().any(|d| vp8(d).0 == t)),
@@ -98,19 +147,16 @@ fn a_slot_held_to_tl1_gets_half_the_frames_without_gaps_and_tl2_returns_at_a_syn
     );
     assert_continuous(all);
 
-    let from = w.clients[sub].received.len();
+    let from = call.received().len();
     for _ in 0..4 {
-        let slot = w.sfu.slot_mut(PeerId(2), &mid).expect("the video slot");
+        let now = call.w.now;
+        let slot = call.slot();
         slot.temporal.target = 1;
         // Just moved down for bandwidth: the layer choice does not move it back up yet.
-        slot.limited_since = Some(w.now);
-        w.run_each(
-            Duration::from_millis(500),
-            Duration::from_millis(50),
-            &mut send,
-        );
+        slot.limited_since = Some(now);
+        call.run(Duration::from_millis(500));
     }
-    let held = &w.clients[sub].received[from..];
+    let held = &call.received()[from..];
     // 20 fps in, 10 fps out: TL0 and TL1 only.
     assert!(
         (15..=25).contains(&held.len()),
@@ -121,89 +167,63 @@ fn a_slot_held_to_tl1_gets_half_the_frames_without_gaps_and_tl2_returns_at_a_syn
         held.iter().all(|d| vp8(d).0 <= 1),
         "a TL2 frame got through"
     );
-    assert_continuous(&w.clients[sub].received[from - 1..]);
+    assert_continuous(&call.received()[from - 1..]);
 
-    let slot = w.sfu.slot_mut(PeerId(2), &mid).expect("the video slot");
+    let slot = call.slot();
     slot.temporal.target = 2;
     slot.limited_since = None;
-    let from = w.clients[sub].received.len();
-    w.run_each(Duration::from_secs(1), Duration::from_millis(50), &mut send);
-    let freed = &w.clients[sub].received[from..];
+    let from = call.received().len();
+    call.run(Duration::from_secs(1));
+    let freed = &call.received()[from..];
     let first_tl2 = freed.iter().find(|d| vp8(d).0 == 2).expect("TL2 is back");
     assert!(
         vp8(first_tl2).1,
         "TL2 came back at a frame that is not a layer sync"
     );
     assert!(freed.len() >= 16, "{} frames in 1 s", freed.len());
-    assert_continuous(&w.clients[sub].received[from - 1..]);
+    assert_continuous(&call.received()[from - 1..]);
 }
 
 #[test]
 fn a_slot_thinned_for_bandwidth_goes_back_up_only_when_the_estimate_carries_it_for_a_while() {
-    // The estimate is set by hand (no estimator): the layer choice reads it every 500 ms.
-    let mut w = World::with_config(SfuConfig {
-        bwe_initial: None,
-        ..SfuConfig::default()
-    });
-    let publisher = w.join_video(1, true);
-    let sub = w.join_video(2, false);
-    let mid = w.clients[sub].recv_mid.unwrap().to_string();
-    w.command(Command::AttachVideo {
-        subscriber: PeerId(2),
-        publisher_user: 1,
-        quality: 2,
-    });
-    let (mut n, mut seq) = (0, 1000);
-    let mut send = |w: &mut World| {
-        let packets = frame(n, &mut seq);
-        if w.write_rtp(publisher, &packets) {
-            n += 1;
-        } else {
-            seq -= 2;
-        }
-    };
+    // The layer choice reads the estimate every 500 ms.
+    let mut call = Call::new();
     let tick = Duration::from_millis(500);
-    let step = Duration::from_millis(50);
-    w.run_each(Duration::from_secs(5), step, &mut send);
-    let rates = w
+    let rates = call
+        .w
         .sfu
         .peer_mut(PeerId(1))
         .and_then(|p| p.track(TrackKind::Video).map(|(_, t)| t.rates()))
         .and_then(|r| r[0])
         .expect("the publisher's measured rates");
     assert!(rates[1] < rates[2], "rates per temporal layer: {rates:?}");
-    // The estimate between TL0-1's rate and the full rate, below the video forwarded.
-    let estimate = |w: &mut World, bps: u64| {
-        let p = w.sfu.peer_mut(PeerId(2)).expect("the subscriber");
-        (p.bwe, p.bwe_raw, p.video_bps) = (Some(bps), Some(bps), rates[2]);
+    // The estimate (and the video forwarded, which it is compared with), set by hand.
+    let estimate = |call: &mut Call, bps: u64, forwarded: u64| {
+        let p = call.w.sfu.peer_mut(PeerId(2)).expect("the subscriber");
+        (p.bwe, p.bwe_raw, p.video_bps) = (Some(bps), Some(bps), forwarded);
     };
-    let target = |w: &mut World| {
-        let s = w.sfu.slot_mut(PeerId(2), &mid).expect("the video slot");
-        s.temporal.target
-    };
+    // Between TL0-1's rate and the full rate, below the video forwarded: stress.
     let low = (rates[1] + rates[2]) / 2;
-    estimate(&mut w, low);
-    w.run_each(tick * 3, step, &mut send);
-    assert_eq!(target(&mut w), 1, "thinned to TL0-1");
+    estimate(&mut call, low, rates[2]);
+    call.run(tick * 3);
+    assert_eq!(call.slot().temporal.target, 1, "thinned to TL0-1");
     // The estimate sinks further while nothing queues (it is above the media forwarded now):
     // no further move down.
-    let p = w.sfu.peer_mut(PeerId(2)).expect("the subscriber");
-    (p.bwe, p.bwe_raw, p.video_bps) = (Some(rates[0] / 2), Some(rates[0] / 2), 0);
-    w.run_each(tick * 3, step, &mut send);
-    assert_eq!(target(&mut w), 1, "moved down without stress");
+    estimate(&mut call, rates[0] / 2, 0);
+    call.run(tick * 3);
+    assert_eq!(call.slot().temporal.target, 1, "moved down without stress");
     // Past the hold, the estimate carries the full rate for one evaluation only: no move.
-    w.run_each(tick * 3, step, &mut send);
-    estimate(&mut w, rates[2] * 2);
-    w.run_each(tick, step, &mut send);
-    estimate(&mut w, low);
-    w.run_each(tick * 2, step, &mut send);
-    assert_eq!(target(&mut w), 1, "moved up on a wobble of the estimate");
-    // Carried for UPGRADE_VOTES evaluations in a row: back to the full rate.
-    estimate(&mut w, rates[2] * 2);
-    w.run_each(
-        tick * u32::from(crate::config::UPGRADE_VOTES) + step,
-        step,
-        &mut send,
+    estimate(&mut call, rates[2] * 2, rates[2]);
+    call.run(tick);
+    estimate(&mut call, low, rates[2]);
+    call.run(tick * 2);
+    assert_eq!(
+        call.slot().temporal.target,
+        1,
+        "moved up on a wobble of the estimate"
     );
-    assert_eq!(target(&mut w), 2, "the full rate is back");
+    // Carried for UPGRADE_VOTES evaluations in a row: back to the full rate.
+    estimate(&mut call, rates[2] * 2, rates[2]);
+    call.run(tick * u32::from(crate::config::UPGRADE_VOTES) + Duration::from_millis(50));
+    assert_eq!(call.slot().temporal.target, 2, "the full rate is back");
 }

@@ -1,7 +1,7 @@
 //! Each scenario at a tiny size against an in-process server. Behaviour only: who joined,
 //! whose lists agree, who heard whom, that packets arrived and figures are present and
 //! ordered. The server's pid is ours (it runs in this process), so `/proc` readings of it
-//! must show CPU.
+//! must be there.
 
 use std::time::Duration;
 
@@ -26,11 +26,14 @@ fn ordered(p: &Percentiles) -> bool {
     p.p50 > 0.0 && p.p50 <= p.p90 && p.p90 <= p.p99 && p.p99 <= p.max
 }
 
+/// The server's readings are there. CPU time comes in 10 ms ticks, and the window of a run
+/// this small may span none, so its amount is not checked here (procfs's own test checks
+/// that readings show CPU).
 fn assert_measured_from_proc(r: &Report) {
     assert!(r.window_secs > 0.0, "{r:?}");
-    assert!(r.server_cpu_secs.is_some_and(|s| s > 0.0), "{r:?}");
+    assert!(r.server_cpu_secs.is_some(), "{r:?}");
     assert!(r.server_peak_rss_kib.is_some_and(|k| k > 0), "{r:?}");
-    assert!(r.load_cpu_secs > 0.0 && r.load_peak_rss_kib > 0, "{r:?}");
+    assert!(r.load_peak_rss_kib > 0, "{r:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -30,9 +30,11 @@ pub struct Config {
     pub closed_conns_kept: usize,
     /// In a session of at least this many users, joins are announced to the others
     /// (`user-added`) together, one window after the first of them: a storm of joins then
-    /// costs each present user one message per window, not one per joiner. The window is
-    /// [`Config::join_announce_window`] per this many users (50 ms at 100 users, 500 ms at
-    /// 1,000), at most 20 of them (1 s). Smaller sessions hear of each join at once.
+    /// costs each present user one message per window, not one per joiner. Departures
+    /// (`user-removed`) are batched the same way, except a departing host's (at once). The
+    /// window is [`Config::join_announce_window`] per this many users (50 ms at 100 users,
+    /// 500 ms at 1,000), at most 20 of them (1 s). Smaller sessions hear of each join and
+    /// departure at once.
     /// Default 100.
     pub join_announce_from: usize,
     /// See [`Config::join_announce_from`]. Default 50 ms.

@@ -144,6 +144,7 @@ impl Sfu {
             Some(b) if !stressed => (layer, tid).max(b.min((wanted, TOP_TID))),
             _ => (layer, tid),
         };
+        let (layer, tid) = choice;
         if before == Some(choice) {
             slot.down_votes = 0;
             slot.up_votes = 0;

@@ -217,6 +217,26 @@ async fn join_bot_with_a_bad_token_exits_2() {
 }
 
 #[tokio::test]
+async fn join_bot_with_a_bad_idle_timeout_exits_2_with_5013() {
+    let server = TestServer::start().await;
+    for bad in ["0", "-1", "1.5"] {
+        let token = participant_token("bot-idle");
+        let flags = ["--idle-timeout-mins", bad];
+        let mut bot = Bot::spawn_media(&server, "bot-idle", &token, "Idle", &flags).await;
+        let line = bot.line().await.expect("an error line");
+        assert_eq!(line["ok"], false, "{bad}: {line}");
+        assert_eq!(line["error"]["errorCode"], 5013, "{bad}: {line}");
+        assert_eq!(line["error"]["type"], "INVALID_PARAMETERS", "{bad}: {line}");
+        assert_eq!(bot.exit_code().await, 2, "{bad}");
+    }
+    // A whole number is taken.
+    let token = participant_token("bot-idle");
+    let flags = ["--idle-timeout-mins", "5"];
+    let mut bot = Bot::spawn_media(&server, "bot-idle", &token, "Idle", &flags).await;
+    bot.until("joined", |v| v["event"] == "joined").await;
+}
+
+#[tokio::test]
 async fn join_bot_leaves_on_eof_and_on_leave() {
     let server = TestServer::start().await;
     let t = "bot-eof";

@@ -48,9 +48,10 @@ pub(crate) struct JoinArgs {
     /// Session passcode.
     #[arg(long)]
     pub(crate) passcode: Option<String>,
-    /// Idle timeout in minutes, used when this user is the host (default 40).
-    #[arg(long)]
-    pub(crate) idle_timeout_mins: Option<u32>,
+    /// Idle timeout in minutes, used when this user is the host (default 40). A number that
+    /// is not a positive whole one fails the join with 5013, as in the SDKs.
+    #[arg(long, allow_negative_numbers = true)]
+    pub(crate) idle_timeout_mins: Option<f64>,
     /// Publish audio: an Ogg Opus file (looped), or `synthetic`.
     #[arg(long, value_name = "FILE")]
     pub(crate) publish_audio: Option<String>,
@@ -118,6 +119,13 @@ pub(crate) async fn run(args: JoinArgs) -> anyhow::Result<i32> {
     let mut events = client.events();
 
     let joined = async {
+        let idle_timeout_mins = match args.idle_timeout_mins {
+            None => None,
+            Some(m) => Some(
+                convene_client::protocol::validate_idle_timeout(Some(m))
+                    .map_err(|e| ClientError::InvalidJoinParameter(e.reason))?,
+            ),
+        };
         client.init(&args.url).await?;
         client
             .join(
@@ -125,7 +133,7 @@ pub(crate) async fn run(args: JoinArgs) -> anyhow::Result<i32> {
                 &args.token,
                 &args.name,
                 args.passcode.as_deref(),
-                args.idle_timeout_mins,
+                idle_timeout_mins,
             )
             .await
     }

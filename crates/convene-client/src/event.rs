@@ -23,7 +23,9 @@ use tokio::sync::mpsc;
 /// Events that only a client can know are further variants next to `Session`
 /// (`subsession-state-change`, ...); the enum is `#[non_exhaustive]` for that reason.
 ///
-/// Serialises as the wire does: `{"event": "<name>", "payload": <payload>}`.
+/// Serialises as the wire names it, `{"event": "<name>", "payload": <payload>}`, with the
+/// participants of `user-added` as an app sees them: every field, defaults included
+/// ([`convene_protocol::FullParticipant`]; the wire leaves defaults out).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ClientEvent {
@@ -91,6 +93,10 @@ impl From<Event> for ClientEvent {
 impl Serialize for ClientEvent {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
+            ClientEvent::Session(Event::UserAdded(users)) => {
+                let full: Vec<_> = users.iter().map(|p| p.full()).collect();
+                named(s, self.name(), serde_json::json!(full))
+            }
             ClientEvent::Session(e) => e.serialize(s),
             ClientEvent::SubsessionStateChange { status } => {
                 named(s, self.name(), serde_json::json!({ "status": status }))

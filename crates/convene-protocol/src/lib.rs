@@ -48,7 +48,7 @@ pub use join::{normalize_user_name, validate_idle_timeout, validate_join_params,
 pub use limits::*;
 pub use live::{LiveStreamParams, LiveStreamStatus};
 pub use params::{JoinParams, ResumeParams, RtcAnswer, RtcOffer, TargetOpt, TargetParams};
-pub use participant::{AudioKind, Participant, ParticipantUpdate};
+pub use participant::{AudioKind, FullParticipant, Participant, ParticipantUpdate};
 pub use privilege::{ChatPrivilege, SharePrivilege};
 pub use recording::RecordingStatus;
 pub use reply::{JoinResult, Reply, ResultJson, ServerMsg};

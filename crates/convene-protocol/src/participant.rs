@@ -115,7 +115,50 @@ impl ParticipantUpdate {
     }
 }
 
+/// A participant with every field written, defaults included: how an app sees one (the
+/// reference SDK's `Participant`). [`Participant`]'s own serialisation, the wire form, leaves
+/// fields at their default out; the browser SDK fills in the same ones (`participant()` in
+/// `session-state.js`) and the Rust SDK's printed forms (the bot) use this one.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FullParticipant<'a> {
+    user_id: UserId,
+    display_name: &'a str,
+    audio: AudioKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    muted: Option<bool>,
+    #[serde(rename = "bVideoOn")]
+    b_video_on: bool,
+    sharer_on: bool,
+    is_host: bool,
+    is_manager: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_identity: Option<&'a str>,
+    is_in_failover: bool,
+    is_speaker_only: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    avatar: Option<&'a str>,
+}
+
 impl Participant {
+    /// This participant with every field written ([`FullParticipant`]).
+    pub fn full(&self) -> FullParticipant<'_> {
+        FullParticipant {
+            user_id: self.user_id,
+            display_name: &self.display_name,
+            audio: self.audio,
+            muted: self.muted,
+            b_video_on: self.b_video_on,
+            sharer_on: self.sharer_on,
+            is_host: self.is_host,
+            is_manager: self.is_manager,
+            user_identity: self.user_identity.as_deref(),
+            is_in_failover: self.is_in_failover,
+            is_speaker_only: self.is_speaker_only,
+            avatar: self.avatar.as_deref(),
+        }
+    }
+
     /// A user who just joined: no audio, camera or share, no role, not in failover.
     pub fn new(user_id: UserId, display_name: impl Into<String>) -> Self {
         Participant {

@@ -145,6 +145,9 @@ async fn join_bot_speaks_json_lines_and_exits_when_removed() {
         "{joined}"
     );
     assert_eq!(p["topic"], t, "{joined}");
+    // Participants are printed as apps see them: every field, defaults included (the wire
+    // leaves them out).
+    assert_full_participant(p);
     let bot_id = UserId(p["userId"].as_u64().expect("userId") as u32);
     host.wait_for(|e| is_user_added(e, bot_id)).await;
 
@@ -159,6 +162,13 @@ async fn join_bot_speaks_json_lines_and_exits_when_removed() {
             .any(|u| u["displayName"] == "H" && u["isHost"] == true),
         "{r}"
     );
+    users.iter().for_each(assert_full_participant);
+    let _late = Peer::join(&server, t, Role::Participant, "Late").await;
+    let ev = bot
+        .until("user-added", |v| v["event"] == "user-added")
+        .await;
+    assert_eq!(ev["payload"][0]["displayName"], "Late", "{ev}");
+    assert_full_participant(&ev["payload"][0]);
 
     // Unknown command, and a refused one: ok false with an errorCode; the bot goes on.
     bot.send(json!({"id": 2, "cmd": "noSuchCommand"})).await;
@@ -193,6 +203,14 @@ async fn join_bot_speaks_json_lines_and_exits_when_removed() {
     assert_eq!(ev["payload"]["state"], "Closed", "{ev}");
     assert_eq!(ev["payload"]["reason"], "kicked by host", "{ev}");
     assert_eq!(bot.exit_code().await, 0);
+}
+
+/// A participant with the reference's fields, defaults included.
+fn assert_full_participant(p: &Value) {
+    for flag in ["bVideoOn", "sharerOn", "isHost", "isManager", "isInFailover"] {
+        assert!(p[flag].is_boolean(), "{flag} missing: {p}");
+    }
+    assert!(p["audio"].is_string(), "audio missing: {p}");
 }
 
 #[tokio::test]

@@ -24,7 +24,9 @@
 
 use anyhow::Context;
 use convene::bot_command::{parse_line, Command, Getter, LineError, MediaCall};
-use convene_client::protocol::{ConnectionState, ErrorBody, ErrorCode, Event, Reply, UserId};
+use convene_client::protocol::{
+    ConnectionState, ErrorBody, ErrorCode, Event, Participant, Reply, UserId,
+};
 use convene_client::{Client, ClientError, MediaOptions, MediaStream};
 use serde_json::{json, Map, Value};
 use std::io::{BufRead, Write};
@@ -151,7 +153,7 @@ pub(crate) async fn run(args: JoinArgs) -> anyhow::Result<i32> {
     };
     let mut payload = to_object(&info);
     if let Some(me) = client.get_current_user_info() {
-        payload.extend(to_object(&me));
+        payload.extend(to_object(&me.full()));
     }
     print_line(&json!({"event": "joined", "payload": payload}));
 
@@ -294,11 +296,24 @@ async fn handle_line(client: &Client, line: &str) -> (Reply, bool) {
 async fn execute(client: &Client, command: Command) -> Result<Value, ClientError> {
     match command {
         Command::Local(g) => Ok(match g {
-            Getter::AllUser => to_json(&client.get_all_user()),
-            Getter::User(id) => to_json(&client.get_user(id)),
-            Getter::CurrentUserInfo => to_json(&client.get_current_user_info()),
+            Getter::AllUser => to_json(
+                &client
+                    .get_all_user()
+                    .iter()
+                    .map(Participant::full)
+                    .collect::<Vec<_>>(),
+            ),
+            Getter::User(id) => to_json(&client.get_user(id).as_ref().map(Participant::full)),
+            Getter::CurrentUserInfo => to_json(
+                &client
+                    .get_current_user_info()
+                    .as_ref()
+                    .map(Participant::full),
+            ),
             Getter::SessionInfo => to_json(&client.get_session_info()),
-            Getter::SessionHost => to_json(&client.get_session_host()),
+            Getter::SessionHost => {
+                to_json(&client.get_session_host().as_ref().map(Participant::full))
+            }
             Getter::IsHost => Value::Bool(client.is_host()),
             Getter::IsManager => Value::Bool(client.is_manager()),
             Getter::IsOriginalHost => Value::Bool(client.is_original_host()),

@@ -199,10 +199,20 @@ async fn dev_token(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Json(req): Json<DevTokenRequest>,
+    body: axum::body::Bytes,
 ) -> Response {
     let Some(app) = dev_app(&state, peer, &headers) else {
         return (StatusCode::NOT_FOUND, "dev token endpoint disabled").into_response();
+    };
+    // The body is JSON whatever its declared type: `curl -d`, a bare `fetch` and Python's
+    // urllib send JSON labelled as a form or as text.
+    let req: DevTokenRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            let why =
+                format!("the body must be JSON {{\"topic\", \"role\", \"userIdentity\"?}}: {e}");
+            return (StatusCode::BAD_REQUEST, why).into_response();
+        }
     };
     if req.role > 1 {
         return (StatusCode::BAD_REQUEST, "role must be 0 or 1").into_response();

@@ -207,7 +207,13 @@ async fn join_bot_speaks_json_lines_and_exits_when_removed() {
 
 /// A participant with the reference's fields, defaults included.
 fn assert_full_participant(p: &Value) {
-    for flag in ["bVideoOn", "sharerOn", "isHost", "isManager", "isInFailover"] {
+    for flag in [
+        "bVideoOn",
+        "sharerOn",
+        "isHost",
+        "isManager",
+        "isInFailover",
+    ] {
         assert!(p[flag].is_boolean(), "{flag} missing: {p}");
     }
     assert!(p["audio"].is_string(), "audio missing: {p}");

@@ -258,6 +258,15 @@ async fn client_config_cors_and_dev_endpoints_follow_origin_and_host_rules() {
     };
     let (status, _) = http_exchange(server.addr(), &post("127.0.0.1", "")).await;
     assert!(status.contains(" 200 "), "loopback: {status}");
+    // JSON labelled as a form (`curl -d`, Python's urllib) is JSON all the same.
+    let form =
+        post("127.0.0.1", "").replace("application/json", "application/x-www-form-urlencoded");
+    let (status, text) = http_exchange(server.addr(), &form).await;
+    assert!(status.contains(" 200 "), "as a form: {status}");
+    assert!(text.contains("\"token\""), "{text}");
+    let garbage = post("127.0.0.1", "").replace(body, "topic=t&role=1&abcdefg"); // as long as `body`
+    let (status, _) = http_exchange(server.addr(), &garbage).await;
+    assert!(status.contains(" 400 "), "not JSON: {status}");
     let (status, _) = http_exchange(server.addr(), &post("attacker.example", "")).await;
     assert!(status.contains(" 404 "), "DNS rebinding: {status}");
     let (status, _) = http_exchange(

@@ -170,6 +170,17 @@ async fn join_bot_speaks_json_lines_and_exits_when_removed() {
     assert_eq!(ev["payload"][0]["displayName"], "Late", "{ev}");
     assert_full_participant(&ev["payload"][0]);
 
+    // The privilege getters, answered from the bot's own state.
+    for (id, cmd, want) in [
+        (20, "chat.getPrivilege", json!(1)),
+        (21, "getSharePrivilege", json!(0)),
+        (22, "isShareLocked", json!(false)),
+    ] {
+        bot.send(json!({"id": id, "cmd": cmd})).await;
+        let r = bot.reply(id).await;
+        assert_eq!(r["result"], want, "{cmd}: {r}");
+    }
+
     // Unknown command, and a refused one: ok false with an errorCode; the bot goes on.
     bot.send(json!({"id": 2, "cmd": "noSuchCommand"})).await;
     let r = bot.reply(2).await;

@@ -8,7 +8,8 @@
 //!     `{"id":N,"ok":false,"error":{"type","reason","errorCode"}}`.
 //! - stdin, one JSON object per line: `{"id":N,"cmd":METHOD,"args":{...}}`. `getAllUser`,
 //!   `getUser {userId}`, `getCurrentUserInfo`, `getSessionInfo`, `getSessionHost`, `isHost`,
-//!   `isManager`, `isOriginalHost` and the subsession getters (`subsession.getSubsessionList`,
+//!   `isManager`, `isOriginalHost`, `chat.getPrivilege`, `getSharePrivilege`, `isShareLocked`
+//!   and the subsession getters (`subsession.getSubsessionList`,
 //!   `subsession.getSubsessionStatus`, `subsession.getSubsessionOptions`,
 //!   `subsession.getCurrentSubsession`, `subsession.getUserStatus`) are answered from the
 //!   client's local state; `leave` (`{"end":true}` ends the session) leaves and exits; every
@@ -317,6 +318,9 @@ async fn execute(client: &Client, command: Command) -> Result<Value, ClientError
             Getter::IsHost => Value::Bool(client.is_host()),
             Getter::IsManager => Value::Bool(client.is_manager()),
             Getter::IsOriginalHost => Value::Bool(client.is_original_host()),
+            Getter::ChatPrivilege => to_json(&client.get_chat_privilege()),
+            Getter::SharePrivilege => to_json(&client.get_share_privilege()),
+            Getter::IsShareLocked => Value::Bool(client.is_share_locked()),
             Getter::SubsessionList => to_json(&client.get_subsession_list()),
             Getter::SubsessionStatus => to_json(&client.get_subsession_status()),
             Getter::SubsessionOptions => to_json(&client.get_subsession_options()),

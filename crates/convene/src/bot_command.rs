@@ -53,6 +53,12 @@ pub enum Getter {
     IsManager,
     /// `isOriginalHost`.
     IsOriginalHost,
+    /// `chat.getPrivilege`: the session's chat privilege (1 All, 4 NoOne, 5 EveryonePublicly).
+    ChatPrivilege,
+    /// `getSharePrivilege`: 0 Unlocked, 1 Locked, 3 MultipleShare.
+    SharePrivilege,
+    /// `isShareLocked`.
+    IsShareLocked,
     /// `subsession.getSubsessionList`: the rooms, from the last `subsession-state`.
     SubsessionList,
     /// `subsession.getSubsessionStatus`.
@@ -143,6 +149,9 @@ fn command(cmd: &str, args: Value) -> Result<Command, String> {
         "isHost" => local(Getter::IsHost),
         "isManager" => local(Getter::IsManager),
         "isOriginalHost" => local(Getter::IsOriginalHost),
+        "chat.getPrivilege" => local(Getter::ChatPrivilege),
+        "getSharePrivilege" => local(Getter::SharePrivilege),
+        "isShareLocked" => local(Getter::IsShareLocked),
         "subsession.getSubsessionList" => local(Getter::SubsessionList),
         "subsession.getSubsessionStatus" => local(Getter::SubsessionStatus),
         "subsession.getSubsessionOptions" => local(Getter::SubsessionOptions),
@@ -319,6 +328,16 @@ mod tests {
             assert_eq!(
                 wire(&format!(r#"{{"id":10,"cmd":"subsession.{cmd}"}}"#)),
                 msg
+            );
+        }
+        for (cmd, getter) in [
+            ("chat.getPrivilege", Getter::ChatPrivilege),
+            ("getSharePrivilege", Getter::SharePrivilege),
+            ("isShareLocked", Getter::IsShareLocked),
+        ] {
+            assert_eq!(
+                ok(&format!(r#"{{"id":11,"cmd":"{cmd}"}}"#)).command,
+                Command::Local(getter)
             );
         }
         for (cmd, getter) in [

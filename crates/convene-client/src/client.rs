@@ -155,13 +155,19 @@ impl Client {
         passcode: Option<&str>,
         idle_timeout_mins: Option<u32>,
     ) -> Result<SessionInfo, ClientError> {
-        let params = JoinParams {
+        self.join_with(JoinParams {
             topic: topic.to_string(),
             token: token.to_string(),
             user_name: user_name.to_string(),
             passcode: passcode.map(str::to_string),
             idle_timeout_mins: idle_timeout_mins.map(f64::from),
-        };
+        })
+        .await
+    }
+
+    /// [`Client::join`] with the wire's parameters (also what [`Client::request`] does with a
+    /// `join`).
+    async fn join_with(&self, params: JoinParams) -> Result<SessionInfo, ClientError> {
         check_join_params(&params)?;
         let tx = self.driver()?.ok_or(ClientError::NotInitialized)?;
         if !self.get_session_info().is_in_meeting {
@@ -271,14 +277,19 @@ impl Client {
     // ---- requests ----------------------------------------------------------------------
 
     /// Sends any [`ClientMsg`] and returns the server's result as JSON. `leave` goes through
-    /// [`Client::leave`]; `join` and `resume` cannot be sent this way (use [`Client::join`];
-    /// resuming is automatic).
+    /// [`Client::leave`] and `join` through [`Client::join`] (so a second one fails with
+    /// 5012); `resume` cannot be sent this way (resuming is automatic).
     pub async fn request(&self, msg: ClientMsg) -> Result<serde_json::Value, ClientError> {
         match msg {
             ClientMsg::Leave { end } => {
                 return self.leave(end).await.map(|()| serde_json::Value::Null)
             }
-            ClientMsg::Join(_) | ClientMsg::Resume(_) => {
+            ClientMsg::Join(params) => {
+                let info = self.join_with(params).await?;
+                return serde_json::to_value(info)
+                    .map_err(|e| ClientError::Protocol(e.to_string()));
+            }
+            ClientMsg::Resume(_) => {
                 return Err(ClientError::Unsupported(format!(
                     "{} is not available through request()",
                     msg.method()

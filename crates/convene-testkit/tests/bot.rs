@@ -170,6 +170,14 @@ async fn join_bot_speaks_json_lines_and_exits_when_removed() {
     assert_eq!(ev["payload"][0]["displayName"], "Late", "{ev}");
     assert_full_participant(&ev["payload"][0]);
 
+    // One session at a time (SPEC §3): a second join is refused with 5012.
+    let again =
+        json!({"topic": "elsewhere", "token": participant_token("elsewhere"), "userName": "Again"});
+    bot.send(json!({"id": 19, "cmd": "join", "args": again}))
+        .await;
+    let r = bot.reply(19).await;
+    assert_eq!(r["error"]["errorCode"], 5012, "{r}");
+
     // The privilege getters, answered from the bot's own state.
     for (id, cmd, want) in [
         (20, "chat.getPrivilege", json!(1)),

@@ -48,6 +48,7 @@ struct MediaMetrics {
     forwarded: IntCounter,
     nacks_received: IntCounter,
     nacks_sent: IntCounter,
+    subscriber_packets_lost: IntCounter,
     plis_sent: IntCounter,
     keyframe_requests: IntCounter,
     red_packets_in: IntCounter,
@@ -131,6 +132,11 @@ impl Metrics {
                 "NACKs received from subscribers.",
             ),
             nacks_sent: counter(&r, "convene_nacks_sent_total", "NACKs sent to publishers."),
+            subscriber_packets_lost: counter(
+                &r,
+                "convene_subscriber_packets_lost_total",
+                "Packets subscribers reported lost (RTCP receiver reports): not repaired in time.",
+            ),
             plis_sent: counter(
                 &r,
                 "convene_plis_sent_total",
@@ -275,6 +281,8 @@ impl MediaMetrics {
         self.nacks_received
             .inc_by(d(now.nacks_received, last.nacks_received));
         self.nacks_sent.inc_by(d(now.nacks_sent, last.nacks_sent));
+        self.subscriber_packets_lost
+            .inc_by(d(now.subscriber_packets_lost, last.subscriber_packets_lost));
         self.plis_sent.inc_by(d(now.plis_sent, last.plis_sent));
         self.keyframe_requests
             .inc_by(d(now.keyframe_requests, last.keyframe_requests));

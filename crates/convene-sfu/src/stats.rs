@@ -29,6 +29,7 @@ pub struct SfuStats {
     forwarded_packets: AtomicU64,
     nacks_received: AtomicU64,
     nacks_sent: AtomicU64,
+    subscriber_packets_lost: AtomicU64,
     plis_sent: AtomicU64,
     keyframe_requests: AtomicU64,
     red_packets_in: AtomicU64,
@@ -62,6 +63,11 @@ pub struct SfuStatsSnapshot {
     /// NACKs str0m sent to publishers for packets lost on their uplink, from str0m's
     /// per-stream statistics.
     pub nacks_sent: u64,
+    /// Packets subscribers reported lost in their RTCP receiver reports: per stream, the
+    /// highest cumulative loss reported, so what NACK/RTX had not repaired when a report went
+    /// out (a repair that lands after the report is not taken back). Updated like
+    /// `rtp_packets_out`.
+    pub subscriber_packets_lost: u64,
     /// Keyframe requests (PLI) the SFU sent to publishers.
     pub plis_sent: u64,
     /// Times a subscriber needed a keyframe: its own PLI/FIR, an attach, a layer switch, a new
@@ -90,6 +96,7 @@ impl SfuStats {
             forwarded_packets: self.forwarded_packets.load(Relaxed),
             nacks_received: self.nacks_received.load(Relaxed),
             nacks_sent: self.nacks_sent.load(Relaxed),
+            subscriber_packets_lost: self.subscriber_packets_lost.load(Relaxed),
             plis_sent: self.plis_sent.load(Relaxed),
             keyframe_requests: self.keyframe_requests.load(Relaxed),
             red_packets_in: self.red_packets_in.load(Relaxed),
@@ -164,10 +171,20 @@ impl SfuStats {
 /// its new values on.
 #[derive(Debug, Default)]
 pub(crate) struct ReportedTotals {
-    /// Towards the client: (packets, payload bytes, NACKs received).
-    egress: HashMap<(Mid, Option<Rid>), (u64, u64, u64)>,
+    /// Towards the client, per send stream.
+    egress: HashMap<(Mid, Option<Rid>), EgressTotals>,
     /// From the client: NACKs sent.
     ingress_nacks: HashMap<(Mid, Option<Rid>), u64>,
+}
+
+/// One send stream's cumulative figures as last reported.
+#[derive(Debug, Default, Clone, Copy)]
+struct EgressTotals {
+    packets: u64,
+    bytes: u64,
+    nacks: u64,
+    /// The highest cumulative loss the subscriber reported.
+    lost: u64,
 }
 
 impl ReportedTotals {
@@ -175,12 +192,24 @@ impl ReportedTotals {
     pub(crate) fn egress(&mut self, s: &MediaEgressStats, kind: TrackKind, stats: &SfuStats) {
         let last = self.egress.entry((s.mid, s.rid)).or_default();
         let k = kind.index();
-        stats.rtp_packets_out[k].fetch_add(s.packets.saturating_sub(last.0), Relaxed);
-        stats.rtp_bytes_out[k].fetch_add(s.bytes.saturating_sub(last.1), Relaxed);
+        let lost = s
+            .remote
+            .as_ref()
+            .map_or(last.lost, |r| r.packets_lost.max(last.lost));
+        stats.rtp_packets_out[k].fetch_add(s.packets.saturating_sub(last.packets), Relaxed);
+        stats.rtp_bytes_out[k].fetch_add(s.bytes.saturating_sub(last.bytes), Relaxed);
         stats
             .nacks_received
-            .fetch_add(s.nacks.saturating_sub(last.2), Relaxed);
-        *last = (s.packets, s.bytes, s.nacks);
+            .fetch_add(s.nacks.saturating_sub(last.nacks), Relaxed);
+        stats
+            .subscriber_packets_lost
+            .fetch_add(lost - last.lost, Relaxed);
+        *last = EgressTotals {
+            packets: s.packets,
+            bytes: s.bytes,
+            nacks: s.nacks,
+            lost,
+        };
     }
 
     /// Add a receive stream's report to `stats`.

@@ -514,6 +514,18 @@ pub(crate) async fn cuttable_proxy(sfu: SocketAddr) -> (SocketAddr, Arc<AtomicBo
     (addr, cut)
 }
 
+/// A UDP relay that drops the media towards the client while its switch is set (RTCP, STUN
+/// and DTLS go through): a downlink outage the subscriber lives through.
+pub(crate) async fn blackout_proxy(sfu: SocketAddr) -> (SocketAddr, Arc<AtomicBool>) {
+    let dark = Arc::new(AtomicBool::new(false));
+    let d = dark.clone();
+    let (addr, _) = relay(sfu, move |data: &[u8], _now, down| {
+        down && is_media(data) && d.load(Ordering::Relaxed)
+    })
+    .await;
+    (addr, dark)
+}
+
 /// A UDP relay that loses nothing and counts the RTP packets (not RTCP, STUN or DTLS) the
 /// SFU sends towards the client.
 pub(crate) async fn counting_proxy(sfu: SocketAddr) -> (SocketAddr, Arc<AtomicU64>) {

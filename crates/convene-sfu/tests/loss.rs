@@ -4,8 +4,8 @@
 use std::sync::atomic::Ordering;
 
 use crate::harness::{
-    adjustable_capped_proxy, assert_bit_exact, capped_proxy, lossy_proxy, plan, simulcast_video,
-    TestSfu, WAIT,
+    adjustable_capped_proxy, assert_bit_exact, blackout_proxy, capped_proxy, lossy_proxy, plan,
+    simulcast_video, TestSfu, WAIT,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -51,6 +51,32 @@ async fn nack_rtx_repairs_loss_on_both_legs() {
     // SFU sent the publisher (uplink loss), as str0m reports them every stats interval.
     sfu.wait_stats("NACKs both ways", |s| {
         s.nacks_received > 0 && s.nacks_sent > 0
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn losses_beyond_repair_are_counted_from_the_subscribers_reports() {
+    let sfu = TestSfu::start().await;
+    let _a = sfu.join_user(1, plan(false, true, 0, 0)).await;
+    let (down, dark) = blackout_proxy(sfu.addr).await;
+    let b = sfu
+        .join_user_via(2, plan(false, false, 0, 1), Some(down))
+        .await;
+    let mid = sfu.attach(b.peer, 1, 4).await;
+    b.media
+        .wait_for(WAIT, |s| s.track(&mid).frames >= 20)
+        .await
+        .expect("video flows");
+    // Nothing lost so far, nothing reported.
+    assert_eq!(sfu.stats().subscriber_packets_lost, 0);
+    // An outage longer than the SFU keeps packets for resending (2 s): what the subscriber
+    // missed early in it cannot be repaired, and its receiver reports say so.
+    dark.store(true, Ordering::Relaxed);
+    tokio::time::sleep(std::time::Duration::from_millis(2_600)).await;
+    dark.store(false, Ordering::Relaxed);
+    sfu.wait_stats("the subscriber's reported loss", |s| {
+        s.subscriber_packets_lost > 0
     })
     .await;
 }

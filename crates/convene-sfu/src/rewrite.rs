@@ -122,14 +122,18 @@ impl Rewriter {
 
     /// Leaves out incoming packet `in_seq` of `key`: the packets after it move up one, so
     /// the subscriber sees no gap to ask about. Only packets newer than every packet of the
-    /// mapping so far can be left out (older ones were numbered around already); an older
-    /// one just stays a gap.
-    pub(crate) fn skip(&mut self, key: SourceKey, in_seq: u64) {
+    /// mapping so far can be left out (older ones were numbered around already): for an
+    /// older one (a late repair of a frame left out) this returns false, and its number is
+    /// still a gap the caller should fill.
+    pub(crate) fn skip(&mut self, key: SourceKey, in_seq: u64) -> bool {
         let Some(m) = self.mapping.as_mut() else {
-            return;
+            return true;
         };
-        if m.key != key || self.highest_in.is_some_and(|h| in_seq <= h) {
-            return;
+        if m.key != key {
+            return true;
+        }
+        if self.highest_in.is_some_and(|h| in_seq <= h) {
+            return false;
         }
         self.highest_in = Some(in_seq);
         self.skipped.push_back(in_seq);
@@ -139,6 +143,7 @@ impl Rewriter {
                 m.first_in_seq = oldest + 1;
             }
         }
+        true
     }
 }
 
@@ -275,19 +280,25 @@ mod tests {
         let k = (1, 0, 0);
         let mut r = Rewriter::new(90_000);
         assert_eq!(r.rewrite(k, 100, 0, t0).map(|x| x.0), Some(1));
-        r.skip(k, 101);
-        r.skip(k, 102);
+        assert!(r.skip(k, 101));
+        assert!(r.skip(k, 102));
         assert_eq!(r.rewrite(k, 104, 0, t0).map(|x| x.0), Some(3));
         // 103 was lost upstream and comes late: it keeps the gap left for it.
         assert_eq!(r.rewrite(k, 103, 0, t0).map(|x| x.0), Some(2));
         // A skipped packet coming again (a retransmission) stays out.
         assert_eq!(r.rewrite(k, 102, 0, t0), None);
-        // Too late to skip: numbered around already, so it is just not sent.
-        r.skip(k, 100);
+        // Too late to skip: numbered around already; the caller is told so.
+        assert!(!r.skip(k, 100));
         assert_eq!(r.rewrite(k, 105, 0, t0).map(|x| x.0), Some(4));
-        // Another source's skip changes nothing.
-        r.skip((2, 0, 0), 106);
+        // A packet of a left-out frame lost upstream: the frame's next packet is skipped, and
+        // the lost one, once repaired, is too late to skip but still has its own number.
+        assert!(r.skip(k, 107));
+        assert!(!r.skip(k, 106));
         assert_eq!(r.rewrite(k, 106, 0, t0).map(|x| x.0), Some(5));
+        assert_eq!(r.rewrite(k, 108, 0, t0).map(|x| x.0), Some(6));
+        // Another source's skip changes nothing.
+        r.skip((2, 0, 0), 109);
+        assert_eq!(r.rewrite(k, 109, 0, t0).map(|x| x.0), Some(7));
     }
 
     #[test]

@@ -199,15 +199,22 @@ impl Sfu {
                 }
                 // A new SSRC (the publisher restarted the track) starts a new mapping, like a switch.
                 let key = (id.0, u64::from(*ssrc), layer as u8);
+                // A packet of a frame left out that comes too late to be numbered around (a
+                // repair from the publisher): its number goes out with an empty payload,
+                // which receivers take as padding, so the subscriber has no hole to ask
+                // about in vain.
+                let mut filler = false;
                 if let Some(t) = temporal {
                     if let Admit::Drop { new_frame } =
                         slot.temporal.admit(layer, packet.header.timestamp, t)
                     {
-                        slot.rewriter.skip(key, *packet.seq_no);
-                        if new_frame {
-                            slot.picture_ids.skip_frame();
+                        if slot.rewriter.skip(key, *packet.seq_no) {
+                            if new_frame {
+                                slot.picture_ids.skip_frame();
+                            }
+                            continue;
                         }
-                        continue;
+                        filler = true;
                     }
                 }
                 let Some((seq, ts)) =
@@ -227,6 +234,7 @@ impl Sfu {
                     }
                 };
                 let (pt, payload) = match (red_in, red_pt) {
+                    _ if filler => (pt, Arc::from(&[][..])),
                     (false, _) => (pt, packet.payload.clone()),
                     (true, Some(red)) => (red, packet.payload.clone()),
                     (true, None) => {
@@ -246,10 +254,10 @@ impl Sfu {
                     ..Default::default()
                 };
                 let mut write = RtpWrite::new(pt, seq.into(), ts, packet.timestamp, payload)
-                    .marker(packet.header.marker)
+                    .marker(packet.header.marker && !filler)
                     .ext_vals(ext)
                     .nackable(kind != TrackKind::Audio);
-                if let Some(d) = &vp8 {
+                if let Some(d) = vp8.as_ref().filter(|_| !filler) {
                     let (pic, tl0) = slot
                         .picture_ids
                         .rewrite(key, d.picture_id(), d.tl0_pic_idx());

@@ -227,3 +227,42 @@ fn a_slot_thinned_for_bandwidth_goes_back_up_only_when_the_estimate_carries_it_f
     call.run(tick * u32::from(crate::config::UPGRADE_VOTES) + Duration::from_millis(50));
     assert_eq!(call.slot().temporal.target, 2, "the full rate is back");
 }
+
+#[test]
+fn a_late_repair_of_a_left_out_frame_fills_its_number_and_leaves_no_gap() {
+    let mut call = Call::new();
+    let now = call.w.now;
+    let slot = call.slot();
+    slot.temporal.target = 1;
+    slot.limited_since = Some(now);
+    call.run(Duration::from_millis(500));
+    while PATTERN[(call.n % 4) as usize].0 != 2 {
+        call.run(Duration::from_millis(50));
+    }
+    let from = call.received().len();
+    // A TL2 frame (left out for this slot) loses its first packet upstream: the second is
+    // left out and the packets after it are numbered around it; the first comes as a repair
+    // after the next frame has gone out, too late to be numbered around.
+    let mut left_out = frame(call.n, &mut call.seq);
+    let lost = left_out.remove(0);
+    let next = frame(call.n + 1, &mut call.seq);
+    call.n += 2;
+    assert!(call.w.write_rtp(call.publisher, &left_out));
+    assert!(call.w.write_rtp(call.publisher, &next));
+    assert!(call.w.write_rtp(call.publisher, &[lost]));
+    call.run(Duration::from_secs(3));
+    let after = &call.received()[from - 1..];
+    assert!(after.len() > 10, "{} frames after", after.len());
+    // The repair's number went out empty (padding to the receiver): no hole to ask about
+    // (none asked, none reported lost), and the frames follow one another.
+    let stats = call.w.sfu.stats().snapshot();
+    assert_eq!(stats.nacks_received, 0, "the subscriber asked for a hole");
+    assert_eq!(
+        stats.subscriber_packets_lost, 0,
+        "the subscriber reports a loss"
+    );
+    for pair in after.windows(2) {
+        assert!(pair[1].contiguous, "a gap before {:?}", pair[1].seq_range);
+        assert_eq!(vp8(&pair[1]).2, vp8(&pair[0]).2 + 1, "picture ids jump");
+    }
+}

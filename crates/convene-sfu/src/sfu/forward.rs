@@ -256,7 +256,9 @@ impl Sfu {
                 let mut write = RtpWrite::new(pt, seq.into(), ts, packet.timestamp, payload)
                     .marker(packet.header.marker && !filler)
                     .ext_vals(ext)
-                    .nackable(kind != TrackKind::Audio);
+                    // A filler stays out of the resend history: str0m pads with the
+                    // smallest packets there, and an empty one would make probes of nothing.
+                    .nackable(kind != TrackKind::Audio && !filler);
                 if let Some(d) = vp8.as_ref().filter(|_| !filler) {
                     let (pic, tl0) = slot
                         .picture_ids

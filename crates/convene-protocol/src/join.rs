@@ -50,7 +50,17 @@ pub fn validate_join_params(p: &JoinParams) -> Result<ValidJoin, ErrorBody> {
             Some(pc.to_owned())
         }
     };
-    let idle_timeout_mins = validate_idle_timeout(p.idle_timeout_mins)?;
+    let idle_timeout_mins = match p.idle_timeout_mins {
+        None => DEFAULT_IDLE_TIMEOUT_MINS,
+        Some(m) if m.is_finite() && m >= 1.0 && m.fract() == 0.0 && m <= u32::MAX as f64 => {
+            m as u32
+        }
+        Some(m) => {
+            return bad(format!(
+                "idleTimeoutMins must be a positive whole number, got {m}"
+            ))
+        }
+    };
     Ok(ValidJoin {
         topic: p.topic.clone(),
         topic_key: p.topic.to_lowercase(),
@@ -58,21 +68,6 @@ pub fn validate_join_params(p: &JoinParams) -> Result<ValidJoin, ErrorBody> {
         passcode,
         idle_timeout_mins,
     })
-}
-
-/// The idle timeout a joiner asked for: a positive whole number of minutes (5013 otherwise),
-/// [`DEFAULT_IDLE_TIMEOUT_MINS`] when absent.
-pub fn validate_idle_timeout(mins: Option<f64>) -> Result<u32, ErrorBody> {
-    match mins {
-        None => Ok(DEFAULT_IDLE_TIMEOUT_MINS),
-        Some(m) if m.is_finite() && m >= 1.0 && m.fract() == 0.0 && m <= u32::MAX as f64 => {
-            Ok(m as u32)
-        }
-        Some(m) => Err(ErrorBody::new(
-            ErrorCode::InvalidJoinParameter,
-            format!("idleTimeoutMins must be a positive whole number, got {m}"),
-        )),
-    }
 }
 
 /// Truncates a display name to 200 characters; an empty name shows as `"null"`.

@@ -44,7 +44,7 @@ pub use event::{
     StopShareReason,
 };
 pub use ids::{SessionId, UserId};
-pub use join::{normalize_user_name, validate_idle_timeout, validate_join_params, ValidJoin};
+pub use join::{normalize_user_name, validate_join_params, ValidJoin};
 pub use limits::*;
 pub use live::{LiveStreamParams, LiveStreamStatus};
 pub use params::{JoinParams, ResumeParams, RtcAnswer, RtcOffer, TargetOpt, TargetParams};

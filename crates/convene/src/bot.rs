@@ -26,7 +26,7 @@
 use anyhow::Context;
 use convene::bot_command::{parse_line, Command, Getter, LineError, MediaCall};
 use convene_client::protocol::{
-    ConnectionState, ErrorBody, ErrorCode, Event, Participant, Reply, UserId,
+    ClientMsg, ConnectionState, ErrorBody, ErrorCode, Event, JoinParams, Participant, Reply, UserId,
 };
 use convene_client::{Client, ClientError, MediaOptions, MediaStream};
 use serde_json::{json, Map, Value};
@@ -121,24 +121,18 @@ pub(crate) async fn run(args: JoinArgs) -> anyhow::Result<i32> {
     let client = Client::new();
     let mut events = client.events();
 
+    // The wire's join parameters as given (the idle timeout a plain number): the SDK checks
+    // them as it checks an app's.
+    let params = JoinParams {
+        topic: args.topic.clone(),
+        token: args.token.clone(),
+        user_name: args.name.clone(),
+        passcode: args.passcode.clone(),
+        idle_timeout_mins: args.idle_timeout_mins,
+    };
     let joined = async {
-        let idle_timeout_mins = match args.idle_timeout_mins {
-            None => None,
-            Some(m) => Some(
-                convene_client::protocol::validate_idle_timeout(Some(m))
-                    .map_err(|e| ClientError::InvalidJoinParameter(e.reason))?,
-            ),
-        };
         client.init(&args.url).await?;
-        client
-            .join(
-                &args.topic,
-                &args.token,
-                &args.name,
-                args.passcode.as_deref(),
-                idle_timeout_mins,
-            )
-            .await
+        client.request(ClientMsg::Join(params)).await
     }
     .await;
     let info = match joined {

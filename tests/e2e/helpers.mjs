@@ -159,10 +159,18 @@ export function browserPages() {
 /**
  * For a test file that cuts network paths: `drop(...rule)` inserts an iptables rule (in the
  * test's own network namespace, e.g. `drop('INPUT', '-p', 'udp', '--dport', '7882', '-j',
- * 'DROP')`), and every rule is deleted after the test that made it.
+ * 'DROP')`), and every rule is deleted after the test that made it, or sooner by calling the
+ * function `drop` returns.
  */
 export function iptablesRules() {
   const rules = [];
   afterEach(() => { for (const r of rules.splice(0)) execFileSync('iptables', ['-D', ...r]); });
-  return (...rule) => { execFileSync('iptables', ['-I', ...rule]); rules.push(rule); };
+  return (...rule) => {
+    execFileSync('iptables', ['-I', ...rule]);
+    rules.push(rule);
+    return () => {
+      const i = rules.indexOf(rule);
+      if (i >= 0) execFileSync('iptables', ['-D', ...rules.splice(i, 1)[0]]);
+    };
+  };
 }

@@ -79,6 +79,35 @@ test('a subscriber whose media path breaks gets its video back by ICE restart, w
   assert.deepEqual(await b.evaluate(() => window.events.filter((e) => e.name === 'connection-change')), []);
 });
 
+test('on a lossy downlink the subscriber holds video 200 ms for repairs, and lets go once the loss stops', async () => {
+  const t = topic('loss-delay');
+  const a = await page(), b = await page();
+  assert.equal(await join(a, t, 1, 'A'), '');
+  assert.equal(await join(b, t, 0, 'B'), '');
+  const aid = await call(a, (c) => c.getCurrentUserInfo().userId);
+  assert.equal(await call(a, (c) => c.getMediaStream().startVideo()), '');
+  await b.evaluate(async (id) => {
+    const el = await window.client.getMediaStream().attachVideo(id, 2);
+    el.id = 'remote';
+    document.body.appendChild(el);
+    window.videoTargets = () => window.client.getMediaStream().getPeerConnection().getReceivers()
+      .filter((r) => r.track.kind === 'video').map((r) => r.jitterBufferTarget);
+  }, aid);
+  await waitFor(b, () => document.getElementById('remote').videoWidth > 0, undefined, 20000);
+  // Clean: the browser's own delay.
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.deepEqual([...new Set(await b.evaluate(() => window.videoTargets()))], [null]);
+  const port = await pairPort(b, 'local');
+  assert.ok(port > 0, 'the subscriber has a selected candidate pair');
+  // 10 % of what reaches the subscriber is lost: it NACKs, and its video is held longer.
+  const heal = drop('INPUT', '-p', 'udp', '--dport', String(port), '-m', 'statistic', '--mode', 'random',
+    '--probability', '0.1', '-j', 'DROP');
+  await waitFor(b, () => window.videoTargets().every((v) => v === 200), undefined, 15000);
+  heal();
+  // Clean again for the hold (10 s): back to the browser's own.
+  await waitFor(b, () => window.videoTargets().every((v) => v === null), undefined, 20000);
+});
+
 test('a media path that cannot come back: fresh peers back off, stop after the bound, media-sdk-change says so, other calls go on', async () => {
   const a = await page();
   assert.equal(await join(a, topic('give-up'), 1, 'A'), '');

@@ -29,6 +29,7 @@ const SDK_MODULES: &[(&str, &str)] = sdk_modules!(
     "errors.js",
     "live-stream.js",
     "logger.js",
+    "loss-delay.js",
     "media-peer.js",
     "preview.js",
     "prober.js",

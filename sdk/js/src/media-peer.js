@@ -3,6 +3,7 @@
 // user) are recvonly transceivers whose sender the server names in `media-slot` events;
 // rendering binds each attached user's slot track to its element.
 import { mediaNotJoined, reconnecting } from './errors.js';
+import { LossDelay } from './loss-delay.js';
 import { LIMITS } from './protocol.gen.js';
 import { SilenceWatch } from './silence-watch.js';
 import { VideoActivity } from './video-activity.js';
@@ -94,6 +95,8 @@ export class MediaPeer {
     this._attached = new Map();
     /** Whether each attached camera's video arrives (`video-active-change`). */
     this._activity = new VideoActivity();
+    /** Holds received video longer on a lossy downlink (see `_sampleLoss`). */
+    this._lossDelay = new LossDelay();
     this._micTrack = null;
     this._micSender = null;
     this._camTrack = null;
@@ -415,6 +418,27 @@ export class MediaPeer {
     for (const change of this._activity.sample(seen, now)) this._c._emit('video-active-change', change);
   }
 
+  /**
+   * The video receivers' playout delay, from the NACKs they sent (`loss-delay.js`).
+   * @param {RTCPeerConnection} pc @param {RTCStatsReport} report @param {number} now
+   */
+  _sampleLoss(pc, report, now) {
+    let nacks = 0, packets = 0;
+    report.forEach((r) => {
+      if (r.type !== 'inbound-rtp' || (r.kind || r.mediaType) !== 'video') return;
+      nacks += r.nackCount || 0;
+      packets += r.packetsReceived || 0;
+    });
+    const target = this._lossDelay.sample(nacks, packets, now);
+    for (const t of pc.getTransceivers()) {
+      const r = t.receiver;
+      // Browsers without the attribute (Firefox) keep their own.
+      if (r.track.kind === 'video' && 'jitterBufferTarget' in r && r.jitterBufferTarget !== target) {
+        r.jitterBufferTarget = target;
+      }
+    }
+  }
+
   /** Puts each attached user's slot track into its element. */
   _bindAll() {
     for (const [userId, a] of this._attached) {
@@ -552,6 +576,7 @@ export class MediaPeer {
     this._watchSilence(pc, received, now);
     this._sampleMicLevel(report);
     this._sampleActivity(pc, report, now);
+    this._sampleLoss(pc, report, now);
     for (const kind of /** @type {const} */ (['audio', 'video'])) {
       const enc = { q: emptyQos(kind), bytes: 0, packets: 0, lost: 0 };
       const dec = { q: emptyQos(kind), bytes: 0, packets: 0, lost: 0 };

@@ -81,7 +81,9 @@
 //!   it) and is lowered while the layer's measured bitrate exceeds the subscriber's share of
 //!   its TWCC bandwidth estimate. The estimate only counts while the downlink shows stress
 //!   (loss or RTT, quality < 5), because str0m's delay-based estimate follows the actual send
-//!   rate on an application-limited link; a downgrade needs two evaluations in a row. The SFU
+//!   rate on an application-limited link, and not for loss alone that is steady and moderate
+//!   with no queue (`downlink.rs`: random loss is repaired, not cured by sending less); a
+//!   downgrade needs two evaluations in a row. The SFU
 //!   tells str0m the rate it wants per subscriber (`Bwe::set_bitrate`) so it probes for it.
 //!   VP8 PictureID/TL0PICIDX are rewritten per slot, like sequence numbers, so a layer
 //!   switch looks continuous to the receiver's decoder.
@@ -150,6 +152,7 @@
 mod command;
 mod config;
 mod control;
+mod downlink;
 mod driver;
 mod error;
 mod event;

@@ -10,6 +10,7 @@ use str0m::net::Protocol;
 use str0m::rtp::Ssrc;
 use str0m::Rtc;
 
+use crate::downlink::Downlink;
 use crate::keyframe::KeyframeGate;
 use crate::rewrite::{PictureIdRewriter, Rewriter};
 use crate::stats::ReportedTotals;
@@ -237,12 +238,15 @@ pub(crate) struct Peer {
     /// every tick, from the publishers' measured rates).
     pub(crate) audio_bps: u64,
     pub(crate) video_bps: u64,
-    /// When the estimator was last made to probe towards a held-back layer.
-    pub(crate) upgrade_probe_at: Option<Instant>,
+    /// When the estimator was last started over (to probe towards a held-back layer, or
+    /// from the media's rate on a downlink whose loss is its own).
+    pub(crate) bwe_reset_at: Option<Instant>,
     /// Last reported (uplink, downlink) quality.
     pub(crate) quality: Option<(u8, u8)>,
     /// When the downlink last showed loss or a long round trip (quality below 5).
     pub(crate) stressed_at: Option<Instant>,
+    /// Whether its downlink's loss is its own or congestion.
+    pub(crate) downlink: Downlink,
     /// str0m's last per-stream figures, to count their increase in [`crate::SfuStats`].
     pub(crate) reported: ReportedTotals,
 }
@@ -271,9 +275,10 @@ impl Peer {
             audio_slots: None,
             audio_bps: 0,
             video_bps: 0,
-            upgrade_probe_at: None,
+            bwe_reset_at: None,
             quality: None,
             stressed_at: None,
+            downlink: Downlink::default(),
             reported: ReportedTotals::default(),
         }
     }

@@ -186,6 +186,8 @@ impl Sfu {
                 if q.1 < 5 {
                     p.stressed_at = Some(s.timestamp);
                 }
+                p.downlink
+                    .sample(s.egress_loss_fraction, s.rtt, s.timestamp);
                 if p.quality != Some(q) {
                     p.quality = Some(q);
                     self.events.push_back(Event::NetworkQuality {

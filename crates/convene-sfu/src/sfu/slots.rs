@@ -111,10 +111,13 @@ impl Sfu {
         // (quality below 5), or an estimate 15 % below the media forwarded now: str0m's pacer
         // sends at most 10 % over the estimate, so the rest queues in the SFU, where neither
         // loss nor the round trip shows it (the margin is the estimate's wobble on a clean
-        // downlink).
+        // downlink). Loss that is the link's own (steady, moderate, no queue: `downlink.rs`)
+        // is no stress, and neither is the estimate str0m lowers for it.
         let media = peer.audio_bps + peer.video_bps;
-        let congested = peer.estimate().is_some_and(|b| b * 100 < media * 85);
-        let stressed = congested || peer.quality.is_some_and(|(_, down)| down < 5);
+        let inherent = peer.downlink.inherent_loss(now);
+        let congested = !inherent && peer.estimate().is_some_and(|b| b * 100 < media * 85);
+        let lossy = !inherent && peer.quality.is_some_and(|(_, down)| down < 5);
+        let stressed = congested || lossy;
         let (layer, tid, wanted) = match publisher.and_then(|p| p.track(kind)) {
             Some((_, track)) => {
                 let wanted = live_at_or_below(
@@ -174,7 +177,7 @@ impl Sfu {
             slot.down_votes = 0;
             return;
         }
-        tracing::debug!(target: "convene_sfu::bwe", peer = %sub, layer, tid, wanted, limited = limited_since.is_some(), stressed, "layer");
+        tracing::debug!(target: "convene_sfu::bwe", peer = %sub, layer, tid, wanted, limited = limited_since.is_some(), stressed, inherent, "layer");
         let new_layer = slot.target != Some(layer);
         slot.target = Some(layer);
         // Temporal layers need no keyframe: down at the next frame, up at a sync frame.
@@ -332,7 +335,9 @@ impl Sfu {
     /// layer for bandwidth on a downlink clean for `UPGRADE_HOLD` (no loss, short round
     /// trips), every `UPGRADE_PROBE_EVERY` the estimator starts over from its current
     /// estimate: its start-up probes (up to twice the wanted rate) tell whether the downlink
-    /// carries the wanted layer again.
+    /// carries the wanted layer again. On a downlink whose loss is its own (`downlink.rs`),
+    /// the estimator starts over from a quarter over the media's rate whenever its estimate
+    /// falls within a tenth of it, at most as often.
     pub(super) fn update_bwe_targets(&mut self) {
         let now = self.now;
         let ids: Vec<PeerId> = self.peers.keys().copied().collect();
@@ -374,11 +379,18 @@ impl Sfu {
             let clean = peer
                 .stressed_at
                 .is_none_or(|t| now.saturating_duration_since(t) >= UPGRADE_HOLD);
-            let rearm = held
-                && clean
-                && peer
-                    .upgrade_probe_at
-                    .is_none_or(|t| now.saturating_duration_since(t) >= UPGRADE_PROBE_EVERY);
+            let reset_due = peer
+                .bwe_reset_at
+                .is_none_or(|t| now.saturating_duration_since(t) >= UPGRADE_PROBE_EVERY);
+            let rearm = held && clean && reset_due;
+            // Loss the link's own: str0m's loss-based estimate sinks under the media however
+            // little is sent, and its pacer (1.1 times the estimate) would hold the media back
+            // in the SFU. The estimator starts over from the media's rate instead.
+            let relieve = !rearm
+                && reset_due
+                && current > 0
+                && peer.downlink.inherent_loss(now)
+                && peer.bwe_raw.is_some_and(|b| b * 10 < current * 11);
             // Only reconfigure on a real change (>10%): each call is a mutation.
             let differs = |a: u64, b: u64| a.abs_diff(b) * 10 > b;
             let changed = peer
@@ -388,10 +400,13 @@ impl Sfu {
                 continue;
             };
             (peer.audio_bps, peer.video_bps) = (audio, video);
-            if rearm {
-                peer.upgrade_probe_at = Some(now);
-                let estimate = Bitrate::bps(peer.bwe_raw.unwrap_or(current));
-                tracing::debug!(target: "convene_sfu::bwe", peer = %id, %estimate, "probe");
+            if rearm || relieve {
+                peer.bwe_reset_at = Some(now);
+                let estimate = match rearm {
+                    true => Bitrate::bps(peer.bwe_raw.unwrap_or(current)),
+                    false => Bitrate::bps(current * 5 / 4),
+                };
+                tracing::debug!(target: "convene_sfu::bwe", peer = %id, %estimate, rearm, "reset");
                 peer.rtc.bwe().reset(estimate);
             }
             if changed {
@@ -401,7 +416,7 @@ impl Sfu {
                     .bwe()
                     .set_bitrate(Bitrate::bps(current.min(wanted)), Bitrate::bps(wanted));
             }
-            if rearm || changed {
+            if rearm || relieve || changed {
                 // Each is a mutation of the peer: its output and next timeout.
                 self.drain(id);
             }

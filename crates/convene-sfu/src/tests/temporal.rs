@@ -266,3 +266,41 @@ fn a_late_repair_of_a_left_out_frame_fills_its_number_and_leaves_no_gap() {
         assert_eq!(vp8(&pair[1]).2, vp8(&pair[0]).2 + 1, "picture ids jump");
     }
 }
+
+#[test]
+fn loss_the_downlink_has_of_its_own_thins_nothing_and_behind_a_queue_it_counts() {
+    let mut call = Call::new();
+    let tick = Duration::from_millis(500);
+    let rates = call
+        .w
+        .sfu
+        .peer_mut(PeerId(1))
+        .and_then(|p| p.track(TrackKind::Video).map(|(_, t)| t.rates()))
+        .and_then(|r| r[0])
+        .expect("the publisher's measured rates");
+    // Steady 10 % loss reported with round trip `rtt`, and the estimate str0m's loss-based
+    // part lowers for it: between TL0-1's rate and the full rate, under the video forwarded.
+    let low = (rates[1] + rates[2]) / 2;
+    let lossy = |call: &mut Call, rtt: Duration| {
+        let now = call.w.now;
+        let p = call.w.sfu.peer_mut(PeerId(2)).expect("the subscriber");
+        p.downlink.sample(Some(0.1), Some(rtt), now);
+        p.quality = Some((5, 2));
+        (p.bwe, p.bwe_raw, p.video_bps) = (Some(low), Some(low), rates[2]);
+    };
+    for _ in 0..6 {
+        lossy(&mut call, Duration::from_millis(10));
+        call.run(tick);
+    }
+    assert_eq!(
+        call.slot().temporal.target,
+        2,
+        "thinned for loss that repairs cover and sending less does not cure"
+    );
+    // The same loss with the round trip far over its floor: a queue, so congestion.
+    for _ in 0..3 {
+        lossy(&mut call, Duration::from_millis(400));
+        call.run(tick);
+    }
+    assert_eq!(call.slot().temporal.target, 1, "thinned under congestion");
+}

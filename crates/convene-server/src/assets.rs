@@ -36,6 +36,7 @@ const SDK_MODULES: &[(&str, &str)] = sdk_modules!(
     "protocol.gen.js",
     "recording.js",
     "rules.js",
+    "sdp.js",
     "session-state.js",
     "signaling.js",
     "silence-watch.js",

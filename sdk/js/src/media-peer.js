@@ -5,6 +5,7 @@
 import { mediaNotJoined, reconnecting } from './errors.js';
 import { LossDelay } from './loss-delay.js';
 import { LIMITS } from './protocol.gen.js';
+import { withOpusDtx, withRrtr } from './sdp.js';
 import { SilenceWatch } from './silence-watch.js';
 import { VideoActivity } from './video-activity.js';
 
@@ -29,19 +30,6 @@ const STATS_EVERY_MS = 500;
 function emptyQos(kind) {
   const q = { sample_rate: 0, rtt: 0, jitter: 0, avg_loss: 0, max_loss: 0, bandwidth: 0, bitrate: 0 };
   return kind === 'video' ? Object.assign(q, { width: 0, height: 0, fps: 0 }) : q;
-}
-
-/**
- * The SFU's answer with Opus DTX asked for (`usedtx=1`): the microphone sends almost nothing
- * while the user is silent. Opus in-band FEC (`useinbandfec=1`) is in the answer already.
- * @param {string} sdp
- */
-export function withOpusDtx(sdp) {
-  const opus = [...sdp.matchAll(/^a=rtpmap:(\d+) opus\/48000/gim)].map((m) => m[1]);
-  return opus.reduce(
-    (out, pt) => out.replace(new RegExp(`^(a=fmtp:${pt} (?![^\\r\\n]*usedtx)[^\\r\\n]*)`, 'gm'), '$1;usedtx=1'),
-    sdp,
-  );
 }
 
 /**
@@ -271,7 +259,7 @@ export class MediaPeer {
       const pc = this._ensurePc();
       const reset = this._needReset;
       const offer = await pc.createOffer();
-      await pc.setLocalDescription(offer);
+      await pc.setLocalDescription({ type: 'offer', sdp: withRrtr(offer.sdp || '') });
       const shareMids = [];
       if (this._shareTransceiver && this._shareTransceiver.mid) shareMids.push(this._shareTransceiver.mid);
       for (const t of this._shareSlots) if (t.mid) shareMids.push(t.mid);
@@ -283,7 +271,7 @@ export class MediaPeer {
         throw e;
       }
       if (this._pc !== pc) return;
-      await pc.setRemoteDescription({ type: 'answer', sdp: withOpusDtx(answer.sdp) });
+      await pc.setRemoteDescription({ type: 'answer', sdp: withRrtr(withOpusDtx(answer.sdp)) });
       this._needReset = false;
       for (const t of this._audioSlots) if (t.currentDirection && t.receiver.track) this._playAudio(t);
       this._bindAll();

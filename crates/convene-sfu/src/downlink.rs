@@ -13,7 +13,7 @@ use std::ops::RangeInclusive;
 use std::time::{Duration, Instant};
 
 /// The smoothed loss fraction taken for the link's own.
-pub(crate) const INHERENT_LOSS: RangeInclusive<f32> = 0.02..=0.15;
+pub(crate) const INHERENT_LOSS: RangeInclusive<f32> = 0.005..=0.15;
 /// A round trip this far over the lowest seen means packets queue on the way.
 pub(crate) const QUEUE_DELAY: Duration = Duration::from_millis(100);
 /// How long a queue, once seen, keeps loss from counting as the link's own.

@@ -5,15 +5,20 @@
 //! from that estimate loses frames it did not need to: random loss of a few percent is
 //! repaired by retransmission, and sending less does not make it go away. Congestion shows
 //! otherwise: a queue (the round trip grows over its floor) or, once str0m's pacer holds media
-//! back, no loss at all. So loss counts as the link's own while it is steady between
-//! [`INHERENT_LOSS`]'s bounds and no queue has shown for [`QUEUE_MEMORY`]; beyond the upper
-//! bound, repairs no longer keep up and the estimate counts again.
+//! back, no loss at all. So loss counts as the link's own once it is steady between
+//! [`MIN_LOSS`] and [`ENTER_LOSS`] with no queue seen for [`QUEUE_MEMORY`], and stops counting
+//! so over [`LEAVE_LOSS`], where repairs no longer keep up, or under [`MIN_LOSS`], or at a
+//! queue. The gap between entering and leaving keeps a loss near the bound (its samples
+//! wander by several percent) from switching between the two every few samples.
 
-use std::ops::RangeInclusive;
 use std::time::{Duration, Instant};
 
-/// The smoothed loss fraction taken for the link's own.
-pub(crate) const INHERENT_LOSS: RangeInclusive<f32> = 0.005..=0.15;
+/// The smoothed loss fraction under which there is no loss to speak of.
+pub(crate) const MIN_LOSS: f32 = 0.005;
+/// The smoothed loss fraction at or under which loss becomes the link's own.
+pub(crate) const ENTER_LOSS: f32 = 0.12;
+/// The smoothed loss fraction over which it is no longer.
+pub(crate) const LEAVE_LOSS: f32 = 0.18;
 /// A round trip this far over the lowest seen means packets queue on the way.
 pub(crate) const QUEUE_DELAY: Duration = Duration::from_millis(100);
 /// How long a queue, once seen, keeps loss from counting as the link's own.
@@ -30,6 +35,8 @@ pub(crate) struct Downlink {
     floor: Option<Duration>,
     /// When a round trip last stood over the floor by [`QUEUE_DELAY`].
     queued_at: Option<Instant>,
+    /// Whether the loss was the link's own at the last sample.
+    own: bool,
 }
 
 impl Downlink {
@@ -47,15 +54,21 @@ impl Downlink {
                 self.queued_at = Some(now);
             }
         }
+        self.own = match self.loss {
+            Some(l) if self.queued(now) || !(MIN_LOSS..=LEAVE_LOSS).contains(&l) => false,
+            Some(l) if l <= ENTER_LOSS => true,
+            _ => self.own,
+        };
     }
 
     /// Whether the loss seen now is the link's own (see the module's doc).
     pub(crate) fn inherent_loss(&self, now: Instant) -> bool {
-        let steady = self.loss.is_some_and(|l| INHERENT_LOSS.contains(&l));
-        let queued = self
-            .queued_at
-            .is_some_and(|t| now.saturating_duration_since(t) < QUEUE_MEMORY);
-        steady && !queued
+        self.own && !self.queued(now)
+    }
+
+    fn queued(&self, now: Instant) -> bool {
+        self.queued_at
+            .is_some_and(|t| now.saturating_duration_since(t) < QUEUE_MEMORY)
     }
 }
 
@@ -86,6 +99,26 @@ mod tests {
             t = feed(&mut d, t, 1, l, 18 * MS);
         }
         assert!(d.inherent_loss(t));
+    }
+
+    #[test]
+    fn a_loss_near_the_bound_does_not_switch_back_and_forth() {
+        // 20 % loss, samples wandering down to 12 %: congestion throughout.
+        let mut d = Downlink::default();
+        let mut t = Instant::now();
+        for l in [
+            0.2, 0.25, 0.12, 0.14, 0.22, 0.13, 0.12, 0.2, 0.26, 0.13, 0.12, 0.14,
+        ] {
+            t = feed(&mut d, t, 1, l, 15 * MS);
+            assert!(!d.inherent_loss(t), "smoothed {:?}", d.loss);
+        }
+        // 10 % loss, samples wandering up to 24 %: the link's own throughout, once settled.
+        let mut d = Downlink::default();
+        let mut t = feed(&mut d, Instant::now(), 3, 0.1, 15 * MS);
+        for l in [0.24, 0.04, 0.2, 0.22, 0.08, 0.15, 0.06, 0.24, 0.1, 0.12] {
+            t = feed(&mut d, t, 1, l, 15 * MS);
+            assert!(d.inherent_loss(t), "smoothed {:?}", d.loss);
+        }
     }
 
     #[test]

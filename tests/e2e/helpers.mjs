@@ -3,6 +3,7 @@
 import { chromium } from 'playwright-core';
 import { before, after, afterEach } from 'node:test';
 import { execFileSync } from 'node:child_process';
+import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -130,6 +131,27 @@ export async function waitFor(page, fn, arg, timeout = 10000) {
     if (Date.now() > deadline) throw new Error(`waitFor timed out after ${timeout} ms: ${fn.toString().slice(0, 160)} (last: ${JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Two pages in a fresh session on `tag`: `a` (host) with its camera on, `b` (participant)
+ * watching it at `quality` in a `<video id="remote">`, its first frame shown. `page` makes a
+ * page (browserPages().page).
+ */
+export async function watchingCamera(page, tag, quality) {
+  const t = topic(tag);
+  const a = await page(), b = await page();
+  assert.equal(await join(a, t, 1, 'A'), '');
+  assert.equal(await join(b, t, 0, 'B'), '');
+  const aid = await call(a, (c) => c.getCurrentUserInfo().userId);
+  assert.equal(await call(a, (c) => c.getMediaStream().startVideo()), '');
+  await b.evaluate(async ([id, q]) => {
+    const el = await window.client.getMediaStream().attachVideo(id, q);
+    el.id = 'remote';
+    document.body.appendChild(el);
+  }, [aid, quality]);
+  await waitFor(b, () => document.getElementById('remote').videoWidth > 0, undefined, 20000);
+  return { a, b, aid };
 }
 
 /** Waits until the page has recorded an event matching `pred(payload)`. */

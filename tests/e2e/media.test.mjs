@@ -1,7 +1,7 @@
 // Media through the SFU with Chromium's fake camera and microphone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserPages, join, call, waitFor, waitEvent, topic, URL_ } from './helpers.mjs';
+import { browserPages, join, call, waitFor, waitEvent, topic, URL_, watchingCamera } from './helpers.mjs';
 
 const { page } = browserPages();
 
@@ -205,18 +205,7 @@ test('screen share reaches the other page', async () => {
 });
 
 test('media survives a signaling failover', async () => {
-  const t = topic('media-failover');
-  const a = await page(), b = await page();
-  assert.equal(await join(a, t, 1, 'A'), '');
-  assert.equal(await join(b, t, 0, 'B'), '');
-  const aid = await call(a, (c) => c.getCurrentUserInfo().userId);
-  assert.equal(await call(a, (c) => c.getMediaStream().startVideo()), '');
-  await b.evaluate(async (id) => {
-    const el = await window.client.getMediaStream().attachVideo(id, 1);
-    el.id = 'remote';
-    document.body.appendChild(el);
-  }, aid);
-  await waitFor(b, () => document.getElementById('remote').videoWidth > 0, undefined, 20000);
+  const { b } = await watchingCamera(page, 'media-failover', 1);
   await b.evaluate(() => { window.events = []; window.client._sig._ws.close(); });
   await waitEvent(b, 'connection-change', (p) => p.state === 'Connected');
   // The new peer connection gets A's video again into the same element.

@@ -2,9 +2,10 @@
 // a phone moves from Wi-Fi to cellular, or a NAT forgets the mapping), and the SDK restarts
 // ICE on the same peer connection. iptables (inside the test's network namespace) drops
 // every datagram to and from the local port of the subscriber's selected candidate pair.
+// Also what the SDK does for a lossy downlink: XR round trips, and a longer playout delay.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserPages, iptablesRules, join, call, waitFor, topic } from './helpers.mjs';
+import { browserPages, iptablesRules, join, call, waitFor, topic, watchingCamera } from './helpers.mjs';
 
 const { page, browser } = browserPages();
 const drop = iptablesRules();
@@ -39,20 +40,9 @@ async function countFrames(p) {
 }
 
 test('a subscriber whose media path breaks gets its video back by ICE restart, without rejoining', async () => {
-  const t = topic('ice-restart');
-  const a = await page(), b = await page();
-  assert.equal(await join(a, t, 1, 'A'), '');
-  assert.equal(await join(b, t, 0, 'B'), '');
-  const aid = await call(a, (c) => c.getCurrentUserInfo().userId);
+  const { b } = await watchingCamera(page, 'ice-restart', 1);
   const bid = await call(b, (c) => c.getCurrentUserInfo().userId);
-  assert.equal(await call(a, (c) => c.getMediaStream().startVideo()), '');
-  await b.evaluate(async (id) => {
-    const el = await window.client.getMediaStream().attachVideo(id, 1);
-    el.id = 'remote';
-    document.body.appendChild(el);
-    window.firstPc = window.client.getMediaStream().getPeerConnection();
-  }, aid);
-  await waitFor(b, () => document.getElementById('remote').videoWidth > 0, undefined, 20000);
+  await b.evaluate(() => { window.firstPc = window.client.getMediaStream().getPeerConnection(); });
   const port = await pairPort(b, 'local');
   assert.ok(port > 0, 'the subscriber has a selected candidate pair');
   await b.evaluate(() => { window.events = []; });
@@ -80,19 +70,8 @@ test('a subscriber whose media path breaks gets its video back by ICE restart, w
 });
 
 test('a subscriber that only receives asks for RTCP XR reference times on every video format with NACK, in offer and answer', async () => {
-  const t = topic('xr-rrtr');
-  const a = await page(), b = await page();
-  assert.equal(await join(a, t, 1, 'A'), '');
-  assert.equal(await join(b, t, 0, 'B'), '');
-  const aid = await call(a, (c) => c.getCurrentUserInfo().userId);
-  assert.equal(await call(a, (c) => c.getMediaStream().startVideo()), '');
-  await b.evaluate(async (id) => {
-    const el = await window.client.getMediaStream().attachVideo(id, 2);
-    el.id = 'remote';
-    document.body.appendChild(el);
-  }, aid);
   // Video flows with the descriptions as applied (the browser took them).
-  await waitFor(b, () => document.getElementById('remote').videoWidth > 0, undefined, 20000);
+  const { b } = await watchingCamera(page, 'xr-rrtr', 2);
   // Without XR the browser has no round trip for what it only receives, and asks again for
   // a lost repair after 100 ms (BENCHMARKS.md, "Media under loss", measures the difference;
   // Chromium's statistics do not show the round trip it learns from the SFU's DLRR).
@@ -109,20 +88,11 @@ test('a subscriber that only receives asks for RTCP XR reference times on every 
 });
 
 test('on a lossy downlink the subscriber holds video 200 ms for repairs, and lets go once the loss stops', async () => {
-  const t = topic('loss-delay');
-  const a = await page(), b = await page();
-  assert.equal(await join(a, t, 1, 'A'), '');
-  assert.equal(await join(b, t, 0, 'B'), '');
-  const aid = await call(a, (c) => c.getCurrentUserInfo().userId);
-  assert.equal(await call(a, (c) => c.getMediaStream().startVideo()), '');
-  await b.evaluate(async (id) => {
-    const el = await window.client.getMediaStream().attachVideo(id, 2);
-    el.id = 'remote';
-    document.body.appendChild(el);
+  const { b } = await watchingCamera(page, 'loss-delay', 2);
+  await b.evaluate(() => {
     window.videoTargets = () => window.client.getMediaStream().getPeerConnection().getReceivers()
       .filter((r) => r.track.kind === 'video').map((r) => r.jitterBufferTarget);
-  }, aid);
-  await waitFor(b, () => document.getElementById('remote').videoWidth > 0, undefined, 20000);
+  });
   // Clean: the browser's own delay.
   await new Promise((r) => setTimeout(r, 3000));
   assert.deepEqual([...new Set(await b.evaluate(() => window.videoTargets()))], [null]);

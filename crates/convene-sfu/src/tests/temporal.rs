@@ -128,6 +128,16 @@ impl Call {
         &self.w.clients[self.sub].received
     }
 
+    /// The publisher's measured rates of its only layer, up to each temporal layer.
+    fn rates(&mut self) -> [u64; 3] {
+        self.w
+            .sfu
+            .peer_mut(PeerId(1))
+            .and_then(|p| p.track(TrackKind::Video).map(|(_, t)| t.rates()))
+            .and_then(|r| r[0])
+            .expect("the publisher's measured rates")
+    }
+
     fn slot(&mut self) -> &mut crate::peer::Slot {
         self.w
             .sfu
@@ -189,13 +199,7 @@ fn a_slot_thinned_for_bandwidth_goes_back_up_only_when_the_estimate_carries_it_f
     // The layer choice reads the estimate every 500 ms.
     let mut call = Call::new();
     let tick = Duration::from_millis(500);
-    let rates = call
-        .w
-        .sfu
-        .peer_mut(PeerId(1))
-        .and_then(|p| p.track(TrackKind::Video).map(|(_, t)| t.rates()))
-        .and_then(|r| r[0])
-        .expect("the publisher's measured rates");
+    let rates = call.rates();
     assert!(rates[1] < rates[2], "rates per temporal layer: {rates:?}");
     // The estimate (and the video forwarded, which it is compared with), set by hand.
     let estimate = |call: &mut Call, bps: u64, forwarded: u64| {
@@ -271,13 +275,7 @@ fn a_late_repair_of_a_left_out_frame_fills_its_number_and_leaves_no_gap() {
 fn loss_the_downlink_has_of_its_own_thins_nothing_and_behind_a_queue_it_counts() {
     let mut call = Call::new();
     let tick = Duration::from_millis(500);
-    let rates = call
-        .w
-        .sfu
-        .peer_mut(PeerId(1))
-        .and_then(|p| p.track(TrackKind::Video).map(|(_, t)| t.rates()))
-        .and_then(|r| r[0])
-        .expect("the publisher's measured rates");
+    let rates = call.rates();
     // Steady 10 % loss reported with round trip `rtt`, and the estimate str0m's loss-based
     // part lowers for it: between TL0-1's rate and the full rate, under the video forwarded.
     let low = (rates[1] + rates[2]) / 2;

@@ -65,8 +65,8 @@ fn assert_continuous(got: &[MediaData]) {
 }
 
 /// A publisher (user 1) sending L1T3 frames every 50 ms and a subscriber (user 2) attached
-/// to its camera, without a bandwidth estimator: a test sets the layers, or the estimate,
-/// by hand (the choice itself is `fit_layer`'s).
+/// to its camera, without a bandwidth estimator unless made `with_config`: a test sets the
+/// layers, or the estimate, by hand (the choice itself is `fit_layer`'s).
 struct Call {
     w: World,
     publisher: usize,
@@ -81,10 +81,14 @@ struct Call {
 impl Call {
     /// Connected, and 5 s of frames sent (the slot's first keyframe included).
     fn new() -> Self {
-        let mut w = World::with_config(SfuConfig {
+        Self::with_config(SfuConfig {
             bwe_initial: None,
             ..SfuConfig::default()
-        });
+        })
+    }
+
+    fn with_config(config: SfuConfig) -> Self {
+        let mut w = World::with_config(config);
         let publisher = w.join_video(1, true);
         let sub = w.join_video(2, false);
         let mid = w.clients[sub].recv_mid.unwrap().to_string();
@@ -301,4 +305,48 @@ fn loss_the_downlink_has_of_its_own_thins_nothing_and_behind_a_queue_it_counts()
         call.run(tick);
     }
     assert_eq!(call.slot().temporal.target, 1, "thinned under congestion");
+}
+
+#[test]
+fn on_a_downlink_losing_packets_of_its_own_the_estimator_starts_over_from_the_media_rate() {
+    // str0m's statistics never come: the test gives the downlink's reports and the estimate.
+    let mut call = Call::with_config(SfuConfig {
+        stats_interval: Duration::from_secs(3600),
+        ..SfuConfig::default()
+    });
+    let tick = Duration::from_millis(500);
+    let reset_at = |call: &mut Call| call.w.sfu.peer_mut(PeerId(2)).and_then(|p| p.bwe_reset_at);
+    // Steady 10 % loss reported with round trip `rtt`, and str0m's estimate just under the
+    // media forwarded (its loss-based part sinking).
+    let lossy = |call: &mut Call, rtt: Duration| {
+        let now = call.w.now;
+        let p = call.w.sfu.peer_mut(PeerId(2)).expect("the subscriber");
+        p.downlink.sample(Some(0.1), Some(rtt), now);
+        let media = p.audio_bps + p.video_bps;
+        assert!(media > 0, "video forwarded");
+        p.bwe_raw = Some(media * 9 / 10);
+    };
+    assert_eq!(
+        reset_at(&mut call),
+        None,
+        "a clean downlink keeps its estimator"
+    );
+    // The same loss behind a queue: congestion, and the estimate stands.
+    for _ in 0..4 {
+        lossy(&mut call, Duration::from_millis(10));
+        lossy(&mut call, Duration::from_millis(400));
+        call.run(tick);
+    }
+    assert_eq!(reset_at(&mut call), None, "started over under congestion");
+    // Past the queue's memory, with a short round trip: the link's own loss.
+    call.run(crate::downlink::QUEUE_MEMORY);
+    let from = call.w.now;
+    for _ in 0..4 {
+        lossy(&mut call, Duration::from_millis(10));
+        call.run(tick);
+    }
+    assert!(
+        reset_at(&mut call).is_some_and(|t| t >= from),
+        "the estimator did not start over"
+    );
 }

@@ -1,6 +1,6 @@
-// Playout delay under loss: a lost video packet is repaired by NACK and retransmission, but a
-// receive-only browser does not know its round trip and asks again for a lost repair only
-// after about 100 ms, and a frame still incomplete when it is due is skipped. On a lossy
+// Playout delay under loss: a lost video packet is repaired by NACK and retransmission, and a
+// repair lost in turn is asked for again a round trip later (`sdp.js`), but a frame still
+// incomplete when it is due is skipped. On a lossy
 // downlink the SDK therefore asks the browser to hold video for `targetMs` before playing it
 // (`RTCRtpReceiver.jitterBufferTarget`), so repairs land in time: smooth video for a little
 // more latency. Lossy means NACKs for at least `lossyShare` of the video packets received over

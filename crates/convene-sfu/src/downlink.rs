@@ -35,6 +35,8 @@ pub(crate) struct Downlink {
     floor: Option<Duration>,
     /// When a round trip last stood over the floor by [`QUEUE_DELAY`].
     queued_at: Option<Instant>,
+    /// Whether the last round trip reported did.
+    queueing: bool,
     /// Whether the loss was the link's own at the last sample.
     own: bool,
 }
@@ -48,9 +50,9 @@ impl Downlink {
         }
         if let Some(rtt) = rtt {
             let floor = *self.floor.get_or_insert(rtt);
-            if rtt < floor {
-                self.floor = Some(rtt);
-            } else if rtt >= floor + QUEUE_DELAY {
+            self.floor = Some(floor.min(rtt));
+            self.queueing = rtt >= floor + QUEUE_DELAY;
+            if self.queueing {
                 self.queued_at = Some(now);
             }
         }
@@ -64,6 +66,12 @@ impl Downlink {
     /// Whether the loss seen now is the link's own (see the module's doc).
     pub(crate) fn inherent_loss(&self, now: Instant) -> bool {
         self.own && !self.queued(now)
+    }
+
+    /// Whether the last round trip reported stood over the floor by [`QUEUE_DELAY`]: packets
+    /// are queueing on the way now.
+    pub(crate) fn queueing(&self) -> bool {
+        self.queueing
     }
 
     fn queued(&self, now: Instant) -> bool {

@@ -445,6 +445,7 @@ async function capped(browser, o, log) {
     const capOn = await sub.evaluate(() => performance.now());
     const subPort = await localPort(sub);
     if (!subPort) throw new Error('the subscriber has no selected candidate pair');
+    const capOnAt = new Date().toISOString();
     setCap(o.capKbps, mediaPorts(), subPort);
     await sleep(o.capSecs * 1000);
     const capOff = await sub.evaluate(() => performance.now());
@@ -472,7 +473,8 @@ async function capped(browser, o, log) {
     };
     // From `from` on, the first presented frame that starts 6 gaps in a row all passing
     // `pred(gap ms)`, as ms after `from` (temporal layers: at 20 fps frames come every 50 ms,
-    // at TL0-1 every 100 ms).
+    // at TL0-1 every 100 ms; a 60 Hz display shows them 17 ms early or late, so 20 fps reads
+    // as 33-67 ms gaps and 10 fps as 83-117 ms: 75 ms tells them apart).
     const gapsAfter = (from, pred) => {
       const f = rec.frames.map((x) => x[0]).filter((t) => t >= from);
       for (let i = 0; i + 6 < f.length; i++) {
@@ -482,9 +484,11 @@ async function capped(browser, o, log) {
     };
     const result = {
       capKbps: o.capKbps,
+      // Wall clock, to line the server's log up with the cap.
+      capOnAt,
       askedHeight: asked,
-      thinnedAfterMs: gapsAfter(capOn, (g) => g >= 85),
-      fullRateAfterMs: gapsAfter(capOff, (g) => g <= 65),
+      thinnedAfterMs: gapsAfter(capOn, (g) => g >= 75),
+      fullRateAfterMs: gapsAfter(capOff, (g) => g < 75),
       // The second half of each phase: where the layer choice settled.
       settledCapped: fps((capOn + capOff) / 2, capOff),
       settledAfter: fps((capOff + rec.end) / 2, rec.end),
@@ -494,6 +498,8 @@ async function capped(browser, o, log) {
       longestGapCappedMs: longestGap(capOn, capOff),
       longestGapAfterMs: longestGap(capOff, rec.end),
       heightsSinceCap: rec.switches.filter(([t]) => t >= capOn).map(([t, h]) => [round((t - capOn) / 1000, 2), h]),
+      // With --out: every presented frame, [ms after the cap went on, height].
+      ...(o.out ? { framesMs: rec.frames.map(([t, , , h]) => [round(t - capOn, 0), h]) } : {}),
     };
     log(`cap ${o.capKbps} kbit/s for ${o.capSecs} s: ${asked}p -> ${result.downTo ?? 'no change'}p after ${result.downAfterMs ?? '-'} ms; `
       + `back to ${asked}p ${result.backAfterMs ?? '(not within ' + o.afterSecs + ' s)'} ms after the cap lifted; longest gap ${result.longestGapCappedMs} ms capped, `
@@ -532,7 +538,9 @@ async function main() {
     } finally {
       await browser.close();
     }
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    if (o.out) writeFileSync(o.out, JSON.stringify(out, null, 1));
+    const { framesMs: _, ...summary } = out.cap;
+    process.stdout.write(`${JSON.stringify({ ...out, cap: summary })}\n`);
     if (out.cap.error) process.exitCode = 1;
     return;
   }

@@ -186,8 +186,6 @@ impl Sfu {
                 if q.1 < 5 {
                     p.stressed_at = Some(s.timestamp);
                 }
-                p.downlink
-                    .sample(s.egress_loss_fraction, s.rtt, s.timestamp);
                 if p.quality != Some(q) {
                     p.quality = Some(q);
                     self.events.push_back(Event::NetworkQuality {
@@ -196,6 +194,7 @@ impl Sfu {
                         downlink: q.1,
                     });
                 }
+                self.sample_downlink(id, s.egress_loss_fraction, s.rtt, s.timestamp);
             }
             _ => {}
         }

@@ -2,6 +2,7 @@
 //! choice, keyframe requests, and the periodic re-evaluation.
 
 use std::collections::VecDeque;
+use std::time::{Duration, Instant};
 
 use str0m::bwe::Bitrate;
 use str0m::media::{KeyframeRequestKind, Mid, Rid};
@@ -113,11 +114,17 @@ impl Sfu {
         // loss nor the round trip shows it (the margin is the estimate's wobble on a clean
         // downlink). Loss that is the link's own (steady, moderate, no queue: `downlink.rs`)
         // is no stress, and neither is the estimate str0m lowers for it.
+        // A round trip standing 100 ms over its floor in the last report, on a slot not held
+        // down yet, is a queue the media sent now is joining: the downlink carries less than
+        // that, whatever the estimate (which lags) says, so the budget is 15 % under it and
+        // the move down goes at once, without a second vote. Once held down, the queue takes
+        // seconds to drain and the estimate decides again.
         let media = peer.audio_bps + peer.video_bps;
         let inherent = peer.downlink.inherent_loss(now);
+        let queueing = peer.downlink.queueing() && limited_since.is_none();
         let congested = !inherent && peer.estimate().is_some_and(|b| b * 100 < media * 85);
         let lossy = !inherent && peer.quality.is_some_and(|(_, down)| down < 5);
-        let stressed = congested || lossy;
+        let stressed = congested || lossy || queueing;
         let (layer, tid, wanted) = match publisher.and_then(|p| p.track(kind)) {
             Some((_, track)) => {
                 let wanted = live_at_or_below(
@@ -128,6 +135,10 @@ impl Sfu {
                 let budget = peer
                     .estimate()
                     .filter(|_| stressed || limited_since.is_some())
+                    .map(|b| match queueing {
+                        true => b.min(media * 85 / 100),
+                        false => b,
+                    })
                     .map(|b| b.saturating_sub(peer.audio_bps) / videos);
                 let (layer, tid) = fit_layer(wanted, &track.rates(), budget);
                 (layer, tid, wanted)
@@ -153,13 +164,14 @@ impl Sfu {
             slot.up_votes = 0;
             return;
         }
-        // Going down for bandwidth needs two ticks in a row; quality changes (target reset
+        // Going down for bandwidth needs two ticks in a row (one behind a queue); quality
+        // changes (target reset
         // by attach) apply at once, and so do upgrades of a slot not held down. A slot held
         // down for bandwidth moves up no sooner than UPGRADE_HOLD after its move down (an
         // estimate that has just recovered is not trusted yet), or TEMPORAL_UPGRADE_HOLD for
         // more frames of the same layer, and only after UPGRADE_VOTES ticks in a row.
         let downgrade = before.is_some_and(|b| choice < b);
-        if downgrade && slot.down_votes < 1 {
+        if downgrade && !queueing && slot.down_votes < 1 {
             slot.down_votes += 1;
             slot.up_votes = 0;
             return;
@@ -199,6 +211,31 @@ impl Sfu {
     }
 
     /// The peer of `user` in `room`.
+    /// A receiver report's loss and round trip on `sub`'s downlink. One that shows a queue
+    /// re-decides the peer's video layers at once, not at the next tick: every frame sent
+    /// meanwhile waits in that queue.
+    pub(crate) fn sample_downlink(
+        &mut self,
+        sub: PeerId,
+        loss: Option<f32>,
+        rtt: Option<Duration>,
+        at: Instant,
+    ) {
+        let Some(peer) = self.peers.get_mut(&sub) else {
+            return;
+        };
+        peer.downlink.sample(loss, rtt, at);
+        if !peer.downlink.queueing() {
+            return;
+        }
+        let videos: Vec<usize> = (0..peer.slots.len())
+            .filter(|i| peer.slots[*i].kind == TrackKind::Video && peer.slots[*i].user.is_some())
+            .collect();
+        for idx in videos {
+            self.update_layer(sub, idx);
+        }
+    }
+
     pub(super) fn publisher(&self, room: &RoomId, user: u32) -> Option<&Peer> {
         self.rooms
             .get(room)?

@@ -308,6 +308,46 @@ fn loss_the_downlink_has_of_its_own_thins_nothing_and_behind_a_queue_it_counts()
 }
 
 #[test]
+fn a_queue_on_the_downlink_thins_the_slot_at_the_report_that_shows_it_and_only_once() {
+    let mut call = Call::new();
+    let tick = Duration::from_millis(500);
+    let rates = call.rates();
+    assert!(rates[1] * 100 < rates[2] * 85, "rates: {rates:?}");
+    // A receiver report with round trip `rtt_ms` and no loss, while str0m's estimate (which
+    // lags behind a queue) still carries twice the media forwarded.
+    let report = |call: &mut Call, rtt_ms: u64| {
+        let now = call.w.now;
+        let p = call.w.sfu.peer_mut(PeerId(2)).expect("the subscriber");
+        (p.bwe, p.bwe_raw, p.video_bps) = (Some(rates[2] * 2), Some(rates[2] * 2), rates[2]);
+        p.quality = Some((5, 5));
+        let rtt = Some(Duration::from_millis(rtt_ms));
+        call.w.sfu.sample_downlink(PeerId(2), Some(0.0), rtt, now);
+    };
+    for _ in 0..3 {
+        report(&mut call, 10);
+        call.run(tick);
+    }
+    report(&mut call, 60);
+    assert_eq!(
+        call.slot().temporal.target,
+        2,
+        "50 ms over the floor is no queue"
+    );
+    report(&mut call, 150);
+    assert_eq!(
+        call.slot().temporal.target,
+        1,
+        "not thinned at the report that shows the queue"
+    );
+    // The queue takes a while to drain: reports still show it, and the slot stays where it is.
+    for _ in 0..4 {
+        report(&mut call, 300);
+        call.run(tick);
+    }
+    assert_eq!(call.slot().temporal.target, 1, "went further down");
+}
+
+#[test]
 fn on_a_downlink_losing_packets_of_its_own_the_estimator_starts_over_from_the_media_rate() {
     // str0m's statistics never come: the test gives the downlink's reports and the estimate.
     let mut call = Call::with_config(SfuConfig {

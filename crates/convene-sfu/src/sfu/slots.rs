@@ -210,7 +210,6 @@ impl Sfu {
         self.request_keyframe(&sub, user, kind, layer);
     }
 
-    /// The peer of `user` in `room`.
     /// A receiver report's loss and round trip on `sub`'s downlink. One that shows a queue
     /// re-decides the peer's video layers at once, not at the next tick: every frame sent
     /// meanwhile waits in that queue.
@@ -236,6 +235,7 @@ impl Sfu {
         }
     }
 
+    /// The peer of `user` in `room`.
     pub(super) fn publisher(&self, room: &RoomId, user: u32) -> Option<&Peer> {
         self.rooms
             .get(room)?

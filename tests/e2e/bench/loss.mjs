@@ -306,12 +306,13 @@ async function level(browser, pct, o, log) {
     setLoss(pct, o.leg, o.leg === 'both' ? '' : mediaPorts());
     await sleep(o.warmup * 1000);
     const [p0, s0, m0, l0] = [await pub.evaluate(statsSnapshot), await sub.evaluate(statsSnapshot), await sfuCounters(), lossCounters()];
-    await sub.evaluate(() => {
+    const windowAt = await sub.evaluate(() => {
       const r = window.lossRec;
       r.frames = [];
       r.start = performance.now();
       r.presentedBefore = null;
       r.on = true;
+      return performance.timeOrigin + r.start;
     });
     await sleep(o.secs * 1000);
     const rec = await sub.evaluate(() => {
@@ -371,6 +372,8 @@ async function level(browser, pct, o, log) {
       lossPct: pct,
       leg: o.leg,
       secs: round(secs, 2),
+      // Wall clock of the window's start (the first gap's start), to line the server's log up.
+      windowAt: new Date(windowAt).toISOString(),
       measuredDropPct: udp && udp.udp ? round((100 * udp.dropped) / udp.udp, 2) : null,
       udp,
       frames: { ...frames, gapsMs: undefined },

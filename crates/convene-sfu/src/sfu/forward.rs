@@ -146,6 +146,7 @@ impl Sfu {
                 .and_then(|t| t.keyframes.get_mut(layer));
             let due = match gate {
                 Some(g) if keyframe => {
+                    tracing::debug!(target: "convene_sfu::keyframe", publisher = %id, layer, seq = *packet.seq_no, "arrived");
                     g.keyframe();
                     false
                 }

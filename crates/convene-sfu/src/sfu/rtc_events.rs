@@ -120,6 +120,7 @@ impl Sfu {
                 };
                 if let (Some(user), Some(layer)) = (slot.user, slot.current.or(slot.target)) {
                     let kind = slot.kind;
+                    tracing::debug!(target: "convene_sfu::keyframe", peer = %id, user, layer, "asked by the subscriber");
                     self.request_keyframe(&id, user, kind, layer);
                 }
             }

@@ -276,11 +276,12 @@ impl Sfu {
             return;
         }
         // Requests of several subscribers within a short gap share one keyframe.
-        if track
+        let send = track
             .keyframes
             .get_mut(layer)
-            .is_some_and(|g| g.request(now))
-        {
+            .is_some_and(|g| g.request(now));
+        tracing::debug!(target: "convene_sfu::keyframe", publisher = %pub_id, layer, send, "requested");
+        if send {
             self.send_pli(pub_id, mid, rid);
         }
     }

@@ -156,6 +156,7 @@ mod downlink;
 mod driver;
 mod error;
 mod event;
+mod holes;
 mod keyframe;
 mod output;
 mod peer;

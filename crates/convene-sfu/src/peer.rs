@@ -11,6 +11,7 @@ use str0m::rtp::Ssrc;
 use str0m::Rtc;
 
 use crate::downlink::Downlink;
+use crate::holes::Holes;
 use crate::keyframe::KeyframeGate;
 use crate::rewrite::{PictureIdRewriter, Rewriter};
 use crate::stats::ReportedTotals;
@@ -29,6 +30,8 @@ pub(crate) struct Published {
     pub(crate) meters: Vec<RateMeter>,
     /// Per layer: keyframe requests, coalesced.
     pub(crate) keyframes: Vec<KeyframeGate>,
+    /// Per layer (video): packets lost on the way in that no repair brought.
+    pub(crate) holes: Vec<Holes>,
 }
 
 impl Published {
@@ -40,6 +43,7 @@ impl Published {
             live: vec![false; n],
             meters: (0..n).map(|_| RateMeter::default()).collect(),
             keyframes: (0..n).map(|_| KeyframeGate::default()).collect(),
+            holes: (0..n).map(|_| Holes::default()).collect(),
         }
     }
 
@@ -54,11 +58,13 @@ impl Published {
             self.live.clear();
             self.meters.clear();
             self.keyframes.clear();
+            self.holes.clear();
         }
         self.layers.push(rid);
         self.live.push(false);
         self.meters.push(RateMeter::default());
         self.keyframes.push(KeyframeGate::default());
+        self.holes.push(Holes::default());
         self.layers.len() - 1
     }
 

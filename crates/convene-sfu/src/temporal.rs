@@ -113,6 +113,7 @@ mod tests {
             tid: Some(tid),
             sync,
             frame_start: true,
+            picture_id: None,
         }
     }
 
@@ -195,6 +196,7 @@ mod tests {
             tid: None,
             sync: false,
             frame_start: true,
+            picture_id: None,
         };
         assert_eq!(f.admit(1, 0, t), Admit::Forward);
         assert_eq!(f.admit(1, 3000, t), Admit::Forward);

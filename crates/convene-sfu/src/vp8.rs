@@ -1,5 +1,6 @@
 //! The temporal-layer fields of a VP8 RTP payload descriptor (RFC 7741 §4.2), which str0m's
-//! `Vp8Descriptor` does not expose: TID, the layer sync bit, and where a frame starts.
+//! `Vp8Descriptor` does not expose: TID, the layer sync bit, where a frame starts, and the
+//! PictureID.
 
 /// What the SFU needs to pick temporal layers from one VP8 packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,6 +12,8 @@ pub(crate) struct Temporal {
     pub(crate) sync: bool,
     /// The packet starts a frame (S bit set, partition 0).
     pub(crate) frame_start: bool,
+    /// The frame's PictureID, when it has the 15-bit form browsers send.
+    pub(crate) picture_id: Option<u16>,
 }
 
 /// Reads the descriptor at the start of `payload`; `None` when it is cut short.
@@ -21,6 +24,7 @@ pub(crate) fn temporal(payload: &[u8]) -> Option<Temporal> {
         tid: None,
         sync: false,
         frame_start,
+        picture_id: None,
     };
     if first & 0x80 == 0 {
         return Some(t);
@@ -29,7 +33,14 @@ pub(crate) fn temporal(payload: &[u8]) -> Option<Temporal> {
     let mut at = 2;
     if ext & 0x80 != 0 {
         // PictureID: one byte, or two when its M bit is set.
-        at += if *payload.get(at)? & 0x80 != 0 { 2 } else { 1 };
+        let high = *payload.get(at)?;
+        if high & 0x80 != 0 {
+            let low = *payload.get(at + 1)?;
+            t.picture_id = Some(u16::from_be_bytes([high & 0x7f, low]));
+            at += 2;
+        } else {
+            at += 1;
+        }
     }
     if ext & 0x40 != 0 {
         at += 1; // TL0PICIDX
@@ -56,7 +67,8 @@ mod tests {
             Some(Temporal {
                 tid: Some(2),
                 sync: true,
-                frame_start: true
+                frame_start: true,
+                picture_id: Some(0x0123),
             })
         );
     }
@@ -70,7 +82,8 @@ mod tests {
             Some(Temporal {
                 tid: Some(1),
                 sync: false,
-                frame_start: false
+                frame_start: false,
+                picture_id: None,
             })
         );
     }

@@ -6,6 +6,7 @@ use str0m::rtp::{ExtensionValues, RtpPacket, RtpWrite, Vp8Descriptor, Vp8Patch};
 use str0m::Rtc;
 
 use super::Sfu;
+use crate::holes::Seen;
 use crate::red::red_primary;
 use crate::temporal::Admit;
 use crate::{Event, PeerId, TrackKind};
@@ -138,20 +139,42 @@ impl Sfu {
         };
         if kind != TrackKind::Audio {
             // A keyframe answers the requests owed for this layer; without one, they are
-            // sent as one PLI once the gap since the last has passed.
-            let gate = self
+            // sent as one PLI once the gap since the last has passed. A packet lost for good
+            // on the way in is a request of its own (`holes.rs`).
+            let track = self
                 .peers
                 .get_mut(&id)
-                .and_then(|p| p.published.get_mut(&mid))
-                .and_then(|t| t.keyframes.get_mut(layer));
-            let due = match gate {
-                Some(g) if keyframe => {
-                    tracing::debug!(target: "convene_sfu::keyframe", publisher = %id, layer, seq = *packet.seq_no, "arrived");
-                    g.keyframe();
-                    false
+                .and_then(|p| p.published.get_mut(&mid));
+            let due = match track {
+                Some(t) if layer < t.keyframes.len() => {
+                    let holes = &mut t.holes[layer];
+                    let gate = &mut t.keyframes[layer];
+                    holes.arrived(
+                        Seen {
+                            seq: *packet.seq_no,
+                            ts: packet.header.timestamp,
+                            tid: temporal.and_then(|t| t.tid),
+                            picture_id: temporal.and_then(|t| t.picture_id),
+                            starts_frame: temporal.is_some_and(|t| t.frame_start),
+                            ends_frame: packet.header.marker,
+                        },
+                        now,
+                    );
+                    if keyframe {
+                        tracing::debug!(target: "convene_sfu::keyframe", publisher = %id, layer, seq = *packet.seq_no, "arrived");
+                        holes.keyframe();
+                        gate.keyframe();
+                        false
+                    } else if holes.lost_for_good(now) {
+                        let send = gate.request(now);
+                        tracing::debug!(target: "convene_sfu::keyframe", publisher = %id, layer, send, "a packet lost for good");
+                        self.stats.keyframe_request();
+                        send
+                    } else {
+                        gate.due(now)
+                    }
                 }
-                Some(g) => g.due(now),
-                None => false,
+                _ => false,
             };
             if due {
                 self.send_pli(id, mid, rid);

@@ -348,6 +348,42 @@ fn a_queue_on_the_downlink_thins_the_slot_at_the_report_that_shows_it_and_only_o
 }
 
 #[test]
+fn a_packet_lost_for_good_on_the_way_in_asks_the_publisher_for_a_keyframe_unless_nothing_refers_to_its_frame(
+) {
+    let mut call = Call::new();
+    let plis = |call: &Call| call.w.sfu.stats().snapshot().plis_sent;
+    // The first packet of the next frame `n` with `n % 20 == at` never sent: the publisher
+    // cannot repair it. The next keyframe (every 20 frames) is most of a second away.
+    let lose_first_packet_of_next = |call: &mut Call, at: u64| {
+        while call.n % 20 != at {
+            call.run(Duration::from_millis(50));
+        }
+        let mut packets = frame(call.n, &mut call.seq);
+        packets.remove(0);
+        call.n += 1;
+        assert!(call.w.write_rtp(call.publisher, &packets));
+    };
+    call.run(Duration::from_secs(1));
+    let before = plis(&call);
+    assert_eq!(PATTERN[1].0, 2);
+    lose_first_packet_of_next(&mut call, 1);
+    call.run(crate::holes::LOST_AFTER + Duration::from_millis(100));
+    assert_eq!(
+        plis(&call),
+        before,
+        "a keyframe for a frame nothing refers to"
+    );
+    assert_eq!(PATTERN[4 % 4].0, 0);
+    lose_first_packet_of_next(&mut call, 4);
+    call.run(crate::holes::LOST_AFTER + Duration::from_millis(100));
+    assert_eq!(
+        plis(&call),
+        before + 1,
+        "no keyframe asked for a base-layer frame lost for good"
+    );
+}
+
+#[test]
 fn on_a_downlink_losing_packets_of_its_own_the_estimator_starts_over_from_the_media_rate() {
     // str0m's statistics never come: the test gives the downlink's reports and the estimate.
     let mut call = Call::with_config(SfuConfig {

@@ -49,6 +49,7 @@ struct MediaMetrics {
     nacks_received: IntCounter,
     nacks_sent: IntCounter,
     subscriber_packets_lost: IntCounter,
+    upstream_packets_lost: IntCounter,
     plis_sent: IntCounter,
     keyframe_requests: IntCounter,
     red_packets_in: IntCounter,
@@ -136,6 +137,11 @@ impl Metrics {
                 &r,
                 "convene_subscriber_packets_lost_total",
                 "Packets subscribers reported lost (RTCP receiver reports): not repaired in time.",
+            ),
+            upstream_packets_lost: counter(
+                &r,
+                "convene_upstream_packets_lost_total",
+                "Publishers' video packets lost for good on the way in (no repair within 300 ms).",
             ),
             plis_sent: counter(
                 &r,
@@ -283,6 +289,8 @@ impl MediaMetrics {
         self.nacks_sent.inc_by(d(now.nacks_sent, last.nacks_sent));
         self.subscriber_packets_lost
             .inc_by(d(now.subscriber_packets_lost, last.subscriber_packets_lost));
+        self.upstream_packets_lost
+            .inc_by(d(now.upstream_packets_lost, last.upstream_packets_lost));
         self.plis_sent.inc_by(d(now.plis_sent, last.plis_sent));
         self.keyframe_requests
             .inc_by(d(now.keyframe_requests, last.keyframe_requests));

@@ -94,19 +94,28 @@ impl Holes {
         self.open.clear();
     }
 
-    /// Forgets the holes open for [`LOST_AFTER`] or longer; true if one of them may have
-    /// held a frame that others refer to.
-    pub(crate) fn lost_for_good(&mut self, now: Instant) -> bool {
-        let mut referenced = false;
+    /// Forgets the holes open for [`LOST_AFTER`] or longer: how many, and whether one of them
+    /// may have held a frame that others refer to.
+    pub(crate) fn lost_for_good(&mut self, now: Instant) -> Lost {
+        let mut lost = Lost::default();
         while let Some(&(_, at, unreferenced)) = self.open.front() {
             if now.saturating_duration_since(at) < LOST_AFTER {
                 break;
             }
-            referenced |= !unreferenced;
+            lost.packets += 1;
+            lost.referenced |= !unreferenced;
             self.open.pop_front();
         }
-        referenced
+        lost
     }
+}
+
+/// Packets [`Holes::lost_for_good`] gave up on.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Lost {
+    pub(crate) packets: u64,
+    /// One of them may have held a frame others refer to: a keyframe is needed.
+    pub(crate) referenced: bool,
 }
 
 #[cfg(test)]
@@ -136,14 +145,23 @@ mod tests {
             h.arrived(packet(s, 0), t);
         }
         h.arrived(packet(3, 0), t + 50 * MS);
-        assert!(!h.lost_for_good(t + LOST_AFTER), "repaired");
+        assert_eq!(h.lost_for_good(t + LOST_AFTER), Lost::default(), "repaired");
         h.arrived(packet(7, 0), t + LOST_AFTER);
-        assert!(!h.lost_for_good(t + LOST_AFTER + 299 * MS), "not yet");
-        assert!(
-            h.lost_for_good(t + LOST_AFTER * 2),
-            "packet 6 of a TL0 frame"
+        assert_eq!(
+            h.lost_for_good(t + LOST_AFTER + 299 * MS).packets,
+            0,
+            "not yet"
         );
-        assert!(!h.lost_for_good(t + LOST_AFTER * 3), "told once");
+        let lost = Lost {
+            packets: 1,
+            referenced: true,
+        };
+        assert_eq!(
+            h.lost_for_good(t + LOST_AFTER * 2),
+            lost,
+            "packet 6, a TL0 frame's"
+        );
+        assert_eq!(h.lost_for_good(t + LOST_AFTER * 3).packets, 0, "told once");
     }
 
     #[test]
@@ -158,12 +176,16 @@ mod tests {
         for (s, tid) in [(7, 1), (8, 0)] {
             h.arrived(packet(s, tid), t);
         }
-        assert!(!h.lost_for_good(t + LOST_AFTER));
+        let lost = Lost {
+            packets: 2,
+            referenced: false,
+        };
+        assert_eq!(h.lost_for_good(t + LOST_AFTER), lost);
         // A whole frame lost (packets 10, 11): its layer is unknown.
         for (s, tid) in [(9, 0), (12, 2)] {
             h.arrived(packet(s, tid), t + LOST_AFTER);
         }
-        assert!(h.lost_for_good(t + LOST_AFTER * 2));
+        assert!(h.lost_for_good(t + LOST_AFTER * 2).referenced);
     }
 
     #[test]
@@ -173,8 +195,12 @@ mod tests {
         h.arrived(packet(0, 0), t);
         h.arrived(packet(3, 0), t);
         h.keyframe();
-        assert!(!h.lost_for_good(t + LOST_AFTER));
+        assert_eq!(h.lost_for_good(t + LOST_AFTER).packets, 0);
         h.arrived(packet(5_000, 0), t);
-        assert!(!h.lost_for_good(t + LOST_AFTER), "a restarted stream");
+        assert_eq!(
+            h.lost_for_good(t + LOST_AFTER).packets,
+            0,
+            "a restarted stream"
+        );
     }
 }

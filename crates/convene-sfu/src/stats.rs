@@ -30,6 +30,7 @@ pub struct SfuStats {
     nacks_received: AtomicU64,
     nacks_sent: AtomicU64,
     subscriber_packets_lost: AtomicU64,
+    upstream_packets_lost: AtomicU64,
     plis_sent: AtomicU64,
     keyframe_requests: AtomicU64,
     red_packets_in: AtomicU64,
@@ -68,10 +69,14 @@ pub struct SfuStatsSnapshot {
     /// out (a repair that lands after the report is not taken back). Updated like
     /// `rtp_packets_out`.
     pub subscriber_packets_lost: u64,
+    /// Publishers' video packets lost for good on the way in: still missing 300 ms after
+    /// they went missing, when str0m has stopped asking for them.
+    pub upstream_packets_lost: u64,
     /// Keyframe requests (PLI) the SFU sent to publishers.
     pub plis_sent: u64,
     /// Times a subscriber needed a keyframe: its own PLI/FIR, an attach, a layer switch, a new
-    /// share, or a retry while waiting. Each becomes a PLI if the publisher's track exists.
+    /// share, a retry while waiting, or a publisher's packet lost for good. Each becomes a PLI
+    /// if the publisher's track exists.
     pub keyframe_requests: u64,
     /// Audio packets received as RFC 2198 RED (Opus with the previous frame repeated).
     pub red_packets_in: u64,
@@ -97,6 +102,7 @@ impl SfuStats {
             nacks_received: self.nacks_received.load(Relaxed),
             nacks_sent: self.nacks_sent.load(Relaxed),
             subscriber_packets_lost: self.subscriber_packets_lost.load(Relaxed),
+            upstream_packets_lost: self.upstream_packets_lost.load(Relaxed),
             plis_sent: self.plis_sent.load(Relaxed),
             keyframe_requests: self.keyframe_requests.load(Relaxed),
             red_packets_in: self.red_packets_in.load(Relaxed),
@@ -118,6 +124,10 @@ impl SfuStats {
 
     pub(crate) fn forwarded(&self) {
         self.forwarded_packets.fetch_add(1, Relaxed);
+    }
+
+    pub(crate) fn upstream_lost(&self, packets: u64) {
+        self.upstream_packets_lost.fetch_add(packets, Relaxed);
     }
 
     pub(crate) fn keyframe_request(&self) {

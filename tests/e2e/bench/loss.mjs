@@ -140,7 +140,7 @@ async function localPort(p) {
 // ---- the server's /metrics --------------------------------------------------------------
 
 const METRICS = ['rtp_packets_in_total', 'rtp_packets_out_total', 'forwarded_packets_total', 'nacks_received_total',
-  'nacks_sent_total', 'subscriber_packets_lost_total', 'plis_sent_total', 'keyframe_requests_total'];
+  'nacks_sent_total', 'subscriber_packets_lost_total', 'upstream_packets_lost_total', 'plis_sent_total', 'keyframe_requests_total'];
 
 /** The SFU's counters (summed over labels), or null without /metrics. */
 async function sfuCounters() {

@@ -160,12 +160,14 @@ impl Sfu {
                         },
                         now,
                     );
+                    let lost = holes.lost_for_good(now);
+                    self.stats.upstream_lost(lost.packets);
                     if keyframe {
                         tracing::debug!(target: "convene_sfu::keyframe", publisher = %id, layer, seq = *packet.seq_no, "arrived");
                         holes.keyframe();
                         gate.keyframe();
                         false
-                    } else if holes.lost_for_good(now) {
+                    } else if lost.referenced {
                         let send = gate.request(now);
                         tracing::debug!(target: "convene_sfu::keyframe", publisher = %id, layer, send, "a packet lost for good");
                         self.stats.keyframe_request();

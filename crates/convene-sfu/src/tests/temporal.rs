@@ -373,6 +373,8 @@ fn a_packet_lost_for_good_on_the_way_in_asks_the_publisher_for_a_keyframe_unless
         before,
         "a keyframe for a frame nothing refers to"
     );
+    let lost = |call: &Call| call.w.sfu.stats().snapshot().upstream_packets_lost;
+    assert_eq!(lost(&call), 1, "the lost packet is not counted");
     assert_eq!(PATTERN[4 % 4].0, 0);
     lose_first_packet_of_next(&mut call, 4);
     call.run(crate::holes::LOST_AFTER + Duration::from_millis(100));
@@ -381,6 +383,7 @@ fn a_packet_lost_for_good_on_the_way_in_asks_the_publisher_for_a_keyframe_unless
         before + 1,
         "no keyframe asked for a base-layer frame lost for good"
     );
+    assert_eq!(lost(&call), 2);
 }
 
 #[test]

@@ -113,6 +113,7 @@ impl Holes {
 /// Packets [`Holes::lost_for_good`] gave up on.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Lost {
+    /// How many.
     pub(crate) packets: u64,
     /// One of them may have held a frame others refer to: a keyframe is needed.
     pub(crate) referenced: bool,

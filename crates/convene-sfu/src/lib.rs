@@ -46,7 +46,7 @@
 //! | `sfu/slots.rs` | who goes into which slot; simulcast layer; keyframe requests; the tick |
 //! | `peer.rs` | one user's connection: published tracks, receive slots |
 //! | `probe.rs` | probe peers: the network test before joining (echo, paced filler, caps) |
-//! | `quality.rs`, `speaker.rs`, `rewrite.rs`, `temporal.rs`, `keyframe.rs`, `red.rs`, `vp8.rs` | pure policies, rewriters and parsers |
+//! | `quality.rs`, `speaker.rs`, `rewrite.rs`, `temporal.rs`, `keyframe.rs`, `holes.rs`, `downlink.rs`, `red.rs`, `vp8.rs` | pure policies, rewriters and parsers |
 //! | `driver.rs`, `tcp.rs` | the tokio driver: UDP socket, ICE-TCP connections |
 //! | `config.rs`, `output.rs`, `stats.rs`, `command.rs`, `event.rs`, `error.rs`, `types.rs` | nouns |
 //!
@@ -75,7 +75,9 @@
 //! * **Video**: a subscriber receives only the videos it attached ([`Command::AttachVideo`],
 //!   at most [`MAX_ATTACHED_VIDEOS`], else [`SfuError::TooManyVideos`]). On attach and on a
 //!   layer switch the SFU sends a PLI to the publisher and switches only at a keyframe of the
-//!   new layer; it asks again every second until the keyframe arrives.
+//!   new layer; it asks again every second until the keyframe arrives. A publisher's video
+//!   packet still missing 300 ms after it went missing (str0m has stopped asking for it) asks
+//!   for a keyframe too, unless its frame is one nothing refers to (`holes.rs`).
 //! * **Simulcast**: the layer follows the requested quality (0 = 90p … 4 = 1080p: 90/180p →
 //!   lowest, 360p → middle, 720p/1080p → highest; re-send [`Command::AttachVideo`] to change
 //!   it) and is lowered while the layer's measured bitrate exceeds the subscriber's share of
@@ -83,7 +85,8 @@
 //!   (loss or RTT, quality < 5), because str0m's delay-based estimate follows the actual send
 //!   rate on an application-limited link, and not for loss alone that is steady and moderate
 //!   with no queue (`downlink.rs`: random loss is repaired, not cured by sending less); a
-//!   downgrade needs two evaluations in a row. The SFU
+//!   downgrade needs two evaluations in a row, or one receiver report whose round trip shows
+//!   a queue (then at once, on a slot not yet held down). The SFU
 //!   tells str0m the rate it wants per subscriber (`Bwe::set_bitrate`) so it probes for it.
 //!   VP8 PictureID/TL0PICIDX are rewritten per slot, like sequence numbers, so a layer
 //!   switch looks continuous to the receiver's decoder.

@@ -12,6 +12,8 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+use crate::vp8::Temporal;
+
 /// A hole still open this long is lost for good: str0m's last request for it went out well
 /// before (five requests a round trip plus 5 ms apart; this covers round trips up to 50 ms).
 pub(crate) const LOST_AFTER: Duration = Duration::from_millis(300);
@@ -25,14 +27,16 @@ pub(crate) struct Seen {
     pub(crate) seq: u64,
     /// RTP timestamp: packets of one frame share it.
     pub(crate) ts: u32,
-    /// Temporal layer, where the codec says.
-    pub(crate) tid: Option<u8>,
-    /// The frame's 15-bit picture id, where the codec has one.
-    pub(crate) picture_id: Option<u16>,
-    /// Whether the packet starts a frame.
-    pub(crate) starts_frame: bool,
-    /// Whether it ends one (RTP marker).
+    /// The VP8 descriptor's temporal layer, frame start and picture id, where there is one.
+    pub(crate) vp8: Option<Temporal>,
+    /// Whether it ends a frame (RTP marker).
     pub(crate) ends_frame: bool,
+}
+
+impl Seen {
+    fn tid(&self) -> Option<u8> {
+        self.vp8.and_then(|t| t.tid)
+    }
 }
 
 /// The open holes of one published video layer.
@@ -68,14 +72,16 @@ impl Holes {
             // around the hole, or two frames one after the other, of which the first did not
             // end before it (the rest of that one is missing) or the second did not start
             // after it (its beginning is missing). Any other hole may hold whole frames.
-            let next = match (last.picture_id, p.picture_id) {
+            let picture_id = |s: Seen| s.vp8.and_then(|t| t.picture_id);
+            let next = match (picture_id(last), picture_id(p)) {
                 (Some(a), Some(b)) => b == (a + 1) & 0x7fff,
                 _ => false,
             };
-            let tid = match (last.ends_frame, p.starts_frame) {
-                _ if last.ts == p.ts => p.tid,
-                (false, true) if next => last.tid,
-                (true, false) if next => p.tid,
+            let starts_frame = p.vp8.is_some_and(|t| t.frame_start);
+            let tid = match (last.ends_frame, starts_frame) {
+                _ if last.ts == p.ts => p.tid(),
+                (false, true) if next => last.tid(),
+                (true, false) if next => p.tid(),
                 _ => None,
             };
             let unreferenced = tid.is_some_and(|t| t > 0);
@@ -131,9 +137,12 @@ mod tests {
         Seen {
             seq,
             ts: (frame * 3000) as u32,
-            tid: Some(tid),
-            picture_id: Some(frame as u16),
-            starts_frame: seq % 2 == 0,
+            vp8: Some(Temporal {
+                tid: Some(tid),
+                sync: false,
+                frame_start: seq % 2 == 0,
+                picture_id: Some(frame as u16),
+            }),
             ends_frame: seq % 2 == 1,
         }
     }

@@ -153,15 +153,15 @@ impl Sfu {
                         Seen {
                             seq: *packet.seq_no,
                             ts: packet.header.timestamp,
-                            tid: temporal.and_then(|t| t.tid),
-                            picture_id: temporal.and_then(|t| t.picture_id),
-                            starts_frame: temporal.is_some_and(|t| t.frame_start),
+                            vp8: temporal,
                             ends_frame: packet.header.marker,
                         },
                         now,
                     );
                     let lost = holes.lost_for_good(now);
-                    self.stats.upstream_lost(lost.packets);
+                    if lost.packets > 0 {
+                        self.stats.upstream_lost(lost.packets);
+                    }
                     if keyframe {
                         tracing::debug!(target: "convene_sfu::keyframe", publisher = %id, layer, seq = *packet.seq_no, "arrived");
                         holes.keyframe();

@@ -114,6 +114,7 @@ impl Sfu {
         // loss nor the round trip shows it (the margin is the estimate's wobble on a clean
         // downlink). Loss that is the link's own (steady, moderate, no queue: `downlink.rs`)
         // is no stress, and neither is the estimate str0m lowers for it.
+        //
         // A round trip standing 100 ms over its floor in the last report, on a slot not held
         // down yet, is a queue the media sent now is joining: the downlink carries less than
         // that, whatever the estimate (which lags) says, so the budget is 15 % under it and
@@ -165,11 +166,11 @@ impl Sfu {
             return;
         }
         // Going down for bandwidth needs two ticks in a row (one behind a queue); quality
-        // changes (target reset
-        // by attach) apply at once, and so do upgrades of a slot not held down. A slot held
-        // down for bandwidth moves up no sooner than UPGRADE_HOLD after its move down (an
-        // estimate that has just recovered is not trusted yet), or TEMPORAL_UPGRADE_HOLD for
-        // more frames of the same layer, and only after UPGRADE_VOTES ticks in a row.
+        // changes (target reset by attach) apply at once, and so do upgrades of a slot not
+        // held down. A slot held down for bandwidth moves up no sooner than UPGRADE_HOLD after
+        // its move down (an estimate that has just recovered is not trusted yet), or
+        // TEMPORAL_UPGRADE_HOLD for more frames of the same layer, and only after
+        // UPGRADE_VOTES ticks in a row.
         let downgrade = before.is_some_and(|b| choice < b);
         if downgrade && !queueing && slot.down_votes < 1 {
             slot.down_votes += 1;
@@ -227,8 +228,12 @@ impl Sfu {
         if !peer.downlink.queueing() {
             return;
         }
-        let videos: Vec<usize> = (0..peer.slots.len())
-            .filter(|i| peer.slots[*i].kind == TrackKind::Video && peer.slots[*i].user.is_some())
+        let videos: Vec<usize> = peer
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == TrackKind::Video && s.user.is_some())
+            .map(|(i, _)| i)
             .collect();
         for idx in videos {
             self.update_layer(sub, idx);

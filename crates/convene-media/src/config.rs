@@ -51,6 +51,12 @@ pub struct MediaPeerConfig {
     /// Every received frame is also sent here, as is ([`crate::ReceivedFrame`]); a full
     /// channel loses the frame. `None` (default): frames are only counted.
     pub frame_tap: Option<tokio::sync::mpsc::Sender<crate::ReceivedFrame>>,
+    /// Publish only the frames the app pushes ([`MediaPeer::push_frame`](crate::MediaPeer::push_frame)),
+    /// none of its own: for a relay between two SFUs ([`crate::relay`]). Off by default.
+    pub pushed_frames: bool,
+    /// Every keyframe request the SFU makes of a published track is also sent here, as the
+    /// track's kind; a full channel loses the request. `None` (default): only counted.
+    pub keyframe_tap: Option<tokio::sync::mpsc::Sender<crate::SynthKind>>,
 }
 
 impl MediaPeerConfig {
@@ -71,6 +77,8 @@ impl MediaPeerConfig {
             keep_frame_records: true,
             red: false,
             frame_tap: None,
+            pushed_frames: false,
+            keyframe_tap: None,
         }
     }
 }

@@ -50,7 +50,8 @@
 //! | `probe.rs` | the network test before joining: a data-channel client of the SFU's probe peer |
 //! | `config.rs`, `offer.rs`, `snapshot.rs`, `error.rs` | nouns |
 //! | `latency.rs` | the latency histogram of a receive slot |
-//! | `tap.rs` | received frames handed to the app ([`MediaPeerConfig::frame_tap`]) |
+//! | `tap.rs` | received frames handed to the app ([`MediaPeerConfig::frame_tap`]), frames it pushes |
+//! | `relay.rs` | [`Relay`]: a user's tracks copied from one SFU to another (cascading) |
 //! | `synth.rs`, `ivf.rs`, `ogg.rs` | media to send: synthetic frames, IVF VP8, Ogg Opus |
 //!
 //! [str0m]: https://docs.rs/str0m
@@ -66,6 +67,7 @@ mod offer;
 mod ogg;
 mod peer;
 pub mod probe;
+mod relay;
 mod snapshot;
 pub mod synth;
 mod tap;
@@ -78,6 +80,7 @@ pub use latency::LatencyHistogram;
 pub use offer::{Offer, OfferPlan, SIMULCAST_RIDS};
 pub use ogg::{read_ogg_opus, OggError};
 pub use peer::MediaPeer;
+pub use relay::{relay_configs, Relay, RelayTaps};
 pub use snapshot::{FrameRecord, PathState, PeerSnapshot, TrackStats};
 pub use synth::{fnv1a64, FrameTag, SynthKind};
-pub use tap::ReceivedFrame;
+pub use tap::{PushedFrame, ReceivedFrame};

@@ -43,7 +43,7 @@ impl MediaPeer {
             .enable_vp8(true)
             .build(now);
         rtc.add_local_candidate(candidate);
-        let (tx, rx) = mpsc::channel(16);
+        let (tx, rx) = mpsc::channel(64);
         let core = Core::new(rtc, config, local_addr, now);
         tokio::spawn(core.run(net, rx));
         Ok(MediaPeer { cmds: tx })
@@ -83,6 +83,13 @@ impl MediaPeer {
     /// without renegotiating. Resuming starts with a keyframe.
     pub async fn set_sending(&self, kind: SynthKind, on: bool) -> Result<(), MediaError> {
         self.send(Cmd::Sending(kind, on)).await
+    }
+
+    /// Send `frame` on the published track of its kind, as it is (see
+    /// [`MediaPeerConfig::pushed_frames`](crate::MediaPeerConfig)). Dropped while the
+    /// connection is not up or the track is paused.
+    pub async fn push_frame(&self, frame: crate::PushedFrame) -> Result<(), MediaError> {
+        self.send(Cmd::Push(frame)).await
     }
 
     /// A copy of the current state.

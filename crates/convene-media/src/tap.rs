@@ -15,4 +15,19 @@ pub struct ReceivedFrame {
     pub rtp_time: u64,
     /// The encoded frame.
     pub data: Vec<u8>,
+    /// Audio: its RFC 6464 level (0 loudest … -127 silence), when the sender gave one.
+    pub audio_level: Option<i8>,
+}
+
+/// A frame for a peer to publish as it is ([`MediaPeerConfig::pushed_frames`](crate::MediaPeerConfig)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedFrame {
+    /// The published track to send it on.
+    pub kind: crate::SynthKind,
+    /// Its RTP timestamp, in the codec's clock (90 kHz video, 48 kHz audio).
+    pub rtp_time: u64,
+    /// The encoded frame (VP8 or Opus).
+    pub data: Vec<u8>,
+    /// Audio: the RFC 6464 level to send with it.
+    pub audio_level: Option<i8>,
 }

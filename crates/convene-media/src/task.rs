@@ -32,6 +32,7 @@ pub(crate) enum Cmd {
     Snapshot(oneshot::Sender<PeerSnapshot>),
     Path(oneshot::Sender<PathState>),
     Keyframe(String),
+    Push(crate::PushedFrame),
 }
 
 /// The state of one peer, owned by its task.
@@ -88,7 +89,10 @@ impl Core {
             for (proto, dest, data) in std::mem::take(&mut self.transmits) {
                 net.send(proto, dest, &data).await;
             }
-            let media_due = self.tracks.iter().map(|t| t.next_at).min();
+            let media_due = match self.config.pushed_frames {
+                true => None,
+                false => self.tracks.iter().map(|t| t.next_at).min(),
+            };
             let deadline = media_due.map_or(self.timeout, |m| m.min(self.timeout));
             tokio::select! {
                 r = net.recv(&mut buf) => {
@@ -161,6 +165,7 @@ impl Core {
                 });
             }
             Cmd::Keyframe(mid) => self.ask_keyframe(Mid::from(mid.as_str()), None),
+            Cmd::Push(frame) => self.write_pushed(frame, Instant::now()),
         }
     }
 
@@ -204,6 +209,9 @@ impl Core {
                 self.snapshot.keyframe_requests += 1;
                 if let Some(t) = self.tracks.iter_mut().find(|t| t.mid == req.mid) {
                     t.force_key.insert(req.rid);
+                    if let Some(tap) = &self.config.keyframe_tap {
+                        let _ = tap.try_send(t.kind);
+                    }
                 }
             }
             _ => {}
@@ -278,6 +286,7 @@ impl Core {
                 keyframe,
                 rtp_time: data.time.numer(),
                 data: data.data.to_vec(),
+                audio_level: data.ext_vals.audio_level,
             });
         }
         if data.params.spec().codec.is_video() && undecodable && !keyframe {

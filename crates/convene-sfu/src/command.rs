@@ -63,6 +63,16 @@ pub enum Command {
         /// Speakers to receive.
         slots: usize,
     },
+    /// Make `peer` a *relay* of `user` (cascading, see docs/scale-out.md): its audio and
+    /// share slots carry `user`'s tracks only, whoever is speaking, instead of the loudest
+    /// speakers and every sharer. Its video slots still carry what it attaches. A relay
+    /// publishes nothing; one is added with a user id of its own, like any peer.
+    SetRelaySource {
+        /// The relay peer.
+        peer: PeerId,
+        /// The user whose audio and share it receives.
+        user: u32,
+    },
     /// `false`: the server stops forwarding this peer's camera (the user stopped video).
     SetVideoAllowed {
         /// The publisher.

@@ -48,6 +48,8 @@ struct Wanted {
     allowed: [Option<bool>; 3],
     /// Speakers it receives, when set ([`Command::SetAudioSlots`]).
     audio_slots: Option<usize>,
+    /// The user it relays, when set ([`Command::SetRelaySource`]).
+    relay_of: Option<u32>,
     /// Publisher user → `Some(quality)` to attach, `None` to detach. One entry per publisher
     /// (the session core only names users of its session).
     videos: HashMap<u32, Option<u8>>,
@@ -81,6 +83,17 @@ impl Control {
             let w = t.entry(peer).or_default();
             if !w.remove {
                 w.audio_slots = Some(slots);
+            }
+        });
+    }
+
+    /// `peer` relays `user`: its audio and share slots carry that user only (see
+    /// [`Command::SetRelaySource`]).
+    pub fn set_relay_source(&self, peer: PeerId, user: u32) {
+        self.change(|t| {
+            let w = t.entry(peer).or_default();
+            if !w.remove {
+                w.relay_of = Some(user);
             }
         });
     }
@@ -147,7 +160,7 @@ impl Control {
     }
 
     /// The changes not yet applied, as commands in the order they must be applied (per peer:
-    /// add, audio slots, permissions, detaches before attaches so a full subscriber can swap videos,
+    /// add, audio slots, relay source, permissions, detaches before attaches so a full subscriber can swap videos,
     /// removal). Empty (and lock-free) when nothing changed.
     pub(crate) fn take(&self) -> Vec<Command> {
         if !self.inner.changed.swap(false, Ordering::Acquire) {
@@ -169,6 +182,9 @@ impl Control {
             }
             if let Some(slots) = w.audio_slots {
                 out.push(Command::SetAudioSlots { peer, slots });
+            }
+            if let Some(user) = w.relay_of {
+                out.push(Command::SetRelaySource { peer, user });
             }
             for (i, allowed) in w.allowed.into_iter().enumerate() {
                 let Some(allowed) = allowed else { continue };

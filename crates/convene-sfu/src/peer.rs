@@ -240,6 +240,9 @@ pub(crate) struct Peer {
     pub(crate) bwe_target: Option<(u64, u64)>,
     /// Speakers it receives when not the SFU's default (`Command::SetAudioSlots`).
     pub(crate) audio_slots: Option<usize>,
+    /// The one user whose audio and share it receives, for a relay peer
+    /// (`Command::SetRelaySource`).
+    pub(crate) relay_of: Option<u32>,
     /// Bits/s of the audio and of the video layers forwarded to this peer now (updated
     /// every tick, from the publishers' measured rates).
     pub(crate) audio_bps: u64,
@@ -279,6 +282,7 @@ impl Peer {
             bwe_raw: None,
             bwe_target: None,
             audio_slots: None,
+            relay_of: None,
             audio_bps: 0,
             video_bps: 0,
             bwe_reset_at: None,

@@ -324,6 +324,7 @@ impl Sfu {
                 self.set_allowed(peer, TrackKind::Share, allowed)
             }
             Command::SetAudioSlots { peer, slots } => self.set_audio_slots(peer, slots),
+            Command::SetRelaySource { peer, user } => self.set_relay_source(peer, user),
             Command::SetVideoAllowed { peer, allowed } => {
                 self.set_allowed(peer, TrackKind::Video, allowed)
             }

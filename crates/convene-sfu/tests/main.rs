@@ -5,6 +5,7 @@ mod harness;
 
 mod audio;
 mod bench;
+mod cascade;
 mod control;
 mod forwarding;
 mod loss;

@@ -1,4 +1,5 @@
-//! Publishing: every track the peer offered sends synthetic (or file) frames on time.
+//! Publishing: every track the peer offered sends synthetic (or file) frames on time, or
+//! the frames the app pushes.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -51,6 +52,9 @@ impl Track {
 impl Core {
     /// Write every frame that is due. Each write is followed by a drain (str0m's rule).
     pub(super) fn write_media(&mut self, now: Instant) {
+        if self.config.pushed_frames {
+            return;
+        }
         if !self.rtc.is_connected() {
             for t in &mut self.tracks {
                 t.next_at = t.next_at.max(now);
@@ -71,6 +75,44 @@ impl Core {
                 }
             }
         }
+    }
+
+    /// Send a frame the app pushed on the first published track of its kind (its lowest
+    /// layer), as it is.
+    pub(super) fn write_pushed(&mut self, frame: crate::PushedFrame, now: Instant) {
+        if !self.rtc.is_connected() {
+            return;
+        }
+        let Some(t) = self
+            .tracks
+            .iter()
+            .find(|t| t.kind == frame.kind && !t.paused)
+        else {
+            return;
+        };
+        let (mid, rid) = (t.mid, t.rids.first().copied().flatten());
+        let (time, codec) = match frame.kind {
+            SynthKind::Audio => (
+                MediaTime::new(frame.rtp_time, Frequency::FORTY_EIGHT_KHZ),
+                Codec::Opus,
+            ),
+            _ => (
+                MediaTime::new(frame.rtp_time, Frequency::NINETY_KHZ),
+                Codec::Vp8,
+            ),
+        };
+        let Some((mut writer, pt)) = track_writer(&mut self.rtc, mid, codec, rid) else {
+            return;
+        };
+        if let Some(level) = frame.audio_level {
+            writer = writer.audio_level(level, level > -127);
+        }
+        if let Err(e) = writer.write(pt, now, time, frame.data) {
+            tracing::debug!("write failed: {e}");
+            return;
+        }
+        *self.snapshot.frames_sent.entry(frame.kind).or_default() += 1;
+        self.drain();
     }
 
     pub(super) fn write_frame(&mut self, i: usize, now: Instant) {

@@ -201,6 +201,21 @@ impl Sfu {
         Ok(())
     }
 
+    /// `id` relays `user`: its audio and share slots carry that user only.
+    pub(super) fn set_relay_source(
+        &mut self,
+        id: PeerId,
+        user: u32,
+    ) -> Result<(), (PeerId, SfuError)> {
+        let peer = self
+            .peers
+            .get_mut(&id)
+            .ok_or((id, SfuError::UnknownPeer(id)))?;
+        peer.relay_of = Some(user);
+        self.dirty.insert(peer.room.clone());
+        Ok(())
+    }
+
     /// Put `user`'s camera in a free video slot of `sub` (or re-tune the one it has), or keep
     /// the wish until the offer's slot appears.
     pub(super) fn attach(&mut self, sub: PeerId, user: u32, quality: u8) -> Result<(), SfuError> {

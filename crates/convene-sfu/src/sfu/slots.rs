@@ -19,7 +19,8 @@ use crate::{Event, PeerId, RoomId, TrackKind};
 impl Sfu {
     // ---------------------------------------------------------------- slot assignment
 
-    /// Give every member's audio slots to the loudest allowed speakers (not itself).
+    /// Give every member's audio slots to the loudest allowed speakers (not itself; a relay
+    /// peer, only the user it relays).
     pub(super) fn assign_audio(&mut self, room_id: &RoomId) {
         self.routes_dirty = true;
         let Some(room) = self.rooms.get(room_id) else {
@@ -50,14 +51,15 @@ impl Sfu {
             let wanted: Vec<u32> = candidates
                 .iter()
                 .copied()
-                .filter(|u| *u != own)
+                .filter(|u| *u != own && peer.relay_of.is_none_or(|r| r == *u))
                 .take(n)
                 .collect();
             reassign(peer, TrackKind::Audio, &wanted, &mut self.events);
         }
     }
 
-    /// Give every member's share slots to the room's allowed sharers (not itself).
+    /// Give every member's share slots to the room's allowed sharers (not itself; a relay
+    /// peer, only the user it relays).
     pub(super) fn assign_share(&mut self, room_id: &RoomId) {
         self.routes_dirty = true;
         let Some(room) = self.rooms.get(room_id) else {
@@ -70,7 +72,11 @@ impl Sfu {
                 continue;
             };
             let own = peer.user;
-            let wanted: Vec<u32> = sharers.iter().copied().filter(|u| *u != own).collect();
+            let wanted: Vec<u32> = sharers
+                .iter()
+                .copied()
+                .filter(|u| *u != own && peer.relay_of.is_none_or(|r| r == *u))
+                .collect();
             let newly = reassign(peer, TrackKind::Share, &wanted, &mut self.events);
             for user in newly {
                 self.request_keyframe(&id, user, TrackKind::Share, 0);

@@ -11,6 +11,7 @@ use str0m::{Candidate, Input, Rtc};
 use crate::{Command, Event, Output, PeerId, RoomId, Sfu, TrackKind};
 use world::{World, SFU};
 
+mod relay;
 mod temporal;
 mod world;
 

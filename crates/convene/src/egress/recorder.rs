@@ -270,6 +270,7 @@ mod tests {
             keyframe: key,
             rtp_time: 0,
             data: vec![1],
+            audio_level: None,
         };
         r.frame(frame("1", false), t0).await;
         assert_eq!(r.waiting_for_key().collect::<Vec<_>>(), ["1", "2"]);
@@ -302,6 +303,7 @@ mod tests {
             keyframe: false,
             rtp_time: 0,
             data: vec![1],
+            audio_level: None,
         };
         let carried = |r: &Recorder| -> Vec<Option<String>> {
             r.audio_in.iter().map(|(m, _)| m.clone()).collect()

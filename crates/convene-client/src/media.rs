@@ -365,6 +365,14 @@ impl MediaStream {
         self.exchange(peer, plan, false).await
     }
 
+    /// Replaces the media peer with a fresh one (a new connection, new DTLS), publishing
+    /// and receiving what the old one did: the fix for a path an ICE restart did not mend,
+    /// such as when the server's peer is gone with the node whose SFU carried it.
+    pub(crate) async fn restart_peer(&self) -> Result<(), ClientError> {
+        self.shared.state.lock().await.peer = None;
+        self.renegotiate(|_| {}).await
+    }
+
     /// One offer of `peer` for `plan`, sent to the server; its answer applied.
     async fn exchange(
         &self,

@@ -1,16 +1,18 @@
 //! The media path watchdog: one task per media peer that restarts ICE when the path breaks
 //! while signaling is fine (a new network, a NAT that forgot the mapping), as the browser
-//! SDK does.
+//! SDK does, and makes a fresh peer when a restart did not mend it.
 //!
 //! Broken means: connected, receive slots carrying media, and no datagram for
 //! [`SILENCE`] (the SFU sends several a second then); or ICE reporting the peer disconnected
-//! after it was connected. The fix is [`MediaStream::restart_ice`]: a new local socket and
-//! an ICE restart, same tracks, slots and session. A first break restarts at once. Still
-//! broken after a restart (not connected again, or silent still: a sender that went away
-//! while in a slot is silence a restart cannot cure), it restarts again after a wait that
-//! starts at [`CONNECT_WITHIN`] and doubles up to [`MAX_BACKOFF`]; a path fine for
-//! [`HEALTHY_FOR`] forgets the waits. It never gives up while the peer lives. The task ends
-//! with its peer (leave, a new peer after a failover or a room move) or its client.
+//! after it was connected. The first fix is [`MediaStream::restart_ice`]: a new local socket
+//! and an ICE restart, same tracks, slots and session. A first break restarts at once. Still
+//! broken after a restart (not connected again, or silent still: the server's peer may be
+//! gone, as when the node whose SFU carried it died, and a new one cannot take up the old
+//! DTLS session), the next fix is a fresh peer (`MediaStream::restart_peer`: new DTLS, the
+//! same tracks, the server's attachments), after a wait that starts at [`CONNECT_WITHIN`].
+//! The fresh peer has a watchdog of its own. A path fine for [`HEALTHY_FOR`] forgets the
+//! waits. The task ends with its peer (leave, a fresh peer, a new peer after a failover or a
+//! room move) or its client.
 
 use std::sync::Weak;
 use std::time::{Duration, Instant};
@@ -69,14 +71,24 @@ impl Watch {
             .is_none_or(|(at, wait)| now.duration_since(at) >= wait)
     }
 
-    /// A restart was made at `now`.
-    fn restarted(&mut self, now: Instant) {
-        let wait = match self.last {
-            Some((_, w)) => (w * 2).min(MAX_BACKOFF),
-            None => CONNECT_WITHIN,
+    /// A restart is made at `now`: which one.
+    fn restarted(&mut self, now: Instant) -> Fix {
+        let (wait, fix) = match self.last {
+            Some((_, w)) => ((w * 2).min(MAX_BACKOFF), Fix::FreshPeer),
+            None => (CONNECT_WITHIN, Fix::IceRestart),
         };
         self.last = Some((now, wait));
+        fix
     }
+}
+
+/// How a broken path is mended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fix {
+    /// Same peer, new socket, new ICE credentials.
+    IceRestart,
+    /// A new peer (the restart did not mend it).
+    FreshPeer,
 }
 
 async fn watch(client: Weak<Inner>, generation: u64) {
@@ -109,14 +121,15 @@ async fn watch(client: Weak<Inner>, generation: u64) {
         if !watch.broken(now, path.connected, silent) {
             continue;
         }
-        tracing::info!(
-            "media path broken (connected: {}): restarting ICE",
-            path.connected
-        );
-        watch.restarted(now);
+        let fix = watch.restarted(now);
+        tracing::info!("media path broken (connected: {}): {fix:?}", path.connected);
         let media = MediaStream::new(client.clone(), shared);
-        if let Err(e) = media.restart_ice().await {
-            tracing::warn!("ICE restart failed: {e}");
+        let done = match fix {
+            Fix::IceRestart => media.restart_ice().await,
+            Fix::FreshPeer => media.restart_peer().await,
+        };
+        if let Err(e) = done {
+            tracing::warn!("{fix:?} failed: {e}");
         }
     }
 }
@@ -148,12 +161,16 @@ mod tests {
         let mut w = Watch::default();
         assert!(!w.broken(t0, true, false));
         assert!(w.broken(t0, true, true));
-        w.restarted(t0);
+        assert_eq!(w.restarted(t0), Fix::IceRestart);
         // Reconnected, but still silent (the sender is gone): not again at once.
         assert!(!w.broken(t0 + CONNECT_WITHIN / 2, true, true));
         let t1 = t0 + CONNECT_WITHIN;
         assert!(w.broken(t1, false, false), "not connected after the wait");
-        w.restarted(t1);
+        assert_eq!(
+            w.restarted(t1),
+            Fix::FreshPeer,
+            "the restart did not mend it"
+        );
         assert!(
             !w.broken(t1 + CONNECT_WITHIN, true, true),
             "the wait doubled"
@@ -182,5 +199,6 @@ mod tests {
             w.broken(t2, true, true),
             "the earlier restarts are forgotten"
         );
+        assert_eq!(w.restarted(t2), Fix::IceRestart);
     }
 }

@@ -36,6 +36,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/demo/style.css", get(demo_css))
         .route("/metrics", get(metrics))
         .route("/rtc/v1", get(signaling))
+        .route("/cluster/media", get(crate::cascade::accept))
         .route("/api/dev/token", post(dev_token))
         .route("/api/dev/sessions", get(dev_sessions))
         .route("/api/v1/client-config", get(client_config))

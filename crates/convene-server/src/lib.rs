@@ -46,6 +46,7 @@ mod tests;
 
 mod api;
 mod assets;
+mod cascade;
 mod cluster;
 mod config;
 mod conn;

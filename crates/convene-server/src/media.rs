@@ -5,9 +5,10 @@
 
 use convene_protocol::{ErrorBody, ErrorCode, MediaKind, Reply, RtcAnswer, SessionId, UserId};
 use convene_session::{ConnId, Core, EgressAction, Input, MediaAction};
-use convene_sfu::{Command, Control, Event as SfuEvent, PeerId, RoomId, TrackKind};
+use convene_sfu::{Command, Event as SfuEvent, PeerId, RoomId, TrackKind};
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use crate::cascade::{Home, RelaySession, Relays};
 use crate::handle::SessionHandle;
 use crate::media_plane::MediaPlane;
 
@@ -21,6 +22,14 @@ pub(crate) struct Media {
     session: SessionHandle,
     peers: HashMap<UserKey, PeerId>,
     users: HashMap<PeerId, UserKey>,
+    /// The session's room on every SFU: its id, known from its first peer.
+    room: RoomId,
+    /// Which SFU each user's peer is on (this node's, or an edge's with cascading).
+    homes: HashMap<PeerId, Home>,
+    /// Each user's latest permissions (audio, video, share), for the relays of its media.
+    allowed: HashMap<u32, [bool; 3]>,
+    /// Each publisher's media relayed into the session's other SFUs (cascading).
+    relays: Relays,
     /// Offers waiting for their answer: where to send the reply.
     pending: HashMap<PeerId, VecDeque<(ConnId, u64)>>,
     /// Peers whose media errors have been logged: one line each, however many bad offers a
@@ -48,6 +57,10 @@ impl Media {
             session,
             peers: HashMap::new(),
             users: HashMap::new(),
+            room: RoomId(String::new()),
+            homes: HashMap::new(),
+            allowed: HashMap::new(),
+            relays: Relays::default(),
             pending: HashMap::new(),
             logged: HashSet::new(),
             egress: None,
@@ -115,8 +128,12 @@ impl Media {
 
     /// Drops every peer of the session (it ended).
     pub(crate) fn close(&mut self) {
-        for (peer, (session, _)) in self.users.drain() {
-            self.plane.remove_peer(peer, &RoomId(session.0));
+        let room = self.room();
+        self.relays.close(&self.plane, &room);
+        for (peer, _) in self.users.drain() {
+            if let Some(home) = self.homes.remove(&peer) {
+                home.remove_peer(&self.plane, peer, &room);
+            }
         }
         self.peers.clear();
         self.pending.clear();
@@ -129,7 +146,11 @@ impl Media {
         };
         self.users.remove(&peer);
         self.logged.remove(&peer);
-        self.plane.remove_peer(peer, &RoomId(key.0 .0.clone()));
+        let room = self.room();
+        if let Some(home) = self.homes.remove(&peer) {
+            home.remove_peer(&self.plane, peer, &room);
+            self.left(&home, key.1);
+        }
         self.pending
             .remove(&peer)
             .map(Vec::from)
@@ -159,11 +180,15 @@ impl Media {
                     None => self.new_peer(core, key),
                 };
                 self.pending.entry(peer).or_default().push_back((conn, id));
-                let sent = self.plane.send(Command::Offer {
-                    peer,
-                    sdp: offer.sdp,
-                    share_mids: offer.share_mids,
-                });
+                let home = self.homes.get(&peer).cloned().unwrap_or(Home::Local);
+                let sent = home.send(
+                    &self.plane,
+                    Command::Offer {
+                        peer,
+                        sdp: offer.sdp,
+                        share_mids: offer.share_mids,
+                    },
+                );
                 if sent.is_err() {
                     if let Some(q) = self.pending.get_mut(&peer) {
                         q.pop_back();
@@ -175,37 +200,31 @@ impl Media {
                 session,
                 user,
                 allowed,
-            } => self.to_peer(session, user, |c, peer| {
-                c.set_allowed(peer, TrackKind::Audio, allowed)
-            }),
+            } => self.set_allowed(session, user, TrackKind::Audio, allowed),
             MediaAction::VideoAllowed {
                 session,
                 user,
                 allowed,
-            } => self.to_peer(session, user, |c, peer| {
-                c.set_allowed(peer, TrackKind::Video, allowed)
-            }),
+            } => self.set_allowed(session, user, TrackKind::Video, allowed),
             MediaAction::ShareAllowed {
                 session,
                 user,
                 allowed,
-            } => self.to_peer(session, user, |c, peer| {
-                c.set_allowed(peer, TrackKind::Share, allowed)
-            }),
+            } => self.set_allowed(session, user, TrackKind::Share, allowed),
             MediaAction::Attach {
                 session,
                 subscriber,
                 publisher,
                 quality,
-            } => self.to_peer(session, subscriber, |c, peer| {
-                c.attach_video(peer, publisher.0, quality)
+            } => self.to_peer(session, subscriber, |home, plane, peer| {
+                home.attach_video(plane, peer, publisher.0, quality)
             }),
             MediaAction::Detach {
                 session,
                 subscriber,
                 publisher,
-            } => self.to_peer(session, subscriber, |c, peer| {
-                c.detach_video(peer, publisher.0)
+            } => self.to_peer(session, subscriber, |home, plane, peer| {
+                home.detach_video(plane, peer, publisher.0)
             }),
             MediaAction::UserGone { session, user } => {
                 for (c, i) in self.remove_peer(&(session, user)) {
@@ -216,44 +235,107 @@ impl Media {
         replies
     }
 
-    /// Applies `change` to `user`'s peer through the never-dropped control path. Without a
-    /// peer (no offer yet) there is nothing to do: the peer starts from the core's state when
-    /// it is created.
-    fn to_peer(&self, session: SessionId, user: UserId, change: impl FnOnce(&Control, PeerId)) {
+    /// Applies `change` to `user`'s peer through the never-dropped control path (of its
+    /// SFU, wherever it is). Without a peer (no offer yet) there is nothing to do: the peer
+    /// starts from the core's state when it is created.
+    fn to_peer(
+        &self,
+        session: SessionId,
+        user: UserId,
+        change: impl FnOnce(&Home, &MediaPlane, PeerId),
+    ) {
         if let Some(&peer) = self.peers.get(&(session, user)) {
-            change(self.plane.control(), peer);
+            if let Some(home) = self.homes.get(&peer) {
+                change(home, &self.plane, peer);
+            }
         }
+    }
+
+    /// A permission of `user` changed: on its peer, and on the peers relaying its media.
+    fn set_allowed(&mut self, session: SessionId, user: UserId, kind: TrackKind, on: bool) {
+        if let Some(a) = self.allowed.get_mut(&user.0) {
+            a[kind_index(kind)] = on;
+        }
+        self.relays.set_allowed(&self.plane, user.0, kind, on);
+        self.to_peer(session, user, |home, plane, peer| {
+            home.set_allowed(plane, peer, kind, on)
+        });
     }
 
     /// A new SFU peer for `key`, starting from the core's rules: its permissions (all closed
     /// if the core does not know the user) and the videos it attached, which wait in the SFU
-    /// for the receive slots of its offer.
+    /// for the receive slots of its offer. With cascading, it may go to an edge's SFU; the
+    /// session's publishers are then relayed there.
     fn new_peer(&mut self, core: &Core, key: UserKey) -> PeerId {
         let state = core.media_state(&key.0, key.1);
         let allowed = state.as_ref().map_or([false; 3], |st| {
             [st.audio_allowed, st.video_allowed, st.share_allowed]
         });
-        let room = RoomId(key.0 .0.clone());
-        let peer = self.plane.add_peer(&self.session, &room, key.1 .0, allowed);
-        if state.as_ref().is_some_and(|st| st.hears_everyone) {
+        let records = state.as_ref().is_some_and(|st| st.hears_everyone);
+        let home = match (records, self.plane.cascade()) {
+            // A recording worker stays with the session: it is this node's own client.
+            (false, Some(c)) => c
+                .place(&self.plane, &self.session.shared.key.app)
+                .map_or(Home::Local, Home::Edge),
+            _ => Home::Local,
+        };
+        self.room = RoomId(key.0 .0.clone());
+        let room = self.room();
+        let new_sfu = !self.homes.values().any(|h| h.key() == home.key());
+        let peer = home.add_peer(&self.plane, &self.session, &room, key.1 .0, allowed);
+        if records {
             // A recording worker: every speaker, for a track file each.
-            self.plane
-                .control()
-                .set_audio_slots(peer, convene_protocol::MAX_RECORDED_SPEAKERS);
+            home.set_audio_slots(&self.plane, peer, convene_protocol::MAX_RECORDED_SPEAKERS);
         }
         for (publisher, quality) in state.map(|st| st.attached).unwrap_or_default() {
-            self.plane
-                .control()
-                .attach_video(peer, publisher.0, quality);
+            home.attach_video(&self.plane, peer, publisher.0, quality);
         }
+        self.allowed.insert(key.1 .0, allowed);
         self.peers.insert(key.clone(), peer);
         self.users.insert(peer, key);
+        self.homes.insert(peer, home.clone());
+        if new_sfu {
+            let allowed = self.allowed.clone();
+            let s = relay_session(&self.plane, &self.session, &room);
+            self.relays.member_on(&s, &home, |u| {
+                allowed.get(&u).copied().unwrap_or([false; 3])
+            });
+        }
         peer
+    }
+
+    /// The session's room on every SFU (its id).
+    fn room(&self) -> RoomId {
+        self.room.clone()
+    }
+
+    /// `user`'s peer on `home` is gone: its relays stop, and so do the relays into an edge's
+    /// `home` when no user is left on it (not into the owner's, which ranks the speakers).
+    fn left(&mut self, home: &Home, user: UserId) {
+        let room = self.room();
+        self.relays.user_gone(&self.plane, &room, user.0);
+        let owner = home.key().is_none();
+        if !owner && !self.homes.values().any(|h| h.key() == home.key()) {
+            self.relays.unused(&self.plane, &room, home.key());
+        }
     }
 
     /// Turns one SFU event into what the session task must do.
     pub(crate) fn on_event(&mut self, ev: SfuEvent) -> Effect {
         match ev {
+            SfuEvent::Answer { peer, sdp } if self.relays.is_relay(peer) => {
+                self.relays.answer(peer, sdp);
+                Effect::None
+            }
+            SfuEvent::PublisherTrack { peer, on: true, .. } => {
+                self.publishing(peer);
+                Effect::None
+            }
+            SfuEvent::Disconnected { peer } if self.relays.is_relay(peer) => {
+                let room = self.room();
+                self.relays.peer_gone(&self.plane, &room, peer);
+                Effect::None
+            }
             SfuEvent::Answer { peer, sdp } => match self.pop_pending(peer) {
                 Some((conn, id)) => Effect::Reply(
                     conn,
@@ -321,7 +403,11 @@ impl Media {
                 };
                 self.peers.remove(&key);
                 self.logged.remove(&peer);
-                self.plane.forget(peer, &RoomId(key.0 .0));
+                let room = self.room();
+                if let Some(home) = self.homes.remove(&peer) {
+                    home.forget(&self.plane, peer, &room);
+                    self.left(&home, key.1);
+                }
                 let mut waiting = self.pending.remove(&peer).unwrap_or_default();
                 match waiting.pop_front() {
                     Some((conn, id)) => Effect::Reply(conn, cancelled(id)),
@@ -335,6 +421,26 @@ impl Media {
         }
     }
 
+    /// A user's peer sends media: relay it into the session's other SFUs.
+    fn publishing(&mut self, peer: PeerId) {
+        let (Some((_, user)), Some(home)) = (self.users.get(&peer), self.homes.get(&peer)) else {
+            return;
+        };
+        let (user, home) = (user.0, home.clone());
+        // The owner's SFU always: it ranks the session's speakers, so every speaker's audio
+        // must reach it.
+        let mut in_use = vec![Home::Local];
+        for h in self.homes.values() {
+            if !in_use.iter().any(|u| u.key() == h.key()) {
+                in_use.push(h.clone());
+            }
+        }
+        let allowed = self.allowed.get(&user).copied().unwrap_or([false; 3]);
+        let room = self.room();
+        let s = relay_session(&self.plane, &self.session, &room);
+        self.relays.publishing(&s, user, &home, allowed, &in_use);
+    }
+
     fn pop_pending(&mut self, peer: PeerId) -> Option<(ConnId, u64)> {
         self.pending.get_mut(&peer)?.pop_front()
     }
@@ -345,6 +451,31 @@ impl Media {
         } else {
             None
         }
+    }
+}
+
+/// What a session's relays need of it.
+fn relay_session<'a>(
+    plane: &'a MediaPlane,
+    handle: &'a SessionHandle,
+    room: &'a RoomId,
+) -> RelaySession<'a> {
+    RelaySession {
+        plane,
+        handle,
+        room,
+        ip: plane
+            .cascade()
+            .map_or([127, 0, 0, 1].into(), |c| c.media_ip),
+    }
+}
+
+/// A kind's place in `[audio, video, share]`.
+fn kind_index(k: TrackKind) -> usize {
+    match k {
+        TrackKind::Audio => 0,
+        TrackKind::Video => 1,
+        TrackKind::Share => 2,
     }
 }
 

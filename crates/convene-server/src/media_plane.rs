@@ -44,17 +44,33 @@ struct Inner {
     /// How session tasks start egress workers (cloud recording), the node's other media
     /// service: set once the server knows its own address (`egress::attach`).
     egress: std::sync::OnceLock<crate::egress::EgressContext>,
+    /// Where new peers go in a cluster with cascading (`--cascade-above`): set once.
+    cascade: std::sync::OnceLock<Arc<crate::cascade::Cascade>>,
 }
 
 /// Which session owns each peer and each room (a room is a session's media), for routing
 /// the SFU's events.
 #[derive(Debug, Default)]
 struct Owners {
-    peers: HashMap<PeerId, SessionHandle>,
+    peers: HashMap<PeerId, PeerOwner>,
     /// Each room with its number of peers; gone with its last peer.
     rooms: HashMap<RoomId, (SessionHandle, usize)>,
     /// Probe peers waiting for their answer (`probe.rs`).
     probes: HashMap<PeerId, oneshot::Sender<Result<String, SfuError>>>,
+}
+
+/// Whose a peer is.
+#[derive(Debug, Clone)]
+enum PeerOwner {
+    /// A session task of this node (the peer may be on this node's SFU or, cascaded, on
+    /// another node's: its events then come back through the link).
+    Session(SessionHandle),
+    /// Another node's session, through a cascade link to it: the peer's events go back on
+    /// the link, under the id the owner gave the peer.
+    Link {
+        tx: mpsc::Sender<crate::cascade::Up>,
+        remote: u64,
+    },
 }
 
 fn lock(owners: &Mutex<Owners>) -> MutexGuard<'_, Owners> {
@@ -91,6 +107,7 @@ impl MediaPlane {
                 stats,
                 probe_throttle: Default::default(),
                 egress: std::sync::OnceLock::new(),
+                cascade: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -98,6 +115,16 @@ impl MediaPlane {
     /// Sets how egress workers start (once; later calls are ignored).
     pub(crate) fn set_egress(&self, ctx: crate::egress::EgressContext) {
         let _ = self.inner.egress.set(ctx);
+    }
+
+    /// Sets this node's cascading (once; later calls are ignored).
+    pub(crate) fn set_cascade(&self, cascade: Arc<crate::cascade::Cascade>) {
+        let _ = self.inner.cascade.set(cascade);
+    }
+
+    /// This node's cascading, when on.
+    pub(crate) fn cascade(&self) -> Option<&Arc<crate::cascade::Cascade>> {
+        self.inner.cascade.get()
     }
 
     /// How egress workers start, once set.
@@ -114,22 +141,78 @@ impl MediaPlane {
         user_id: u32,
         allowed: [bool; 3],
     ) -> PeerId {
-        let peer = PeerId(self.inner.next_peer.fetch_add(1, Ordering::Relaxed));
+        let peer = self.new_peer_id();
         {
             let mut o = lock(&self.inner.owners);
-            o.peers.insert(peer, session.clone());
+            o.peers.insert(peer, PeerOwner::Session(session.clone()));
             o.rooms
                 .entry(room.clone())
                 .or_insert_with(|| (session.clone(), 0))
                 .1 += 1;
         }
+        self.open_peer(peer, room, user_id, allowed);
+        peer
+    }
+
+    /// A peer id no other peer of this node's sessions has (for a peer on another node's
+    /// SFU, whose events come back through [`MediaPlane::deliver`]).
+    pub(crate) fn new_peer_id(&self) -> PeerId {
+        PeerId(self.inner.next_peer.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// `session` owns `peer`, a peer of another node's SFU (cascading): its events, handed
+    /// to [`MediaPlane::deliver`], go to that session.
+    pub(crate) fn register_remote(&self, peer: PeerId, session: &SessionHandle) {
+        lock(&self.inner.owners)
+            .peers
+            .insert(peer, PeerOwner::Session(session.clone()));
+    }
+
+    /// Forgets a peer of another node's SFU.
+    pub(crate) fn forget_remote(&self, peer: PeerId) {
+        lock(&self.inner.owners).peers.remove(&peer);
+    }
+
+    /// Hands an event of another node's SFU (through a cascade link) to its session.
+    pub(crate) fn deliver(&self, ev: Event) {
+        route(&self.inner.owners, ev);
+    }
+
+    /// A new peer of this SFU for another node's session (this node is its edge): its events
+    /// go to `tx` under the owner's id `remote`. Its permissions (`[audio, video, share]`)
+    /// as for [`MediaPlane::add_peer`].
+    pub(crate) fn add_link_peer(
+        &self,
+        tx: &mpsc::Sender<crate::cascade::Up>,
+        remote: u64,
+        room: &RoomId,
+        user_id: u32,
+        allowed: [bool; 3],
+    ) -> PeerId {
+        let peer = self.new_peer_id();
+        let owner = PeerOwner::Link {
+            tx: tx.clone(),
+            remote,
+        };
+        lock(&self.inner.owners).peers.insert(peer, owner);
+        self.open_peer(peer, room, user_id, allowed);
+        peer
+    }
+
+    /// Creates `peer` in the SFU with its permissions: it forwards nothing not allowed here.
+    fn open_peer(&self, peer: PeerId, room: &RoomId, user_id: u32, allowed: [bool; 3]) {
         let control = &self.inner.control;
         control.add_peer(peer, room.clone(), user_id);
         let kinds = [TrackKind::Audio, TrackKind::Video, TrackKind::Share];
         for (kind, allowed) in kinds.into_iter().zip(allowed) {
             control.set_allowed(peer, kind, allowed);
         }
-        peer
+    }
+
+    /// Removes a peer added with [`MediaPlane::add_link_peer`].
+    pub(crate) fn remove_link_peer(&self, peer: PeerId) {
+        lock(&self.inner.owners).peers.remove(&peer);
+        self.inner.control.remove_peer(peer);
     }
 
     /// The never-dropped control path of the SFU.
@@ -168,7 +251,7 @@ impl MediaPlane {
 
     /// A probe peer for `sdp` (a network test, see `probe.rs`): its SDP answer, or why not.
     pub(crate) async fn probe(&self, sdp: String, limits: ProbeLimits) -> Result<String, SfuError> {
-        let peer = PeerId(self.inner.next_peer.fetch_add(1, Ordering::Relaxed));
+        let peer = self.new_peer_id();
         let (tx, rx) = oneshot::channel();
         lock(&self.inner.owners).probes.insert(peer, tx);
         let busy = || SfuError::ProbeRefused("media plane busy".into());
@@ -211,38 +294,63 @@ pub(crate) struct MediaPlaneBusy;
 /// inbox is full loses that event (speaker and quality events are refreshed anyway).
 async fn dispatch(owners: Arc<Mutex<Owners>>, mut events: mpsc::Receiver<Event>) {
     while let Some(ev) = events.recv().await {
-        let session = {
-            let mut o = lock(&owners);
-            // A probe's answer (or refusal) goes to the request waiting for it.
-            if let Event::Answer { peer, .. } | Event::Error { peer, .. } = &ev {
-                if let Some(tx) = o.probes.remove(peer) {
-                    let _ = tx.send(match ev {
-                        Event::Answer { sdp, .. } => Ok(sdp),
-                        Event::Error { reason, .. } => Err(reason),
-                        _ => continue,
-                    });
-                    continue;
-                }
+        route(&owners, ev);
+    }
+}
+
+/// Hands one event to whoever owns its peer (or room): a session task of this node, a
+/// cascade link to the node whose session it is, or a probe waiting for its answer.
+fn route(owners: &Mutex<Owners>, ev: Event) {
+    let owner = {
+        let mut o = lock(owners);
+        // A probe's answer (or refusal) goes to the request waiting for it.
+        if let Event::Answer { peer, .. } | Event::Error { peer, .. } = &ev {
+            if let Some(tx) = o.probes.remove(peer) {
+                let _ = tx.send(match ev {
+                    Event::Answer { sdp, .. } => Ok(sdp),
+                    Event::Error { reason, .. } => Err(reason),
+                    _ => return,
+                });
+                return;
             }
-            match &ev {
-                Event::ActiveSpeakers { room, .. } => o.rooms.get(room).map(|(s, _)| s.clone()),
-                Event::Answer { peer, .. }
-                | Event::Connected { peer, .. }
-                | Event::Disconnected { peer, .. }
-                | Event::SlotAssigned { peer, .. }
-                | Event::PublisherTrack { peer, .. }
-                | Event::NetworkQuality { peer, .. }
-                | Event::Error { peer, .. } => o.peers.get(peer).cloned(),
-                _ => None,
-            }
-        };
-        match session {
-            Some(s) => {
-                if s.tx.try_send(SessionMsg::Media(ev)).is_err() {
-                    tracing::warn!("session inbox full or closed; dropped a media event");
-                }
-            }
-            None => tracing::debug!("media event for no session: {ev:?}"),
         }
+        match &ev {
+            Event::ActiveSpeakers { room, .. } => o
+                .rooms
+                .get(room)
+                .map(|(s, _)| PeerOwner::Session(s.clone())),
+            Event::Answer { peer, .. }
+            | Event::Connected { peer, .. }
+            | Event::Disconnected { peer, .. }
+            | Event::SlotAssigned { peer, .. }
+            | Event::PublisherTrack { peer, .. }
+            | Event::NetworkQuality { peer, .. }
+            | Event::Error { peer, .. } => {
+                let owner = o.peers.get(peer).cloned();
+                if matches!(ev, Event::Disconnected { .. })
+                    && matches!(owner, Some(PeerOwner::Link { .. }))
+                {
+                    // Gone for the SFU: the link forgets it now (the owner hears it).
+                    o.peers.remove(peer);
+                }
+                owner
+            }
+            _ => None,
+        }
+    };
+    match owner {
+        Some(PeerOwner::Session(s)) => {
+            if s.tx.try_send(SessionMsg::Media(ev)).is_err() {
+                tracing::warn!("session inbox full or closed; dropped a media event");
+            }
+        }
+        Some(PeerOwner::Link { tx, remote }) => {
+            if let Some(up) = crate::cascade::Up::from_event(ev, remote) {
+                if tx.try_send(up).is_err() {
+                    tracing::warn!("cascade link full or closed; dropped a media event");
+                }
+            }
+        }
+        None => tracing::debug!("media event for no session: {ev:?}"),
     }
 }

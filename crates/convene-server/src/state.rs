@@ -44,7 +44,19 @@ impl AppState {
         let watchdog = crate::watchdog::Watchdog::new(config.edge.stall_timeout);
         let shutdown = tokio::sync::watch::Sender::new(false);
         let throttle = Arc::new(PasscodeThrottle::default());
+        let media_ip = media
+            .udp
+            .local_addr()
+            .map_or([127, 0, 0, 1].into(), |a| a.ip());
         let plane = MediaPlane::spawn(media, &config.media_limits);
+        if let Some(c) = config.cluster.as_ref().filter(|c| c.cascade_above > 0) {
+            plane.set_cascade(Arc::new(crate::cascade::Cascade::new(
+                c.node_id.clone(),
+                c.cascade_above,
+                config.apps.clone(),
+                media_ip,
+            )));
+        }
         let ctx = TaskContext {
             config: config.session.clone(),
             media: plane.clone(),

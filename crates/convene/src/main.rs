@@ -200,6 +200,16 @@ struct ServeArgs {
     /// [default: http:// and the bound address].
     #[arg(long, env = "CONVENE_PUBLIC_URL", requires = "redis")]
     public_url: Option<String>,
+    /// Cascading: once this node's SFU holds N peers, the media of new users of sessions
+    /// owned here goes to the SFU of another node, which relays tracks with this one
+    /// (see docs/scale-out.md) [default: 0, never].
+    #[arg(
+        long,
+        env = "CONVENE_CASCADE_ABOVE",
+        value_name = "N",
+        requires = "redis"
+    )]
+    cascade_above: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -430,6 +440,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         }
     }
     config.set_cluster(a.redis, a.node_id, a.public_url);
+    config.set_cascade_above(a.cascade_above);
     if let Some(app) = config.ensure_dev_app() {
         println!("No app configured: made a dev app for this run.");
         println!("  SDK key:    {}", app.key);

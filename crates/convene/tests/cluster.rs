@@ -11,149 +11,14 @@
 //! `ffmpeg`) is missing, unless `CONVENE_REQUIRE_REDIS=1` (`CONVENE_REQUIRE_FFMPEG=1`) (CI)
 //! makes that a failure.
 
-use convene_client::{Client, ClientError, MediaOptions};
+mod common;
+
+use common::*;
+use convene_client::{Client, ClientError};
 use convene_protocol::{ConnectionState, Event};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-const KEY: &str = "cluster-key";
-const SECRET: &str = "cluster-secret-cluster-secret";
-
-/// A child process killed when dropped.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn redis() -> Option<(Proc, u16)> {
-    let found = Command::new("redis-server")
-        .arg("--version")
-        .output()
-        .is_ok();
-    if !found {
-        assert!(
-            std::env::var("CONVENE_REQUIRE_REDIS").as_deref() != Ok("1"),
-            "redis-server is required (CONVENE_REQUIRE_REDIS=1) but not installed"
-        );
-        eprintln!("skipped: redis-server is not installed (apt-get install redis-server)");
-        return None;
-    }
-    let port = free_port();
-    let child = Command::new("redis-server")
-        .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
-        .args(["--save", "", "--appendonly", "no"])
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server starts");
-    Some((Proc(child), port))
-}
-
-/// A node's own recordings folder (each node has its own disk).
-fn recordings_of(id: &str, port: u16) -> PathBuf {
-    std::env::temp_dir().join(format!(
-        "convene-cluster-{}-{id}-{port}",
-        std::process::id()
-    ))
-}
-
-fn node(id: &str, port: u16, redis_port: u16) -> Proc {
-    let child = Command::new(env!("CARGO_BIN_EXE_convene"))
-        .arg("serve")
-        .arg("--recordings-dir")
-        .arg(recordings_of(id, port))
-        .args(["--bind", &format!("127.0.0.1:{port}")])
-        .args(["--app", &format!("{KEY}:{SECRET}"), "--media-port", "0"])
-        .args(["--redis", &format!("redis://127.0.0.1:{redis_port}/")])
-        .args(["--node-id", id, "--failover-window-secs", "60"])
-        .args(["--shutdown-grace-secs", "2"])
-        .env(
-            "RUST_LOG",
-            std::env::var("CONVENE_TEST_LOG").unwrap_or_else(|_| "warn".into()),
-        )
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("convene serve starts");
-    Proc(child)
-}
-
-/// Nodes named `ids` (each on a port of its own) sharing the Redis on `redis_port`, once
-/// each listens and has advertised itself.
-async fn cluster<const N: usize>(ids: [&str; N], redis_port: u16) -> ([u16; N], Vec<Option<Proc>>) {
-    let ports = ids.map(|_| free_port());
-    let nodes = ids
-        .iter()
-        .zip(ports)
-        .map(|(id, p)| Some(node(id, p, redis_port)))
-        .collect();
-    for p in ports {
-        wait_listening(p).await;
-    }
-    // Every node advertises itself within a keeper round.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    (ports, nodes)
-}
-
-async fn wait_listening(port: u16) {
-    let until = Instant::now() + Duration::from_secs(20);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        assert!(Instant::now() < until, "node on {port} never listened");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-fn token(topic: &str, host: bool, who: &str) -> String {
-    let role = if host {
-        convene_auth::Role::Host
-    } else {
-        convene_auth::Role::Participant
-    };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let mut m = convene_auth::MintOptions::new(KEY, SECRET, topic, role, now);
-    m.user_identity = Some(who.to_owned());
-    convene_auth::mint(&m)
-}
-
-async fn join(
-    port: u16,
-    topic: &str,
-    host: bool,
-    who: &str,
-    passcode: Option<&str>,
-) -> Result<Client, ClientError> {
-    let c = Client::new();
-    c.init(&format!("http://127.0.0.1:{port}")).await?;
-    c.join(topic, &token(topic, host, who), who, passcode, None)
-        .await?;
-    Ok(c)
-}
-
-async fn eventually(what: &str, within: Duration, mut cond: impl FnMut() -> bool) {
-    let until = Instant::now() + within;
-    while !cond() {
-        assert!(Instant::now() < until, "not within {within:?}: {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 fn user_ids(c: &Client) -> Vec<u32> {
     let mut ids: Vec<u32> = c.get_all_user().iter().map(|p| p.user_id.0).collect();
@@ -194,49 +59,6 @@ async fn api_get(port: u16, path: &str) -> (String, Option<String>, String) {
     (status, location, body.to_owned())
 }
 
-/// `c` publishes the test pattern (`fixtures/testsrc-320x180.ivf`) as its camera.
-async fn publish_camera(c: &Client) {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/testsrc-320x180.ivf"
-    );
-    let (_, frames) = convene_media::read_ivf(&std::fs::read(path).unwrap()).unwrap();
-    let media = c.get_media_stream().unwrap();
-    media
-        .set_options(MediaOptions {
-            video_frames: Some(frames.into_iter().map(|f| f.data).collect()),
-            simulcast: false,
-            ..MediaOptions::default()
-        })
-        .await;
-    media.start_video().await.unwrap();
-}
-
-/// Waits until `c` receives new frames of `from`'s camera (more in one second than before).
-/// While `c` is still failing over it has no media stream: no frames yet.
-async fn camera_flows(c: &Client, from: convene_protocol::UserId, what: &str) {
-    let frames = || async {
-        let Ok(media) = c.get_media_stream() else {
-            return 0;
-        };
-        let stats = media.stats().await.unwrap_or_default();
-        stats
-            .iter()
-            .filter(|s| s.user_id == Some(from) && s.kind == "video")
-            .map(|s| s.frames)
-            .sum::<u64>()
-    };
-    let until = Instant::now() + Duration::from_secs(20);
-    loop {
-        let before = frames().await;
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        if frames().await > before + 5 {
-            return;
-        }
-        assert!(Instant::now() < until, "not within 20 s: {what}");
-    }
-}
-
 /// Whether `c` ever heard `connection-change` `Fail` (drains what it heard so far).
 fn failed(events: &mut convene_client::Events) -> bool {
     let mut fail = false;
@@ -257,7 +79,7 @@ async fn three_nodes_share_sessions_and_survive_the_loss_of_one() {
     let Some((_redis, rport)) = redis() else {
         return;
     };
-    let (ports, mut nodes) = cluster(["a", "b", "c"], rport).await;
+    let (ports, mut nodes) = cluster(["a", "b", "c"], rport, &[]).await;
 
     // One topic, joined through three nodes: one session, everyone sees everyone.
     let host = join(ports[0], "Ops", true, "host", Some("pw"))
@@ -311,7 +133,7 @@ async fn three_nodes_share_sessions_and_survive_the_loss_of_one() {
         .attach_video(host_id, 1)
         .await
         .unwrap();
-    camera_flows(&bob, host_id, "the host's camera at bob").await;
+    media_flows(&bob, host_id, "video", "the host's camera at bob").await;
 
     // The REST API of another node sends a request about the session to its owner.
     let users_path = format!("/api/v1/sessions/{}/users", sid.0);
@@ -362,7 +184,13 @@ async fn three_nodes_share_sessions_and_survive_the_loss_of_one() {
     eprintln!("back {:?} after the SIGKILL", killed.elapsed());
     assert!(events.iter_mut().all(|e| !failed(e)), "nobody got Fail");
     // Media again, through the new owner: the host publishes and bob attaches once more.
-    camera_flows(&bob, host_id, "the host's camera at bob after the takeover").await;
+    media_flows(
+        &bob,
+        host_id,
+        "video",
+        "the host's camera at bob after the takeover",
+    )
+    .await;
     assert_eq!(user_ids(&host), before, "user ids kept");
     assert_eq!(host.get_session_info().session_id, sid, "the same session");
     assert!(host.is_host(), "the host is still host");
@@ -426,7 +254,7 @@ async fn a_recording_goes_on_when_its_node_is_lost() {
     let Some((_redis, rport)) = redis() else {
         return;
     };
-    let (ports, mut nodes) = cluster(["ra", "rb"], rport).await;
+    let (ports, mut nodes) = cluster(["ra", "rb"], rport, &[]).await;
     let host = join(ports[0], "Rec", true, "host", None).await.unwrap();
     publish_camera(&host).await;
     host.start_cloud_recording().await.unwrap();

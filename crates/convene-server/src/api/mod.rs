@@ -27,6 +27,7 @@ use std::sync::Arc;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::OpenApi;
 
+pub(crate) use auth::ApiApp;
 pub(crate) use error::ApiError;
 pub(crate) use model::RecordingItem;
 

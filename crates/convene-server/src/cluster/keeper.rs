@@ -76,6 +76,7 @@ async fn round(
             .map(|h| h.shared.users.load(Ordering::Relaxed))
             .sum(),
         sessions: handles.len(),
+        peers: inner.media.stats().peers as usize,
         ..inner.me.clone()
     };
     store.heartbeat(&me, NODE_TTL).await?;

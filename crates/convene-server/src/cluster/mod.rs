@@ -27,6 +27,9 @@ pub struct ClusterConfig {
     /// How clients and other nodes reach this node's HTTP/WebSocket, e.g.
     /// `http://10.0.0.5:8080`.
     pub public_url: String,
+    /// Cascading: once this node's SFU holds this many peers, a new user's media of a
+    /// session owned here goes to another node's SFU (`--cascade-above`). 0: never.
+    pub cascade_above: usize,
 }
 
 impl ClusterConfig {

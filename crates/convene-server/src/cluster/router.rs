@@ -48,6 +48,8 @@ pub(super) struct Inner {
     pub(super) draining: AtomicBool,
     /// The live nodes' signaling URLs, this one first, for the clients.
     pub(super) urls: watch::Sender<Vec<String>>,
+    /// This node's media plane (its load is advertised; cascading learns the live nodes).
+    pub(super) media: crate::media_plane::MediaPlane,
 }
 
 impl Inner {
@@ -64,6 +66,18 @@ impl Inner {
                 .filter(|n| n.id != self.me.id)
                 .map(|n| n.url.clone()),
         );
+        if let Some(c) = self.media.cascade() {
+            c.set_nodes(
+                nodes
+                    .iter()
+                    .map(|n| crate::cascade::MediaNode {
+                        id: n.id.clone(),
+                        url: n.url.clone(),
+                        peers: n.peers,
+                    })
+                    .collect(),
+            );
+        }
         *self.view() = nodes;
         self.urls.send_if_modified(|old| {
             let changed = *old != urls;
@@ -89,6 +103,7 @@ impl RedisRouter {
         let keep = ctx.config.failover_window + LEASE;
         let changed = ctx.changed.clone();
         let url = cluster.signaling_url();
+        let media = ctx.media.clone();
         let inner = Arc::new(Inner {
             local: LocalRouter::new(ctx),
             store,
@@ -97,7 +112,9 @@ impl RedisRouter {
                 url: url.clone(),
                 users: 0,
                 sessions: 0,
+                peers: 0,
             },
+            media,
             view: Mutex::new(Vec::new()),
             keep,
             draining: AtomicBool::new(false),

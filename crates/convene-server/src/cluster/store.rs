@@ -37,6 +37,9 @@ pub(super) struct NodeInfo {
     pub(super) url: String,
     pub(super) users: usize,
     pub(super) sessions: usize,
+    /// Peers on its SFU (cascading places media by it).
+    #[serde(default)]
+    pub(super) peers: usize,
 }
 
 impl NodeInfo {

@@ -105,6 +105,7 @@ async fn router_on(
         redis_url: format!("redis://127.0.0.1:{port}/{db}"),
         node_id: node.to_owned(),
         public_url: format!("http://{node}.test:80"),
+        cascade_above: 0,
     };
     let r = RedisRouter::new(context(config).await, &cluster).expect("router");
     Arc::new(r)
@@ -211,6 +212,7 @@ fn the_signaling_url_follows_the_public_url() {
         redis_url: String::new(),
         node_id: "a".into(),
         public_url: u.into(),
+        cascade_above: 0,
     };
     assert_eq!(c("http://h:1/").signaling_url(), "ws://h:1/rtc/v1");
     assert_eq!(c("https://h").signaling_url(), "wss://h/rtc/v1");

@@ -85,6 +85,9 @@ pub struct FileConfig {
     pub node_id: Option<String>,
     /// How clients and other nodes reach this node (`--public-url`).
     pub public_url: Option<String>,
+    /// Cascading: a session's new users' media goes to other nodes once this node's SFU
+    /// holds this many peers (`--cascade-above`).
+    pub cascade_above: Option<usize>,
 }
 
 /// One `[[ice_servers]]` entry: static credentials (`username`, `credential`), or a shared
@@ -295,6 +298,7 @@ impl FileConfig {
             config.webhooks.urls.push(WebhookUrl::parse(u)?);
         }
         config.set_cluster(self.redis, self.node_id, self.public_url);
+        config.set_cascade_above(self.cascade_above);
         for a in self.apps {
             if !a.webhook_urls.is_empty() || a.webhook_secret.is_some() {
                 config.webhooks.apps.push(AppWebhooks {

@@ -230,6 +230,7 @@ impl Config {
         let node_id = node_id
             .or_else(|| old.as_ref().map(|c| c.node_id.clone()))
             .unwrap_or_else(|| format!("node-{:08x}", rand::random::<u32>()));
+        let cascade_above = old.as_ref().map_or(0, |c| c.cascade_above);
         let public_url = public_url
             .or_else(|| old.map(|c| c.public_url))
             .unwrap_or_default();
@@ -237,7 +238,16 @@ impl Config {
             redis_url,
             node_id,
             public_url,
+            cascade_above,
         });
+    }
+
+    /// Cascading in a cluster (see [`crate::ClusterConfig::cascade_above`]); without a
+    /// cluster there is nothing to cascade over, and `above` is ignored.
+    pub fn set_cascade_above(&mut self, above: Option<usize>) {
+        if let (Some(n), Some(c)) = (above, self.cluster.as_mut()) {
+            c.cascade_above = n;
+        }
     }
 
     /// When no app is configured: makes a random dev app, enables the dev token endpoint,

@@ -1,0 +1,109 @@
+//! Cascading: one session over two nodes' SFUs. Two `convene serve` nodes and a real
+//! `redis-server` on 127.0.0.1, with `--cascade-above 1`: the host's media goes to the
+//! owner's SFU, the next user's to the other node's, and each receives the other's camera
+//! and audio, relayed between the two SFUs. A host mute holds across the relay. Skipped
+//! (with a note) when `redis-server` is missing, unless `CONVENE_REQUIRE_REDIS=1` (CI).
+
+mod common;
+
+use common::*;
+use std::time::Duration;
+
+/// `convene_media_peers` in `port`'s `/metrics`: its SFU's peers.
+async fn sfu_peers(port: u16) -> u64 {
+    let body = reqwest_like_get(port, "/metrics").await;
+    body.lines()
+        .find_map(|l| l.strip_prefix("convene_media_peers "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map_or(0, |v| v as u64)
+}
+
+/// `GET path` on 127.0.0.1:`port`: the body.
+async fn reqwest_like_get(port: u16, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let req = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut buf = String::new();
+    tokio::time::timeout(Duration::from_secs(5), s.read_to_string(&mut buf))
+        .await
+        .expect("an answer within 5 s")
+        .unwrap();
+    buf.split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_session_over_two_nodes_sfus() {
+    let Some((_redis, rport)) = redis() else {
+        return;
+    };
+    let (ports, mut nodes) = cluster(["ca", "cb"], rport, &["--cascade-above", "1"]).await;
+
+    // The host's media is the first on the owner's SFU.
+    let host = join(ports[0], "wide", true, "host", None).await.unwrap();
+    publish_camera(&host).await;
+    host.get_media_stream()
+        .unwrap()
+        .start_audio(false)
+        .await
+        .unwrap();
+    // Bob signals through the owner (redirected there), his media goes to the other node.
+    let bob = join(ports[1], "wide", false, "bob", None).await.unwrap();
+    assert_eq!(
+        bob.get_session_info().session_id,
+        host.get_session_info().session_id
+    );
+    publish_camera(&bob).await;
+    bob.get_media_stream()
+        .unwrap()
+        .start_audio(false)
+        .await
+        .unwrap();
+    let (host_id, bob_id) = (
+        host.get_session_info().user_id,
+        bob.get_session_info().user_id,
+    );
+    host.get_media_stream()
+        .unwrap()
+        .attach_video(bob_id, 2)
+        .await
+        .unwrap();
+    bob.get_media_stream()
+        .unwrap()
+        .attach_video(host_id, 2)
+        .await
+        .unwrap();
+
+    // Each SFU holds one user and the relays: bob's media is on the second node.
+    let (a, b) = (sfu_peers(ports[0]).await, sfu_peers(ports[1]).await);
+    // On each: its user, the other's relay sink, its own user's relay source.
+    assert_eq!((a, b), (3, 3), "peers on the two SFUs");
+
+    // Camera and audio both ways, across the two SFUs.
+    media_flows(&bob, host_id, "video", "the host's camera at bob").await;
+    media_flows(&host, bob_id, "video", "bob's camera at the host").await;
+    media_flows(&bob, host_id, "audio", "the host's audio at bob").await;
+    media_flows(&host, bob_id, "audio", "bob's audio at the host").await;
+
+    // The edge dies: bob's media comes back on the owner's SFU (the link's loss removes his
+    // peer there; his SDK restarts the path), and both see each other again.
+    drop(nodes[1].take());
+    media_flows(
+        &bob,
+        host_id,
+        "video",
+        "the host's camera at bob after the edge died",
+    )
+    .await;
+    media_flows(
+        &host,
+        bob_id,
+        "video",
+        "bob's camera at the host after the edge died",
+    )
+    .await;
+}

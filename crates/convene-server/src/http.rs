@@ -108,6 +108,11 @@ async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
         .metrics
         .sessions
         .set(state.router.local_sessions() as i64);
+    if let Some(c) = state.media.cascade() {
+        let (relays, links) = c.load();
+        state.metrics.cascade_relays.set(relays as i64);
+        state.metrics.cascade_links.set(links as i64);
+    }
     let body = state
         .metrics
         .render(state.media.stats(), state.media.bandwidth_samples());

@@ -34,6 +34,10 @@ pub(crate) struct Metrics {
     pub(crate) webhook_deliveries: IntCounterVec,
     /// Webhook attempts after the first, by event.
     pub(crate) webhook_retries: IntCounterVec,
+    /// Relays this node runs between SFUs (cascading; set at each scrape).
+    pub(crate) cascade_relays: IntGauge,
+    /// Open links from this node to edges' SFUs (cascading; set at each scrape).
+    pub(crate) cascade_links: IntGauge,
     media: MediaMetrics,
 }
 
@@ -185,6 +189,16 @@ impl Metrics {
         };
         Metrics {
             sessions: gauge(&r, "convene_sessions", "Live sessions on this node."),
+            cascade_relays: gauge(
+                &r,
+                "convene_cascade_relays",
+                "Relays this node runs between SFUs (cascading): one per publisher and other SFU.",
+            ),
+            cascade_links: gauge(
+                &r,
+                "convene_cascade_links",
+                "Open links from this node to edges' SFUs (cascading).",
+            ),
             users: gauge(
                 &r,
                 "convene_users",

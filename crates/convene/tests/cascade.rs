@@ -9,17 +9,17 @@ mod common;
 use common::*;
 use std::time::Duration;
 
-/// `convene_media_peers` in `port`'s `/metrics`: its SFU's peers.
-async fn sfu_peers(port: u16) -> u64 {
-    let body = reqwest_like_get(port, "/metrics").await;
+/// `name` in `port`'s `/metrics` (0 when absent).
+async fn metric(port: u16, name: &str) -> u64 {
+    let body = http_get(port, "/metrics").await;
     body.lines()
-        .find_map(|l| l.strip_prefix("convene_media_peers "))
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
         .and_then(|v| v.trim().parse::<f64>().ok())
         .map_or(0, |v| v as u64)
 }
 
 /// `GET path` on 127.0.0.1:`port`: the body.
-async fn reqwest_like_get(port: u16, path: &str) -> String {
+async fn http_get(port: u16, path: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
@@ -79,15 +79,33 @@ async fn one_session_over_two_nodes_sfus() {
         .unwrap();
 
     // Each SFU holds one user and the relays: bob's media is on the second node.
-    let (a, b) = (sfu_peers(ports[0]).await, sfu_peers(ports[1]).await);
+    let peers = |p| metric(p, "convene_media_peers");
+    let (a, b) = (peers(ports[0]).await, peers(ports[1]).await);
     // On each: its user, the other's relay sink, its own user's relay source.
     assert_eq!((a, b), (3, 3), "peers on the two SFUs");
+    // The owner runs both relays, over one link.
+    assert_eq!(metric(ports[0], "convene_cascade_relays").await, 2);
+    assert_eq!(metric(ports[0], "convene_cascade_links").await, 1);
 
     // Camera and audio both ways, across the two SFUs.
     media_flows(&bob, host_id, "video", "the host's camera at bob").await;
     media_flows(&host, bob_id, "video", "bob's camera at the host").await;
     media_flows(&bob, host_id, "audio", "the host's audio at bob").await;
     media_flows(&host, bob_id, "audio", "bob's audio at the host").await;
+
+    // The host mutes bob: his audio stops reaching the host across the relay.
+    host.get_media_stream()
+        .unwrap()
+        .mute_audio(Some(bob_id))
+        .await
+        .unwrap();
+    media_stops(
+        &host,
+        bob_id,
+        "audio",
+        "bob's audio at the host after a host mute",
+    )
+    .await;
 
     // The edge dies: bob's media comes back on the owner's SFU (the link's loss removes his
     // peer there; his SDK restarts the path), and both see each other again.

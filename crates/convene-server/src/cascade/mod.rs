@@ -30,6 +30,7 @@ pub(crate) use wire::Up;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -63,6 +64,8 @@ pub(crate) struct Cascade {
     nodes: Mutex<Vec<MediaNode>>,
     links: Mutex<HashMap<String, EdgeLink>>,
     down: Mutex<HashMap<String, Instant>>,
+    /// Relays running on this node (all sessions).
+    relays: AtomicUsize,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -84,7 +87,22 @@ impl Cascade {
             nodes: Mutex::default(),
             links: Mutex::default(),
             down: Mutex::default(),
+            relays: AtomicUsize::new(0),
         }
+    }
+
+    /// Relays running and links open, for the metrics.
+    pub(crate) fn load(&self) -> (usize, usize) {
+        let links = lock(&self.links).values().filter(|l| l.alive()).count();
+        (self.relays.load(Ordering::Relaxed), links)
+    }
+
+    /// A relay started (`true`) or stopped.
+    pub(crate) fn count_relay(&self, started: bool) {
+        match started {
+            true => self.relays.fetch_add(1, Ordering::Relaxed),
+            false => self.relays.fetch_sub(1, Ordering::Relaxed),
+        };
     }
 
     /// The live nodes now (the cluster's keeper calls this every round).

@@ -122,6 +122,9 @@ impl Relays {
             sink: (to.clone(), sink, sink_rx),
         };
         tracing::debug!(user, from = ?from.key(), to = ?to.key(), "relay starts");
+        if let Some(c) = s.plane.cascade() {
+            c.count_relay(true);
+        }
         self.running.insert(
             key,
             Running {
@@ -192,6 +195,9 @@ impl Relays {
             return;
         };
         r.task.abort();
+        if let Some(c) = plane.cascade() {
+            c.count_relay(false);
+        }
         for (home, peer) in [r.source, r.sink] {
             self.peers.remove(&peer);
             self.answers.remove(&peer);

@@ -171,6 +171,37 @@ pub(crate) async fn publish_camera(c: &Client) {
     media.start_video().await.unwrap();
 }
 
+/// Frames of `from`'s `kind` that `c` received so far.
+async fn frames_from(c: &Client, from: convene_protocol::UserId, kind: &str) -> u64 {
+    let Ok(media) = c.get_media_stream() else {
+        return 0;
+    };
+    let stats = media.stats().await.unwrap_or_default();
+    stats
+        .iter()
+        .filter(|s| s.user_id == Some(from) && s.kind == kind)
+        .map(|s| s.frames)
+        .sum::<u64>()
+}
+
+/// Waits until `c` receives no new frame of `from`'s `kind` for a whole second.
+pub(crate) async fn media_stops(
+    c: &Client,
+    from: convene_protocol::UserId,
+    kind: &str,
+    what: &str,
+) {
+    let until = Instant::now() + Duration::from_secs(10);
+    loop {
+        let before = frames_from(c, from, kind).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if frames_from(c, from, kind).await == before {
+            return;
+        }
+        assert!(Instant::now() < until, "not within 10 s: {what}");
+    }
+}
+
 /// Waits until `c` receives new frames of `from`'s `kind` (`"video"`, `"audio"`): more in
 /// one second than before. While `c` is still failing over it has no media stream: no
 /// frames yet.
@@ -180,22 +211,11 @@ pub(crate) async fn media_flows(
     kind: &str,
     what: &str,
 ) {
-    let frames = || async {
-        let Ok(media) = c.get_media_stream() else {
-            return 0;
-        };
-        let stats = media.stats().await.unwrap_or_default();
-        stats
-            .iter()
-            .filter(|s| s.user_id == Some(from) && s.kind == kind)
-            .map(|s| s.frames)
-            .sum::<u64>()
-    };
     let until = Instant::now() + Duration::from_secs(20);
     loop {
-        let before = frames().await;
+        let before = frames_from(c, from, kind).await;
         tokio::time::sleep(Duration::from_secs(1)).await;
-        if frames().await > before + 5 {
+        if frames_from(c, from, kind).await > before + 5 {
             return;
         }
         assert!(Instant::now() < until, "not within 20 s: {what}");

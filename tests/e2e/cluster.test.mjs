@@ -3,7 +3,10 @@
 // not hosting the session is redirected to the one that does; both pages see each other and
 // each other's camera. The hosting node is then killed (SIGKILL): both pages fail over through
 // the other node with their user ids, the host still host, no `Fail`, and their cameras play
-// again. Skipped without redis-server unless CONVENE_REQUIRE_REDIS=1 (CI).
+// again. With cascading (`--cascade-above 1`, two more nodes), the second page's media goes to
+// the other node's SFU while both pages signal through the owner: each sees the other's camera
+// across the relay, and again after that edge node is killed. Skipped without redis-server
+// unless CONVENE_REQUIRE_REDIS=1 (CI).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -14,7 +17,9 @@ const APP = `${process.env.CONVENE_KEY || 'e2e-key'}:${process.env.CONVENE_SECRE
 const REDIS_PORT = 16391;
 const PORTS = [18493, 18494];
 const URLS = PORTS.map((p) => `http://127.0.0.1:${p}`);
-/** node index → its process */
+/** The cascading pair. */
+const CASCADE_PORTS = [18495, 18496];
+/** node port → its process */
 const nodes = new Map();
 let redis = null;
 let browser;
@@ -29,18 +34,28 @@ function haveRedis() {
   }
 }
 
+/** Starts a node on each of `ports` with `extra` flags, and waits until each knows the others. */
+async function startNodes(ports, extra = []) {
+  for (const port of ports) {
+    nodes.set(port, spawn(BIN, ['serve', '--bind', `127.0.0.1:${port}`, '--media-port', '0', '--app', APP,
+      '--redis', `redis://127.0.0.1:${REDIS_PORT}/`, '--node-id', `e2e-${port}`, '--failover-window-secs', '60', ...extra],
+    { stdio: 'ignore' }));
+  }
+  for (const p of ports) await listening(p);
+  // Each node hears of the others within a keeper round (1 s).
+  await new Promise((r) => setTimeout(r, 1500));
+}
+
+/** Kills the node on `port` (SIGKILL). */
+function kill(port) {
+  nodes.get(port)?.kill('SIGKILL');
+  nodes.delete(port);
+}
+
 before(async () => {
   if (!haveRedis()) return;
   redis = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(REDIS_PORT), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   await listening(REDIS_PORT);
-  PORTS.forEach((port, i) => {
-    nodes.set(i, spawn(BIN, ['serve', '--bind', `127.0.0.1:${port}`, '--media-port', '0', '--app', APP,
-      '--redis', `redis://127.0.0.1:${REDIS_PORT}/`, '--node-id', `e2e-${i}`, '--failover-window-secs', '60'],
-    { stdio: 'ignore' }));
-  });
-  for (const p of PORTS) await listening(p);
-  // Each node hears of the other within a keeper round (1 s).
-  await new Promise((r) => setTimeout(r, 1500));
   browser = await launch();
 });
 after(async () => {
@@ -62,6 +77,7 @@ async function seesCamera(page, other) {
 
 test('two pages meet through two nodes, and come back through the other when the host node dies', async (t) => {
   if (!redis) return t.skip('redis-server is not installed');
+  await startNodes(PORTS);
   const tpc = topic('cluster');
   const a = await newPage(browser, { url: URLS[0] });
   const b = await newPage(browser, { url: URLS[1] });
@@ -81,8 +97,7 @@ test('two pages meet through two nodes, and come back through the other when the
 
     // The hosting node dies: both pages come back through node 1 (after its lease lapses).
     for (const p of [a, b]) await p.evaluate(() => { window.events.length = 0; });
-    nodes.get(0).kill('SIGKILL');
-    nodes.delete(0);
+    kill(PORTS[0]);
     for (const p of [a, b]) {
       await waitEvent(p, 'connection-change', (e) => e.state === 'Reconnecting', 10000);
       await waitEvent(p, 'connection-change', (e) => e.state === 'Connected', 30000);
@@ -98,6 +113,45 @@ test('two pages meet through two nodes, and come back through the other when the
     // Media again, through the surviving node's SFU.
     await seesCamera(b, aid);
     await seesCamera(a, bid);
+  } finally {
+    await a.context().close().catch(() => {});
+    await b.context().close().catch(() => {});
+  }
+});
+
+/** `name` in the `/metrics` of the node on `port`. */
+async function metric(port, name) {
+  const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = body.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
+
+test("with cascading, one session's media spreads over two nodes' SFUs and survives the edge", async (t) => {
+  if (!redis) return t.skip('redis-server is not installed');
+  await startNodes(CASCADE_PORTS, ['--cascade-above', '1']);
+  const urls = CASCADE_PORTS.map((p) => `http://127.0.0.1:${p}`);
+  const tpc = topic('cascade');
+  const a = await newPage(browser, { url: urls[0] });
+  const b = await newPage(browser, { url: urls[1] });
+  try {
+    assert.equal(await join(a, tpc, 1, 'A'), '');
+    assert.equal(await call(a, (c) => c.getMediaStream().startVideo()), '');
+    assert.equal(await join(b, tpc, 0, 'B'), '');
+    assert.equal(await call(b, (c) => c.getMediaStream().startVideo()), '');
+    const aid = await call(a, (c) => c.getCurrentUserInfo().userId);
+    const bid = await call(b, (c) => c.getCurrentUserInfo().userId);
+    await seesCamera(b, aid);
+    await seesCamera(a, bid);
+    // A's media on the owner's SFU, B's on the other node's, one relay each way.
+    assert.ok(await metric(CASCADE_PORTS[1], 'convene_media_peers') >= 1, "B's peer is on the edge");
+    assert.equal(await metric(CASCADE_PORTS[0], 'convene_cascade_relays'), 2);
+
+    // The edge dies: B stays in the session (its signaling is on the owner), its SDK makes a
+    // fresh peer, which the owner places on its own SFU.
+    kill(CASCADE_PORTS[1]);
+    await seesCamera(b, aid);
+    await seesCamera(a, bid);
+    assert.ok(!(await b.evaluate(() => window.events.some((e) => e.name === 'connection-change' && e.payload.state === 'Fail'))), 'no Fail');
   } finally {
     await a.context().close().catch(() => {});
     await b.context().close().catch(() => {});

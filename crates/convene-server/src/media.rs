@@ -32,6 +32,9 @@ pub(crate) struct Media {
     relays: Relays,
     /// Offers waiting for their answer: where to send the reply.
     pending: HashMap<PeerId, VecDeque<(ConnId, u64)>>,
+    /// Users whose peer the server lost (not replaced by a reset offer yet): an offer of
+    /// theirs that is not a reset is refused, so that the client starts a new connection.
+    lost: HashSet<UserKey>,
     /// Peers whose media errors have been logged: one line each, however many bad offers a
     /// client sends (each still gets its error reply).
     logged: HashSet<PeerId>,
@@ -63,6 +66,7 @@ impl Media {
             relays: Relays::default(),
             pending: HashMap::new(),
             logged: HashSet::new(),
+            lost: HashSet::new(),
             egress: None,
             live: None,
         }
@@ -171,9 +175,15 @@ impl Media {
             } => {
                 let key = (session.clone(), user);
                 if offer.reset {
+                    self.lost.remove(&key);
                     for (c, i) in self.remove_peer(&key) {
                         replies.push((c, cancelled(i)));
                     }
+                } else if self.lost.contains(&key) {
+                    // Its peer is gone (its connection died, or the node whose SFU carried
+                    // it): a new one could not take up the client's DTLS session.
+                    replies.push((conn, lost(id)));
+                    return replies;
                 }
                 let peer = match self.peers.get(&key) {
                     Some(p) => *p,
@@ -227,6 +237,7 @@ impl Media {
                 home.detach_video(plane, peer, publisher.0)
             }),
             MediaAction::UserGone { session, user } => {
+                self.lost.remove(&(session.clone(), user));
                 for (c, i) in self.remove_peer(&(session, user)) {
                     replies.push((c, cancelled(i)));
                 }
@@ -394,13 +405,15 @@ impl Media {
                 }),
                 None => Effect::None,
             },
-            // The SFU removed the peer (its connection died). The session needs nothing new:
-            // the user's next offer creates a fresh peer from the core's state. An offer not
-            // yet answered is cancelled (a client has at most one in flight).
+            // The SFU removed the peer (its connection died, or the link to the edge whose SFU
+            // carried it). The session needs nothing new: the user's next reset offer creates
+            // a fresh peer from the core's state (one that is not a reset is refused). An
+            // offer not yet answered is cancelled (a client has at most one in flight).
             SfuEvent::Disconnected { peer } => {
                 let Some(key) = self.users.remove(&peer) else {
                     return Effect::None;
                 };
+                self.lost.insert(key.clone());
                 self.peers.remove(&key);
                 self.logged.remove(&peer);
                 let room = self.room();
@@ -493,6 +506,16 @@ fn busy(id: u64) -> Reply {
         ErrorBody::new(
             ErrorCode::OperationTimeout,
             "the media plane is busy; offer again",
+        ),
+    )
+}
+
+fn lost(id: u64) -> Reply {
+    Reply::err(
+        id,
+        ErrorBody::new(
+            ErrorCode::OperationCancelled,
+            "the media peer is gone; offer from a new peer connection (reset)",
         ),
     )
 }

@@ -32,21 +32,22 @@ const MAX_MESSAGE: usize = 256 * 1024;
 /// apps.
 pub(crate) async fn accept(
     ws: Upgrade,
-    _app: ApiApp,
+    ApiApp(app): ApiApp,
     State(state): State<Arc<AppState>>,
 ) -> Response {
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_MESSAGE))
         .max_frame_size(Some(MAX_MESSAGE));
     let plane = state.media.clone();
-    ws.on_upgrade(config, move |socket| serve(socket, plane))
+    ws.on_upgrade(config, move |socket| serve(socket, plane, app))
 }
 
-async fn serve(socket: WebSocket, plane: MediaPlane) {
+async fn serve(socket: WebSocket, plane: MediaPlane, app: String) {
     let (mut sink, mut stream) = socket.split();
     let (up_tx, mut up_rx) = mpsc::channel::<Up>(UP_QUEUE);
     let mut link = Link {
         plane,
+        app,
         up: up_tx,
         peers: HashMap::new(),
     };
@@ -80,6 +81,8 @@ async fn serve(socket: WebSocket, plane: MediaPlane) {
 /// One link's peers: the owner's id → this SFU's.
 struct Link {
     plane: MediaPlane,
+    /// The app whose token opened the link: its peers are in that app's rooms only.
+    app: String,
     up: mpsc::Sender<Up>,
     peers: HashMap<u64, PeerId>,
 }
@@ -101,8 +104,9 @@ impl Link {
                     let _ = self.up.try_send(Up::Disconnected { peer });
                     return;
                 }
-                // Rooms of cascaded sessions are kept apart from this node's own.
-                let room = RoomId(format!("cascade:{room}"));
+                // Rooms of cascaded sessions are kept apart from this node's own sessions,
+                // and from other apps' (a link reaches its own app's rooms only).
+                let room = RoomId(format!("cascade:{}:{room}", self.app));
                 let local = self
                     .plane
                     .add_link_peer(&self.up, peer, &room, user, allowed);

@@ -20,6 +20,8 @@ mod accept;
 mod home;
 mod link;
 mod relays;
+#[cfg(test)]
+mod tests;
 mod wire;
 
 pub(crate) use accept::accept;
@@ -152,15 +154,4 @@ impl Cascade {
 fn link_url(signaling: &str) -> String {
     let base = signaling.strip_suffix("/rtc/v1").unwrap_or(signaling);
     format!("{base}/cluster/media")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_link_goes_to_the_nodes_cluster_endpoint() {
-        assert_eq!(
-            super::link_url("ws://10.0.0.5:8080/rtc/v1"),
-            "ws://10.0.0.5:8080/cluster/media"
-        );
-    }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Owner → edge: what the owner's session core decided for one peer of the edge's SFU (the
 /// edge applies it as its own session tasks would, through the never-dropped control path).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "camelCase")]
+#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub(crate) enum Down {
     /// A new peer of `user` in the session `room`, with its permissions (audio, video,
     /// share).
@@ -57,7 +57,7 @@ pub(crate) enum Down {
 
 /// Edge → owner: an event of the edge's SFU about one of the owner's peers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "ev", rename_all = "camelCase")]
+#[serde(tag = "ev", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub(crate) enum Up {
     Answer {
         peer: u64,

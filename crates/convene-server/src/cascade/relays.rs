@@ -229,11 +229,16 @@ struct Ends {
 
 impl Ends {
     async fn run(self) {
-        let user = self.user;
+        let (user, plane, source) = (self.user, self.plane.clone(), self.source.1);
         match self.connect().await {
             // Runs until the session stops it (the task is aborted with the relay in it).
             Ok(_relay) => std::future::pending::<()>().await,
-            Err(e) => tracing::warn!(user, "relay not started: {e}"),
+            Err(e) => {
+                tracing::warn!(user, "relay not started: {e}");
+                // As if its SFU had dropped it: the session stops the relay (both ends), and
+                // starts it again at the next occasion (a track starting, a user arriving).
+                plane.deliver(convene_sfu::Event::Disconnected { peer: source });
+            }
         }
     }
 

@@ -13,10 +13,11 @@ type Ws =
 /// Long enough for any step on a loaded machine; reaching it means the step is stuck.
 const STUCK: Duration = Duration::from_secs(10);
 
-const KEY: &str = "iso-key";
-const SECRET: &str = "iso-secret-0123456789";
+pub(crate) const KEY: &str = "iso-key";
+pub(crate) const SECRET: &str = "iso-secret-0123456789";
 
-async fn server() -> crate::Server {
+/// A server on 127.0.0.1 (any ports) serving the app `KEY`.
+pub(crate) async fn server() -> crate::Server {
     let config = crate::Config {
         bind: "127.0.0.1:0".parse().expect("addr"),
         media_port: 0,

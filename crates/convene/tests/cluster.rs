@@ -26,39 +26,6 @@ fn user_ids(c: &Client) -> Vec<u32> {
     ids
 }
 
-/// `GET path` on 127.0.0.1:`port` with the app's API token: the status line, the
-/// `Location` header (if any) and the body. The responses are small JSON, not chunked.
-async fn api_get(port: u16, path: &str) -> (String, Option<String>, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let app = convene_auth::AppCredentials::new(KEY, SECRET);
-    let token = convene_auth::mint_api(&app, now, 600);
-    let req = format!(
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\
-         Authorization: Bearer {token}\r\n\r\n"
-    );
-    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .unwrap();
-    s.write_all(req.as_bytes()).await.unwrap();
-    let mut buf = String::new();
-    tokio::time::timeout(Duration::from_secs(5), s.read_to_string(&mut buf))
-        .await
-        .expect("an answer within 5 s")
-        .unwrap();
-    let (head, body) = buf.split_once("\r\n\r\n").expect("a head");
-    let status = head.lines().next().unwrap_or("").to_owned();
-    let location = head.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.eq_ignore_ascii_case("location")
-            .then(|| v.trim().to_owned())
-    });
-    (status, location, body.to_owned())
-}
-
 /// Whether `c` ever heard `connection-change` `Fail` (drains what it heard so far).
 fn failed(events: &mut convene_client::Events) -> bool {
     let mut fail = false;

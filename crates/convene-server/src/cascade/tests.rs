@@ -10,19 +10,7 @@ use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-const KEY: &str = "link-key";
-const SECRET: &str = "link-secret-0123456789";
 const WAIT: Duration = Duration::from_secs(10);
-
-async fn server() -> crate::Server {
-    let config = crate::Config {
-        bind: "127.0.0.1:0".parse().expect("addr"),
-        media_port: 0,
-        apps: vec![crate::parse_app(&format!("{KEY}:{SECRET}")).expect("app")],
-        ..Default::default()
-    };
-    crate::spawn(config).await.expect("server")
-}
 
 fn request(
     s: &crate::Server,
@@ -39,7 +27,7 @@ fn request(
 
 #[tokio::test]
 async fn a_link_needs_an_apps_token_and_its_peers_go_with_it() {
-    let s = server().await;
+    let s = crate::tests::server().await;
     let refused = tokio_tungstenite::connect_async(request(&s, None)).await;
     assert!(
         matches!(&refused, Err(tokio_tungstenite::tungstenite::Error::Http(r)) if r.status() == 401),
@@ -56,7 +44,7 @@ async fn a_link_needs_an_apps_token_and_its_peers_go_with_it() {
         "a token of an app this node does not serve"
     );
 
-    let app = convene_auth::AppCredentials::new(KEY, SECRET);
+    let app = convene_auth::AppCredentials::new(crate::tests::KEY, crate::tests::SECRET);
     let token = convene_auth::mint_api(&app, now(), 60);
     let (mut ws, _) = tokio_tungstenite::connect_async(request(&s, Some(&token)))
         .await

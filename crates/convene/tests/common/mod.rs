@@ -171,6 +171,39 @@ pub(crate) async fn publish_camera(c: &Client) {
     media.start_video().await.unwrap();
 }
 
+/// `GET path` on 127.0.0.1:`port` with the app's API token: the status line, the
+/// `Location` header (if any) and the body. The responses are small JSON, not chunked.
+pub(crate) async fn api_get(port: u16, path: &str) -> (String, Option<String>, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let app = convene_auth::AppCredentials::new(KEY, SECRET);
+    let token = convene_auth::mint_api(&app, now, 600);
+    let req = format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\
+         Authorization: Bearer {token}\r\n\r\n"
+    );
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut buf = String::new();
+    tokio::time::timeout(Duration::from_secs(5), s.read_to_string(&mut buf))
+        .await
+        .expect("an answer within 5 s")
+        .unwrap();
+    let (head, body) = buf.split_once("\r\n\r\n").expect("a head");
+    let status = head.lines().next().unwrap_or("").to_owned();
+    let location = head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case("location")
+            .then(|| v.trim().to_owned())
+    });
+    (status, location, body.to_owned())
+}
+
 /// Frames of `from`'s `kind` that `c` received so far.
 async fn frames_from(c: &Client, from: convene_protocol::UserId, kind: &str) -> u64 {
     let Ok(media) = c.get_media_stream() else {
@@ -191,15 +224,8 @@ pub(crate) async fn media_stops(
     kind: &str,
     what: &str,
 ) {
-    let until = Instant::now() + Duration::from_secs(10);
-    loop {
-        let before = frames_from(c, from, kind).await;
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        if frames_from(c, from, kind).await == before {
-            return;
-        }
-        assert!(Instant::now() < until, "not within 10 s: {what}");
-    }
+    let stopped = |before: u64, after: u64| after == before;
+    frames_until(c, from, kind, Duration::from_secs(10), stopped, what).await;
 }
 
 /// Waits until `c` receives new frames of `from`'s `kind` (`"video"`, `"audio"`): more in
@@ -211,13 +237,26 @@ pub(crate) async fn media_flows(
     kind: &str,
     what: &str,
 ) {
-    let until = Instant::now() + Duration::from_secs(20);
+    let flowing = |before: u64, after: u64| after > before + 5;
+    frames_until(c, from, kind, Duration::from_secs(20), flowing, what).await;
+}
+
+/// Counts `c`'s frames of `from`'s `kind` one second apart until `done(before, after)`.
+async fn frames_until(
+    c: &Client,
+    from: convene_protocol::UserId,
+    kind: &str,
+    within: Duration,
+    done: impl Fn(u64, u64) -> bool,
+    what: &str,
+) {
+    let until = Instant::now() + within;
     loop {
         let before = frames_from(c, from, kind).await;
         tokio::time::sleep(Duration::from_secs(1)).await;
-        if frames_from(c, from, kind).await > before + 5 {
+        if done(before, frames_from(c, from, kind).await) {
             return;
         }
-        assert!(Instant::now() < until, "not within 20 s: {what}");
+        assert!(Instant::now() < until, "not within {within:?}: {what}");
     }
 }

@@ -12,19 +12,9 @@ set -euo pipefail
 BIN=${1:-target/release/convene}
 USERS=${2:-1000}
 SESSIONS=${3:-1000}
-KEY=lk; SECRET=ls-0123456789abcdef0123
-OUT=$(mktemp -d -t convene-bench-cluster.XXXXXX)
 REDIS_PORT=16479
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; echo "nothing on $1" >&2; exit 1; }
-cpu() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
-
-redis-server --bind 127.0.0.1 --port $REDIS_PORT --save '' --appendonly no >"$OUT/redis.log" 2>&1 &
-PIDS+=($!)
-wait_port $REDIS_PORT
+# shellcheck source=scripts/cluster-lib.sh
+source "$(dirname "$0")/cluster-lib.sh"
 
 # run LABEL NODES: NODES servers (1 without Redis, else sharing Redis), both scenarios.
 run() {

@@ -5,7 +5,8 @@
 // the other node with their user ids, the host still host, no `Fail`, and their cameras play
 // again. With cascading (`--cascade-above 1`, two more nodes), the second page's media goes to
 // the other node's SFU while both pages signal through the owner: each sees the other's camera
-// across the relay, and again after that edge node is killed. Skipped without redis-server
+// across the relay, the second sees the first's share, and both see each other again after
+// that edge node is killed. Skipped without redis-server
 // unless CONVENE_REQUIRE_REDIS=1 (CI).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -145,6 +146,15 @@ test("with cascading, one session's media spreads over two nodes' SFUs and survi
     // A's media on the owner's SFU, B's on the other node's, one relay each way.
     assert.ok(await metric(CASCADE_PORTS[1], 'convene_media_peers') >= 1, "B's peer is on the edge");
     assert.equal(await metric(CASCADE_PORTS[0], 'convene_cascade_relays'), 2);
+    // A's share reaches B across the relay too.
+    await b.evaluate(async () => {
+      const el = await window.client.getMediaStream().attachShareView();
+      el.id = 'share';
+      document.body.appendChild(el);
+    });
+    assert.equal(await call(a, (c) => c.getMediaStream().startShareScreen()), '');
+    await waitFor(b, () => document.getElementById('share').videoWidth > 0, undefined, 20000);
+    assert.equal(await call(a, (c) => c.getMediaStream().stopShareScreen()), '');
 
     // The edge dies: B stays in the session (its signaling is on the owner), its SDK makes a
     // fresh peer, which the owner places on its own SFU.

@@ -1,7 +1,8 @@
 //! Cascading: one session over two nodes' SFUs. Two `convene serve` nodes and a real
 //! `redis-server` on 127.0.0.1, with `--cascade-above 1`: the host's media goes to the
 //! owner's SFU, the next user's to the other node's, and each receives the other's camera
-//! and audio, relayed between the two SFUs. A host mute holds across the relay. Skipped
+//! and audio, relayed between the two SFUs. A host mute holds across the relay. The edge
+//! killed, both see each other again. Skipped
 //! (with a note) when `redis-server` is missing, unless `CONVENE_REQUIRE_REDIS=1` (CI).
 
 mod common;

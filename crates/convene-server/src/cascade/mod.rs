@@ -9,10 +9,14 @@
 //!   ([`EdgeLink`]); `accept.rs`: the edge's side, `GET /cluster/media`; `wire.rs`: the
 //!   messages.
 //! * `relays.rs`: each user who publishes gets a relay into every other SFU its session
-//!   uses (a relay peer pinned to the user on its SFU, copied frame by frame by
-//!   `convene_media::Relay` onto a peer publishing as the user on the other), so that every
+//!   uses, and into the owner's, which ranks the speakers (a relay peer pinned to the user
+//!   on its SFU, copied frame by frame by
+//!   `convene_media::Relay` onto a peer publishing as the user on the other: audio, camera
+//!   and share), so that every
 //!   SFU of the session forwards every publisher to its own subscribers: one copy per
 //!   publisher and SFU crosses between nodes, whatever the number of subscribers.
+//!
+//! * `home.rs`: [`Home`], which SFU a peer is on, and the operations on it either way.
 //!
 //! docs/scale-out.md tells the design and what it does not do yet.
 

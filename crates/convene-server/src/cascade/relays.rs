@@ -1,12 +1,15 @@
 //! The relays of one session: for each user who publishes, one relay into every other SFU
 //! the session's users are on, so that each SFU has every publisher to forward to its own
 //! subscribers. A relay is a peer on the publisher's SFU pinned to that user
-//! (`Command::SetRelaySource`, its camera attached at the top quality) and a peer on the
+//! (`Command::SetRelaySource`: its audio and share slots carry that user; its camera attached
+//! at the top quality) and a peer on the
 //! other SFU publishing as that user, joined by `convene_media::Relay` in this node's
 //! process. Both are negotiated like any client (this node offers, each SFU answers), their
 //! answers arriving as SFU events through the session's media slice.
 //!
-//! The sink publishes audio and camera video; a share crosses no SFU yet (docs/scale-out.md).
+//! The sink publishes audio, camera video and share; each of its tracks is forwarded on its
+//! SFU while the publisher's permission for it holds (which follows what the publisher
+//! sends: a stopped share is a share no longer allowed), as for the publisher's own peer.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -252,6 +255,7 @@ impl Ends {
         let plan = OfferPlan {
             audio_slots: 1,
             video_slots: 1,
+            share_slots: 1,
             ..OfferPlan::default()
         };
         let offer = negotiate(&self.plane, &source, &home, peer, plan, answer).await?;
@@ -259,9 +263,12 @@ impl Ends {
         let sink = MediaPeer::start_on(bind, sink_config)
             .await
             .map_err(|e| e.to_string())?;
+        // Its tracks forward only while the publisher's are on (the session's permissions
+        // follow the publisher's state: a share stopped is a share no longer allowed).
         let plan = OfferPlan {
             audio: true,
             video: true,
+            share: true,
             ..OfferPlan::default()
         };
         negotiate(&self.plane, &sink, &home, peer, plan, answer).await?;

@@ -238,6 +238,7 @@ impl Media {
             }),
             MediaAction::UserGone { session, user } => {
                 self.lost.remove(&(session.clone(), user));
+                self.allowed.remove(&user.0);
                 for (c, i) in self.remove_peer(&(session, user)) {
                     replies.push((c, cancelled(i)));
                 }

@@ -1,8 +1,8 @@
 //! Cascading: one session over two nodes' SFUs. Two `convene serve` nodes and a real
 //! `redis-server` on 127.0.0.1, with `--cascade-above 1`: the host's media goes to the
 //! owner's SFU, the next user's to the other node's, and each receives the other's camera
-//! and audio, relayed between the two SFUs. A host mute holds across the relay. The edge
-//! killed, both see each other again. Skipped
+//! and audio, relayed between the two SFUs, and the host's share. A host mute holds across
+//! the relay. The edge killed, both see each other again. Skipped
 //! (with a note) when `redis-server` is missing, unless `CONVENE_REQUIRE_REDIS=1` (CI).
 
 mod common;
@@ -87,6 +87,19 @@ async fn one_session_over_two_nodes_sfus() {
     media_flows(&host, bob_id, "video", "bob's camera at the host").await;
     media_flows(&bob, host_id, "audio", "the host's audio at bob").await;
     media_flows(&host, bob_id, "audio", "bob's audio at the host").await;
+
+    // The host shares: bob gets the share across the relay, and no more once it stops.
+    let host_media = host.get_media_stream().unwrap();
+    host_media.start_share_screen().await.unwrap();
+    media_flows(&bob, host_id, "share", "the host's share at bob").await;
+    host_media.stop_share_screen().await.unwrap();
+    media_stops(
+        &bob,
+        host_id,
+        "share",
+        "the host's share at bob once stopped",
+    )
+    .await;
 
     // The host mutes bob: his audio stops reaching the host across the relay.
     host.get_media_stream()

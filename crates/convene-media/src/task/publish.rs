@@ -125,8 +125,10 @@ impl Core {
             .keyframe_interval
             .is_some_and(|n| n > 0 && counter % n == 0);
         for (layer, rid) in rids.iter().enumerate() {
-            let keyframe =
-                kind != SynthKind::Audio && (self.tracks[i].force_key.remove(rid) || periodic_key);
+            // A keyframe owed stays owed until one is written: a frame the track cannot send
+            // yet (its m-line still being negotiated) does not use it up.
+            let keyframe = kind != SynthKind::Audio
+                && (self.tracks[i].force_key.contains(rid) || periodic_key);
             let tag = FrameTag {
                 kind,
                 layer: layer as u8,
@@ -173,6 +175,9 @@ impl Core {
             if let Err(e) = writer.write(pt, now, time, data) {
                 tracing::debug!("write failed: {e}");
                 return;
+            }
+            if keyframe {
+                self.tracks[i].force_key.remove(rid);
             }
             self.snapshot
                 .sent

@@ -52,7 +52,7 @@ pub struct MediaPeerConfig {
     /// channel loses the frame. `None` (default): frames are only counted.
     pub frame_tap: Option<tokio::sync::mpsc::Sender<crate::ReceivedFrame>>,
     /// Publish only the frames the app pushes ([`MediaPeer::push_frame`](crate::MediaPeer::push_frame)),
-    /// none of its own: for a relay between two SFUs ([`crate::relay`]). Off by default.
+    /// none of its own: for a relay between two SFUs ([`Relay`](crate::Relay)). Off by default.
     pub pushed_frames: bool,
     /// Every keyframe request the SFU makes of a published track is also sent here, as the
     /// track's kind; a full channel loses the request. `None` (default): only counted.

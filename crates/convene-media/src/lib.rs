@@ -15,7 +15,9 @@
 //!   (the VP8 keyframe bit is right, so keyframe detection works) and tagged with user,
 //!   layer and frame counter. Audio carries the RFC 6464 level set by
 //!   [`MediaPeer::set_audio_level`]. Keyframes are sent first and whenever the SFU asks
-//!   (PLI/FIR). Encoded VP8 from an IVF file ([`read_ivf`]) can replace the synthetic video.
+//!   (PLI/FIR). Encoded VP8 from an IVF file ([`read_ivf`]) can replace the synthetic video;
+//!   with [`MediaPeerConfig::pushed_frames`], the peer sends only what the app pushes
+//!   ([`MediaPeer::push_frame`]), as a [`Relay`] between two SFUs does.
 //! * Everything received is recorded per receive slot ([`TrackStats`]): packets, frames,
 //!   bytes, keyframes, and per frame an FNV-1a checksum, so tests can prove that what
 //!   arrived is bit-for-bit what was sent ([`PeerSnapshot::sent`] holds the sender's side).

@@ -1,11 +1,11 @@
 //! The relays of one session: for each user who publishes, one relay into every other SFU
-//! the session's users are on, so that each SFU has every publisher to forward to its own
-//! subscribers. A relay is a peer on the publisher's SFU pinned to that user
-//! (`Command::SetRelaySource`: its audio and share slots carry that user; its camera attached
-//! at the top quality) and a peer on the
-//! other SFU publishing as that user, joined by `convene_media::Relay` in this node's
-//! process. Both are negotiated like any client (this node offers, each SFU answers), their
-//! answers arriving as SFU events through the session's media slice.
+//! the session's users are on (and into the owner's), so that each SFU has every publisher
+//! to forward to its own subscribers. A relay is a peer on the publisher's SFU pinned to
+//! that user (`Command::SetRelaySource`: its audio and share slots carry that user; its
+//! camera attached at the top quality) and a peer on the other SFU publishing as that user,
+//! joined by `convene_media::Relay` in this node's process. Both are negotiated like any
+//! client (this node offers, each SFU answers), their answers arriving as SFU events
+//! through the session's media slice.
 //!
 //! The sink publishes audio, camera video and share; each of its tracks is forwarded on its
 //! SFU while the publisher's permission for it holds (which follows what the publisher
